@@ -1,0 +1,92 @@
+# sts-harness -- one non-recursive Makefile; every output goes under $(BUILD).
+#   make run     install deps, build, run the catalogue against the reference sender
+#   make check   install deps, build (plain and ASan+UBSan), run every test
+BUILD	?= build
+SAN	?= 0
+
+PKGS	:= libevent libevent_openssl ldns yaml-0.1 jansson libcurl openssl
+CC	?= cc
+CFLAGS	?= -O1 -g
+WARN	:= -Wall -Wextra -Wshadow -Wformat=2 -Wswitch-enum \
+	   -Wmissing-prototypes -Wstrict-prototypes -Wvla -Werror
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+	   $(CFLAGS) $(SANFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	   -MMD -MP
+LDLIBS	= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+endif
+
+COMMON_SRC	:= $(wildcard common/*.c)
+DNS_SRC		:= $(filter-out fake-dns/main.c,$(wildcard fake-dns/*.c))
+MX_SRC		:= $(filter-out fake-mx/main.c,$(wildcard fake-mx/*.c))
+HARNESS_SRC	:= $(filter-out harness/main.c,$(wildcard harness/*.c))
+REF_SRC		:= $(filter-out suts/reference/main.c,$(wildcard suts/reference/*.c))
+UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIB_COMMON	:= $(BUILD)/libcommon.a
+LIB_DNS		:= $(BUILD)/libfakedns.a
+LIB_MX		:= $(BUILD)/libfakemx.a
+LIB_HARNESS	:= $(BUILD)/libharness.a
+LIB_REF		:= $(BUILD)/libref.a
+LIBS		:= $(LIB_HARNESS) $(LIB_MX) $(LIB_DNS) $(LIB_REF) $(LIB_COMMON)
+
+PROGS		:= $(BUILD)/sts-harness $(BUILD)/fake-dns $(BUILD)/fake-mx \
+		   $(BUILD)/sts-send
+UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps run check unit lint clean bench
+all: $(PROGS)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_COMMON): $(call obj,$(COMMON_SRC))
+$(LIB_DNS): $(call obj,$(DNS_SRC))
+$(LIB_MX): $(call obj,$(MX_SRC))
+$(LIB_HARNESS): $(call obj,$(HARNESS_SRC))
+$(LIB_REF): $(call obj,$(REF_SRC))
+$(BUILD)/%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sts-harness: $(call obj,harness/main.c) $(LIBS)
+$(BUILD)/fake-dns: $(call obj,fake-dns/main.c) $(LIBS)
+$(BUILD)/fake-mx: $(call obj,fake-mx/main.c) $(LIBS)
+$(BUILD)/sts-send: $(call obj,suts/reference/main.c) $(LIBS)
+$(PROGS):
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/sts-harness run
+
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit
+	@tests/run build build/asan
+
+lint:
+	@scripts/lint
+
+bench: all
+	@bench/run
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

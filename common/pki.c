@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * pki.c -- the test PKI of one run. Makes a CA name-constrained to .test
+ * (the one the SUT trusts), a second CA the SUT never sees, and leaves per
+ * (profile, host) on demand, cached until pki_free(). Writes only the
+ * trusted CA's certificate (0644) and key (0600) into the caller's private
+ * directory and removes them again in pki_free().
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "pki.h"
+#include "str.h"
+
+#define PKI_PATH_MAX		4096
+#define PKI_DAY			(24L * 3600)
+#define PKI_WRONG_NAME		"wrong-name.test"
+
+struct pki_leaf {
+	struct pki_leaf		*next;
+	enum cert_profile	 profile;
+	char			*host;
+	X509			*cert;
+	EVP_PKEY		*key;
+};
+
+struct pki {
+	char		 ca_file[PKI_PATH_MAX];
+	char		 key_file[PKI_PATH_MAX];
+	EVP_PKEY	*ca_key;
+	X509		*ca_cert;
+	EVP_PKEY	*unknown_key;
+	X509		*unknown_cert;
+	struct pki_leaf	*leaves;
+};
+
+static EVP_PKEY	*pki_keygen(struct err *);
+static int	 pki_add_ext(X509 *, X509 *, int, const char *, struct err *);
+static X509	*pki_make_cert(const char *, EVP_PKEY *, X509 *, EVP_PKEY *,
+		    long, long, bool, const char *, struct err *);
+static int	 pki_make_ca(const char *, const char *, EVP_PKEY **, X509 **,
+		    struct err *);
+static int	 pki_write(const char *, mode_t, X509 *, EVP_PKEY *,
+		    struct err *);
+
+static const char *const pki_profile_names[CERT_PROFILE_COUNT] = {
+	[CERT_VALID] = "valid",
+	[CERT_WRONG_NAME] = "wrong-name",
+	[CERT_EXPIRED] = "expired",
+	[CERT_NOT_YET_VALID] = "not-yet-valid",
+	[CERT_SELF_SIGNED] = "self-signed",
+	[CERT_UNKNOWN_CA] = "unknown-ca",
+};
+
+const char *
+cert_profile_str(enum cert_profile p)
+{
+	if ((unsigned)p >= CERT_PROFILE_COUNT)
+		return "?";
+	return pki_profile_names[p];
+}
+
+int
+cert_profile_parse(const char *s, enum cert_profile *out)
+{
+	int	i;
+
+	for (i = 0; i < CERT_PROFILE_COUNT; i++)
+		if (strcmp(s, pki_profile_names[i]) == 0) {
+			*out = (enum cert_profile)i;
+			return 0;
+		}
+	return -1;
+}
+
+static EVP_PKEY *
+pki_keygen(struct err *err)
+{
+	EVP_PKEY	*key = EVP_EC_gen("P-256");
+
+	if (key == NULL)
+		err_tls(err, "pki: EC P-256 key generation");
+	return key;
+}
+
+/* pki_add_ext - add one v3 extension given in openssl.cnf syntax */
+static int
+pki_add_ext(X509 *cert, X509 *issuer, int nid, const char *value,
+    struct err *err)
+{
+	X509V3_CTX	 ctx;
+	X509_EXTENSION	*ext;
+
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+	if (ext == NULL)
+		return err_tls(err, "pki: extension %s=%s", OBJ_nid2sn(nid),
+		    value);
+	if (X509_add_ext(cert, ext, -1) != 1) {
+		X509_EXTENSION_free(ext);
+		return err_tls(err, "pki: add extension %s", OBJ_nid2sn(nid));
+	}
+	X509_EXTENSION_free(ext);
+	return 0;
+}
+
+/*
+ * pki_make_cert - one certificate for key, signed by issuer_key (issuer
+ * NULL: self-signed). Validity is [now+from, now+to] seconds. san NULL:
+ * a CA certificate with CN=cn.
+ */
+static X509 *
+pki_make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
+    EVP_PKEY *issuer_key, long from, long to, bool ca, const char *san,
+    struct err *err)
+{
+	X509		*cert;
+	X509_NAME	*name;
+	unsigned char	 serial[16];
+	BIGNUM		*bn = NULL;
+	char		 buf[512];
+
+	if ((cert = X509_new()) == NULL) {
+		err_tls(err, "pki: X509_new");
+		return NULL;
+	}
+	if (RAND_bytes(serial, sizeof(serial)) != 1)
+		goto fail;
+	serial[0] &= 0x7f;
+	if ((bn = BN_bin2bn(serial, sizeof(serial), NULL)) == NULL ||
+	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) == NULL)
+		goto fail;
+	if (X509_set_version(cert, 2) != 1 ||
+	    X509_gmtime_adj(X509_getm_notBefore(cert), from) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(cert), to) == NULL ||
+	    X509_set_pubkey(cert, key) != 1)
+		goto fail;
+	name = X509_get_subject_name(cert);
+	if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+	    (const unsigned char *)"sts-harness test PKI", -1, -1, 0) != 1 ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)cn, -1, -1, 0) != 1)
+		goto fail;
+	if (X509_set_issuer_name(cert, issuer != NULL ?
+	    X509_get_subject_name(issuer) : name) != 1)
+		goto fail;
+	if (issuer == NULL)
+		issuer = cert;
+	if (ca) {
+		if (pki_add_ext(cert, issuer, NID_basic_constraints,
+		    "critical,CA:TRUE,pathlen:0", err) == -1 ||
+		    pki_add_ext(cert, issuer, NID_key_usage,
+		    "critical,keyCertSign,cRLSign", err) == -1 ||
+		    pki_add_ext(cert, issuer, NID_name_constraints,
+		    "critical,permitted;DNS:test", err) == -1)
+			goto fail_err;
+	} else {
+		if (str_fmt(buf, sizeof(buf), "DNS:%s", san) == -1) {
+			err_set(err, ERR_RANGE, "pki: host name too long");
+			goto fail_err;
+		}
+		if (pki_add_ext(cert, issuer, NID_basic_constraints,
+		    "critical,CA:FALSE", err) == -1 ||
+		    pki_add_ext(cert, issuer, NID_key_usage,
+		    "critical,digitalSignature", err) == -1 ||
+		    pki_add_ext(cert, issuer, NID_ext_key_usage,
+		    "serverAuth", err) == -1 ||
+		    pki_add_ext(cert, issuer, NID_subject_alt_name, buf,
+		    err) == -1)
+			goto fail_err;
+	}
+	if (pki_add_ext(cert, issuer, NID_subject_key_identifier, "hash",
+	    err) == -1)
+		goto fail_err;
+	if (issuer != cert && pki_add_ext(cert, issuer,
+	    NID_authority_key_identifier, "keyid:always", err) == -1)
+		goto fail_err;
+	if (X509_sign(cert, issuer_key, EVP_sha256()) == 0)
+		goto fail;
+	BN_free(bn);
+	return cert;
+fail:
+	err_tls(err, "pki: certificate for %s", cn);
+fail_err:
+	BN_free(bn);
+	X509_free(cert);
+	return NULL;
+}
+
+static int
+pki_make_ca(const char *cn, const char *what, EVP_PKEY **key, X509 **cert,
+    struct err *err)
+{
+	if ((*key = pki_keygen(err)) == NULL)
+		return -1;
+	*cert = pki_make_cert(cn, *key, NULL, *key, -PKI_DAY, 30 * PKI_DAY,
+	    true, NULL, err);
+	if (*cert == NULL) {
+		err_prefix(err, "pki: %s", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* pki_write - write cert (and key, if given) as PEM to a new file */
+static int
+pki_write(const char *path, mode_t mode, X509 *cert, EVP_PKEY *key,
+    struct err *err)
+{
+	FILE	*fp;
+	int	 fd, rc;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd == -1)
+		return err_sys(err, "pki: create %s", path);
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return err_sys(err, "pki: fdopen %s", path);
+	}
+	rc = key != NULL ? PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL,
+	    NULL) : PEM_write_X509(fp, cert);
+	if (fclose(fp) != 0 || rc != 1)
+		return err_set(err, ERR_IO, "pki: write %s", path);
+	return 0;
+}
+
+struct pki *
+pki_new(const char *dir, struct err *err)
+{
+	struct pki	*pki = xcalloc(1, sizeof(*pki));
+
+	if (str_fmt(pki->ca_file, sizeof(pki->ca_file), "%s/ca.pem",
+	    dir) == -1 || str_fmt(pki->key_file, sizeof(pki->key_file),
+	    "%s/ca.key", dir) == -1) {
+		err_set(err, ERR_RANGE, "pki: directory name too long: %s",
+		    dir);
+		goto fail;
+	}
+	if (pki_make_ca("sts-harness test CA", "trusted CA", &pki->ca_key,
+	    &pki->ca_cert, err) == -1 ||
+	    pki_make_ca("sts-harness unknown CA", "unknown CA",
+	    &pki->unknown_key, &pki->unknown_cert, err) == -1)
+		goto fail;
+	if (pki_write(pki->key_file, 0600, NULL, pki->ca_key, err) == -1) {
+		pki->key_file[0] = '\0';
+		goto fail;
+	}
+	if (pki_write(pki->ca_file, 0644, pki->ca_cert, NULL, err) == -1) {
+		pki->ca_file[0] = '\0';
+		goto fail;
+	}
+	return pki;
+fail:
+	pki_free(pki);
+	return NULL;
+}
+
+void
+pki_free(struct pki *pki)
+{
+	struct pki_leaf	*l, *next;
+
+	if (pki == NULL)
+		return;
+	for (l = pki->leaves; l != NULL; l = next) {
+		next = l->next;
+		X509_free(l->cert);
+		EVP_PKEY_free(l->key);
+		free(l->host);
+		free(l);
+	}
+	if (pki->key_file[0] != '\0')
+		(void)unlink(pki->key_file);
+	if (pki->ca_file[0] != '\0')
+		(void)unlink(pki->ca_file);
+	X509_free(pki->ca_cert);
+	EVP_PKEY_free(pki->ca_key);
+	X509_free(pki->unknown_cert);
+	EVP_PKEY_free(pki->unknown_key);
+	free(pki);
+}
+
+const char *
+pki_ca_file(const struct pki *pki)
+{
+	return pki->ca_file;
+}
+
+X509 *
+pki_ca_cert(const struct pki *pki)
+{
+	return pki->ca_cert;
+}
+
+int
+pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
+    X509 **cert, EVP_PKEY **key, struct err *err)
+{
+	struct pki_leaf	*l;
+	EVP_PKEY	*k, *ikey = pki->ca_key;
+	X509		*c, *issuer = pki->ca_cert;
+	const char	*san = host;
+	long		 from = -3600, to = 30 * PKI_DAY;
+
+	for (l = pki->leaves; l != NULL; l = l->next)
+		if (l->profile == profile && strcmp(l->host, host) == 0) {
+			*cert = l->cert;
+			*key = l->key;
+			return 0;
+		}
+	switch (profile) {
+	case CERT_VALID:
+		break;
+	case CERT_WRONG_NAME:
+		san = PKI_WRONG_NAME;
+		break;
+	case CERT_EXPIRED:
+		from = -30 * PKI_DAY;
+		to = -PKI_DAY;
+		break;
+	case CERT_NOT_YET_VALID:
+		from = PKI_DAY;
+		to = 30 * PKI_DAY;
+		break;
+	case CERT_SELF_SIGNED:
+		issuer = NULL;
+		break;
+	case CERT_UNKNOWN_CA:
+		issuer = pki->unknown_cert;
+		ikey = pki->unknown_key;
+		break;
+	case CERT_PROFILE_COUNT:
+	default:
+		return err_set(err, ERR_RANGE, "pki: bad profile %d", profile);
+	}
+	if (strlen(host) == 0 || strlen(host) > 253)
+		return err_set(err, ERR_RANGE, "pki: bad host name \"%s\"",
+		    host);
+	if ((k = pki_keygen(err)) == NULL)
+		return -1;
+	if (issuer == NULL)
+		ikey = k;
+	c = pki_make_cert(san, k, issuer, ikey, from, to, false, san, err);
+	if (c == NULL) {
+		EVP_PKEY_free(k);
+		return -1;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->profile = profile;
+	l->host = xstrdup(host);
+	l->cert = c;
+	l->key = k;
+	l->next = pki->leaves;
+	pki->leaves = l;
+	*cert = c;
+	*key = k;
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * str.h -- bounded string helpers and checked number parsing. No function
+ * here writes past the size it is given; truncation is reported, never
+ * silent.
+ */
+#ifndef COMMON_STR_H
+#define COMMON_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* str_copy - copy src into dst[size]; -1 (dst left terminated) if cut */
+int	str_copy(char *dst, const char *src, size_t size)
+	    __attribute__((warn_unused_result));
+/* str_fmt - snprintf that returns -1 on truncation or error */
+int	str_fmt(char *dst, size_t size, const char *, ...)
+	    __attribute__((format(printf, 3, 4), warn_unused_result));
+/* parse_uint - whole-string decimal, no sign, no space, <= max */
+int	parse_uint(const char *s, unsigned long max, unsigned long *out)
+	    __attribute__((warn_unused_result));
+bool	str_eq_ci(const char *, const char *);
+bool	str_has_prefix(const char *s, const char *prefix);
+bool	str_has_suffix_ci(const char *s, const char *suffix);
+void	str_lower(char *);
+/* str_trim - strip leading/trailing blanks (space, tab) in place */
+char   *str_trim(char *);
+/* xmalloc family: abort (fatalx) on allocation failure */
+void   *xmalloc(size_t);
+void   *xcalloc(size_t, size_t);
+void   *xrealloc(void *, size_t);
+char   *xstrdup(const char *);
+
+#endif
