@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * adapter.c -- one adapter verb at a time as a child process. Owns the
+ * child's pid and the read ends of its pipes. Completion is the child's
+ * exit (reaped on SIGCHLD), not EOF: a verb like "start" may leave daemons
+ * behind that keep the pipes open.
+ */
+#define _GNU_SOURCE		/* pipe2 */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "../common/log.h"
+#include "../common/str.h"
+#include "adapter.h"
+
+#define ADAPTER_ARGS_MAX	8
+
+extern char **environ;
+
+struct adapter {
+	struct event_base	*base;
+	char			*path;
+	char			**envp;		/* environ + overrides */
+	/* the running verb */
+	pid_t			 pid;
+	int			 outfd, errfd;
+	struct event		*ev_out, *ev_err, *ev_timeout;
+	adapter_done_fn		*done;
+	void			*arg;
+	struct adapter_result	 res;
+};
+
+static void	adapter_on_read(evutil_socket_t, short, void *);
+static void	adapter_on_timeout(evutil_socket_t, short, void *);
+static void	adapter_drain(struct adapter *, int, bool);
+static void	adapter_finish(struct adapter *, int);
+static void	adapter_close_fds(struct adapter *);
+static void	adapter_child(struct adapter *, const char *const *, int, int)
+		    __attribute__((noreturn));
+
+struct adapter *
+adapter_new(struct event_base *base, const char *path,
+    const char *const *env, size_t nenv, struct err *err)
+{
+	struct adapter	*ad;
+	size_t		 n = 0, i, j, klen;
+
+	if (access(path, X_OK) == -1) {
+		err_sys(err, "adapter %s", path);
+		return NULL;
+	}
+	ad = xcalloc(1, sizeof(*ad));
+	ad->base = base;
+	ad->path = xstrdup(path);
+	ad->pid = -1;
+	ad->outfd = ad->errfd = -1;
+	while (environ[n] != NULL)
+		n++;
+	ad->envp = xcalloc(n + nenv + 1, sizeof(char *));
+	for (i = 0, n = 0; environ[i] != NULL; i++) {
+		for (j = 0; j < nenv; j++) {
+			klen = strcspn(env[j], "=") + 1;
+			if (strncmp(environ[i], env[j], klen) == 0)
+				break;
+		}
+		if (j == nenv)
+			ad->envp[n++] = xstrdup(environ[i]);
+	}
+	for (j = 0; j < nenv; j++)
+		ad->envp[n++] = xstrdup(env[j]);
+	return ad;
+}
+
+const char *
+adapter_path(const struct adapter *ad)
+{
+	return ad->path;
+}
+
+bool
+adapter_busy(const struct adapter *ad)
+{
+	return ad->pid != -1;
+}
+
+/* adapter_child - in the child: own process group, pipes, exec */
+static void
+adapter_child(struct adapter *ad, const char *const *argv, int outw, int errw)
+{
+	int	fd, maxfd;
+
+	(void)setpgid(0, 0);
+	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1 ||
+	    dup2(outw, 1) == -1 || dup2(errw, 2) == -1)
+		_exit(127);
+	maxfd = (int)sysconf(_SC_OPEN_MAX);
+	if (maxfd < 0 || maxfd > 4096)
+		maxfd = 4096;
+	for (fd = 3; fd < maxfd; fd++)
+		(void)close(fd);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	execve(ad->path, (char *const *)argv, ad->envp);
+	dprintf(2, "sts-harness: exec %s: %s\n", ad->path, strerror(errno));
+	_exit(127);
+}
+
+int
+adapter_run(struct adapter *ad, const char *verb, const char *const *args,
+    size_t nargs, int timeout_sec, adapter_done_fn *done, void *arg,
+    struct err *err)
+{
+	const char	*argv[ADAPTER_ARGS_MAX + 3];
+	int		 outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	struct timeval	 tv = { timeout_sec, 0 };
+	sigset_t	 all, old;
+	size_t		 i;
+
+	if (ad->pid != -1)
+		return err_set(err, ERR_RANGE, "adapter: verb %s while %s runs",
+		    verb, ad->res.verb);
+	if (nargs > ADAPTER_ARGS_MAX)
+		return err_set(err, ERR_RANGE, "adapter: too many arguments");
+	argv[0] = ad->path;
+	argv[1] = verb;
+	for (i = 0; i < nargs; i++)
+		argv[i + 2] = args[i];
+	argv[nargs + 2] = NULL;
+	if (pipe2(outp, O_CLOEXEC) == -1 || pipe2(errp, O_CLOEXEC) == -1) {
+		err_sys(err, "adapter: pipe");
+		goto fail;
+	}
+	memset(&ad->res, 0, sizeof(ad->res));
+	ad->res.verb = verb;
+	ad->done = done;
+	ad->arg = arg;
+	/* keep signal handlers of the parent from running in the child */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	ad->pid = fork();
+	if (ad->pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		adapter_child(ad, argv, outp[1], errp[1]);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ad->pid == -1) {
+		err_sys(err, "adapter: fork");
+		goto fail;
+	}
+	(void)setpgid(ad->pid, ad->pid);	/* no race with kill(-pid) */
+	close(outp[1]);
+	close(errp[1]);
+	ad->outfd = outp[0];
+	ad->errfd = errp[0];
+	evutil_make_socket_nonblocking(ad->outfd);
+	evutil_make_socket_nonblocking(ad->errfd);
+	ad->ev_out = event_new(ad->base, ad->outfd, EV_READ | EV_PERSIST,
+	    adapter_on_read, ad);
+	ad->ev_err = event_new(ad->base, ad->errfd, EV_READ | EV_PERSIST,
+	    adapter_on_read, ad);
+	ad->ev_timeout = evtimer_new(ad->base, adapter_on_timeout, ad);
+	if (ad->ev_out == NULL || ad->ev_err == NULL ||
+	    ad->ev_timeout == NULL)
+		fatalx("adapter_run: event_new failed");
+	event_add(ad->ev_out, NULL);
+	event_add(ad->ev_err, NULL);
+	evtimer_add(ad->ev_timeout, &tv);
+	log_debug("adapter: started %s %s (pid %d)", ad->path, verb,
+	    (int)ad->pid);
+	return 0;
+fail:
+	for (i = 0; i < 2; i++) {
+		if (outp[i] != -1)
+			close(outp[i]);
+		if (errp[i] != -1)
+			close(errp[i]);
+	}
+	ad->pid = -1;
+	return -1;
+}
+
+/* adapter_drain - read what fd has; keep the first bytes, drop the rest */
+static void
+adapter_drain(struct adapter *ad, int fd, bool once)
+{
+	char	 buf[4096], *dst;
+	size_t	*len, cap;
+	ssize_t	 n;
+
+	if (fd == ad->outfd) {
+		dst = ad->res.out;
+		len = &ad->res.outlen;
+		cap = sizeof(ad->res.out) - 1;
+	} else {
+		dst = ad->res.errout;
+		len = &ad->res.errlen;
+		cap = sizeof(ad->res.errout) - 1;
+	}
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		if (*len < cap) {
+			size_t take = (size_t)n < cap - *len ? (size_t)n :
+			    cap - *len;
+			memcpy(dst + *len, buf, take);
+			*len += take;
+			dst[*len] = '\0';
+		}
+		if (once)
+			break;
+	}
+	if (n == 0 && !once) {
+		/* EOF: stop watching this pipe */
+		if (fd == ad->outfd && ad->ev_out != NULL)
+			event_del(ad->ev_out);
+		if (fd == ad->errfd && ad->ev_err != NULL)
+			event_del(ad->ev_err);
+	}
+}
+
+static void
+adapter_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	adapter_drain(arg, fd, false);
+}
+
+static void
+adapter_on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct adapter	*ad = arg;
+
+	(void)fd;
+	(void)what;
+	if (ad->pid == -1)
+		return;
+	log_warnx("adapter: %s %s timed out; killing it", ad->path,
+	    ad->res.verb);
+	ad->res.timed_out = true;
+	(void)kill(-ad->pid, SIGKILL);
+	(void)kill(ad->pid, SIGKILL);
+}
+
+static void
+adapter_close_fds(struct adapter *ad)
+{
+	if (ad->ev_out != NULL)
+		event_free(ad->ev_out);
+	if (ad->ev_err != NULL)
+		event_free(ad->ev_err);
+	if (ad->ev_timeout != NULL)
+		event_free(ad->ev_timeout);
+	ad->ev_out = ad->ev_err = ad->ev_timeout = NULL;
+	if (ad->outfd != -1)
+		close(ad->outfd);
+	if (ad->errfd != -1)
+		close(ad->errfd);
+	ad->outfd = ad->errfd = -1;
+}
+
+/* adapter_finish - the child exited: collect output, report */
+static void
+adapter_finish(struct adapter *ad, int wstatus)
+{
+	adapter_done_fn	*done = ad->done;
+
+	if (ad->outfd != -1)
+		adapter_drain(ad, ad->outfd, false);
+	if (ad->errfd != -1)
+		adapter_drain(ad, ad->errfd, false);
+	adapter_close_fds(ad);
+	/* what the verb left in its group (e.g. a stuck helper) goes too */
+	(void)kill(-ad->pid, SIGKILL);
+	ad->pid = -1;
+	if (WIFEXITED(wstatus))
+		ad->res.status = WEXITSTATUS(wstatus);
+	else {
+		ad->res.status = -1;
+		ad->res.signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+	}
+	log_debug("adapter: %s exited %d", ad->res.verb, ad->res.status);
+	if (done != NULL)
+		done(&ad->res, ad->arg);
+}
+
+void
+adapter_on_sigchld(struct adapter *ad)
+{
+	pid_t	pid;
+	int	wstatus;
+
+	/* as pid 1 of the namespace we also reap orphans of the SUT */
+	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+		if (ad != NULL && pid == ad->pid)
+			adapter_finish(ad, wstatus);
+}
+
+void
+adapter_kill(struct adapter *ad)
+{
+	if (ad->pid != -1) {
+		(void)kill(-ad->pid, SIGKILL);
+		(void)kill(ad->pid, SIGKILL);
+	}
+}
+
+void
+adapter_free(struct adapter *ad)
+{
+	size_t	i;
+
+	if (ad == NULL)
+		return;
+	if (ad->pid != -1) {
+		adapter_kill(ad);
+		(void)waitpid(ad->pid, NULL, 0);
+	}
+	adapter_close_fds(ad);
+	for (i = 0; ad->envp[i] != NULL; i++)
+		free(ad->envp[i]);
+	free(ad->envp);
+	free(ad->path);
+	free(ad);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * adapter.h -- run the verbs of the adapter protocol (DESIGN.md) without
+ * blocking the event loop that hosts the fake servers. Each verb is a
+ * child process in its own process group, with stdin /dev/null, stdout
+ * and stderr captured (bounded), a timeout after which the whole group is
+ * killed, and the run's STS_* environment.
+ */
+#ifndef HARNESS_ADAPTER_H
+#define HARNESS_ADAPTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/err.h"
+
+#define ADAPTER_OUT_MAX		8192	/* stdout kept */
+#define ADAPTER_ERR_MAX		8192	/* stderr kept (first bytes) */
+#define ADAPTER_ENV_MAX		16
+#define ADAPTER_EXIT_UNSUPPORTED 89
+
+struct event_base;
+struct adapter;
+
+struct adapter_result {
+	const char	*verb;
+	int		 status;	/* exit status; -1 if killed by a signal */
+	int		 signal;	/* the signal, or 0 */
+	bool		 timed_out;
+	char		 out[ADAPTER_OUT_MAX];
+	size_t		 outlen;
+	char		 errout[ADAPTER_ERR_MAX];
+	size_t		 errlen;
+};
+
+typedef void adapter_done_fn(const struct adapter_result *, void *arg);
+
+/* adapter_new - path is the adapter executable; env "K=V" strings copied */
+struct adapter *adapter_new(struct event_base *, const char *path,
+	    const char *const *env, size_t nenv, struct err *);
+const char *adapter_path(const struct adapter *);
+/*
+ * adapter_run - start "path verb args..."; done is called once, from the
+ * event loop, when the child has exited (or was killed at the timeout).
+ * One verb at a time per adapter in this version.
+ */
+int	adapter_run(struct adapter *, const char *verb,
+	    const char *const *args, size_t nargs, int timeout_sec,
+	    adapter_done_fn *, void *, struct err *)
+	    __attribute__((warn_unused_result));
+bool	adapter_busy(const struct adapter *);
+/* adapter_kill - SIGKILL the running verb's process group, if any */
+void	adapter_kill(struct adapter *);
+/* adapter_on_sigchld - reap children; call from the SIGCHLD handler */
+void	adapter_on_sigchld(struct adapter *);
+/* adapter_free - kill a running verb (no callback) and free */
+void	adapter_free(struct adapter *);
+
+#endif

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ns.c -- namespaces with unshare(2), no ip-netns and no helper binaries.
+ * Loopback is brought up with SIOCSIFFLAGS; all of 127/8 is then local,
+ * so every scenario host can listen on its own 127.A.B.H at the real
+ * port. Cleanup does not depend on the child behaving: PID 1's death
+ * kills the namespace, and the parent removes the temp dir.
+ */
+#define _GNU_SOURCE		/* unshare, CLONE_* */
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <net/if.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "../common/str.h"
+#include "ns.h"
+
+static int	ns_write_file(const char *, const char *, struct err *);
+static int	ns_userns(uid_t, gid_t, struct err *);
+static int	ns_lo_up(struct err *);
+static int	ns_inside(const char *, struct err *);
+static void	ns_on_signal(int);
+static int	ns_rmtree_at(int, const char *);
+
+static volatile sig_atomic_t ns_child_pid;
+
+static int
+ns_write_file(const char *path, const char *text, struct err *err)
+{
+	int	fd;
+	ssize_t	n;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return err_sys(err, "namespace: open %s", path);
+	n = write(fd, text, strlen(text));
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return err_sys(err, "namespace: write %s", path);
+	return 0;
+}
+
+/* ns_userns - map our uid/gid to root inside the new user namespace */
+static int
+ns_userns(uid_t uid, gid_t gid, struct err *err)
+{
+	char	map[64];
+
+	if (ns_write_file("/proc/self/setgroups", "deny", err) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	(void)str_fmt(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	if (ns_write_file("/proc/self/uid_map", map, err) == -1)
+		return -1;
+	(void)str_fmt(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	return ns_write_file("/proc/self/gid_map", map, err);
+}
+
+static int
+ns_lo_up(struct err *err)
+{
+	struct ifreq	ifr;
+	int		s;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return err_sys(err, "namespace: socket");
+	memset(&ifr, 0, sizeof(ifr));
+	(void)str_copy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1) {
+		close(s);
+		return err_sys(err, "namespace: SIOCGIFFLAGS lo");
+	}
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1) {
+		close(s);
+		return err_sys(err, "namespace: bring lo up");
+	}
+	close(s);
+	return 0;
+}
+
+/* ns_inside - set up the child's view: private mounts, lo, resolv.conf */
+static int
+ns_inside(const char *resolv_conf, struct err *err)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return err_sys(err, "namespace: make mounts private");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    NULL) == -1)
+		log_debug("namespace: fresh /proc not mounted: %s",
+		    strerror(errno));
+	if (ns_lo_up(err) == -1)
+		return -1;
+	if (mount(resolv_conf, "/etc/resolv.conf", NULL, MS_BIND, NULL) == -1)
+		return err_sys(err, "namespace: bind %s on /etc/resolv.conf",
+		    resolv_conf);
+	return 0;
+}
+
+static void
+ns_on_signal(int sig)
+{
+	if (ns_child_pid > 0)
+		(void)kill((pid_t)ns_child_pid, sig);
+}
+
+int
+ns_enter(const char *tmpdir, const char *resolv_conf, struct err *err)
+{
+	struct sigaction	sa;
+	uid_t			uid = geteuid();
+	gid_t			gid = getegid();
+	int			flags = CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID;
+	int			wstatus, rc;
+	pid_t			pid;
+
+	if (uid != 0)
+		flags |= CLONE_NEWUSER;
+	if (unshare(flags) == -1)
+		return err_sys(err, "namespace: unshare(%s)", uid != 0 ?
+		    "user, net, mount, pid" : "net, mount, pid");
+	if (uid != 0 && ns_userns(uid, gid, err) == -1)
+		return -1;
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return err_sys(err, "namespace: fork");
+	if (pid == 0) {
+		/* PID 1 of the new namespace; die if the parent dies */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+		return ns_inside(resolv_conf, err);
+	}
+	ns_child_pid = pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ns_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	while (waitpid(pid, &wstatus, 0) == -1)
+		if (errno != EINTR)
+			fatal("namespace: waitpid");
+	if (ns_rmtree(tmpdir) == -1)
+		log_warn("could not remove %s", tmpdir);
+	if (WIFEXITED(wstatus))
+		rc = WEXITSTATUS(wstatus);
+	else {
+		log_warnx("harness died with signal %d", WTERMSIG(wstatus));
+		rc = 128 + WTERMSIG(wstatus);
+	}
+	exit(rc);
+}
+
+static int
+ns_rmtree_at(int pfd, const char *name)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 fd, rc = 0;
+
+	if (unlinkat(pfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return -1;
+	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (ns_rmtree_at(dirfd(d), de->d_name) == -1)
+			rc = -1;
+	}
+	closedir(d);
+	if (unlinkat(pfd, name, AT_REMOVEDIR) == -1 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}
+
+int
+ns_rmtree(const char *path)
+{
+	return ns_rmtree_at(AT_FDCWD, path);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * scenario.h -- one scenario file, parsed and validated in full before
+ * anything runs. The loader resolves the W0 defaults and the attack
+ * overlay, so the runner sees two complete worlds: clean (what the clean
+ * twin runs) and attacked (clean with the attacker's changes applied).
+ * Format: docs/scenario-format.md.
+ */
+#ifndef HARNESS_SCENARIO_H
+#define HARNESS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/err.h"
+#include "../common/pki.h"
+#include "../fake-dns/dns_zone.h"
+#include "../fake-mx/mx_config.h"
+
+#define SCN_ID_MAX		48	/* + "-twin" + ".test" fits a label (63) */
+#define SCN_TITLE_MAX		200
+#define SCN_PATH_MAX		1024
+#define SCN_CLAUSES_MAX		8
+#define SCN_CLAUSE_MAX		24
+#define SCN_LABEL_MAX		64	/* a host label relative to the domain */
+#define SCN_RECORDS_MAX		32
+#define SCN_RECORD_MAX		512	/* one zone line before expansion */
+#define SCN_FAULTS_MAX		8
+#define SCN_HOSTS_MAX		8
+#define SCN_POLICY_MX_MAX	8
+#define SCN_STEPS_MAX		8
+#define SCN_NAME_MAX		256	/* DNS_NAME_MAX + NUL */
+
+enum scn_strength {
+	SCN_MUST = 0,		/* not met -> FAIL */
+	SCN_SHOULD,		/* not met -> NON-STRICT */
+	SCN_MAY,		/* recorded -> INFO */
+	SCN_INFO,		/* recorded -> INFO */
+};
+
+enum scn_delivery {
+	SCN_DELIVER_TLS = 0,	/* DATA completed over TLS at a genuine host */
+	SCN_DELIVER_PLAIN,	/* DATA completed without TLS */
+	SCN_DELIVER_ANY,	/* DATA completed, TLS or not */
+	SCN_DELIVER_NONE,	/* no DATA completed anywhere */
+};
+
+const char *scn_strength_str(enum scn_strength);
+const char *scn_delivery_str(enum scn_delivery);
+
+/* One SMTP host of the world; its address is 127.A.B.(25 + index). */
+struct scn_host {
+	char			label[SCN_LABEL_MAX];	/* "mx1"; "@" = domain */
+	enum mx_starttls	starttls;
+	enum cert_profile	cert;
+	bool			attacker;	/* touched or added by the attack */
+};
+
+/* A DNS fault on one owner name (relative to the domain, like records). */
+struct scn_fault {
+	char		name[SCN_NAME_MAX];
+	enum dns_fault	fault;
+};
+
+/* The policy host mta-sts.<domain>, address 127.A.B.10. */
+struct scn_policy {
+	bool			serve;		/* false: nothing listens on 443 */
+	char			*body;		/* rendered or given; owned */
+	int			status;
+	char			content_type[128];
+	enum cert_profile	cert;
+};
+
+struct scn_world {
+	/* zone lines relative to the domain; "{label}" = that host's address */
+	char			records[SCN_RECORDS_MAX][SCN_RECORD_MAX];
+	size_t			nrecords;
+	struct scn_fault	faults[SCN_FAULTS_MAX];
+	size_t			nfaults;
+	struct scn_policy	policy;
+	struct scn_host		hosts[SCN_HOSTS_MAX];
+	size_t			nhosts;
+};
+
+struct scn_step {
+	bool			attack;		/* runs in the attacked world */
+	enum scn_delivery	expect;
+	char			expect_at[SCN_LABEL_MAX];	/* "" = any host */
+	unsigned long		clock;		/* seconds to advance first */
+};
+
+struct scenario {
+	char			file[SCN_PATH_MAX];
+	char			id[SCN_ID_MAX + 1];
+	char			title[SCN_TITLE_MAX + 1];
+	char			clauses[SCN_CLAUSES_MAX][SCN_CLAUSE_MAX];
+	size_t			nclauses;
+	enum scn_strength	strength;
+	bool			has_attack;	/* an attack overlay exists */
+	struct scn_world	clean;
+	struct scn_world	attacked;	/* == clean when !has_attack */
+	struct scn_step		steps[SCN_STEPS_MAX];
+	size_t			nsteps;
+};
+
+/*
+ * scenario_load - parse and validate one YAML file. Errors are
+ * "file:line:column: message" (1-based). On success *out is a new
+ * scenario the caller frees with scenario_free().
+ */
+int	scenario_load(const char *path, struct scenario **out, struct err *)
+	    __attribute__((warn_unused_result));
+/* scenario_load_buf - the same from memory; name is used in messages */
+int	scenario_load_buf(const char *name, const char *buf, size_t len,
+	    struct scenario **out, struct err *)
+	    __attribute__((warn_unused_result));
+void	scenario_free(struct scenario *);
+
+/* scenario_host_find - index of label in w->hosts, or -1 */
+int	scenario_host_find(const struct scn_world *, const char *label);
+
+#define SCN_POLICY_LABEL	"mta-sts"	/* the policy host's label */
+#define SCN_POLICY_OCTET	10
+#define SCN_HOST_OCTET0		25		/* hosts[i] -> 25 + i */
+
+/* scenario_host_octet - last address octet of label (policy host too), or -1 */
+int	scenario_host_octet(const struct scn_world *, const char *label);
+
+/*
+ * scenario_expand - copy tmpl to out, replacing "{domain}" with domain and
+ * "{label}" with 127.a.b.<octet of label>. Unknown placeholders, unclosed
+ * braces and overflow are errors.
+ */
+int	scenario_expand(const char *tmpl, const char *domain,
+	    const struct scn_world *, unsigned int a, unsigned int b, char *out,
+	    size_t outsz, struct err *) __attribute__((warn_unused_result));
+
+#endif

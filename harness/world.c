@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * world.c -- build and tear down one instance's fake servers from a
+ * resolved scenario world. Owns the mx_server and policy_host objects it
+ * makes and the zone records under its domain (removed in world_free).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/log.h"
+#include "../common/proto.h"
+#include "../common/str.h"
+#include "../fake-dns/dns_zone.h"
+#include "../fake-mx/mx_server.h"
+#include "../fake-mx/policy_host.h"
+#include "world.h"
+
+#define WORLD_MX_TIMEOUT	30	/* seconds idle per SMTP session */
+#define WORLD_HTTP_TIMEOUT	10
+
+struct world {
+	struct dns_zone		*zone;		/* borrowed */
+	char			 domain[SCN_NAME_MAX];
+	struct policy_host	*policy;
+	struct mx_server	*mx[SCN_HOSTS_MAX];
+	size_t			 nmx;
+};
+
+static int	world_host_name(const char *, const char *, char *, size_t,
+		    struct err *);
+static int	world_dns(struct world *, const struct scn_world *,
+		    unsigned int, unsigned int, struct err *);
+
+/* world_host_name - label relative to domain ("@" is the domain itself) */
+static int
+world_host_name(const char *label, const char *domain, char *out,
+    size_t outsz, struct err *err)
+{
+	int	rc;
+
+	if (strcmp(label, "@") == 0)
+		rc = str_copy(out, domain, outsz);
+	else
+		rc = str_fmt(out, outsz, "%s.%s", label, domain);
+	if (rc == -1)
+		return err_set(err, ERR_RANGE, "host name %s.%s too long",
+		    label, domain);
+	return 0;
+}
+
+static int
+world_dns(struct world *wd, const struct scn_world *w, unsigned int a,
+    unsigned int b, struct err *err)
+{
+	char	rr[SCN_RECORD_MAX * 2], origin[SCN_NAME_MAX + 1];
+	char	name[SCN_NAME_MAX];
+	size_t	i;
+
+	(void)str_fmt(origin, sizeof(origin), "%s.", wd->domain);
+	for (i = 0; i < w->nrecords; i++) {
+		if (scenario_expand(w->records[i], wd->domain, w, a, b, rr,
+		    sizeof(rr), err) == -1 ||
+		    dns_zone_add_rr(wd->zone, rr, origin, err) == -1) {
+			err_prefix(err, "record \"%s\"", w->records[i]);
+			return -1;
+		}
+	}
+	for (i = 0; i < w->nfaults; i++) {
+		if (world_host_name(w->faults[i].name, wd->domain, name,
+		    sizeof(name), err) == -1 ||
+		    dns_zone_set_fault(wd->zone, name, w->faults[i].fault,
+		    err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+struct world *
+world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
+    const struct scn_world *w, const char *domain, unsigned int a,
+    unsigned int b, const struct world_ports *ports, struct err *err)
+{
+	struct world		*wd = xcalloc(1, sizeof(*wd));
+	struct policy_config	 pc;
+	struct mx_config	 mc;
+	char			 addr[16], *body = NULL;
+	size_t			 i, blen;
+
+	wd->zone = zone;
+	if (str_copy(wd->domain, domain, sizeof(wd->domain)) == -1) {
+		err_set(err, ERR_RANGE, "domain too long: %s", domain);
+		free(wd);
+		return NULL;
+	}
+	if (world_dns(wd, w, a, b, err) == -1)
+		goto fail;
+	if (w->policy.serve) {
+		memset(&pc, 0, sizeof(pc));
+		if (world_host_name(SCN_POLICY_LABEL, domain, pc.hostname,
+		    sizeof(pc.hostname), err) == -1)
+			goto fail;
+		/* each placeholder expands to at most a name */
+		blen = strlen(w->policy.body) + 1;
+		for (i = 0; w->policy.body[i] != '\0'; i++)
+			if (w->policy.body[i] == '{')
+				blen += SCN_NAME_MAX;
+		body = xmalloc(blen);
+		if (scenario_expand(w->policy.body, domain, w, a, b, body, blen,
+		    err) == -1) {
+			err_prefix(err, "policy body");
+			goto fail;
+		}
+		pc.cert = w->policy.cert;
+		pc.status = w->policy.status;
+		(void)str_copy(pc.content_type, w->policy.content_type,
+		    sizeof(pc.content_type));
+		pc.body = body;
+		pc.body_len = strlen(body);
+		pc.timeout_sec = WORLD_HTTP_TIMEOUT;
+		(void)str_fmt(addr, sizeof(addr), "127.%u.%u.%d", a, b,
+		    SCN_POLICY_OCTET);
+		wd->policy = policy_host_new(base, pki, &pc, addr, ports->https,
+		    err);
+		free(body);
+		body = NULL;
+		if (wd->policy == NULL)
+			goto fail;
+	}
+	for (i = 0; i < w->nhosts; i++) {
+		char hostname[SCN_NAME_MAX];
+
+		if (world_host_name(w->hosts[i].label, domain, hostname,
+		    sizeof(hostname), err) == -1)
+			goto fail;
+		mx_config_init(&mc, hostname);
+		mc.starttls = w->hosts[i].starttls;
+		mc.cert = w->hosts[i].cert;
+		mc.timeout_sec = WORLD_MX_TIMEOUT;
+		(void)str_fmt(addr, sizeof(addr), "127.%u.%u.%zu", a, b,
+		    SCN_HOST_OCTET0 + i);
+		wd->mx[i] = mx_server_new(base, pki, &mc, addr, ports->smtp,
+		    err);
+		if (wd->mx[i] == NULL) {
+			err_prefix(err, "host %s", w->hosts[i].label);
+			goto fail;
+		}
+		wd->nmx = i + 1;
+	}
+	return wd;
+fail:
+	free(body);
+	world_free(wd);
+	return NULL;
+}
+
+void
+world_free(struct world *wd)
+{
+	size_t	i;
+
+	if (wd == NULL)
+		return;
+	for (i = 0; i < wd->nmx; i++)
+		mx_server_free(wd->mx[i]);
+	policy_host_free(wd->policy);
+	dns_zone_remove_below(wd->zone, wd->domain);
+	free(wd);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * world.h -- the fake servers of one running instance of a scenario world:
+ * its records in the shared fake-dns zone, its policy host at 127.A.B.10:443
+ * and one fake MX per host at 127.A.B.(25+i):25.
+ */
+#ifndef HARNESS_WORLD_H
+#define HARNESS_WORLD_H
+
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "scenario.h"
+
+struct event_base;
+struct pki;
+struct dns_zone;
+struct world;
+
+struct world_ports {
+	uint16_t	smtp;		/* SMTP_PORT inside the namespace */
+	uint16_t	https;		/* HTTPS_PORT */
+};
+
+/* world_new - bring up w for domain on 127.a.b.0/24; all or nothing */
+struct world *world_new(struct event_base *, struct pki *, struct dns_zone *,
+	    const struct scn_world *w, const char *domain, unsigned int a,
+	    unsigned int b, const struct world_ports *, struct err *);
+/* world_free - stop the servers and drop the domain's records */
+void	world_free(struct world *);
+
+#endif
