@@ -46,6 +46,19 @@ static int	harness_catalog(const struct harness_opts *, const char *,
 static int	harness_run(const struct harness_opts *, const char *,
 		    const char *);
 static int	harness_list(const struct harness_opts *, const char *, bool);
+static enum scn_delivery harness_attack_expect(const struct scenario *);
+
+/* harness_attack_expect - expectation of the last attacked step */
+static enum scn_delivery
+harness_attack_expect(const struct scenario *s)
+{
+	size_t	i;
+
+	for (i = s->nsteps; i > 0; i--)
+		if (s->steps[i - 1].attack)
+			return s->steps[i - 1].expect;
+	return s->steps[s->nsteps - 1].expect;
+}
 
 static void
 harness_usage(FILE *fp)
@@ -170,8 +183,10 @@ harness_list(const struct harness_opts *o, const char *root, bool lint)
 
 		if (lint)
 			continue;
+		/* the attack column is what the attacked step must show */
 		printf("%-40s %-6s %-6s ", s->id, scn_strength_str(s->strength),
-		    s->has_attack ? "attack" : "-");
+		    s->has_attack ? scn_delivery_str(harness_attack_expect(s)) :
+		    "-");
 		for (j = 0; j < s->nclauses; j++)
 			printf("%s%s", j ? "," : "", s->clauses[j]);
 		printf("  %s\n", s->title);

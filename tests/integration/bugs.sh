@@ -1,0 +1,16 @@
+# Each deliberate bug of the reference sender is caught by at least one
+# scenario (a verdict that does not meet the expectation), and the run exits 1.
+. "$(dirname "$0")/lib.sh"
+bugs=$("$BUILD/sts-send" --list-bugs 2>/dev/null | awk '{ print $1 }')
+check "sts-send --list-bugs names the mutants" [ -n "$bugs" ]
+for bug in $bugs; do
+	out="$work/out.$bug"
+	STS_BUG=$bug "$harness" run >"$out" 2>"$work/err.$bug"
+	rc=$?
+	caught=$(awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' "$out" | tr '\n' ' ')
+	check "--bug $bug is caught (exit $rc; by: ${caught:-nothing})" \
+	    [ "$rc" -eq 1 -a -n "$caught" ]
+	errors=$(awk '$1 == "ERROR" { print $2 }' "$out" | tr '\n' ' ')
+	check "--bug $bug causes no ERROR verdict (${errors:-none})" [ -z "$errors" ]
+done
+finish
