@@ -95,6 +95,7 @@ static void	runner_judge_step(struct runner *);
 static void	runner_end_instance(struct runner *);
 static void	runner_finish_scenario(struct runner *);
 static void	runner_fail_rest(struct runner *, const char *);
+static void	runner_progress(struct runner *, size_t);
 static void	runner_stop(struct runner *);
 static int	runner_write_message(struct runner *, char *, size_t,
 		    struct err *);
@@ -236,10 +237,31 @@ runner_fail_rest(struct runner *r, const char *why)
 	for (i = r->cur; i < r->n; i++) {
 		if (r->results[i].ran)
 			continue;
+		r->results[i].scn = r->scns[i];
+		r->results[i].ran = true;
 		r->results[i].verdict = VERDICT_ERROR;
 		(void)str_copy(r->results[i].reason, why,
 		    sizeof(r->results[i].reason));
+		runner_progress(r, i);
 	}
+	r->cur = r->n;
+}
+
+/* runner_progress - the console line of scenario i */
+static void
+runner_progress(struct runner *r, size_t i)
+{
+	const struct scn_result	*res = &r->results[i];
+	const struct scenario	*scn = r->scns[i];
+
+	if (r->cfg->progress == NULL)
+		return;
+	fprintf(r->cfg->progress, "%-10s %-40s %-6s leak=%-8s %5.2fs\n",
+	    verdict_str(res->verdict), scn->id, scn_strength_str(scn->strength),
+	    leak_str(res->leak), res->seconds);
+	if (res->verdict != VERDICT_PASS && res->reason[0] != '\0')
+		fprintf(r->cfg->progress, "           %s\n", res->reason);
+	fflush(r->cfg->progress);
 }
 
 static void
@@ -418,6 +440,11 @@ runner_parse_outcome(const struct adapter_result *res, enum outcome *out,
 		(void)str_fmt(detail, detailsz, "deliver unsupported");
 		return;
 	}
+	if (res->status == -1) {
+		(void)str_fmt(detail, detailsz, "deliver killed by signal %d: "
+		    "%.160s", res->signal, res->errout);
+		return;
+	}
 	if (res->status != 0) {
 		(void)str_fmt(detail, detailsz, "deliver exit status %d: %.160s",
 		    res->status, res->errout);
@@ -564,15 +591,7 @@ runner_finish_scenario(struct runner *r)
 		    scn->has_attack ? twin : NULL, res->ntwin, &res->leak,
 		    res->reason, sizeof(res->reason));
 	}
-	if (r->cfg->progress != NULL) {
-		fprintf(r->cfg->progress, "%-10s %-40s %-6s leak=%-8s %5.2fs\n",
-		    verdict_str(res->verdict), scn->id,
-		    scn_strength_str(scn->strength), leak_str(res->leak),
-		    res->seconds);
-		if (res->verdict != VERDICT_PASS && res->reason[0] != '\0')
-			fprintf(r->cfg->progress, "           %s\n", res->reason);
-		fflush(r->cfg->progress);
-	}
+	runner_progress(r, r->cur);
 	r->cur++;
 	runner_next_scenario(r);
 }

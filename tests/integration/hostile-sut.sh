@@ -1,0 +1,21 @@
+# A hostile SUT (an over-long line, a command flood, garbage DNS queries) never
+# crashes the harness or loses other scenarios' results.
+. "$(dirname "$0")/lib.sh"
+adapters="$top/tests/integration/adapters"
+out="$work/out"
+"$harness" run --sut "$adapters/flood" --json "$work/f.json" \
+    "$top/scenarios/discovery/enforce-baseline.yaml" \
+    "$top/scenarios/discovery/no-sts-record.yaml" >"$out" 2>"$work/err"
+rc=$?
+check "flood: the run completes with exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "flood: enforce-baseline judged FAIL (nothing delivered)" \
+    [ "$(verdict "$out" enforce-baseline)" = FAIL ]
+check "flood: the next scenario still ran and was judged" \
+    [ -n "$(verdict "$out" no-sts-record)" ]
+check "flood: results JSON holds both scenarios" \
+    [ "$(grep -c '"id": ' "$work/f.json")" -eq 2 ]
+check "flood: the fake MX answered the long line with 500 and closed" \
+    grep -q 'reason=line-too-long' "$work/f.json"
+check "flood: no process left" [ -z "$(leftovers)" ]
+[ "$nfail" -eq 0 ] || cat "$out" "$work/err"
+finish
