@@ -5,8 +5,15 @@
  * caller may change it between queries). Each query is logged as
  *   dns session=<id> event=query proto=udp peer=A:P name=N type=T
  *       rcode=R answers=K fault=F
- * A hostile client (garbage, oversized TCP length, slow TCP) costs one
- * warning event and its own connection, never the server.
+ * (session: one per UDP datagram, one per TCP connection; rcode=none when
+ * a timeout fault sends nothing; answers=0 when TC is set).
+ * A hostile client (garbage, bad TCP length, slow TCP) costs one
+ *   dns session=<id> event=drop proto=udp|tcp peer=A:P reason=R
+ * and its own connection, never the server. R is one of: short (under a
+ * 12-octet header), response (QR set), bad-length (TCP length 0),
+ * partial (EOF inside a TCP message), timeout (idle 10 s inside a TCP
+ * message), too-many-connections, outcap, oversized.
+ * The embedding program must ignore SIGPIPE.
  */
 #ifndef FAKE_DNS_DNS_SERVER_H
 #define FAKE_DNS_DNS_SERVER_H

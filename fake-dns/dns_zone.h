@@ -13,6 +13,10 @@
 
 #include "../common/err.h"
 
+#define DNS_EDNS_UDP_MAX	4096	/* RFC 6891 §6.2.5; our cap */
+#define DNS_ZONE_CNAME_HOPS	8	/* CNAMEs followed in one answer */
+#define DNS_ZONE_DEFAULT_TTL	3600	/* records with no TTL and no $TTL */
+
 enum dns_fault {
 	DNS_FAULT_NONE = 0,
 	DNS_FAULT_NXDOMAIN,	/* answer NXDOMAIN even if records exist */
@@ -33,7 +37,9 @@ void	dns_zone_free(struct dns_zone *);
  * dns_zone_add_rr - add one record in zone-file syntax, e.g.
  * "mx1.d.test. 300 IN A 127.1.1.25"; relative owners are completed with
  * origin (may be NULL). Supported types: A, AAAA, MX, TXT, CNAME (others
- * are accepted as ldns parses them).
+ * are accepted as ldns parses them). Owner case is kept for the wire;
+ * lookups ignore case. An exact duplicate of a stored record is ignored.
+ * A TTL of 4294967295 reads as "no TTL given" (DNS_ZONE_DEFAULT_TTL).
  */
 int	dns_zone_add_rr(struct dns_zone *, const char *text, const char *origin,
 	    struct err *) __attribute__((warn_unused_result));
@@ -44,7 +50,11 @@ int	dns_zone_add_rr(struct dns_zone *, const char *text, const char *origin,
  */
 int	dns_zone_load_file(struct dns_zone *, const char *path, struct err *)
 	    __attribute__((warn_unused_result));
-/* dns_zone_set_fault - fault for queries of any type at exactly name */
+/*
+ * dns_zone_set_fault - fault for queries of any type at exactly name
+ * (DNS_FAULT_NONE clears it). A CNAME chain stops at a name with a fault,
+ * so the client has to ask for that name itself and meets the fault.
+ */
 int	dns_zone_set_fault(struct dns_zone *, const char *name, enum dns_fault,
 	    struct err *) __attribute__((warn_unused_result));
 /* dns_zone_remove_below - drop every record and fault at or below name */
@@ -55,11 +65,15 @@ size_t	dns_zone_count(const struct dns_zone *);
 struct dns_answer_info {
 	char		qname[256];
 	char		qtype[16];
-	char		rcode[16];	/* NOERROR, NXDOMAIN, SERVFAIL, FORMERR... */
+	char		rcode[16];	/* NOERROR, NXDOMAIN, SERVFAIL, FORMERR,
+					   NOTIMP, REFUSED; "none" if dropped */
 	enum dns_fault	fault;
 	unsigned int	answers;
 	bool		truncated;	/* TC set: answer too big for UDP */
-	bool		dropped;	/* nothing to send (timeout fault or garbage) */
+	bool		dropped;	/* nothing to send (timeout fault or
+					   garbage) */
+	const char	*reason;	/* dropped without a fault: "short",
+					   "response" or "outcap"; else NULL */
 };
 
 /*
@@ -69,9 +83,18 @@ struct dns_answer_info {
  * response must be sent. Never fails on hostile input: a malformed query
  * gets FORMERR when its header can be read, otherwise it is dropped.
  * CNAME chains inside the zone are followed (at most 8 hops).
+ * info->qname is lower case without the trailing dot ("." for the root,
+ * "" when no question could be read); info->rcode is "none" when nothing
+ * is sent. A query carrying EDNS0 gets an OPT record back.
  */
 int	dns_zone_answer(const struct dns_zone *, const uint8_t *query,
 	    size_t qlen, uint8_t *out, size_t outcap, size_t *outlen,
 	    struct dns_answer_info *) __attribute__((warn_unused_result));
+
+/*
+ * dns_zone_query_udp_max - the UDP answer size a query allows: DNS_UDP_MAX,
+ * or its EDNS0 OPT payload size when larger, at most DNS_EDNS_UDP_MAX.
+ */
+size_t	dns_zone_query_udp_max(const uint8_t *query, size_t qlen);
 
 #endif
