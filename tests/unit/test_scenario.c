@@ -1,0 +1,1195 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_scenario.c -- the scenario loader: a table of YAML texts that must
+ * load or fail with a given "file:line:col: message", checks of the
+ * resolved worlds (W0, overlay, attacker flags, rendered body, steps),
+ * scenario_expand, file loading, and every shipped scenario file.
+ */
+#include <sys/stat.h>
+
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../common/str.h"
+#include "../../harness/scenario.h"
+
+#define T_NAME		"t.yaml"
+#define T_HEAD		"id: t\ntitle: T\nclauses: [R-4-1]\nstrength: MUST\n"
+#define T_DEEP		10000
+#define T_FILES_MAX	256
+#define T_X8		"x1234567"
+#define T_X64		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8
+
+struct load_case {
+	const char	*label;
+	const char	*yaml;
+	bool		 want_ok;
+	const char	*want_err;	/* substring, incl. "t.yaml:L:C:" */
+};
+
+static const struct load_case load_cases[] = {
+	/* positive */
+	{ "minimal", T_HEAD "expect: tls\n", true, NULL },
+	{ "explicit document", "---\n" T_HEAD "expect: tls\n...\n", true,
+	    NULL },
+	{ "flow top level", "{id: t, title: T, clauses: [R-4-1], strength: "
+	    "MUST, expect: any}", true, NULL },
+	{ "id of 48 chars", "id: a" T_X8 T_X8 T_X8 T_X8 T_X8 "1234567\ntitle: "
+	    "T\nclauses: [R-4-1]\nstrength: MUST\nexpect: tls\n", true, NULL },
+	{ "eight clauses", "id: t\ntitle: T\nclauses: [R-1, R-2, R-3, R-4, "
+	    "R-5, R-6, R-7, TR-4.3-1]\nstrength: INFO\nexpect: none\n", true,
+	    NULL },
+	{ "quoted numbers", T_HEAD "world:\n  policy: {max_age: \"0\", "
+	    "status: '599'}\nexpect: tls\n", true, NULL },
+	{ "max_age at the bound", T_HEAD "world:\n  policy: {max_age: "
+	    "4294967295}\nexpect: tls\n", true, NULL },
+	{ "empty records list", T_HEAD "world:\n  records: []\nexpect: none\n",
+	    true, NULL },
+	{ "bad policy mode is data", T_HEAD "world:\n  policy: {mode: "
+	    "\"ENFORCE \"}\nexpect: any\n", true, NULL },
+	{ "raw body", T_HEAD "world:\n  policy:\n    body: \"version: STSv1\\n"
+	    "mode: enforce\\nmx: mx1.{domain}\\nmax_age: 1\\n\"\nexpect: tls\n",
+	    true, NULL },
+	{ "host @", T_HEAD "world:\n  records: [\"@ 300 MX 0 @\", \"@ 300 A "
+	    "{@}\"]\n  hosts: {\"@\": {}}\nexpect: {delivery: tls, at: \"@\"}\n",
+	    true, NULL },
+	{ "faults", T_HEAD "world:\n  faults: {_mta-sts: servfail, \"@\": "
+	    "nxdomain, mx1: timeout}\nexpect: any\n", true, NULL },
+	{ "steps", T_HEAD "attack: {hosts: {mx1: {starttls: strip}}}\nsteps:\n"
+	    "  - expect: tls\n  - {attack: true, expect: {delivery: none}, "
+	    "clock: 86401}\n", true, NULL },
+	{ "expect at attacker in attacked step", T_HEAD "attack: {hosts: {evil: "
+	    "{}}}\nexpect: {delivery: none, at: evil}\n", true, NULL },
+	{ "comments and blank lines", "# c\n\n" T_HEAD "# c\nexpect: tls # c\n",
+	    true, NULL },
+
+	/* empty, top level, documents */
+	{ "empty file", "", false, "t.yaml:1:1: empty document" },
+	{ "only a comment", "# nothing here\n", false,
+	    "t.yaml:1:1: empty document" },
+	{ "only a marker", "---\n", false, "t.yaml:1:1: empty document" },
+	{ "top-level sequence", "- a\n- b\n", false,
+	    "t.yaml:1:1: top level: expected a mapping, found a sequence" },
+	{ "top-level scalar", "hello\n", false,
+	    "t.yaml:1:1: top level: expected a mapping, found a scalar" },
+	{ "two documents", T_HEAD "expect: tls\n---\n" T_HEAD "expect: tls\n",
+	    false, "t.yaml:6:1: more than one YAML document" },
+	{ "empty second document", T_HEAD "expect: tls\n---\n", false,
+	    "t.yaml:6:1: more than one YAML document" },
+
+	/* YAML syntax */
+	{ "unclosed flow sequence", "id: t\nclauses: [R-1, R-2\nstrength: "
+	    "MUST\n", false, "t.yaml:3:9: did not find expected ',' or ']'" },
+	{ "bad indentation", "id: t\n title: T\n", false,
+	    "t.yaml:2:7: mapping values are not allowed in this context" },
+	{ "tab indentation", T_HEAD "world:\n\tpolicy: {}\n", false,
+	    "t.yaml:6:1: found character that cannot start any token" },
+	{ "unterminated quote", T_HEAD "expect: \"tls\n", false,
+	    "found unexpected end of stream" },
+	{ "non-UTF-8 byte", "id: t\ntitle: \"caf\xe9\"\n", false,
+	    "t.yaml:2:13: invalid trailing UTF-8 octet (#22)" },
+	{ "bare continuation byte", "id: \x80\n", false,
+	    "t.yaml:1:5: invalid leading UTF-8 octet" },
+	{ "control character", "id: t\x01\n", false,
+	    "t.yaml:1:6: control characters are not allowed" },
+	{ "NUL in a scalar", "id: t\ntitle: \"a\\0b\"\n", false,
+	    "t.yaml:2:8: scalar contains a NUL character" },
+	{ "anchor", T_HEAD "expect: &e tls\n", false,
+	    "t.yaml:5:9: YAML anchors are not allowed (&e)" },
+	{ "alias", T_HEAD "expect: *e\n", false,
+	    "t.yaml:5:9: YAML aliases are not allowed (*e)" },
+	{ "alias bomb", "a: &a [\"lol\", \"lol\", \"lol\"]\nb: &b [*a, *a, "
+	    "*a]\nc: &c [*b, *b, *b]\nd: [*c, *c, *c]\n", false,
+	    "t.yaml:1:4: YAML anchors are not allowed (&a)" },
+
+	/* top-level keys */
+	{ "unknown key", T_HEAD "expect: tls\nfoo: 1\n", false,
+	    "t.yaml:6:1: top level: unknown key \"foo\" (allowed: id, title, "
+	    "clauses, strength, world, attack, expect, steps)" },
+	{ "duplicate key", T_HEAD "expect: tls\nid: u\n", false,
+	    "t.yaml:6:1: top level: duplicate key \"id\" (first at 1:1)" },
+	{ "sequence as key", T_HEAD "? [a]\n: b\n", false,
+	    "t.yaml:5:3: top level: a key must be a scalar, found a sequence" },
+	{ "missing id", "title: T\nclauses: [R-4-1]\nstrength: MUST\nexpect: "
+	    "tls\n", false, "t.yaml:1:1: missing required key \"id\"" },
+	{ "missing title", "id: t\nclauses: [R-4-1]\nstrength: MUST\nexpect: "
+	    "tls\n", false, "t.yaml:1:1: missing required key \"title\"" },
+	{ "missing clauses", "id: t\ntitle: T\nstrength: MUST\nexpect: tls\n",
+	    false, "t.yaml:1:1: missing required key \"clauses\"" },
+	{ "missing strength", "id: t\ntitle: T\nclauses: [R-4-1]\nexpect: "
+	    "tls\n", false, "t.yaml:1:1: missing required key \"strength\"" },
+	{ "missing expect and steps", T_HEAD, false,
+	    "t.yaml:1:1: missing required key \"expect\" or \"steps\"" },
+	{ "both expect and steps", T_HEAD "expect: tls\nsteps: [{expect: "
+	    "tls}]\n", false,
+	    "t.yaml:6:1: expect and steps are mutually exclusive" },
+	{ "both, steps first", T_HEAD "steps: [{expect: tls}]\nexpect: tls\n",
+	    false, "t.yaml:6:1: expect and steps are mutually exclusive" },
+
+	/* id */
+	{ "id uppercase", "id: Foo\n", false, "t.yaml:1:5: id: bad id \"Foo\"" },
+	{ "id double dash", "id: a--b\n", false, "t.yaml:1:5: id: bad id" },
+	{ "id trailing dash", "id: ab-\n", false, "t.yaml:1:5: id: bad id" },
+	{ "id leading digit", "id: 1ab\n", false, "t.yaml:1:5: id: bad id" },
+	{ "id underscore", "id: a_b\n", false, "t.yaml:1:5: id: bad id" },
+	{ "id empty", "id: \"\"\n", false, "t.yaml:1:5: id: bad id \"\"" },
+	{ "id null", "id:\ntitle: T\n", false, "t.yaml:1:4: id: bad id \"\"" },
+	{ "id of 49 chars", "id: a" T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 "\n", false,
+	    "t.yaml:1:5: id: bad id" },
+	{ "id sequence", "id: [a]\n", false,
+	    "t.yaml:1:5: id: expected a scalar, found a sequence" },
+	{ "id escaped in message", "id: \"a\\x1b[2J\"\n", false,
+	    "t.yaml:1:5: id: bad id \"a\\x1b[2J\"" },
+
+	/* title */
+	{ "title empty", "id: t\ntitle: ''\n", false,
+	    "t.yaml:2:8: title: must not be empty" },
+	{ "title two lines", "id: t\ntitle: \"a\\nb\"\n", false,
+	    "t.yaml:2:8: title: must be one line" },
+	{ "title of 201 chars", "id: t\ntitle: " T_X64 T_X64 T_X64 "123456789"
+	    "\n", false, "t.yaml:2:8: title: longer than 200 bytes" },
+	{ "title of 200 chars", "id: t\ntitle: " T_X64 T_X64 T_X64 "12345678"
+	    "\nclauses: [R-1]\nstrength: MAY\nexpect: tls\n", true, NULL },
+	{ "title mapping", "id: t\ntitle: {a: b}\n", false,
+	    "t.yaml:2:8: title: expected a scalar, found a mapping" },
+
+	/* clauses */
+	{ "clauses scalar", "id: t\ntitle: T\nclauses: R-4-1\n", false,
+	    "t.yaml:3:10: clauses: expected a sequence, found a scalar" },
+	{ "clauses empty", "id: t\ntitle: T\nclauses: []\n", false,
+	    "t.yaml:3:10: clauses: at least one clause needed" },
+	{ "clauses nine", "id: t\ntitle: T\nclauses: [R-1, R-2, R-3, R-4, R-5, "
+	    "R-6, R-7, R-8, R-9]\n", false,
+	    "t.yaml:3:51: clauses: too many clauses (at most 8)" },
+	{ "clause bad prefix", "id: t\ntitle: T\nclauses: [X-1]\n", false,
+	    "t.yaml:3:11: clauses: bad clause \"X-1\"" },
+	{ "clause no tail", "id: t\ntitle: T\nclauses: [R-]\n", false,
+	    "t.yaml:3:11: clauses: bad clause \"R-\"" },
+	{ "clause space", "id: t\ntitle: T\nclauses: [\"R-4 1\"]\n", false,
+	    "t.yaml:3:11: clauses: bad clause" },
+	{ "clause too long", "id: t\ntitle: T\nclauses: [R-12345678901234567"
+	    "890123]\n", false, "t.yaml:3:11: clauses: bad clause" },
+	{ "clause duplicate", "id: t\ntitle: T\nclauses: [R-1, R-1]\n", false,
+	    "t.yaml:3:16: clauses: duplicate clause \"R-1\"" },
+	{ "clause nested", "id: t\ntitle: T\nclauses: [[R-1]]\n", false,
+	    "t.yaml:3:11: clauses: expected a scalar, found a sequence" },
+
+	/* strength */
+	{ "strength lower case", "id: t\ntitle: T\nclauses: [R-1]\nstrength: "
+	    "must\n", false, "t.yaml:4:11: strength: bad value \"must\" "
+	    "(allowed: MUST, SHOULD, MAY, INFO)" },
+	{ "strength sequence", "id: t\ntitle: T\nclauses: [R-1]\nstrength: "
+	    "[MUST]\n", false,
+	    "t.yaml:4:11: strength: expected a scalar, found a sequence" },
+
+	/* world */
+	{ "world sequence", T_HEAD "world: []\nexpect: tls\n", false,
+	    "t.yaml:5:8: world: expected a mapping, found a sequence" },
+	{ "world null", T_HEAD "world:\nexpect: tls\n", false,
+	    "t.yaml:5:7: world: expected a mapping, found a scalar" },
+	{ "world unknown key", T_HEAD "world:\n  polcy: {}\nexpect: tls\n",
+	    false, "t.yaml:6:3: world: unknown key \"polcy\" (allowed: records, "
+	    "faults, policy, hosts)" },
+	{ "world duplicate key", T_HEAD "world:\n  policy: {}\n  policy: {}\n",
+	    false, "t.yaml:7:3: world: duplicate key \"policy\" (first at "
+	    "6:3)" },
+
+	/* world.records */
+	{ "records scalar", T_HEAD "world:\n  records: \"@ 300 MX 10 mx1\"\n",
+	    false, "t.yaml:6:12: world.records: expected a sequence, found a "
+	    "scalar" },
+	{ "record mapping", T_HEAD "world:\n  records: [{a: b}]\n", false,
+	    "t.yaml:6:13: world.records: expected a scalar, found a mapping" },
+	{ "record bad rdata", T_HEAD "world:\n  records: [\"mx1 300 A "
+	    "999.1.1.1\"]\n", false, "t.yaml:6:13: record \"mx1 300 A "
+	    "999.1.1.1\": Syntax error, could not parse the RR's rdata" },
+	{ "record bad type", T_HEAD "world:\n  records: [\"mx1 300 IN\"]\n",
+	    false, "t.yaml:6:13: record \"mx1 300 IN\": Syntax error, could not "
+	    "parse the RR's type" },
+	{ "record missing rdata", T_HEAD "world:\n  records: [\"@ 300 MX "
+	    "10\"]\n", false, "Syntax error, value expected" },
+	{ "record empty", T_HEAD "world:\n  records: [\"\"]\n", false,
+	    "t.yaml:6:13: record \"\": must start with an owner name" },
+	{ "record leading blank", T_HEAD "world:\n  records: [\" mx1 A "
+	    "1.2.3.4\"]\n", false, "must start with an owner name" },
+	{ "record directive", T_HEAD "world:\n  records: [\"$ORIGIN x.\"]\n",
+	    false, "t.yaml:6:13: record \"$ORIGIN x.\": must start with an "
+	    "owner name" },
+	{ "record unknown label", T_HEAD "world:\n  records: [\"mx9 300 A "
+	    "{mx9}\"]\n", false, "t.yaml:6:13: record \"mx9 300 A {mx9}\": "
+	    "unknown placeholder \"{mx9}\"" },
+	{ "record unclosed brace", T_HEAD "world:\n  records: [\"mx1 300 A "
+	    "{mx1\"]\n", false, "t.yaml:6:13: record \"mx1 300 A {mx1\": "
+	    "unclosed placeholder \"{mx1\"" },
+	{ "record empty placeholder", T_HEAD "world:\n  records: [\"a 1 A "
+	    "{}\"]\n", false, "unknown placeholder \"{}\"" },
+	{ "record too long", T_HEAD "world:\n  records: [\"x 1 TXT "
+	    T_X64 T_X64 T_X64 T_X64 T_X64 T_X64 T_X64 T_X64 "\"]\n", false,
+	    "t.yaml:6:13: world.records: longer than 511 bytes" },
+	{ "records 33", T_HEAD "world:\n  records: [\"a 1 A 1.1.1.1\", \"a 1 A "
+	    "1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", "
+	    "\"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A "
+	    "1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", "
+	    "\"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A "
+	    "1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", "
+	    "\"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A "
+	    "1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", "
+	    "\"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A "
+	    "1.1.1.1\", \"a 1 A 1.1.1.1\", \"a 1 A 1.1.1.1\", \"b 1 A "
+	    "1.1.1.1\"]\n", false, "world.records: too many records (at most "
+	    "32)" },
+
+	/* world.faults */
+	{ "faults sequence", T_HEAD "world:\n  faults: [a]\n", false,
+	    "t.yaml:6:11: world.faults: expected a mapping, found a sequence" },
+	{ "fault bad value", T_HEAD "world:\n  faults: {_mta-sts: drop}\n",
+	    false, "t.yaml:6:22: world.faults: bad value \"drop\" (allowed: "
+	    "nxdomain, servfail, timeout)" },
+	{ "fault bad name", T_HEAD "world:\n  faults: {\"a b\": timeout}\n",
+	    false, "t.yaml:6:12: faults: bad owner name \"a b\"" },
+	{ "fault absolute name", T_HEAD "world:\n  faults: {x.example.: "
+	    "timeout}\n", false, "t.yaml:6:12: faults: bad owner name" },
+	{ "fault placeholder", T_HEAD "world:\n  faults: {\"{mx9}\": "
+	    "timeout}\n", false, "t.yaml:6:12: faults: name \"{mx9}\": "
+	    "placeholders are not allowed" },
+	{ "fault duplicate", T_HEAD "world:\n  faults: {a: timeout, a: "
+	    "servfail}\n", false, "t.yaml:6:24: world.faults: duplicate key "
+	    "\"a\"" },
+	{ "faults nine", T_HEAD "world:\n  faults: {a: timeout, b: timeout, "
+	    "c: timeout, d: timeout, e: timeout, f: timeout, g: timeout, h: "
+	    "timeout, i: timeout}\n", false, "world.faults: too many faults "
+	    "(at most 8)" },
+
+	/* world.policy */
+	{ "policy unknown key", T_HEAD "world:\n  policy: {modes: enforce}\n",
+	    false, "t.yaml:6:12: world.policy: unknown key \"modes\" (allowed: "
+	    "mode, mx, max_age, body, status, content_type, cert, serve)" },
+	{ "policy body and mode", T_HEAD "world:\n  policy:\n    mode: "
+	    "testing\n    body: x\n", false, "t.yaml:8:5: world.policy: body "
+	    "excludes mode, mx and max_age (\"mode\" at 7:5)" },
+	{ "policy body and max_age", T_HEAD "world:\n  policy: {body: x, "
+	    "max_age: 1}\n", false, "t.yaml:6:12: world.policy: body excludes "
+	    "mode, mx and max_age (\"max_age\" at 6:21)" },
+	{ "max_age negative", T_HEAD "world:\n  policy: {max_age: -1}\n",
+	    false, "t.yaml:6:21: policy.max_age: \"-1\" is not an integer in "
+	    "0..4294967295" },
+	{ "max_age 2^32", T_HEAD "world:\n  policy: {max_age: 4294967296}\n",
+	    false, "t.yaml:6:21: policy.max_age: \"4294967296\" is not an "
+	    "integer" },
+	{ "max_age exponent", T_HEAD "world:\n  policy: {max_age: 1e5}\n",
+	    false, "policy.max_age: \"1e5\" is not an integer" },
+	{ "max_age blank", T_HEAD "world:\n  policy: {max_age: \" 1\"}\n",
+	    false, "policy.max_age: \" 1\" is not an integer" },
+	{ "status 99", T_HEAD "world:\n  policy: {status: 99}\n", false,
+	    "t.yaml:6:20: policy.status: \"99\" is not an integer in 100..599" },
+	{ "status 600", T_HEAD "world:\n  policy: {status: 600}\n", false,
+	    "policy.status: \"600\" is not an integer in 100..599" },
+	{ "content type header injection", T_HEAD "world:\n  policy: "
+	    "{content_type: \"text/plain\\r\\nX: y\"}\n", false,
+	    "t.yaml:6:26: policy.content_type: control characters not "
+	    "allowed" },
+	{ "content type too long", T_HEAD "world:\n  policy: {content_type: "
+	    "text/plainxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxx}\n", false, "policy.content_type: longer than 127 bytes" },
+	{ "policy cert", T_HEAD "world:\n  policy: {cert: bogus}\n", false,
+	    "t.yaml:6:18: policy.cert: bad value \"bogus\" (allowed: valid, "
+	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca)" },
+	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
+	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
+	    "false)" },
+	{ "policy mx scalar", T_HEAD "world:\n  policy: {mx: mx1}\n", false,
+	    "t.yaml:6:16: policy.mx: expected a sequence, found a scalar" },
+	{ "policy mx nine", T_HEAD "world:\n  policy: {mx: [a, b, c, d, e, f, "
+	    "g, h, i]}\n", false, "t.yaml:6:41: policy.mx: too many entries "
+	    "(at most 8)" },
+	{ "policy mx placeholder", T_HEAD "world:\n  policy: {mx: [\"{mx9}."
+	    "example\"]}\n", false, "t.yaml:6:17: policy.mx: unknown "
+	    "placeholder \"{mx9}\"" },
+	{ "policy mode placeholder", T_HEAD "world:\n  policy: {mode: "
+	    "\"{x\"}\n", false, "t.yaml:6:18: policy.mode: unclosed "
+	    "placeholder \"{x\"" },
+	{ "policy body placeholder", T_HEAD "world:\n  policy:\n    body: |\n"
+	    "      mx: {nosuch}\n", false, "t.yaml:7:11: policy.body: unknown "
+	    "placeholder \"{nosuch}\"" },
+	{ "policy body sequence", T_HEAD "world:\n  policy: {body: [a]}\n",
+	    false, "t.yaml:6:18: policy.body: expected a scalar, found a "
+	    "sequence" },
+
+	/* world.hosts */
+	{ "hosts sequence", T_HEAD "world:\n  hosts: [mx1]\n", false,
+	    "t.yaml:6:10: world.hosts: expected a mapping, found a sequence" },
+	{ "host label uppercase", T_HEAD "world:\n  hosts: {MX1: {}}\n", false,
+	    "t.yaml:6:11: world.hosts: bad host label \"MX1\"" },
+	{ "host label dash", T_HEAD "world:\n  hosts: {-a: {}}\n", false,
+	    "t.yaml:6:11: world.hosts: bad host label \"-a\"" },
+	{ "host label dotted", T_HEAD "world:\n  hosts: {a.b: {}}\n", false,
+	    "world.hosts: bad host label \"a.b\"" },
+	{ "host label reserved", T_HEAD "world:\n  hosts: {mta-sts: {}}\n",
+	    false, "t.yaml:6:11: world.hosts: label \"mta-sts\" is reserved "
+	    "for the policy host" },
+	{ "host scalar", T_HEAD "world:\n  hosts: {mx1: offer}\n", false,
+	    "t.yaml:6:16: host \"mx1\": expected a mapping, found a scalar" },
+	{ "host unknown key", T_HEAD "world:\n  hosts: {mx1: {tls: offer}}\n",
+	    false, "t.yaml:6:17: host \"mx1\": unknown key \"tls\" (allowed: "
+	    "starttls, cert)" },
+	{ "host starttls", T_HEAD "world:\n  hosts: {mx1: {starttls: drop}}\n",
+	    false, "t.yaml:6:27: starttls: bad value \"drop\" (allowed: offer, "
+	    "strip, refuse)" },
+	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: revoked}}\n",
+	    false, "t.yaml:6:23: cert: bad value \"revoked\"" },
+	{ "host duplicate", T_HEAD "world:\n  hosts: {mx1: {}, mx1: {}}\n",
+	    false, "t.yaml:6:20: world.hosts: duplicate key \"mx1\"" },
+	{ "hosts nine", T_HEAD "world:\n  hosts: {a: {}, b: {}, c: {}, d: {}, "
+	    "e: {}, f: {}, g: {}, h: {}, i: {}}\n", false,
+	    "t.yaml:6:67: world.hosts: too many hosts (at most 8)" },
+	{ "hosts drop mx1 under W0 records", T_HEAD "world:\n  hosts:\n    "
+	    "mx2: {}\nexpect: tls\n", false, "t.yaml:6:3: W0 record \"mx1 300 A "
+	    "{mx1}\": unknown placeholder \"{mx1}\"" },
+
+	/* attack */
+	{ "attack empty", T_HEAD "attack: {}\nexpect: none\n", false,
+	    "t.yaml:5:9: attack: empty overlay" },
+	{ "attack scalar", T_HEAD "attack: strip\nexpect: none\n", false,
+	    "t.yaml:5:9: attack: expected a mapping, found a scalar" },
+	{ "attack unknown key", T_HEAD "attack: {delete: [a]}\n", false,
+	    "t.yaml:5:10: attack: unknown key \"delete\" (allowed: records, "
+	    "remove, faults, policy, hosts)" },
+	{ "attack record unknown label", T_HEAD "attack:\n  records: [\"evil "
+	    "300 A {evil}\"]\n", false, "t.yaml:6:13: record \"evil 300 A "
+	    "{evil}\": unknown placeholder \"{evil}\"" },
+	{ "attack record bad", T_HEAD "attack:\n  records: [\"@ 300 MX x "
+	    "evil\"]\n", false, "t.yaml:6:13: record \"@ 300 MX x evil\": "
+	    "Syntax error" },
+	{ "attack remove one token", T_HEAD "attack:\n  remove: [_mta-sts]\n",
+	    false, "t.yaml:6:12: attack.remove: \"_mta-sts\": want \"owner "
+	    "TYPE\"" },
+	{ "attack remove three tokens", T_HEAD "attack:\n  remove: [\"a A "
+	    "b\"]\n", false, "attack.remove: \"a A b\": want \"owner TYPE\"" },
+	{ "attack remove bad type", T_HEAD "attack:\n  remove: [\"_mta-sts "
+	    "TEXT\"]\n", false, "t.yaml:6:12: attack.remove: \"_mta-sts "
+	    "TEXT\": unknown RR type \"TEXT\"" },
+	{ "attack remove no match", T_HEAD "attack:\n  remove: [\"mx1 "
+	    "AAAA\"]\n", false, "t.yaml:6:12: attack.remove: \"mx1 AAAA\" "
+	    "matches no record" },
+	{ "attack remove twice", T_HEAD "attack:\n  remove: [\"@ MX\", \"@ "
+	    "MX\"]\n", false, "t.yaml:6:20: attack.remove: \"@ MX\" matches no "
+	    "record" },
+	{ "attack hosts overflow", T_HEAD "world:\n  hosts: {mx1: {}, b: {}, c: "
+	    "{}, d: {}, e: {}, f: {}, g: {}, h: {}}\nattack:\n  hosts: {evil: "
+	    "{}}\n", false, "t.yaml:8:11: attack.hosts: too many hosts in the "
+	    "attacked world (at most 8)" },
+	{ "attack host reserved", T_HEAD "attack:\n  hosts: {mta-sts: {cert: "
+	    "expired}}\n", false, "label \"mta-sts\" is reserved" },
+	{ "attack faults overflow", T_HEAD "world:\n  faults: {a: timeout, b: "
+	    "timeout, c: timeout, d: timeout, e: timeout, f: timeout, g: "
+	    "timeout, h: timeout}\nattack:\n  faults: {i: timeout}\n", false,
+	    "t.yaml:8:12: attack.faults: too many faults in the attacked world "
+	    "(at most 8)" },
+	{ "attack policy body and mx", T_HEAD "attack:\n  policy: {mx: [evil], "
+	    "body: x}\n", false, "t.yaml:6:24: attack.policy: body excludes "
+	    "mode, mx and max_age (\"mx\" at 6:12)" },
+
+	/* expect and steps */
+	{ "expect bad value", T_HEAD "expect: delivered\n", false,
+	    "t.yaml:5:9: expect: bad value \"delivered\" (allowed: tls, plain, "
+	    "any, none)" },
+	{ "expect sequence", T_HEAD "expect: [tls]\n", false,
+	    "t.yaml:5:9: expect: expected a mapping, found a sequence" },
+	{ "expect missing delivery", T_HEAD "expect: {at: mx1}\n", false,
+	    "t.yaml:5:9: expect: missing required key \"delivery\"" },
+	{ "expect unknown key", T_HEAD "expect: {delivery: tls, host: mx1}\n",
+	    false, "t.yaml:5:25: expect: unknown key \"host\" (allowed: "
+	    "delivery, at)" },
+	{ "expect at unknown", T_HEAD "expect: {delivery: tls, at: mx2}\n",
+	    false, "t.yaml:5:29: expect.at: unknown host \"mx2\" in the clean "
+	    "world" },
+	{ "expect at policy host", T_HEAD "expect: {delivery: tls, at: "
+	    "mta-sts}\n", false, "expect.at: unknown host \"mta-sts\"" },
+	{ "expect at attacker in clean step", T_HEAD "attack: {hosts: {evil: "
+	    "{}}}\nsteps:\n  - {expect: {delivery: tls, at: evil}}\n  - {attack: "
+	    "true, expect: none}\n", false, "t.yaml:7:34: expect.at: unknown "
+	    "host \"evil\" in the clean world" },
+	{ "steps scalar", T_HEAD "steps: tls\n", false,
+	    "t.yaml:5:8: steps: expected a sequence, found a scalar" },
+	{ "steps empty", T_HEAD "steps: []\n", false,
+	    "t.yaml:5:8: steps: at least one step needed" },
+	{ "steps nine", T_HEAD "steps: [{expect: tls}, {expect: tls}, {expect: "
+	    "tls}, {expect: tls}, {expect: tls}, {expect: tls}, {expect: tls}, "
+	    "{expect: tls}, {expect: tls}]\n", false,
+	    "t.yaml:5:129: steps: too many steps (at most 8)" },
+	{ "step scalar", T_HEAD "steps: [tls]\n", false,
+	    "t.yaml:5:9: step 1: expected a mapping, found a scalar" },
+	{ "step missing expect", T_HEAD "steps:\n  - {clock: 5}\n", false,
+	    "t.yaml:6:5: step 1: missing required key \"expect\"" },
+	{ "step unknown key", T_HEAD "steps:\n  - {expect: tls, deliver: 2}\n",
+	    false, "t.yaml:6:19: step 1: unknown key \"deliver\" (allowed: "
+	    "expect, attack, clock)" },
+	{ "step attack without attack", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: none, attack: true}\n", false,
+	    "t.yaml:7:28: step 2: attack: true but the scenario has no attack" },
+	{ "step attack bad bool", T_HEAD "steps:\n  - {expect: tls, attack: "
+	    "1}\n", false, "t.yaml:6:27: step.attack: bad value \"1\" (allowed: "
+	    "true, false)" },
+	{ "attack but no attacked step", T_HEAD "attack: {hosts: {mx1: "
+	    "{starttls: strip}}}\nsteps:\n  - {expect: tls}\n  - {expect: tls, "
+	    "attack: false}\n", false, "t.yaml:7:3: steps: the scenario has an "
+	    "attack but no step has attack: true" },
+	{ "step clock negative", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "-5}\n", false, "t.yaml:6:26: step.clock: \"-5\" is not an integer "
+	    "in 0..4294967295" },
+	{ "step clock huge", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "99999999999999999999999}\n", false, "step.clock: "
+	    "\"99999999999999999999999\" is not an integer" },
+	{ NULL, NULL, false, NULL },
+};
+
+struct expand_case {
+	const char	*label;
+	const char	*tmpl;
+	size_t		 outsz;
+	const char	*want;		/* NULL: must fail */
+	const char	*want_err;	/* substring when failing */
+};
+
+static const struct expand_case expand_cases[] = {
+	{ "plain", "mx1 300 A 1.2.3.4", 64, "mx1 300 A 1.2.3.4", NULL },
+	{ "empty", "", 1, "", NULL },
+	{ "domain", "{domain}.", 64, "d.test.", NULL },
+	{ "host", "mx1 300 A {mx1}", 64, "mx1 300 A 127.3.4.25", NULL },
+	{ "second host", "{evil}", 64, "127.3.4.26", NULL },
+	{ "policy host", "{mta-sts}", 64, "127.3.4.10", NULL },
+	{ "several", "{mx1}/{domain}/{evil}", 64,
+	    "127.3.4.25/d.test/127.3.4.26", NULL },
+	{ "exact fit", "{domain}", 7, "d.test", NULL },
+	{ "stray close brace", "a}b", 64, "a}b", NULL },
+	{ "unknown label", "{mx9}", 64, NULL, "unknown placeholder \"{mx9}\"" },
+	{ "empty placeholder", "a{}b", 64, NULL, "unknown placeholder \"{}\"" },
+	{ "case matters", "{MX1}", 64, NULL, "unknown placeholder \"{MX1}\"" },
+	{ "unclosed", "x {mx1", 64, NULL, "unclosed placeholder \"{mx1\"" },
+	{ "unclosed at end", "x {", 64, NULL, "unclosed placeholder \"{\"" },
+	{ "nested", "{{mx1}}", 64, NULL, "unknown placeholder \"{{mx1}\"" },
+	{ "overlong name", "{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaa}", 200, NULL, "unknown placeholder" },
+	{ "overflow at placeholder", "0123{domain}", 8, NULL,
+	    "expansion overflows 8 bytes at \"{domain}\"" },
+	{ "overflow at literal", "0123456789", 8, NULL,
+	    "expansion overflows 8 bytes at \"0123456789\"" },
+	{ "overflow by the NUL", "{domain}", 6, NULL,
+	    "overflows 6 bytes at \"{domain}\"" },
+	{ "bad label after overflow", "0123456789{nosuch}", 4, NULL,
+	    "unknown placeholder \"{nosuch}\"" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+struct file_walk {
+	char	*paths[T_FILES_MAX];
+	size_t	 n;
+};
+
+static struct file_walk	*t_walk;	/* ftw has no callback argument */
+
+static int	t_load(const char *, struct scenario **, struct err *);
+static char    *t_deep(size_t);
+static int	t_walk_add(const char *, const struct stat *, int);
+static int	t_check(const struct load_case *);
+static void	test_scenario_load_table(void **);
+static void	test_scenario_deep_nesting(void **);
+static void	test_scenario_oversized(void **);
+static void	test_scenario_w0_defaults(void **);
+static void	test_scenario_world_replace(void **);
+static void	test_scenario_overlay(void **);
+static void	test_scenario_overlay_policy(void **);
+static void	test_scenario_raw_body(void **);
+static void	test_scenario_mx_names(void **);
+static void	test_scenario_steps(void **);
+static void	test_scenario_expand(void **);
+static void	test_scenario_expand_args(void **);
+static void	test_scenario_host_octet(void **);
+static void	test_scenario_strings(void **);
+static void	test_scenario_load_file(void **);
+static void	test_scenario_shipped_files(void **);
+
+static int
+t_load(const char *yaml, struct scenario **out, struct err *err)
+{
+	err_clear(err);
+	return scenario_load_buf(T_NAME, yaml, strlen(yaml), out, err);
+}
+
+/* t_deep - T_HEAD plus "world: " and n balanced nested brackets */
+static char *
+t_deep(size_t n)
+{
+	size_t	 head = strlen(T_HEAD "world: ");
+	char	*s = xmalloc(head + 2 * n + 2);
+
+	memcpy(s, T_HEAD "world: ", head);
+	memset(s + head, '[', n);
+	memset(s + head + n, ']', n);
+	s[head + 2 * n] = '\n';
+	s[head + 2 * n + 1] = '\0';
+	return s;
+}
+
+/* t_check - one table row; prints and counts a mismatch */
+static int
+t_check(const struct load_case *tc)
+{
+	struct scenario	*scn = (struct scenario *)1;
+	struct err	 err;
+	int		 rc, bad = 0;
+
+	rc = t_load(tc->yaml, &scn, &err);
+	if (tc->want_ok && rc != 0) {
+		print_error("%s: want ok, got \"%s\"\n", tc->label, err.msg);
+		return 1;
+	}
+	if (tc->want_ok) {
+		if (scn == NULL || scn == (struct scenario *)1) {
+			print_error("%s: no scenario\n", tc->label);
+			return 1;
+		}
+		scenario_free(scn);
+		return 0;
+	}
+	if (rc != -1) {
+		print_error("%s: want error \"%s\", got ok\n", tc->label,
+		    tc->want_err);
+		scenario_free(scn);
+		return 1;
+	}
+	if (strstr(err.msg, tc->want_err) == NULL) {
+		print_error("%s: want \"%s\"\n%*s in \"%s\"\n", tc->label,
+		    tc->want_err, (int)strlen(tc->label), "", err.msg);
+		bad = 1;
+	}
+	if (scn != NULL) {
+		print_error("%s: *out not NULL on error\n", tc->label);
+		bad = 1;
+	}
+	if (strncmp(err.msg, T_NAME ":", strlen(T_NAME ":")) != 0) {
+		print_error("%s: no file name in \"%s\"\n", tc->label, err.msg);
+		bad = 1;
+	}
+	return bad;
+}
+
+static void
+test_scenario_load_table(void **state)
+{
+	const struct load_case	*tc;
+	int			 bad = 0, n = 0;
+
+	(void)state;
+	for (tc = load_cases; tc->label != NULL; tc++, n++)
+		bad += t_check(tc);
+	if (bad > 0)
+		fail_msg("%d of %d rows failed", bad, n);
+}
+
+static void
+test_scenario_deep_nesting(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+	char		*yaml;
+
+	(void)state;
+	/* 10k levels: rejected at the 16th open bracket, no recursion */
+	yaml = t_deep(T_DEEP);
+	assert_int_equal(t_load(yaml, &scn, &err), -1);
+	assert_non_null(strstr(err.msg, "t.yaml:5:23: nesting deeper than 16 "
+	    "levels"));
+	free(yaml);
+	/* 15 levels parse (and then fail as the wrong type) */
+	yaml = t_deep(15);
+	assert_int_equal(t_load(yaml, &scn, &err), -1);
+	assert_non_null(strstr(err.msg, "t.yaml:5:8: world: expected a "
+	    "mapping, found a sequence"));
+	free(yaml);
+}
+
+static void
+test_scenario_oversized(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+	size_t		 len = 1024 * 1024, head = strlen(T_HEAD);
+	char		*buf = xmalloc(len + 2);
+
+	(void)state;
+	/* exactly 1 MiB (a long comment, then expect) loads */
+	memcpy(buf, T_HEAD, head);
+	memset(buf + head, '#', len - head);
+	memcpy(buf + len - 13, "\nexpect: tls\n", 13);
+	buf[len] = '\0';
+	assert_int_equal(scenario_load_buf(T_NAME, buf, len, &scn, &err), 0);
+	scenario_free(scn);
+	/* one byte more does not; the position is where the bound falls */
+	buf[len] = '#';
+	buf[len + 1] = '\0';
+	assert_int_equal(scenario_load_buf(T_NAME, buf, len + 1, &scn, &err),
+	    -1);
+	assert_null(scn);
+	assert_string_equal(err.msg, "t.yaml:7:1: file larger than 1048576 "
+	    "bytes");
+	free(buf);
+}
+
+static void
+test_scenario_w0_defaults(void **state)
+{
+	struct scenario		*scn;
+	struct err		 err;
+	const struct scn_world	*w;
+	int			 i;
+
+	(void)state;
+	assert_int_equal(t_load(T_HEAD "expect: tls\n", &scn, &err), 0);
+	assert_string_equal(scn->file, T_NAME);
+	assert_string_equal(scn->id, "t");
+	assert_string_equal(scn->title, "T");
+	assert_int_equal(scn->nclauses, 1);
+	assert_string_equal(scn->clauses[0], "R-4-1");
+	assert_int_equal(scn->strength, SCN_MUST);
+	assert_false(scn->has_attack);
+	for (i = 0; i < 2; i++) {
+		w = i == 0 ? &scn->clean : &scn->attacked;
+		assert_int_equal(w->nrecords, 4);
+		assert_string_equal(w->records[0], "@ 300 MX 10 mx1");
+		assert_string_equal(w->records[1], "mx1 300 A {mx1}");
+		assert_string_equal(w->records[2], "mta-sts 300 A {mta-sts}");
+		assert_string_equal(w->records[3],
+		    "_mta-sts 1 TXT \"v=STSv1; id=1\"");
+		assert_int_equal(w->nfaults, 0);
+		assert_true(w->policy.serve);
+		assert_string_equal(w->policy.body, "version: STSv1\r\nmode: "
+		    "enforce\r\nmx: mx1.{domain}\r\nmax_age: 86400\r\n");
+		assert_int_equal(w->policy.status, 200);
+		assert_string_equal(w->policy.content_type, "text/plain");
+		assert_int_equal(w->policy.cert, CERT_VALID);
+		assert_int_equal(w->nhosts, 1);
+		assert_string_equal(w->hosts[0].label, "mx1");
+		assert_int_equal(w->hosts[0].starttls, MX_STARTTLS_OFFER);
+		assert_int_equal(w->hosts[0].cert, CERT_VALID);
+		assert_false(w->hosts[0].attacker);
+	}
+	/* attacked is a copy, not an alias */
+	assert_ptr_not_equal(scn->clean.policy.body, scn->attacked.policy.body);
+	assert_int_equal(scn->nsteps, 1);
+	assert_false(scn->steps[0].attack);
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_TLS);
+	assert_string_equal(scn->steps[0].expect_at, "");
+	assert_int_equal(scn->steps[0].clock, 0);
+	scenario_free(scn);
+}
+
+static void
+test_scenario_world_replace(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+
+	(void)state;
+	assert_int_equal(t_load(T_HEAD "world:\n"
+	    "  records: [\"@ 300 MX 10 b\", \"@ 300 MX 20 a\", \"a 1 A {a}\", "
+	    "\"b 1 A {b}\"]\n"
+	    "  faults: {_mta-sts: timeout, mta-sts: nxdomain}\n"
+	    "  policy: {status: 404, content_type: \"\", cert: self-signed, "
+	    "serve: false}\n"
+	    "  hosts:\n"
+	    "    a: {starttls: refuse}\n"
+	    "    b: {cert: unknown-ca}\n"
+	    "expect: {delivery: plain, at: b}\n", &scn, &err), 0);
+	assert_int_equal(scn->clean.nrecords, 4);
+	assert_string_equal(scn->clean.records[3], "b 1 A {b}");
+	assert_int_equal(scn->clean.nfaults, 2);
+	assert_string_equal(scn->clean.faults[0].name, "_mta-sts");
+	assert_int_equal(scn->clean.faults[0].fault, DNS_FAULT_TIMEOUT);
+	assert_string_equal(scn->clean.faults[1].name, "mta-sts");
+	assert_int_equal(scn->clean.faults[1].fault, DNS_FAULT_NXDOMAIN);
+	assert_int_equal(scn->clean.policy.status, 404);
+	assert_string_equal(scn->clean.policy.content_type, "");
+	assert_int_equal(scn->clean.policy.cert, CERT_SELF_SIGNED);
+	assert_false(scn->clean.policy.serve);
+	/* the body stays the W0 one: only status/type/cert/serve changed */
+	assert_non_null(strstr(scn->clean.policy.body, "mode: enforce\r\n"));
+	assert_int_equal(scn->clean.nhosts, 2);
+	assert_string_equal(scn->clean.hosts[0].label, "a");
+	assert_int_equal(scn->clean.hosts[0].starttls, MX_STARTTLS_REFUSE);
+	assert_int_equal(scn->clean.hosts[0].cert, CERT_VALID);
+	assert_string_equal(scn->clean.hosts[1].label, "b");
+	assert_int_equal(scn->clean.hosts[1].starttls, MX_STARTTLS_OFFER);
+	assert_int_equal(scn->clean.hosts[1].cert, CERT_UNKNOWN_CA);
+	assert_int_equal(scenario_host_octet(&scn->clean, "b"), 26);
+	assert_string_equal(scn->steps[0].expect_at, "b");
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_PLAIN);
+	/* no attack: attacked is an exact copy */
+	assert_int_equal(scn->attacked.nrecords, 4);
+	assert_int_equal(scn->attacked.nhosts, 2);
+	assert_int_equal(scn->attacked.nfaults, 2);
+	assert_false(scn->attacked.policy.serve);
+	assert_string_equal(scn->attacked.policy.body, scn->clean.policy.body);
+	scenario_free(scn);
+}
+
+static void
+test_scenario_overlay(void **state)
+{
+	struct scenario		*scn;
+	struct err		 err;
+	const struct scn_world	*a;
+
+	(void)state;
+	assert_int_equal(t_load(T_HEAD "world:\n"
+	    "  records:\n"
+	    "    - \"@ 300 MX 10 mx1\"\n"
+	    "    - \"@ 300 MX 20 mx2\"\n"
+	    "    - \"mx1 300 A {mx1}\"\n"
+	    "    - \"mx2 300 A {mx2}\"\n"
+	    "    - \"mta-sts 300 A {mta-sts}\"\n"
+	    "    - \"_mta-sts 1 TXT \\\"v=STSv1; id=1\\\"\"\n"
+	    "  faults: {mx2: servfail}\n"
+	    "  hosts: {mx1: {}, mx2: {cert: expired}}\n"
+	    "attack:\n"
+	    "  records: [\"@ 300 MX 10 evil\", \"@ 300 MX 20 evil2\", "
+	    "\"evil 300 A {evil}\", \"{domain}. 300 TXT x\"]\n"
+	    "  remove: [\"_mta-sts TXT\", \"mx2.{domain}. A\"]\n"
+	    "  faults: {mx2: timeout, mta-sts: nxdomain}\n"
+	    "  hosts:\n"
+	    "    mx2: {starttls: strip}\n"
+	    "    evil: {cert: wrong-name}\n"
+	    "expect: none\n", &scn, &err), 0);
+	assert_true(scn->has_attack);
+	/* clean untouched */
+	assert_int_equal(scn->clean.nrecords, 6);
+	assert_int_equal(scn->clean.nhosts, 2);
+	assert_false(scn->clean.hosts[1].attacker);
+	assert_int_equal(scn->clean.hosts[1].starttls, MX_STARTTLS_OFFER);
+	assert_int_equal(scn->clean.nfaults, 1);
+	/* both MX records replaced, TXT and mx2's A removed, rest added */
+	a = &scn->attacked;
+	assert_int_equal(a->nrecords, 6);
+	assert_string_equal(a->records[0], "mx1 300 A {mx1}");
+	assert_string_equal(a->records[1], "mta-sts 300 A {mta-sts}");
+	assert_string_equal(a->records[2], "@ 300 MX 10 evil");
+	assert_string_equal(a->records[3], "@ 300 MX 20 evil2");
+	assert_string_equal(a->records[4], "evil 300 A {evil}");
+	assert_string_equal(a->records[5], "{domain}. 300 TXT x");
+	/* hosts keep their indices; the new one is appended */
+	assert_int_equal(a->nhosts, 3);
+	assert_string_equal(a->hosts[0].label, "mx1");
+	assert_false(a->hosts[0].attacker);
+	assert_string_equal(a->hosts[1].label, "mx2");
+	assert_true(a->hosts[1].attacker);
+	assert_int_equal(a->hosts[1].starttls, MX_STARTTLS_STRIP);
+	assert_int_equal(a->hosts[1].cert, CERT_EXPIRED);	/* kept */
+	assert_string_equal(a->hosts[2].label, "evil");
+	assert_true(a->hosts[2].attacker);
+	assert_int_equal(a->hosts[2].starttls, MX_STARTTLS_OFFER);
+	assert_int_equal(a->hosts[2].cert, CERT_WRONG_NAME);
+	assert_int_equal(scenario_host_octet(a, "evil"), 27);
+	/* faults: overridden and added */
+	assert_int_equal(a->nfaults, 2);
+	assert_string_equal(a->faults[0].name, "mx2");
+	assert_int_equal(a->faults[0].fault, DNS_FAULT_TIMEOUT);
+	assert_string_equal(a->faults[1].name, "mta-sts");
+	/* the expect shorthand runs in the attacked world */
+	assert_int_equal(scn->nsteps, 1);
+	assert_true(scn->steps[0].attack);
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_NONE);
+	scenario_free(scn);
+
+	/* an attack record with another type or owner is only added */
+	assert_int_equal(t_load(T_HEAD "attack:\n  records: [\"mx1 300 AAAA "
+	    "::1\", \"MX1 300 A 127.0.0.2\"]\nexpect: any\n", &scn, &err), 0);
+	assert_int_equal(scn->attacked.nrecords, 5);
+	assert_string_equal(scn->attacked.records[0], "@ 300 MX 10 mx1");
+	assert_string_equal(scn->attacked.records[1],
+	    "mta-sts 300 A {mta-sts}");
+	assert_string_equal(scn->attacked.records[3], "mx1 300 AAAA ::1");
+	assert_string_equal(scn->attacked.records[4], "MX1 300 A 127.0.0.2");
+	scenario_free(scn);
+}
+
+static void
+test_scenario_overlay_policy(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+
+	(void)state;
+	/* attack changes mx: the body is re-rendered, mode kept */
+	assert_int_equal(t_load(T_HEAD "world:\n  policy: {mode: testing, "
+	    "max_age: 604800}\nattack:\n  policy: {mx: [evil, \"*\", "
+	    "\"mx.example.net.\"], cert: expired, status: 500}\nexpect: "
+	    "none\n", &scn, &err), 0);
+	assert_string_equal(scn->clean.policy.body, "version: STSv1\r\n"
+	    "mode: testing\r\nmx: mx1.{domain}\r\nmax_age: 604800\r\n");
+	assert_string_equal(scn->attacked.policy.body, "version: STSv1\r\n"
+	    "mode: testing\r\nmx: evil.{domain}\r\nmx: *.{domain}\r\n"
+	    "mx: mx.example.net\r\nmax_age: 604800\r\n");
+	assert_int_equal(scn->clean.policy.cert, CERT_VALID);
+	assert_int_equal(scn->attacked.policy.cert, CERT_EXPIRED);
+	assert_int_equal(scn->clean.policy.status, 200);
+	assert_int_equal(scn->attacked.policy.status, 500);
+	scenario_free(scn);
+
+	/* attack changes only the cert: the body is the clean one */
+	assert_int_equal(t_load(T_HEAD "world:\n  policy: {mx: []}\nattack:\n"
+	    "  policy: {cert: wrong-name}\nexpect: none\n", &scn, &err), 0);
+	assert_string_equal(scn->clean.policy.body, "version: STSv1\r\n"
+	    "mode: enforce\r\nmax_age: 86400\r\n");
+	assert_string_equal(scn->attacked.policy.body,
+	    scn->clean.policy.body);
+	scenario_free(scn);
+
+	/* attack gives a raw body over a rendered one */
+	assert_int_equal(t_load(T_HEAD "attack:\n  policy: {body: \"mode: "
+	    "none\\n\"}\nexpect: any\n", &scn, &err), 0);
+	assert_string_equal(scn->attacked.policy.body, "mode: none\n");
+	scenario_free(scn);
+}
+
+static void
+test_scenario_raw_body(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+
+	(void)state;
+	/* raw clean body; an attack max_age re-renders from W0's fields */
+	assert_int_equal(t_load(T_HEAD "world:\n  policy:\n    body: |\n"
+	    "      version: STSv1\n      mode: enforce\n      mx: {domain}\n"
+	    "attack:\n  policy: {max_age: 0}\nexpect: none\n", &scn, &err), 0);
+	assert_string_equal(scn->clean.policy.body, "version: STSv1\n"
+	    "mode: enforce\nmx: {domain}\n");
+	assert_string_equal(scn->attacked.policy.body, "version: STSv1\r\n"
+	    "mode: enforce\r\nmx: mx1.{domain}\r\nmax_age: 0\r\n");
+	scenario_free(scn);
+
+	/* an empty body is a body */
+	assert_int_equal(t_load(T_HEAD "world:\n  policy: {body: \"\"}\n"
+	    "expect: any\n", &scn, &err), 0);
+	assert_string_equal(scn->clean.policy.body, "");
+	scenario_free(scn);
+}
+
+static void
+test_scenario_mx_names(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} cases[] = {
+		{ "mx1", "mx1.{domain}" },
+		{ "*", "*.{domain}" },
+		{ "*.mx", "*.mx.{domain}" },
+		{ "a.b_c", "a.b_c.{domain}" },
+		{ "mx.example.net.", "mx.example.net" },
+		{ "mx1.{domain}", "mx1.{domain}" },		/* literal */
+		{ "**", "**" },
+		{ "a..b", "a..b" },
+		{ "..", ".." },
+		{ "*.", "*" },
+		{ "-", "-.{domain}" },
+		{ NULL, NULL },
+	};
+	struct scenario	*scn;
+	struct err	 err;
+	char		 yaml[512], want[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; cases[i].in != NULL; i++) {
+		assert_int_equal(str_fmt(yaml, sizeof(yaml), T_HEAD "world:\n"
+		    "  policy: {mx: [\"%s\"]}\nexpect: any\n", cases[i].in), 0);
+		assert_int_equal(str_fmt(want, sizeof(want), "mx: %s\r\n",
+		    cases[i].want), 0);
+		if (t_load(yaml, &scn, &err) == -1)
+			fail_msg("%s: %s", cases[i].in, err.msg);
+		if (strstr(scn->clean.policy.body, want) == NULL)
+			fail_msg("%s: want \"%s\" in \"%s\"", cases[i].in,
+			    cases[i].want, scn->clean.policy.body);
+		scenario_free(scn);
+	}
+}
+
+static void
+test_scenario_steps(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+
+	(void)state;
+	assert_int_equal(t_load(T_HEAD "attack:\n  hosts: {mx1: {starttls: "
+	    "strip}}\nsteps:\n  - expect: tls\n  - {attack: true, expect: "
+	    "{delivery: none, at: mx1}, clock: 3600}\n  - {attack: false, "
+	    "expect: any, clock: 0}\n", &scn, &err), 0);
+	assert_int_equal(scn->nsteps, 3);
+	assert_false(scn->steps[0].attack);
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_TLS);
+	assert_int_equal(scn->steps[0].clock, 0);
+	assert_string_equal(scn->steps[0].expect_at, "");
+	assert_true(scn->steps[1].attack);
+	assert_int_equal(scn->steps[1].expect, SCN_DELIVER_NONE);
+	assert_string_equal(scn->steps[1].expect_at, "mx1");
+	assert_int_equal(scn->steps[1].clock, 3600);
+	assert_false(scn->steps[2].attack);
+	assert_int_equal(scn->steps[2].expect, SCN_DELIVER_ANY);
+	scenario_free(scn);
+
+	/* no attack: the shorthand step is a clean one */
+	assert_int_equal(t_load(T_HEAD "expect: none\n", &scn, &err), 0);
+	assert_false(scn->steps[0].attack);
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_NONE);
+	scenario_free(scn);
+}
+
+static void
+test_scenario_expand(void **state)
+{
+	const struct expand_case	*tc;
+	struct scn_world		 w;
+	struct err			 err;
+	char				 out[256];
+	int				 rc;
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(str_copy(w.hosts[0].label, "mx1", SCN_LABEL_MAX), 0);
+	assert_int_equal(str_copy(w.hosts[1].label, "evil", SCN_LABEL_MAX), 0);
+	w.nhosts = 2;
+	for (tc = expand_cases; tc->label != NULL; tc++) {
+		err_clear(&err);
+		memset(out, 'Z', sizeof(out));
+		rc = scenario_expand(tc->tmpl, "d.test", &w, 3, 4, out,
+		    tc->outsz, &err);
+		if (tc->want != NULL && rc != 0)
+			fail_msg("%s: want \"%s\", got error \"%s\"", tc->label,
+			    tc->want, err.msg);
+		if (tc->want != NULL && strcmp(out, tc->want) != 0)
+			fail_msg("%s: want \"%s\", got \"%s\"", tc->label,
+			    tc->want, out);
+		if (tc->want == NULL && rc != -1)
+			fail_msg("%s: want error, got \"%s\"", tc->label, out);
+		if (tc->want == NULL && strstr(err.msg, tc->want_err) == NULL)
+			fail_msg("%s: want \"%s\" in \"%s\"", tc->label,
+			    tc->want_err, err.msg);
+		/* never a byte past outsz, always terminated */
+		if (out[tc->outsz] != 'Z' || memchr(out, '\0', tc->outsz) ==
+		    NULL)
+			fail_msg("%s: wrote past the buffer or left it "
+			    "unterminated", tc->label);
+	}
+}
+
+static void
+test_scenario_expand_args(void **state)
+{
+	struct err	err;
+	char		out[32];
+
+	(void)state;
+	/* a NULL world knows only {domain} and the policy host */
+	assert_int_equal(scenario_expand("{mta-sts} {domain}", "d", NULL, 0,
+	    255, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "127.0.255.10 d");
+	assert_int_equal(scenario_expand("{mx1}", "d", NULL, 1, 1, out,
+	    sizeof(out), &err), -1);
+	assert_int_equal(scenario_expand("x", "d", NULL, 256, 1, out,
+	    sizeof(out), &err), -1);
+	assert_non_null(strstr(err.msg, "out of range"));
+	assert_int_equal(scenario_expand("x", "d", NULL, 1, 1, out, 0, &err),
+	    -1);
+	assert_int_equal(scenario_expand("{mx1}", "d", NULL, 1, 1, out,
+	    sizeof(out), NULL), -1);
+}
+
+static void
+test_scenario_host_octet(void **state)
+{
+	struct scn_world	w;
+	size_t			i;
+	char			label[SCN_LABEL_MAX];
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < SCN_HOSTS_MAX; i++) {
+		assert_int_equal(str_fmt(label, sizeof(label), "h%zu", i), 0);
+		assert_int_equal(str_copy(w.hosts[i].label, label,
+		    SCN_LABEL_MAX), 0);
+	}
+	w.nhosts = SCN_HOSTS_MAX;
+	assert_int_equal(scenario_host_find(&w, "h0"), 0);
+	assert_int_equal(scenario_host_find(&w, "h7"), 7);
+	assert_int_equal(scenario_host_find(&w, "h8"), -1);
+	assert_int_equal(scenario_host_find(&w, ""), -1);
+	assert_int_equal(scenario_host_find(NULL, "h0"), -1);
+	assert_int_equal(scenario_host_octet(&w, "h0"), SCN_HOST_OCTET0);
+	assert_int_equal(scenario_host_octet(&w, "h7"), SCN_HOST_OCTET0 + 7);
+	assert_int_equal(scenario_host_octet(&w, SCN_POLICY_LABEL),
+	    SCN_POLICY_OCTET);
+	assert_int_equal(scenario_host_octet(&w, "H0"), -1);
+	assert_int_equal(scenario_host_octet(&w, "domain"), -1);
+}
+
+static void
+test_scenario_strings(void **state)
+{
+	(void)state;
+	assert_string_equal(scn_strength_str(SCN_MUST), "MUST");
+	assert_string_equal(scn_strength_str(SCN_SHOULD), "SHOULD");
+	assert_string_equal(scn_strength_str(SCN_MAY), "MAY");
+	assert_string_equal(scn_strength_str(SCN_INFO), "INFO");
+	assert_string_equal(scn_delivery_str(SCN_DELIVER_TLS), "tls");
+	assert_string_equal(scn_delivery_str(SCN_DELIVER_PLAIN), "plain");
+	assert_string_equal(scn_delivery_str(SCN_DELIVER_ANY), "any");
+	assert_string_equal(scn_delivery_str(SCN_DELIVER_NONE), "none");
+	scenario_free(NULL);
+}
+
+static void
+test_scenario_load_file(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+	char		 dir[] = "/tmp/test_scenario.XXXXXX", path[128];
+	char		*big;
+	FILE		*fp;
+	size_t		 n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/s.yaml", dir), 0);
+
+	assert_non_null(fp = fopen(path, "w"));
+	assert_true(fputs(T_HEAD "expect: tls\n", fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(scenario_load(path, &scn, &err), 0);
+	assert_string_equal(scn->file, path);
+	scenario_free(scn);
+
+	/* errors name the path */
+	assert_non_null(fp = fopen(path, "w"));
+	assert_true(fputs(T_HEAD "expect: tsl\n", fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_null(scn);
+	assert_true(str_has_prefix(err.msg, path));
+	assert_non_null(strstr(err.msg, ".yaml:5:9: expect: bad value"));
+
+	/* more than 1 MiB */
+	n = 1024 * 1024 + 10;
+	big = xmalloc(n);
+	memset(big, '#', n);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(big, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+	free(big);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_non_null(strstr(err.msg, "file larger than 1048576 bytes"));
+
+	/* a directory, and a missing file */
+	assert_int_equal(scenario_load(dir, &scn, &err), -1);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_int_equal(err.code, ERR_SYS);
+	assert_null(scn);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static int
+t_walk_add(const char *path, const struct stat *sb, int flag)
+{
+	(void)sb;
+	if (flag == FTW_F && str_has_suffix_ci(path, ".yaml") &&
+	    t_walk->n < T_FILES_MAX)
+		t_walk->paths[t_walk->n++] = xstrdup(path);
+	return 0;
+}
+
+/*
+ * test_scenario_shipped_files - every scenarios/ file loads, its id is its
+ * file name and ids are unique (each names its own .test domain)
+ */
+static void
+test_scenario_shipped_files(void **state)
+{
+	static const char *const roots[] = {
+		"scenarios", "../scenarios", "../../scenarios", NULL
+	};
+	struct file_walk	 walk;
+	struct scenario		*scn[T_FILES_MAX];
+	struct err		 err;
+	const char		*base;
+	char			 want[SCN_PATH_MAX];
+	size_t			 i, j;
+	int			 r;
+
+	(void)state;
+	memset(&walk, 0, sizeof(walk));
+	t_walk = &walk;
+	for (r = 0; roots[r] != NULL; r++)
+		if (access(roots[r], R_OK) == 0)
+			break;
+	if (roots[r] == NULL)
+		skip();
+	assert_int_equal(ftw(roots[r], t_walk_add, 16), 0);
+	assert_true(walk.n >= 7);
+	for (i = 0; i < walk.n; i++) {
+		if (scenario_load(walk.paths[i], &scn[i], &err) == -1)
+			fail_msg("%s", err.msg);
+		base = strrchr(walk.paths[i], '/') + 1;
+		assert_int_equal(str_fmt(want, sizeof(want), "%s.yaml",
+		    scn[i]->id), 0);
+		if (strcmp(base, want) != 0)
+			fail_msg("%s: id \"%s\" differs from the file name",
+			    walk.paths[i], scn[i]->id);
+		for (j = 0; j < i; j++)
+			if (strcmp(scn[j]->id, scn[i]->id) == 0)
+				fail_msg("%s: id also used by %s",
+				    walk.paths[i], walk.paths[j]);
+	}
+	for (i = 0; i < walk.n; i++) {
+		scenario_free(scn[i]);
+		free(walk.paths[i]);
+	}
+	t_walk = NULL;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scenario_load_table),
+		cmocka_unit_test(test_scenario_deep_nesting),
+		cmocka_unit_test(test_scenario_oversized),
+		cmocka_unit_test(test_scenario_w0_defaults),
+		cmocka_unit_test(test_scenario_world_replace),
+		cmocka_unit_test(test_scenario_overlay),
+		cmocka_unit_test(test_scenario_overlay_policy),
+		cmocka_unit_test(test_scenario_raw_body),
+		cmocka_unit_test(test_scenario_mx_names),
+		cmocka_unit_test(test_scenario_steps),
+		cmocka_unit_test(test_scenario_expand),
+		cmocka_unit_test(test_scenario_expand_args),
+		cmocka_unit_test(test_scenario_host_octet),
+		cmocka_unit_test(test_scenario_strings),
+		cmocka_unit_test(test_scenario_load_file),
+		cmocka_unit_test(test_scenario_shipped_files),
+	};
+
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
