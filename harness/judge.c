@@ -263,8 +263,9 @@ judge_scenario(const struct scenario *scn, const struct step_result *steps,
 			return VERDICT_ERROR;
 		}
 	if (scn->strength == SCN_MAY || scn->strength == SCN_INFO) {
-		(void)str_copy(reason, nsteps > 0 ? steps[nsteps - 1].reason :
-		    "", reasonsz);
+		(void)str_fmt(reason, reasonsz, "recorded (%s): %s",
+		    scn_strength_str(scn->strength), nsteps > 0 ?
+		    steps[nsteps - 1].reason : "no step ran");
 		return VERDICT_INFO;
 	}
 	return VERDICT_PASS;
