@@ -127,9 +127,11 @@ report_json(const char *path, const char *adapter,
 		if (res[i].scn != NULL)
 			json_array_append_new(scns, report_scenario(&res[i]));
 	bad = report_counts(res, n, counts);
-	summary = json_pack("{s:i, s:i, s:b, s:f}", "total", (int)n,
+	summary = json_pack("{s:i, s:i, s:b, s:f, s:I, s:I}", "total", (int)n,
 	    "not_met", (int)bad, "interrupted", sum->interrupted, "seconds",
-	    sum->seconds);
+	    sum->seconds, "harness_max_rss_kb",
+	    (json_int_t)sum->harness_max_rss_kb, "sut_max_rss_kb",
+	    (json_int_t)sum->sut_max_rss_kb);
 	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
 		json_object_set_new(summary, verdict_str((enum verdict)v),
 		    json_integer((json_int_t)counts[v]));

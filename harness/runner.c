@@ -5,6 +5,7 @@
  * loop; nothing blocks it. Owns the PKI, the fake-dns zone and server, the
  * observer, the adapter and, one at a time, the running instance's world.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 
@@ -607,6 +608,7 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	char		 ev_res[64], ev_to[32], ev_build[RUNNER_PATH_MAX + 24];
 	const char	*env[6];
 	struct timespec	 t0;
+	struct rusage	 ru;
 	int		 rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -693,6 +695,10 @@ out:
 	pki_free(r.pki);
 	event_base_free(r.base);
 	sum->seconds = runner_elapsed(&t0);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		sum->harness_max_rss_kb = ru.ru_maxrss;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+		sum->sut_max_rss_kb = ru.ru_maxrss;
 	return rc;
 }
 

@@ -60,6 +60,8 @@ struct runner_summary {
 	char		sut_info[RUNNER_INFO_MAX];	/* adapter info JSON */
 	bool		interrupted;
 	double		seconds;
+	long		harness_max_rss_kb;	/* getrusage(RUSAGE_SELF) */
+	long		sut_max_rss_kb;		/* largest reaped child */
 };
 
 /*
