@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * main.c -- sts-send, the reference MTA-STS sender: parse argv and the
+ * adapter environment, run one delivery attempt, print one JSON line
+ * {"outcome":...,"detail":...} on stdout. Diagnostics go to stderr.
+ * Exit 0 whenever an outcome was reached, 2 on a usage error.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "../../common/log.h"
+#include "smtp_client.h"
+#include "../../common/str.h"
+#include "sts_decide.h"
+#include "sts_send.h"
+
+#define MAIN_EXIT_USAGE	2
+
+enum main_opt {
+	MAIN_OPT_BUG = 256,
+	MAIN_OPT_NO_STS,
+	MAIN_OPT_RCPT,
+	MAIN_OPT_MSG,
+	MAIN_OPT_FROM,
+	MAIN_OPT_CA,
+	MAIN_OPT_RESOLVER,
+	MAIN_OPT_STATE,
+	MAIN_OPT_TIMEOUT,
+	MAIN_OPT_HELO,
+	MAIN_OPT_SMTP_PORT,
+	MAIN_OPT_HTTPS_PORT,
+	MAIN_OPT_DNS_PORT,
+	MAIN_OPT_LIST_BUGS,
+};
+
+static const struct option main_options[] = {
+	{ "verbose",	no_argument,		NULL,	'v' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "bug",	required_argument,	NULL,	MAIN_OPT_BUG },
+	{ "no-sts",	no_argument,		NULL,	MAIN_OPT_NO_STS },
+	{ "rcpt",	required_argument,	NULL,	MAIN_OPT_RCPT },
+	{ "msg",	required_argument,	NULL,	MAIN_OPT_MSG },
+	{ "from",	required_argument,	NULL,	MAIN_OPT_FROM },
+	{ "ca",		required_argument,	NULL,	MAIN_OPT_CA },
+	{ "resolver",	required_argument,	NULL,	MAIN_OPT_RESOLVER },
+	{ "state",	required_argument,	NULL,	MAIN_OPT_STATE },
+	{ "timeout",	required_argument,	NULL,	MAIN_OPT_TIMEOUT },
+	{ "helo",	required_argument,	NULL,	MAIN_OPT_HELO },
+	{ "smtp-port",	required_argument,	NULL,	MAIN_OPT_SMTP_PORT },
+	{ "https-port",	required_argument,	NULL,	MAIN_OPT_HTTPS_PORT },
+	{ "dns-port",	required_argument,	NULL,	MAIN_OPT_DNS_PORT },
+	{ "list-bugs",	no_argument,		NULL,	MAIN_OPT_LIST_BUGS },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static void	main_usage(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+static const char *main_env(const char *);
+static uint16_t	main_port(const char *, const char *);
+static void	main_print(const struct sts_send_result *);
+
+static void
+main_usage(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (fmt != NULL) {
+		fprintf(stderr, "sts-send: ");
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "\n");
+	}
+	fprintf(stderr,
+	    "usage: sts-send --list-bugs\n"
+	    "       sts-send [-v] [--bug NAME] [--no-sts] --rcpt ADDR "
+	    "--msg FILE\n"
+	    "                [--from ADDR] [--ca FILE] [--resolver IP] "
+	    "[--state DIR]\n"
+	    "                [--timeout SEC] [--helo NAME] [--smtp-port N] "
+	    "[--https-port N]\n"
+	    "                [--dns-port N]\n"
+	    "environment: STS_CA_FILE STS_RESOLVER STS_STATE_DIR "
+	    "STS_TIMEOUT STS_MAIL_FROM STS_BUG\n"
+	    "mutants (--bug):\n");
+	sts_decide_bug_list(stderr);
+	exit(MAIN_EXIT_USAGE);
+}
+
+/* main_env - an environment variable, with "" read as unset */
+static const char *
+main_env(const char *name)
+{
+	const char	*v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static uint16_t
+main_port(const char *what, const char *s)
+{
+	unsigned long	v;
+
+	if (parse_uint(s, 65535, &v) == -1 || v == 0)
+		main_usage("%s: bad port \"%s\"", what, s);
+	return (uint16_t)v;
+}
+
+/* main_print - the one JSON line; detail made printable ASCII first */
+static void
+main_print(const struct sts_send_result *res)
+{
+	char	 detail[sizeof(res->detail)];
+	char	*line;
+	json_t	*obj;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(detail) - 1 && res->detail[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)res->detail[i];
+
+		detail[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	detail[i] = '\0';
+	obj = json_pack("{s:s, s:s}", "outcome",
+	    sts_send_outcome_str(res->outcome), "detail", detail);
+	if (obj == NULL || (line = json_dumps(obj, JSON_COMPACT)) == NULL)
+		fatalx("json: cannot encode the result");
+	printf("%s\n", line);
+	fflush(stdout);
+	free(line);
+	json_decref(obj);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sts_send_config	 cfg;
+	struct sts_send_result	 res;
+	char			 domain[DNS_NAME_MAX + 1];
+	const char		*bug, *timeout;
+	unsigned long		 v;
+	struct err		 err;
+	int			 ch, verbose = 1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.from = main_env("STS_MAIL_FROM");
+	cfg.ca_file = main_env("STS_CA_FILE");
+	cfg.resolver = main_env("STS_RESOLVER");
+	cfg.state_dir = main_env("STS_STATE_DIR");
+	cfg.helo = STS_SEND_HELO_DEFAULT;
+	cfg.smtp_port = SMTP_PORT;
+	cfg.https_port = HTTPS_PORT;
+	cfg.dns_port = DNS_PORT;
+	bug = main_env("STS_BUG");
+	timeout = main_env("STS_TIMEOUT");
+
+	while ((ch = getopt_long(argc, argv, "vh", main_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			main_usage(NULL);
+		case MAIN_OPT_BUG:
+			bug = optarg;
+			break;
+		case MAIN_OPT_LIST_BUGS:
+			/* one mutant per line; the integration tests read it */
+			sts_decide_bug_list(stdout);
+			exit(0);
+		case MAIN_OPT_NO_STS:
+			cfg.no_sts = true;
+			break;
+		case MAIN_OPT_RCPT:
+			cfg.rcpt = optarg;
+			break;
+		case MAIN_OPT_MSG:
+			cfg.msg_file = optarg;
+			break;
+		case MAIN_OPT_FROM:
+			cfg.from = optarg;
+			break;
+		case MAIN_OPT_CA:
+			cfg.ca_file = optarg;
+			break;
+		case MAIN_OPT_RESOLVER:
+			cfg.resolver = optarg;
+			break;
+		case MAIN_OPT_STATE:
+			cfg.state_dir = optarg;
+			break;
+		case MAIN_OPT_TIMEOUT:
+			timeout = optarg;
+			break;
+		case MAIN_OPT_HELO:
+			cfg.helo = optarg;
+			break;
+		case MAIN_OPT_SMTP_PORT:
+			cfg.smtp_port = main_port("--smtp-port", optarg);
+			break;
+		case MAIN_OPT_HTTPS_PORT:
+			cfg.https_port = main_port("--https-port", optarg);
+			break;
+		case MAIN_OPT_DNS_PORT:
+			cfg.dns_port = main_port("--dns-port", optarg);
+			break;
+		default:
+			main_usage(NULL);
+		}
+	}
+	if (optind != argc)
+		main_usage("unexpected argument \"%s\"", argv[optind]);
+	log_init("sts-send", verbose);
+
+	if (cfg.rcpt == NULL || cfg.msg_file == NULL)
+		main_usage("--rcpt and --msg are required");
+	err_clear(&err);
+	if (smtp_client_rcpt_domain(cfg.rcpt, domain, sizeof(domain),
+	    &err) == -1)
+		main_usage("%s", err.msg);
+	cfg.domain = domain;
+	if (cfg.from == NULL)
+		cfg.from = STS_SEND_FROM_DEFAULT;
+	if (!smtp_client_is_path_ok(cfg.from))
+		main_usage("bad sender address \"%s\"", cfg.from);
+	if (!smtp_client_is_hostname(cfg.helo))
+		main_usage("bad --helo name \"%s\"", cfg.helo);
+	cfg.timeout_s = STS_SEND_TIMEOUT_DEFAULT;
+	if (timeout != NULL) {
+		if (parse_uint(timeout, STS_SEND_TIMEOUT_MAX, &v) == -1 ||
+		    v == 0)
+			main_usage("bad timeout \"%s\" (1-%d seconds)",
+			    timeout, STS_SEND_TIMEOUT_MAX);
+		cfg.timeout_s = (unsigned int)v;
+	}
+	if (bug != NULL && sts_decide_bug_parse(bug, &cfg.bugs) == -1)
+		main_usage("unknown mutant \"%s\"", bug);
+
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		fatal("signal");
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+	sts_send_run(&cfg, &res);
+	log_info("outcome: %s: %s", sts_send_outcome_str(res.outcome),
+	    res.detail);
+	main_print(&res);
+	curl_global_cleanup();
+	return 0;
+}

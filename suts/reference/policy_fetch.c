@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * policy_fetch.c -- fetch an MTA-STS policy with libcurl (RFC 8461 §3.3).
+ * The policy host's address comes from our own DNS lookup through
+ * CURLOPT_RESOLVE, so the harness's resolver is used; TLS is verified
+ * against the CA file only; redirects, proxies and bodies over
+ * STS_POLICY_MAX are refused. Owns the easy handle for one call.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "policy_fetch.h"
+#include "../../common/proto.h"
+#include "../../common/str.h"
+#include "sts_policy.h"
+
+#define POLICY_FETCH_HOST_MAX	(DNS_NAME_MAX + 1)
+#define POLICY_FETCH_URL_MAX	(POLICY_FETCH_HOST_MAX + 64)
+#define POLICY_FETCH_AGENT	"sts-send/0.1 (sts-harness reference)"
+
+struct policy_fetch_buf {
+	char	*p;
+	size_t	 len;
+	bool	 overflow;
+};
+
+static size_t	policy_fetch_on_data(char *, size_t, size_t, void *);
+static int	policy_fetch_setup(CURL *, const struct policy_fetch_req *,
+		    const char *, struct curl_slist *,
+		    struct policy_fetch_buf *, char *);
+
+/* policy_fetch_on_data - append to the bounded body; abort beyond it */
+static size_t
+policy_fetch_on_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct policy_fetch_buf	*b = arg;
+	size_t			 n = size * nmemb;
+
+	if (n > STS_POLICY_MAX - b->len) {
+		b->overflow = true;
+		return 0;		/* CURLE_WRITE_ERROR */
+	}
+	memcpy(b->p + b->len, ptr, n);
+	b->len += n;
+	return n;
+}
+
+/* policy_fetch_setup - every option, each checked */
+static int
+policy_fetch_setup(CURL *c, const struct policy_fetch_req *req,
+    const char *url, struct curl_slist *resolve, struct policy_fetch_buf *b,
+    char *errbuf)
+{
+	long	timeout = req->timeout_ms > 0 ? req->timeout_ms : 1;
+
+	if (curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_RESOLVE, resolve) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PROXY, "") != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_NOPROXY, "*") != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSLVERSION,
+	    (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)STS_POLICY_MAX) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_USERAGENT, POLICY_FETCH_AGENT) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION,
+	    policy_fetch_on_data) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEDATA, b) != CURLE_OK)
+		return -1;
+	if (req->cafile != NULL &&
+	    (curl_easy_setopt(c, CURLOPT_CAINFO, req->cafile) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_CAPATH, NULL) != CURLE_OK))
+		return -1;
+	return 0;
+}
+
+int
+policy_fetch_get(const struct policy_fetch_req *req, char **body,
+    size_t *len, struct err *err)
+{
+	char			 host[POLICY_FETCH_HOST_MAX];
+	char			 url[POLICY_FETCH_URL_MAX];
+	char			 rline[POLICY_FETCH_URL_MAX];
+	char			 ip[INET_ADDRSTRLEN];
+	char			 errbuf[CURL_ERROR_SIZE];
+	struct policy_fetch_buf	 b = { NULL, 0, false };
+	struct curl_slist	*resolve = NULL;
+	CURL			*c = NULL;
+	CURLcode		 rc;
+	long			 status = 0;
+	char			*ctype = NULL;
+
+	*body = NULL;
+	*len = 0;
+	errbuf[0] = '\0';
+	if (inet_ntop(AF_INET, req->addr, ip, sizeof(ip)) == NULL ||
+	    str_fmt(host, sizeof(host), "mta-sts.%s", req->domain) == -1 ||
+	    str_fmt(url, sizeof(url), "https://%s:%u%s", host,
+	    (unsigned)req->port, STS_POLICY_PATH) == -1 ||
+	    str_fmt(rline, sizeof(rline), "%s:%u:%s", host,
+	    (unsigned)req->port, ip) == -1)
+		return err_set(err, ERR_RANGE, "fetch: name too long: %s",
+		    req->domain);
+	if ((resolve = curl_slist_append(NULL, rline)) == NULL ||
+	    (c = curl_easy_init()) == NULL) {
+		(void)err_set(err, ERR_NOMEM, "fetch: curl init");
+		goto fail;
+	}
+	b.p = xmalloc(STS_POLICY_MAX + 1);
+	if (policy_fetch_setup(c, req, url, resolve, &b, errbuf) == -1) {
+		(void)err_set(err, ERR_UNSUPPORTED, "fetch: curl_easy_setopt");
+		goto fail;
+	}
+	rc = curl_easy_perform(c);
+	if (b.overflow) {
+		(void)err_set(err, ERR_RANGE, "fetch %s: body over %d bytes",
+		    url, STS_POLICY_MAX);
+		goto fail;
+	}
+	if (rc != CURLE_OK) {
+		(void)err_set(err, rc == CURLE_OPERATION_TIMEDOUT ?
+		    ERR_TIMEOUT : ERR_PROTO, "fetch %s: %s", url,
+		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+		goto fail;
+	}
+	if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) !=
+	    CURLE_OK || status != 200) {
+		/* RFC 8461 §3.3: only 200 is a policy; no redirects */
+		(void)err_set(err, ERR_PROTO, "fetch %s: HTTP status %ld", url,
+		    status);
+		goto fail;
+	}
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype) !=
+	    CURLE_OK || !sts_policy_is_media_type_ok(ctype)) {
+		/* RFC 8461 §3.2: the media type is text/plain */
+		(void)err_set(err, ERR_PROTO,
+		    "fetch %s: media type \"%s\", not text/plain", url,
+		    ctype != NULL ? ctype : "(none)");
+		goto fail;
+	}
+	b.p[b.len] = '\0';
+	*body = b.p;
+	*len = b.len;
+	curl_easy_cleanup(c);
+	curl_slist_free_all(resolve);
+	return 0;
+fail:
+	free(b.p);
+	if (c != NULL)
+		curl_easy_cleanup(c);
+	curl_slist_free_all(resolve);
+	return -1;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * policy_fetch.h -- HTTPS GET of https://mta-sts.<domain>/.well-known/
+ * mta-sts.txt with libcurl (RFC 8461 §3.3): verified TLS against one CA
+ * file, the address we resolved ourselves, no redirects, no proxy, a
+ * bounded body, and only 200 + text/plain counts as a policy.
+ */
+#ifndef SUTS_REFERENCE_POLICY_FETCH_H
+#define SUTS_REFERENCE_POLICY_FETCH_H
+
+#include <netinet/in.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../common/err.h"
+
+struct policy_fetch_req {
+	const char		*domain;	/* policy domain D */
+	const struct in_addr	*addr;		/* of mta-sts.D */
+	uint16_t		 port;		/* 443 unless testing */
+	const char		*cafile;	/* NULL: system store */
+	long			 timeout_ms;	/* whole transfer */
+};
+
+/*
+ * policy_fetch_get - on 0, *body is a NUL-terminated heap copy of the
+ * response body (caller frees) of *len bytes, at most STS_POLICY_MAX. On
+ * -1, err says why: connect, TLS, status, media type or size.
+ */
+int	policy_fetch_get(const struct policy_fetch_req *, char **body,
+	    size_t *len, struct err *) MUST_CHECK;
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * smtp_client.h -- one SMTP delivery attempt to one MX over a blocking-
+ * style, deadline-bounded connection (RFC 5321, STARTTLS per RFC 3207).
+ * Whether TLS is required and verified is the caller's decision; this
+ * module only carries it out. Also the envelope and message preparation.
+ */
+#ifndef SUTS_REFERENCE_SMTP_CLIENT_H
+#define SUTS_REFERENCE_SMTP_CLIENT_H
+
+#include <netinet/in.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "../../common/err.h"
+#include "../../common/proto.h"
+
+#define SMTP_CLIENT_PATH_MAX	256	/* RFC 5321 §4.5.3.1.3 incl. <> */
+#define SMTP_CLIENT_REPLY_LINES_MAX 64	/* lines in one reply (EHLO) */
+#define SMTP_CLIENT_INBUF	(4 * SMTP_LINE_MAX)
+#define SMTP_CLIENT_CONNECT_MS	10000	/* per address, within deadline */
+
+enum smtp_client_result {
+	SMTP_CLIENT_DELIVERED = 0,	/* 250 after the final dot */
+	SMTP_CLIENT_BOUNCED,		/* 5xx to MAIL, RCPT or DATA */
+	SMTP_CLIENT_DEFERRED,		/* 4xx or a failure mid-transaction */
+	SMTP_CLIENT_FAILED,		/* this MX failed before MAIL: next */
+};
+
+struct smtp_client_params {
+	const char	*host;		/* MX name: SNI, verified name */
+	const char	*helo;
+	const char	*from;		/* "" = null reverse-path */
+	const char	*rcpt;
+	const char	*data;		/* from smtp_client_data_prepare() */
+	size_t		 data_len;
+	SSL_CTX		*tls;		/* NULL: never STARTTLS */
+	bool		 require_tls;	/* no STARTTLS: fail, never plaintext */
+	bool		 require_verify; /* certificate must verify for host */
+	int64_t		 deadline_ms;	/* on smtp_client_now_ms()'s clock */
+};
+
+/* smtp_client_now_ms - CLOCK_MONOTONIC in ms: the clock of deadlines */
+int64_t	smtp_client_now_ms(void);
+
+/* smtp_client_connect - TCP connect to addr:port; a non-blocking fd */
+int	smtp_client_connect(const struct in_addr *, uint16_t port,
+	    int64_t deadline_ms, struct err *) MUST_CHECK;
+
+/*
+ * smtp_client_deliver - run the session on fd (takes ownership of fd: it
+ * is closed on return). err holds the detail for every result, the last
+ * server reply included.
+ */
+enum smtp_client_result smtp_client_deliver(int fd,
+	    const struct smtp_client_params *, struct err *) MUST_CHECK;
+
+/*
+ * smtp_client_data_prepare - message text as DATA content: bare LF or CR
+ * becomes CRLF, lines starting with '.' are dot-stuffed, a final CRLF is
+ * added if missing, then ".\r\n" (RFC 5321 §4.5.2). *out is heap
+ * (caller frees). -1 if len exceeds SMTP_MESSAGE_MAX.
+ */
+int	smtp_client_data_prepare(const char *raw, size_t len, char **out,
+	    size_t *outlen, struct err *) MUST_CHECK;
+
+/*
+ * smtp_client_rcpt_domain - the lower-cased domain after the last '@' of
+ * a recipient address; address literals and malformed names fail.
+ */
+int	smtp_client_rcpt_domain(const char *addr, char *dom, size_t size,
+	    struct err *) MUST_CHECK;
+
+/* smtp_client_is_path_ok - safe inside <...> on a command line */
+bool	smtp_client_is_path_ok(const char *addr);
+
+/* smtp_client_is_hostname - LDH labels of 1-63, at most 253 in all */
+bool	smtp_client_is_hostname(const char *name);
+
+const char *smtp_client_result_str(enum smtp_client_result);
+
+#endif

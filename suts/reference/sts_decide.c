@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sts_decide.c -- the decisions of the reference sender as pure functions
+ * (RFC 8461 §3.1, §3.3, §4, §5), and the table of --bug mutants. Each
+ * mutant flag is consulted in exactly one place below, so a mutant changes
+ * one decision and nothing else.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../common/log.h"
+#include "sts_decide.h"
+
+struct sts_decide_bug {
+	const char	*name;
+	unsigned int	 flag;
+	const char	*description;
+};
+
+static bool	sts_decide_cache_usable(const char *, bool);
+
+static const struct sts_decide_bug sts_decide_bugs[] = {
+	{ "starttls-fallback",	STS_BUG_STARTTLS_FALLBACK,
+	    "under enforce, deliver in plaintext when STARTTLS is "
+	    "missing or refused" },
+	{ "no-mx-match",	STS_BUG_NO_MX_MATCH,
+	    "skip the policy mx pattern check" },
+	{ "no-cert-check",	STS_BUG_NO_CERT_CHECK,
+	    "under enforce, accept any MX certificate" },
+	{ "testing-as-enforce",	STS_BUG_TESTING_AS_ENFORCE,
+	    "treat mode testing as enforce" },
+	{ NULL,			0,	NULL },
+};
+
+static bool
+sts_decide_cache_usable(const char *cache_id, bool cache_expired)
+{
+	return cache_id != NULL && !cache_expired;
+}
+
+enum sts_decide_source
+sts_decide_discovery(const char *txt_id, const char *cache_id,
+    bool cache_expired)
+{
+	if (txt_id == NULL) {
+		/*
+		 * §3.1: a missing or bad record alone evicts nothing;
+		 * §3.3: a valid cached policy still applies.
+		 */
+		if (sts_decide_cache_usable(cache_id, cache_expired))
+			return STS_DECIDE_USE_CACHE;
+		return STS_DECIDE_NO_POLICY;
+	}
+	/* §3.1: ids compare for equality only; a new id means refetch */
+	if (sts_decide_cache_usable(cache_id, cache_expired) &&
+	    strcmp(txt_id, cache_id) == 0)
+		return STS_DECIDE_USE_CACHE;
+	return STS_DECIDE_FETCH;
+}
+
+enum sts_decide_source
+sts_decide_after_fetch(bool fetched_ok, const char *cache_id,
+    bool cache_expired)
+{
+	if (fetched_ok)
+		return STS_DECIDE_USE_FETCHED;
+	/* §3.3 (R-3.3-11): no live policy, but a valid cached one */
+	if (sts_decide_cache_usable(cache_id, cache_expired))
+		return STS_DECIDE_USE_CACHE;
+	/* §3.3 (R-3.3-10): as if the domain had no MTA-STS */
+	return STS_DECIDE_NO_POLICY;
+}
+
+void
+sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
+    struct sts_decide_rules *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!have_policy)
+		return;
+	if (mode == STS_MODE_TESTING && (bugs & STS_BUG_TESTING_AS_ENFORCE))
+		mode = STS_MODE_ENFORCE;
+	switch (mode) {
+	case STS_MODE_ENFORCE:
+		/* §4, §5: name match, STARTTLS and a valid certificate */
+		r->check_mx = !(bugs & STS_BUG_NO_MX_MATCH);
+		r->report_mx = r->check_mx;
+		r->require_tls = !(bugs & STS_BUG_STARTTLS_FALLBACK);
+		r->require_verify = !(bugs & STS_BUG_NO_CERT_CHECK);
+		return;
+	case STS_MODE_TESTING:
+		/* §5: check and report, but deliver anyway */
+		r->report_mx = true;
+		return;
+	case STS_MODE_NONE:
+		/* §5: as if no active policy */
+		return;
+	default:
+		fatalx("sts_decide_rules: bad mode %d", (int)mode);
+	}
+}
+
+int
+sts_decide_bug_parse(const char *name, unsigned int *flag)
+{
+	const struct sts_decide_bug	*b;
+
+	for (b = sts_decide_bugs; b->name != NULL; b++)
+		if (strcmp(b->name, name) == 0) {
+			*flag = b->flag;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+sts_decide_bug_name(unsigned int flag)
+{
+	const struct sts_decide_bug	*b;
+
+	for (b = sts_decide_bugs; b->name != NULL; b++)
+		if (b->flag == flag)
+			return b->name;
+	return NULL;
+}
+
+void
+sts_decide_bug_list(FILE *fp)
+{
+	const struct sts_decide_bug	*b;
+
+	for (b = sts_decide_bugs; b->name != NULL; b++)
+		fprintf(fp, "  %-20s %s\n", b->name, b->description);
+}
+
+const char *
+sts_decide_source_str(enum sts_decide_source src)
+{
+	switch (src) {
+	case STS_DECIDE_NO_POLICY:
+		return "no-policy";
+	case STS_DECIDE_USE_CACHE:
+		return "cache";
+	case STS_DECIDE_FETCH:
+		return "fetch";
+	case STS_DECIDE_USE_FETCHED:
+		return "fetched";
+	default:
+		fatalx("sts_decide_source_str: bad source %d", (int)src);
+	}
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sts_decide.h -- every decision point of the reference sender in one pure
+ * module: which policy applies (DNS, cache, fetch), what an applied policy
+ * demands of each MX candidate, and the --bug mutants that each change
+ * exactly one of those decisions.
+ */
+#ifndef SUTS_REFERENCE_STS_DECIDE_H
+#define SUTS_REFERENCE_STS_DECIDE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../../common/err.h"
+#include "sts_policy.h"
+
+/* --bug mutants: one flag each (see the table in sts_decide.c) */
+#define STS_BUG_STARTTLS_FALLBACK	0x01u
+#define STS_BUG_NO_MX_MATCH		0x02u
+#define STS_BUG_NO_CERT_CHECK		0x04u
+#define STS_BUG_TESTING_AS_ENFORCE	0x08u
+
+enum sts_decide_source {
+	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */
+	STS_DECIDE_USE_CACHE,		/* apply the cached policy */
+	STS_DECIDE_FETCH,		/* fetch the policy over HTTPS */
+	STS_DECIDE_USE_FETCHED,		/* apply (and cache) the new one */
+};
+
+/* What an applied policy demands of every MX candidate (RFC 8461 §4, §5). */
+struct sts_decide_rules {
+	bool	check_mx;	/* skip candidates matching no mx pattern */
+	bool	report_mx;	/* log candidates matching none (testing) */
+	bool	require_tls;	/* STARTTLS or nothing; never plaintext */
+	bool	require_verify;	/* PKIX chain + host name, in date */
+};
+
+/*
+ * sts_decide_discovery - after the TXT lookup (RFC 8461 §3.1, §5.1):
+ * txt_id is the valid record's id or NULL (no, several or a bad record,
+ * or a DNS failure); cache_id is the cached policy's id or NULL.
+ */
+enum sts_decide_source sts_decide_discovery(const char *txt_id,
+	    const char *cache_id, bool cache_expired);
+
+/* sts_decide_after_fetch - fetch result vs cache (RFC 8461 §3.3) */
+enum sts_decide_source sts_decide_after_fetch(bool fetched_ok,
+	    const char *cache_id, bool cache_expired);
+
+/* sts_decide_rules - mode of the applied policy (have_policy) + mutants */
+void	sts_decide_rules(bool have_policy, enum sts_mode,
+	    unsigned int bugs, struct sts_decide_rules *);
+
+/* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
+int	sts_decide_bug_parse(const char *name, unsigned int *flag)
+	    MUST_CHECK;
+/* sts_decide_bug_name - name of one flag, or NULL */
+const char *sts_decide_bug_name(unsigned int flag);
+/* sts_decide_bug_list - "  name  description" lines for usage text */
+void	sts_decide_bug_list(FILE *);
+
+const char *sts_decide_source_str(enum sts_decide_source);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sts_policy.h -- the MTA-STS policy body served at
+ * https://mta-sts.<domain>/.well-known/mta-sts.txt (RFC 8461 §3.2) and the
+ * media-type rule of its HTTPS response (§3.3). Pure: no I/O.
+ */
+#ifndef SUTS_REFERENCE_STS_POLICY_H
+#define SUTS_REFERENCE_STS_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../../common/err.h"
+#include "../../common/proto.h"
+
+#define STS_POLICY_MAX_AGE_MAX	31557600UL	/* RFC 8461 §3.2, one year */
+#define STS_POLICY_MAX_AGE_DIGITS 10		/* RFC 8461 §3.2: 1*10DIGIT */
+#define STS_POLICY_MX_COUNT_MAX	64		/* our bound on mx lines */
+#define STS_POLICY_MX_LEN_MAX	(DNS_NAME_MAX + 2)	/* "*." + Domain */
+#define STS_POLICY_EXT_NAME_MAX	32		/* RFC 8461 §3.2 ext-name */
+
+enum sts_mode {
+	STS_MODE_ENFORCE = 0,
+	STS_MODE_TESTING,
+	STS_MODE_NONE,
+};
+
+/* A parsed policy; a plain value with no owning pointers. */
+struct sts_policy {
+	enum sts_mode	 mode;
+	unsigned long	 max_age;			/* seconds */
+	size_t		 nmx;
+	char		 mx[STS_POLICY_MX_COUNT_MAX][STS_POLICY_MX_LEN_MAX + 1];
+};
+
+/*
+ * sts_policy_parse - parse a policy body of len bytes (no NUL needed, an
+ * embedded NUL is malformed). Lines end in LF or CRLF, the last may lack
+ * it; empty lines are skipped; unknown keys are ignored; a repeated
+ * single-valued key keeps its first value; values are case-sensitive.
+ */
+int	sts_policy_parse(const char *body, size_t len, struct sts_policy *,
+	    struct err *) MUST_CHECK;
+
+/*
+ * sts_policy_is_media_type_ok - is this Content-Type text/plain? Case-
+ * insensitive, parameters allowed (RFC 8461 §3.2, RFC 2045 §5.1).
+ */
+bool	sts_policy_is_media_type_ok(const char *content_type);
+
+const char *sts_policy_mode_str(enum sts_mode);
+
+#endif

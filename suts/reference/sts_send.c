@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sts_send.c -- one delivery attempt of the reference sender: discover the
+ * policy (RFC 8461 §3, §5.1), then walk the MX candidates in preference
+ * order applying it (§4, §5). The decisions themselves live in
+ * sts_decide.c; this module gathers their inputs, logs every one of them
+ * to stderr and carries them out. Owns the resolver and TLS context.
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+#include "../../common/log.h"
+#include "mx_match.h"
+#include "policy_cache.h"
+#include "policy_fetch.h"
+#include "smtp_client.h"
+#include "../../common/str.h"
+#include "sts_decide.h"
+#include "sts_dns.h"
+#include "sts_policy.h"
+#include "sts_record.h"
+#include "sts_send.h"
+#include "../../common/tls_ctx.h"
+
+#define STS_SEND_TXT_PREFIX	"_mta-sts."	/* RFC 8461 §3.1 */
+#define STS_SEND_HOST_PREFIX	"mta-sts."	/* RFC 8461 §3.2 */
+
+struct sts_send_ctx {
+	const struct sts_send_config	*cfg;
+	struct sts_send_result		*res;
+	struct sts_dns			*dns;
+	SSL_CTX				*tls;
+	int64_t				 deadline;
+	char				*data;
+	size_t				 data_len;
+	bool				 have_policy;
+	struct sts_policy		 policy;
+};
+
+static void	sts_send_set(struct sts_send_result *, enum sts_send_outcome,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
+static int64_t	sts_send_left_ms(const struct sts_send_ctx *);
+static void	sts_send_dns_budget(struct sts_send_ctx *);
+static int	sts_send_read_msg(const char *, char **, size_t *,
+		    struct err *);
+static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
+static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
+		    char **, size_t *);
+static void	sts_send_discover(struct sts_send_ctx *);
+static void	sts_send_deliver(struct sts_send_ctx *);
+static enum smtp_client_result sts_send_candidate(struct sts_send_ctx *,
+		    const char *, const struct sts_decide_rules *, bool *,
+		    struct err *);
+
+static void
+sts_send_set(struct sts_send_result *res, enum sts_send_outcome outcome,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	res->outcome = outcome;
+	va_start(ap, fmt);
+	if (vsnprintf(res->detail, sizeof(res->detail), fmt, ap) < 0)
+		res->detail[0] = '\0';
+	va_end(ap);
+}
+
+static int64_t
+sts_send_left_ms(const struct sts_send_ctx *ctx)
+{
+	return ctx->deadline - smtp_client_now_ms();
+}
+
+/* sts_send_dns_budget - no DNS try may outlive the attempt's budget */
+static void
+sts_send_dns_budget(struct sts_send_ctx *ctx)
+{
+	int64_t	left = sts_send_left_ms(ctx) / STS_DNS_TRIES;
+
+	sts_dns_set_timeout(ctx->dns, left > STS_DNS_TIMEOUT_MS ?
+	    STS_DNS_TIMEOUT_MS : (int)left);
+}
+
+/* sts_send_read_msg - the message file, at most SMTP_MESSAGE_MAX bytes */
+static int
+sts_send_read_msg(const char *path, char **out, size_t *outlen,
+    struct err *err)
+{
+	struct stat	 st;
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return err_sys(err, "message %s", path);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size > SMTP_MESSAGE_MAX) {
+		close(fd);
+		return err_set(err, ERR_RANGE, "message %s: not a regular file "
+		    "of at most %u bytes", path, SMTP_MESSAGE_MAX);
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len != (size_t)st.st_size) {
+		free(buf);
+		return err_set(err, ERR_SYS, "message %s: short read", path);
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/* sts_send_txt - the _mta-sts TXT lookup and §3.1 selection */
+static bool
+sts_send_txt(struct sts_send_ctx *ctx, struct sts_record *rec)
+{
+	char			name[DNS_NAME_MAX + 1];
+	struct sts_dns_txt	txt;
+	enum sts_dns_result	dres;
+	enum sts_record_status	rst;
+	struct err		err;
+
+	err_clear(&err);
+	if (str_fmt(name, sizeof(name), "%s%s", STS_SEND_TXT_PREFIX,
+	    ctx->cfg->domain) == -1) {
+		log_warnx("discovery: %s%s: name too long",
+		    STS_SEND_TXT_PREFIX, ctx->cfg->domain);
+		return false;
+	}
+	sts_send_dns_budget(ctx);
+	dres = sts_dns_txt(ctx->dns, name, &txt, &err);
+	if (dres != STS_DNS_OK) {
+		log_info("discovery: TXT %s: %s (%s)", name,
+		    sts_dns_result_str(dres), err.msg);
+		return false;
+	}
+	rst = sts_record_select((const char *const *)txt.txt, txt.len,
+	    txt.n, rec, &err);
+	sts_dns_txt_clear(&txt);
+	if (rst != STS_RECORD_FOUND) {
+		log_warnx("discovery: TXT %s: %s: %s; no valid record",
+		    name, sts_record_status_str(rst), err.msg);
+		return false;
+	}
+	log_info("discovery: TXT %s: valid STS record, id=%s", name, rec->id);
+	return true;
+}
+
+/*
+ * sts_send_fetch - resolve mta-sts.D ourselves, GET the policy, parse it.
+ * On 0, *pol is valid and *body (caller frees) is the raw text to cache.
+ */
+static int
+sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
+    size_t *len)
+{
+	char			 host[DNS_NAME_MAX + 1];
+	struct sts_dns_addr	 addr;
+	struct policy_fetch_req	 req;
+	enum sts_dns_result	 dres;
+	struct err		 err;
+	int64_t			 budget;
+
+	err_clear(&err);
+	*body = NULL;
+	if (str_fmt(host, sizeof(host), "%s%s", STS_SEND_HOST_PREFIX,
+	    ctx->cfg->domain) == -1) {
+		log_warnx("fetch: %s%s: name too long", STS_SEND_HOST_PREFIX,
+		    ctx->cfg->domain);
+		return -1;
+	}
+	sts_send_dns_budget(ctx);
+	if ((dres = sts_dns_a(ctx->dns, host, &addr, &err)) != STS_DNS_OK) {
+		log_warnx("fetch: policy host %s: %s (%s)", host,
+		    sts_dns_result_str(dres), err.msg);
+		return -1;
+	}
+	/* leave at least half of what is left for the delivery itself */
+	budget = sts_send_left_ms(ctx) / 2;
+	if (budget > STS_SEND_FETCH_MS_MAX)
+		budget = STS_SEND_FETCH_MS_MAX;
+	req.domain = ctx->cfg->domain;
+	req.addr = &addr.addr[0];
+	req.port = ctx->cfg->https_port;
+	req.cafile = ctx->cfg->ca_file;
+	req.timeout_ms = budget > 0 ? (long)budget : 1;
+	if (policy_fetch_get(&req, body, len, &err) == -1) {
+		log_warnx("fetch: policy fetch failed: %s", err.msg);
+		return -1;
+	}
+	if (sts_policy_parse(*body, *len, pol, &err) == -1) {
+		log_warnx("fetch: policy from %s is invalid: %s", host,
+		    err.msg);
+		free(*body);
+		*body = NULL;
+		return -1;
+	}
+	log_info("fetch: policy from %s: mode=%s max_age=%lu mx=%zu", host,
+	    sts_policy_mode_str(pol->mode), pol->max_age, pol->nmx);
+	return 0;
+}
+
+/* sts_send_discover - decide which policy applies, if any */
+static void
+sts_send_discover(struct sts_send_ctx *ctx)
+{
+	const struct sts_send_config	*cfg = ctx->cfg;
+	struct policy_cache_entry	*ent;
+	struct sts_policy		*fetched;
+	struct sts_record		 rec;
+	struct err			 err;
+	enum sts_decide_source		 src;
+	const char			*cache_id = NULL, *txt_id = NULL;
+	bool				 expired = false;
+	int64_t				 now;
+	char				*body = NULL;
+	size_t				 len = 0;
+	int				 ok;
+
+	ent = xcalloc(1, sizeof(*ent));
+	fetched = xcalloc(1, sizeof(*fetched));
+	err_clear(&err);
+	if (policy_cache_now(cfg->state_dir, &now, &err) == -1)
+		log_warnx("clock: %s; using the system clock", err.msg);
+	if (cfg->state_dir == NULL)
+		log_info("cache: no state directory, nothing cached");
+	else if (policy_cache_load(cfg->state_dir, cfg->domain, ent,
+	    &err) == 0) {
+		cache_id = ent->id;
+		expired = policy_cache_is_expired(ent, now);
+		log_info("cache: policy id=%s mode=%s fetched %lld s ago, "
+		    "max_age %lu: %s", ent->id,
+		    sts_policy_mode_str(ent->policy.mode),
+		    (long long)(now - ent->fetched_at), ent->policy.max_age,
+		    expired ? "expired" : "valid");
+	} else if (err.code == ERR_NOTFOUND)
+		log_info("cache: no cached policy for %s", cfg->domain);
+	else
+		log_warnx("cache: %s; treated as absent", err.msg);
+
+	if (sts_send_txt(ctx, &rec))
+		txt_id = rec.id;
+	src = sts_decide_discovery(txt_id, cache_id, expired);
+	if (src == STS_DECIDE_FETCH) {
+		ok = sts_send_fetch(ctx, fetched, &body, &len) == 0;
+		src = sts_decide_after_fetch(ok, cache_id, expired);
+	}
+	switch (src) {
+	case STS_DECIDE_NO_POLICY:
+		log_info("policy: none applies to %s; delivering as without "
+		    "MTA-STS", cfg->domain);
+		break;
+	case STS_DECIDE_USE_CACHE:
+		ctx->policy = ent->policy;
+		ctx->have_policy = true;
+		log_info("policy: applying the cached policy id=%s mode=%s",
+		    ent->id, sts_policy_mode_str(ent->policy.mode));
+		break;
+	case STS_DECIDE_USE_FETCHED:
+		ctx->policy = *fetched;
+		ctx->have_policy = true;
+		log_info("policy: applying the fetched policy id=%s mode=%s",
+		    txt_id, sts_policy_mode_str(fetched->mode));
+		if (cfg->state_dir == NULL)
+			break;
+		if (policy_cache_store(cfg->state_dir, cfg->domain, txt_id,
+		    now, body, len, &err) == -1)
+			log_warnx("cache: store failed: %s", err.msg);
+		else
+			log_info("cache: stored policy id=%s for %s", txt_id,
+			    cfg->domain);
+		break;
+	case STS_DECIDE_FETCH:
+	default:
+		fatalx("sts_send_discover: bad source %d", (int)src);
+	}
+	free(body);
+	free(fetched);
+	free(ent);
+}
+
+/* sts_send_candidate - one MX host under the rules: policy, A, SMTP */
+static enum smtp_client_result
+sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
+    const struct sts_decide_rules *rules, bool *skipped, struct err *err)
+{
+	struct smtp_client_params	 p;
+	struct sts_dns_addr		 addr;
+	enum sts_dns_result		 dres;
+	enum smtp_client_result		 r = SMTP_CLIENT_FAILED;
+	char				 ip[INET_ADDRSTRLEN];
+	size_t				 i;
+	int				 fd, m;
+
+	*skipped = false;
+	if (rules->check_mx || rules->report_mx) {
+		m = mx_match_policy(&ctx->policy, host);
+		if (m >= 0)
+			log_info("mx %s: matches policy mx \"%s\"", host,
+			    ctx->policy.mx[m]);
+		else if (rules->check_mx) {
+			/* RFC 8461 §4.1, §5: never deliver there */
+			log_warnx("mx %s: matches no policy mx pattern; "
+			    "skipped (mode enforce)", host);
+			(void)err_set(err, ERR_PROTO, "%s: not in the policy's "
+			    "mx list", host);
+			*skipped = true;
+			return SMTP_CLIENT_FAILED;
+		} else
+			log_warnx("mx %s: matches no policy mx pattern; "
+			    "mode testing: proceeding, failure reported",
+			    host);
+	}
+	sts_send_dns_budget(ctx);
+	if ((dres = sts_dns_a(ctx->dns, host, &addr, err)) != STS_DNS_OK) {
+		log_warnx("mx %s: address lookup: %s (%s)", host,
+		    sts_dns_result_str(dres), err->msg);
+		return SMTP_CLIENT_FAILED;
+	}
+	p.host = host;
+	p.helo = ctx->cfg->helo;
+	p.from = ctx->cfg->from;
+	p.rcpt = ctx->cfg->rcpt;
+	p.data = ctx->data;
+	p.data_len = ctx->data_len;
+	p.tls = ctx->tls;
+	p.require_tls = rules->require_tls;
+	p.require_verify = rules->require_verify;
+	p.deadline_ms = ctx->deadline;
+	for (i = 0; i < addr.n; i++) {
+		if (inet_ntop(AF_INET, &addr.addr[i], ip, sizeof(ip)) == NULL)
+			(void)str_copy(ip, "?", sizeof(ip));
+		fd = smtp_client_connect(&addr.addr[i], ctx->cfg->smtp_port,
+		    ctx->deadline, err);
+		if (fd == -1) {
+			log_warnx("mx %s [%s]: %s", host, ip, err->msg);
+			continue;
+		}
+		log_info("mx %s [%s]: connected (tls %s, verify %s)", host, ip,
+		    p.require_tls ? "required" : "opportunistic",
+		    p.require_verify ? "required" : "logged only");
+		r = smtp_client_deliver(fd, &p, err);
+		log_info("mx %s [%s]: %s: %s", host, ip,
+		    smtp_client_result_str(r), err->msg);
+		return r;
+	}
+	return r;
+}
+
+/* sts_send_deliver - MX candidates in preference order (RFC 8461 §5.1) */
+static void
+sts_send_deliver(struct sts_send_ctx *ctx)
+{
+	const struct sts_send_config	*cfg = ctx->cfg;
+	struct sts_decide_rules		 rules;
+	struct sts_dns_mx		*mx;
+	enum sts_dns_result		 dres;
+	enum smtp_client_result		 r;
+	struct err			 err;
+	size_t				 i, nskipped = 0;
+	bool				 skipped;
+
+	sts_decide_rules(ctx->have_policy, ctx->policy.mode, cfg->bugs,
+	    &rules);
+	mx = xcalloc(1, sizeof(*mx));
+	err_clear(&err);
+	sts_send_dns_budget(ctx);
+	dres = sts_dns_mx(ctx->dns, cfg->domain, mx, &err);
+	switch (dres) {
+	case STS_DNS_OK:
+		break;
+	case STS_DNS_NODATA:
+	case STS_DNS_NXDOMAIN:
+		/* RFC 5321 §5.1: the implicit MX is the domain itself */
+		log_info("mx: no MX records for %s (%s); implicit MX",
+		    cfg->domain, sts_dns_result_str(dres));
+		mx->n = 1;
+		mx->rr[0].pref = 0;
+		if (str_copy(mx->rr[0].host, cfg->domain,
+		    sizeof(mx->rr[0].host)) == -1)
+			fatalx("sts_send_deliver: domain too long");
+		break;
+	case STS_DNS_ERROR:
+		sts_send_set(ctx->res, STS_SEND_DEFERRED, "MX lookup: %s",
+		    err.msg);
+		free(mx);
+		return;
+	default:
+		fatalx("sts_send_deliver: bad DNS result %d", (int)dres);
+	}
+	if (mx->n == 1 && mx->rr[0].host[0] == '\0') {
+		sts_send_set(ctx->res, STS_SEND_BOUNCED,
+		    "%s publishes a null MX (RFC 7505)", cfg->domain);
+		free(mx);
+		return;
+	}
+	for (i = 0; i < mx->n; i++)
+		log_info("mx: candidate %zu: %s (preference %u)", i + 1,
+		    mx->rr[i].host, (unsigned)mx->rr[i].pref);
+	sts_send_set(ctx->res, STS_SEND_DEFERRED, "no MX candidate");
+	for (i = 0; i < mx->n; i++) {
+		if (sts_send_left_ms(ctx) <= 0) {
+			sts_send_set(ctx->res, STS_SEND_DEFERRED,
+			    "time budget spent after %zu of %zu candidates; "
+			    "last: %s", i, mx->n, err.msg);
+			break;
+		}
+		if (mx->rr[i].host[0] == '\0')
+			continue;
+		err_clear(&err);
+		r = sts_send_candidate(ctx, mx->rr[i].host, &rules, &skipped,
+		    &err);
+		switch (r) {
+		case SMTP_CLIENT_DELIVERED:
+			sts_send_set(ctx->res, STS_SEND_DELIVERED, "%s",
+			    err.msg);
+			free(mx);
+			return;
+		case SMTP_CLIENT_BOUNCED:
+			sts_send_set(ctx->res, STS_SEND_BOUNCED, "%s",
+			    err.msg);
+			free(mx);
+			return;
+		case SMTP_CLIENT_DEFERRED:
+			sts_send_set(ctx->res, STS_SEND_DEFERRED, "%s",
+			    err.msg);
+			free(mx);
+			return;
+		case SMTP_CLIENT_FAILED:
+			if (skipped)
+				nskipped++;
+			sts_send_set(ctx->res, STS_SEND_DEFERRED,
+			    "all %zu MX candidates failed (%zu skipped by "
+			    "policy); last: %s", mx->n, nskipped, err.msg);
+			break;
+		default:
+			fatalx("sts_send_deliver: bad result %d", (int)r);
+		}
+	}
+	free(mx);
+}
+
+void
+sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
+{
+	struct sts_send_ctx	*ctx;
+	char			*raw = NULL;
+	size_t			 rlen = 0;
+	struct err		 err;
+
+	err_clear(&err);
+	ctx = xcalloc(1, sizeof(*ctx));
+	ctx->cfg = cfg;
+	ctx->res = res;
+	ctx->deadline = smtp_client_now_ms() + (int64_t)cfg->timeout_s * 1000;
+	sts_send_set(res, STS_SEND_ERROR, "internal error");
+	if (sts_send_read_msg(cfg->msg_file, &raw, &rlen, &err) == -1 ||
+	    smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,
+	    &err) == -1) {
+		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
+		goto done;
+	}
+	if ((ctx->dns = sts_dns_new(cfg->resolver, cfg->dns_port,
+	    &err)) == NULL) {
+		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
+		goto done;
+	}
+	if ((ctx->tls = tls_ctx_client_new(cfg->ca_file, &err)) == NULL) {
+		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
+		goto done;
+	}
+	if (cfg->ca_file == NULL &&
+	    SSL_CTX_set_default_verify_paths(ctx->tls) != 1)
+		log_warnx("tls: no system trust store");
+	if (cfg->bugs != 0)
+		log_warnx("MUTANT: running with --bug %s",
+		    sts_decide_bug_name(cfg->bugs) != NULL ?
+		    sts_decide_bug_name(cfg->bugs) : "?");
+	if (cfg->no_sts)
+		log_info("discovery: skipped (--no-sts: naive sender, "
+		    "opportunistic TLS)");
+	else
+		sts_send_discover(ctx);
+	sts_send_deliver(ctx);
+done:
+	free(raw);
+	free(ctx->data);
+	SSL_CTX_free(ctx->tls);
+	sts_dns_free(ctx->dns);
+	free(ctx);
+}
+
+const char *
+sts_send_outcome_str(enum sts_send_outcome o)
+{
+	switch (o) {
+	case STS_SEND_DELIVERED:
+		return "delivered";
+	case STS_SEND_DEFERRED:
+		return "deferred";
+	case STS_SEND_BOUNCED:
+		return "bounced";
+	case STS_SEND_ERROR:
+		return "error";
+	default:
+		fatalx("sts_send_outcome_str: bad outcome %d", (int)o);
+	}
+}

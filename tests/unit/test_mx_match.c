@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_mx_match.c -- MX host names against policy mx patterns (RFC 8461
+ * §4.1, RFC 6125 §6.4.3), and what an applied policy demands of each
+ * candidate under every mode and --bug mutant (sts_decide_rules).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../common/str.h"
+#include "../../suts/reference/mx_match.h"
+#include "../../suts/reference/sts_decide.h"
+#include "../../suts/reference/sts_policy.h"
+
+struct match_case {
+	const char	*label;
+	const char	*pattern;
+	const char	*host;
+	bool		 want;
+};
+
+static const struct match_case match_cases[] = {
+	{ "exact", "mx1.example.test", "mx1.example.test", true },
+	{ "case", "MX1.Example.TEST", "mx1.EXAMPLE.test", true },
+	{ "trailing dot on host", "mx1.example.test", "mx1.example.test.",
+	    true },
+	{ "trailing dot on pattern", "mx1.example.test.", "mx1.example.test",
+	    true },
+	{ "different host", "mx1.example.test", "mx2.example.test", false },
+	{ "host is a suffix", "mx1.example.test", "example.test", false },
+	{ "host longer", "example.test", "mx.example.test", false },
+	{ "suffix appended", "mx1.example.test", "mx1.example.test.evil",
+	    false },
+	{ "wildcard one label", "*.example.test", "mx1.example.test", true },
+	{ "wildcard, case", "*.EXAMPLE.test", "Mx1.example.TEST", true },
+	{ "wildcard, trailing dot", "*.example.test", "a.example.test.",
+	    true },
+	{ "wildcard two labels", "*.example.test", "a.b.example.test",
+	    false },
+	{ "wildcard parent", "*.example.test", "example.test", false },
+	{ "wildcard, no dot before rest", "*.example.test", "aexample.test",
+	    false },
+	{ "wildcard, empty label", "*.example.test", ".example.test", false },
+	{ "'*' alone", "*", "example", false },
+	{ "'*' alone vs anything", "*", "mx1.example.test", false },
+	{ "'*.'", "*.", "a.", false },
+	{ "'*..test'", "*..test", "a..test", false },
+	{ "partial wildcard", "mx*.example.test", "mx1.example.test", false },
+	{ "partial wildcard suffix", "*mx.example.test", "amx.example.test",
+	    false },
+	{ "two wildcards", "*.*.example.test", "a.b.example.test", false },
+	{ "inner wildcard", "mx.*.test", "mx.example.test", false },
+	{ "host with '*'", "*.example.test", "*.example.test", false },
+	{ "empty host", "mx1.example.test", "", false },
+	{ "empty pattern", "", "mx1.example.test", false },
+	{ "dot host", "*.example.test", ".", false },
+	{ "IP literal pattern", "192.0.2.25", "mx1.example.test", false },
+	{ NULL, NULL, NULL, false },
+};
+
+static void
+test_mx_match_patterns(void **state)
+{
+	const struct match_case	*tc;
+
+	(void)state;
+	for (tc = match_cases; tc->label != NULL; tc++)
+		if (mx_match_is_match(tc->pattern, tc->host) != tc->want)
+			fail_msg("%s: \"%s\" vs \"%s\": got %d", tc->label,
+			    tc->pattern, tc->host, !tc->want);
+}
+
+static void
+test_mx_match_policy(void **state)
+{
+	struct sts_policy	*pol;
+
+	(void)state;
+	pol = xcalloc(1, sizeof(*pol));
+	pol->mode = STS_MODE_ENFORCE;
+	pol->nmx = 3;
+	(void)str_copy(pol->mx[0], "192.0.2.25", sizeof(pol->mx[0]));
+	(void)str_copy(pol->mx[1], "mx*.example.test", sizeof(pol->mx[1]));
+	(void)str_copy(pol->mx[2], "*.example.test", sizeof(pol->mx[2]));
+	/* a bad or numeric entry spoils nothing (catalogue S24) */
+	assert_int_equal(mx_match_policy(pol, "mx1.example.test"), 2);
+	assert_int_equal(mx_match_policy(pol, "a.b.example.test"), -1);
+	assert_int_equal(mx_match_policy(pol, "example.test"), -1);
+	pol->nmx = 0;
+	assert_int_equal(mx_match_policy(pol, "mx1.example.test"), -1);
+	free(pol);
+}
+
+struct rules_case {
+	const char	*label;
+	bool		 have_policy;
+	enum sts_mode	 mode;
+	unsigned int	 bugs;
+	bool		 check_mx, report_mx, require_tls, require_verify;
+};
+
+static const struct rules_case rules_cases[] = {
+	{ "no policy", false, STS_MODE_ENFORCE, 0,
+	    false, false, false, false },
+	{ "enforce", true, STS_MODE_ENFORCE, 0, true, true, true, true },
+	{ "testing", true, STS_MODE_TESTING, 0, false, true, false, false },
+	{ "none", true, STS_MODE_NONE, 0, false, false, false, false },
+	{ "enforce, starttls-fallback", true, STS_MODE_ENFORCE,
+	    STS_BUG_STARTTLS_FALLBACK, true, true, false, true },
+	{ "enforce, no-mx-match", true, STS_MODE_ENFORCE,
+	    STS_BUG_NO_MX_MATCH, false, false, true, true },
+	{ "enforce, no-cert-check", true, STS_MODE_ENFORCE,
+	    STS_BUG_NO_CERT_CHECK, true, true, true, false },
+	{ "testing, testing-as-enforce", true, STS_MODE_TESTING,
+	    STS_BUG_TESTING_AS_ENFORCE, true, true, true, true },
+	{ "enforce, testing-as-enforce", true, STS_MODE_ENFORCE,
+	    STS_BUG_TESTING_AS_ENFORCE, true, true, true, true },
+	{ "none, testing-as-enforce", true, STS_MODE_NONE,
+	    STS_BUG_TESTING_AS_ENFORCE, false, false, false, false },
+	{ "no policy, every mutant", false, STS_MODE_TESTING,
+	    STS_BUG_STARTTLS_FALLBACK | STS_BUG_NO_MX_MATCH |
+	    STS_BUG_NO_CERT_CHECK | STS_BUG_TESTING_AS_ENFORCE,
+	    false, false, false, false },
+	{ NULL, false, STS_MODE_NONE, 0, false, false, false, false },
+};
+
+static void
+test_mx_match_rules(void **state)
+{
+	const struct rules_case	*tc;
+	struct sts_decide_rules	 r;
+
+	(void)state;
+	for (tc = rules_cases; tc->label != NULL; tc++) {
+		sts_decide_rules(tc->have_policy, tc->mode, tc->bugs, &r);
+		if (r.check_mx != tc->check_mx ||
+		    r.report_mx != tc->report_mx ||
+		    r.require_tls != tc->require_tls ||
+		    r.require_verify != tc->require_verify)
+			fail_msg("%s: check %d report %d tls %d verify %d",
+			    tc->label, r.check_mx, r.report_mx,
+			    r.require_tls, r.require_verify);
+	}
+}
+
+struct bug_case {
+	const char	*label;
+	const char	*name;
+	int		 want_rc;
+	unsigned int	 want_flag;
+};
+
+static const struct bug_case bug_cases[] = {
+	{ "starttls-fallback", "starttls-fallback", 0,
+	    STS_BUG_STARTTLS_FALLBACK },
+	{ "no-mx-match", "no-mx-match", 0, STS_BUG_NO_MX_MATCH },
+	{ "no-cert-check", "no-cert-check", 0, STS_BUG_NO_CERT_CHECK },
+	{ "testing-as-enforce", "testing-as-enforce", 0,
+	    STS_BUG_TESTING_AS_ENFORCE },
+	{ "unknown", "no-such-bug", -1, 0 },
+	{ "case matters", "No-Mx-Match", -1, 0 },
+	{ "prefix", "no-mx", -1, 0 },
+	{ "empty", "", -1, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+static void
+test_mx_match_bug_names(void **state)
+{
+	const struct bug_case	*tc;
+	unsigned int		 flag;
+
+	(void)state;
+	for (tc = bug_cases; tc->label != NULL; tc++) {
+		flag = 0;
+		if (sts_decide_bug_parse(tc->name, &flag) != tc->want_rc)
+			fail_msg("%s: rc", tc->label);
+		if (flag != tc->want_flag)
+			fail_msg("%s: flag %#x", tc->label, flag);
+		if (tc->want_rc == 0)
+			assert_string_equal(sts_decide_bug_name(flag),
+			    tc->name);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mx_match_patterns),
+		cmocka_unit_test(test_mx_match_policy),
+		cmocka_unit_test(test_mx_match_rules),
+		cmocka_unit_test(test_mx_match_bug_names),
+	};
+
+	return cmocka_run_group_tests_name("mx_match", tests, NULL, NULL);
+}
