@@ -10,12 +10,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* str_copy - copy src into dst[size]; -1 (dst left terminated) if cut */
-int	str_copy(char *dst, const char *src, size_t size)
-	    __attribute__((warn_unused_result));
+/*
+ * str_copy - copy src into dst[size]; -1 (dst cut and terminated) if it
+ * did not fit. Not MUST_CHECK: a cut display string is sometimes fine,
+ * and a (void) cast does not silence gcc's warn_unused_result.
+ */
+int	str_copy(char *dst, const char *src, size_t size);
 /* str_fmt - snprintf that returns -1 on truncation or error */
 int	str_fmt(char *dst, size_t size, const char *, ...)
-	    __attribute__((format(printf, 3, 4), warn_unused_result));
+	    __attribute__((format(printf, 3, 4)));
 /* parse_uint - whole-string decimal, no sign, no space, <= max */
 int	parse_uint(const char *s, unsigned long max, unsigned long *out)
 	    __attribute__((warn_unused_result));
