@@ -2,7 +2,10 @@
 /*
  * mx_server.h -- a fake MX: an evconnlistener on addr:port whose every
  * connection becomes an smtp_session. Owns its SSL_CTX (built from the
- * config's certificate profile through tls_ctx).
+ * config's certificate profile through tls_ctx, only when cfg->starttls is
+ * offer). Session ids count from 1 per server; every record carries
+ * laddr=<addr as given> and server=<cfg->hostname> (grammar in
+ * smtp_session.h). The caller must ignore SIGPIPE.
  */
 #ifndef FAKE_MX_MX_SERVER_H
 #define FAKE_MX_MX_SERVER_H
@@ -16,7 +19,8 @@ struct event_base;
 struct pki;
 struct mx_server;
 
-/* port 0 picks a free port; cfg is copied */
+/* addr must be numeric (IPv4 or IPv6); port 0 picks a free port; cfg and
+ * addr are copied; pki is used during the call only */
 struct mx_server *mx_server_new(struct event_base *, struct pki *,
 	    const struct mx_config *, const char *addr, uint16_t port,
 	    struct err *);

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * mx_config.c -- names and defaults of a fake MX's behaviour. A plain value
+ * struct: no I/O, no allocation; the session and the server read it, the
+ * harness and the standalone program fill it.
+ */
+#include <string.h>
+
+#include "../common/log.h"
+#include "../common/proto.h"
+#include "../common/str.h"
+#include "mx_config.h"
+
+/* seconds; RFC 5321 §4.5.3.2 wants minutes, a test world must not hang */
+#define MX_TIMEOUT_DEFAULT	30
+
+const char *
+mx_starttls_str(enum mx_starttls m)
+{
+	switch (m) {
+	case MX_STARTTLS_OFFER:
+		return "offer";
+	case MX_STARTTLS_STRIP:
+		return "strip";
+	case MX_STARTTLS_REFUSE:
+		return "refuse";
+	default:
+		fatalx("mx_starttls_str: bad mode %d", (int)m);
+	}
+}
+
+/* mx_starttls_parse - "offer", "strip" or "refuse" to enum; -1 if unknown */
+int
+mx_starttls_parse(const char *s, enum mx_starttls *out)
+{
+	static const struct {
+		const char		*name;
+		enum mx_starttls	 mode;
+	} names[] = {
+		{ "offer",	MX_STARTTLS_OFFER },
+		{ "strip",	MX_STARTTLS_STRIP },
+		{ "refuse",	MX_STARTTLS_REFUSE },
+	};
+	size_t	i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i].name) == 0) {
+			*out = names[i].mode;
+			return 0;
+		}
+	return -1;
+}
+
+/* mx_config_init - defaults: offer, valid cert, 30 s, SMTP_MESSAGE_MAX */
+void
+mx_config_init(struct mx_config *cfg, const char *hostname)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (hostname != NULL && str_copy(cfg->hostname, hostname,
+	    sizeof(cfg->hostname)) == -1)
+		fatalx("mx_config_init: host name too long: %.64s...",
+		    hostname);
+	cfg->starttls = MX_STARTTLS_OFFER;
+	cfg->cert = CERT_VALID;
+	cfg->timeout_sec = MX_TIMEOUT_DEFAULT;
+	cfg->max_message = SMTP_MESSAGE_MAX;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * mx_server.c -- a fake MX: an evconnlistener whose every connection
+ * becomes an smtp_session. Owns the listener, the SSL_CTX of its
+ * certificate profile and the list of live sessions; the sessions own
+ * their connections. Session ids count up per server from 1.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include <openssl/ssl.h>
+
+#include "../common/log.h"
+#include "../common/str.h"
+#include "../common/tls_ctx.h"
+#include "mx_server.h"
+#include "smtp_session.h"
+
+#define MX_ADDR_MAX	INET6_ADDRSTRLEN	/* numeric listen address */
+#define MX_PEER_MAX	(INET6_ADDRSTRLEN + 8)	/* "[addr]:port" */
+#define MX_BACKLOG	64
+
+struct mx_conn {
+	TAILQ_ENTRY(mx_conn)	 entry;
+	struct mx_server	*srv;
+	struct smtp_session	*session;
+};
+
+struct mx_server {
+	struct event_base	*base;
+	struct evconnlistener	*listener;
+	SSL_CTX			*ctx;		/* NULL unless offering TLS */
+	struct mx_config	 cfg;
+	char			 addr[MX_ADDR_MAX];
+	uint16_t		 port;
+	uint64_t		 next_id;
+	TAILQ_HEAD(, mx_conn)	 conns;
+};
+
+static void	mx_server_on_accept(struct evconnlistener *, evutil_socket_t,
+		    struct sockaddr *, int, void *);
+static void	mx_server_on_accept_error(struct evconnlistener *, void *);
+static void	mx_server_on_session_close(struct smtp_session *, void *);
+static int	mx_server_sockaddr(const char *, uint16_t,
+		    struct sockaddr_storage *, socklen_t *, struct err *)
+		    MUST_CHECK;
+static int	mx_server_peer_str(const struct sockaddr *, char *, size_t)
+		    MUST_CHECK;
+
+/* mx_server_new - listen on addr:port (0: ephemeral) and serve cfg */
+struct mx_server *
+mx_server_new(struct event_base *base, struct pki *pki,
+    const struct mx_config *cfg, const char *addr, uint16_t port,
+    struct err *err)
+{
+	struct mx_server	*srv;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+
+	srv = xcalloc(1, sizeof(*srv));
+	srv->base = base;
+	srv->cfg = *cfg;
+	srv->next_id = 1;
+	TAILQ_INIT(&srv->conns);
+	if (str_copy(srv->addr, addr, sizeof(srv->addr)) == -1) {
+		err_set(err, ERR_RANGE, "mx %s: address too long", addr);
+		goto fail;
+	}
+	if (mx_server_sockaddr(addr, port, &ss, &sslen, err) == -1)
+		goto fail;
+	if (cfg->starttls == MX_STARTTLS_OFFER) {
+		srv->ctx = tls_ctx_server_new(pki, cfg->cert, cfg->hostname,
+		    err);
+		if (srv->ctx == NULL) {
+			err_prefix(err, "mx %s", cfg->hostname);
+			goto fail;
+		}
+	}
+	srv->listener = evconnlistener_new_bind(base, mx_server_on_accept,
+	    srv, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
+	    LEV_OPT_CLOSE_ON_EXEC, MX_BACKLOG, (struct sockaddr *)&ss,
+	    (int)sslen);
+	if (srv->listener == NULL) {
+		err_sys(err, "mx %s: listen on %s port %u", cfg->hostname,
+		    addr, (unsigned)port);
+		goto fail;
+	}
+	evconnlistener_set_error_cb(srv->listener, mx_server_on_accept_error);
+	sslen = sizeof(ss);
+	if (getsockname(evconnlistener_get_fd(srv->listener),
+	    (struct sockaddr *)&ss, &sslen) == -1) {
+		err_sys(err, "mx %s: getsockname", cfg->hostname);
+		goto fail;
+	}
+	srv->port = ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	return srv;
+
+fail:
+	mx_server_free(srv);
+	return NULL;
+}
+
+uint16_t
+mx_server_port(const struct mx_server *srv)
+{
+	return srv->port;
+}
+
+/* mx_server_free - stop listening, close live sessions (reason=shutdown) */
+void
+mx_server_free(struct mx_server *srv)
+{
+	struct mx_conn	*c;
+
+	if (srv == NULL)
+		return;
+	if (srv->listener != NULL)
+		evconnlistener_free(srv->listener);
+	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
+		TAILQ_REMOVE(&srv->conns, c, entry);
+		smtp_session_free(c->session);
+		free(c);
+	}
+	SSL_CTX_free(srv->ctx);
+	free(srv);
+}
+
+/* mx_server_on_accept - one connection, one session */
+static void
+mx_server_on_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct mx_server	*srv = arg;
+	struct mx_conn		*c;
+	struct err		 err;
+	char			 peer[MX_PEER_MAX];
+
+	(void)l;
+	(void)salen;
+	if (mx_server_peer_str(sa, peer, sizeof(peer)) == -1)
+		(void)str_copy(peer, "?", sizeof(peer));
+	c = xcalloc(1, sizeof(*c));
+	c->srv = srv;
+	/* takes ownership of fd, closing it on failure */
+	c->session = smtp_session_new(srv->base, fd, srv->ctx, &srv->cfg,
+	    srv->addr, peer, srv->next_id++, mx_server_on_session_close, c,
+	    &err);
+	if (c->session == NULL) {
+		log_warnx("mx %s: %s", srv->cfg.hostname, err.msg);
+		free(c);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+}
+
+/* mx_server_on_accept_error - EMFILE and friends: keep listening */
+static void
+mx_server_on_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct mx_server	*srv = arg;
+
+	(void)l;
+	log_warn("mx %s: accept on %s", srv->cfg.hostname, srv->addr);
+}
+
+/* mx_server_on_session_close - a session ended by itself: unlink it */
+static void
+mx_server_on_session_close(struct smtp_session *s, void *arg)
+{
+	struct mx_conn	*c = arg;
+
+	(void)s;
+	TAILQ_REMOVE(&c->srv->conns, c, entry);
+	free(c);
+}
+
+/* mx_server_sockaddr - numeric IPv4 or IPv6 address and port */
+static int
+mx_server_sockaddr(const char *addr, uint16_t port,
+    struct sockaddr_storage *ss, socklen_t *len, struct err *err)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return err_set(err, ERR_SYNTAX, "mx: not a numeric address: \"%s\"",
+	    addr);
+}
+
+/* mx_server_peer_str - "IP:PORT", or "[IPv6]:PORT" */
+static int
+mx_server_peer_str(const struct sockaddr *sa, char *buf, size_t size)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
+	char				 ip[INET6_ADDRSTRLEN];
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		if (inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip)) == NULL)
+			return -1;
+		return str_fmt(buf, size, "%s:%u", ip,
+		    (unsigned)ntohs(sin->sin_port));
+	case AF_INET6:
+		if (inet_ntop(AF_INET6, &sin6->sin6_addr, ip,
+		    sizeof(ip)) == NULL)
+			return -1;
+		return str_fmt(buf, size, "[%s]:%u", ip,
+		    (unsigned)ntohs(sin6->sin6_port));
+	default:
+		return -1;
+	}
+}
