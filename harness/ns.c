@@ -162,7 +162,13 @@ ns_enter(const char *tmpdir, const char *resolv_conf, struct err *err)
 		log_warnx("harness died with signal %d", WTERMSIG(wstatus));
 		rc = 128 + WTERMSIG(wstatus);
 	}
-	exit(rc);
+	/*
+	 * _exit, not exit: this process unshared CLONE_NEWPID, so once the
+	 * namespace's PID 1 is gone it can never fork again, and atexit work
+	 * that forks (LeakSanitizer's tracer) would fail with ENOMEM.
+	 */
+	fflush(NULL);
+	_exit(rc);
 }
 
 static int
