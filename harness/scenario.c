@@ -19,6 +19,7 @@
 #include <ldns/ldns.h>
 #include <yaml.h>
 
+#include "../common/file.h"
 #include "../common/log.h"
 #include "../common/str.h"
 #include "scenario.h"
@@ -1960,42 +1961,13 @@ scenario_load_buf(const char *name, const char *buf, size_t len,
 int
 scenario_load(const char *path, struct scenario **out, struct err *err)
 {
-	struct stat	 sb;
-	char		*buf;
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd, rc;
+	char	*buf;
+	size_t	 len;
+	int	 rc;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return err_sys(err, "%s: open", path);
-	if (fstat(fd, &sb) == -1) {
-		rc = err_sys(err, "%s: fstat", path);
-		close(fd);
-		return rc;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		close(fd);
-		return err_set(err, ERR_SYNTAX, "%s: not a regular file", path);
-	}
-	/* read one byte past the bound so an oversized file is seen */
-	buf = xmalloc(SCN_FILE_MAX + 2);
-	while (len < SCN_FILE_MAX + 1) {
-		n = read(fd, buf + len, SCN_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			rc = err_sys(err, "%s: read", path);
-			free(buf);
-			close(fd);
-			return rc;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
+	if (file_read(path, SCN_FILE_MAX, &buf, &len, err) == -1)
+		return -1;
 	rc = scenario_load_buf(path, buf, len, out, err);
 	free(buf);
 	return rc;

@@ -18,13 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "policy_cache.h"
+#include "../../common/file.h"
 #include "../../common/str.h"
+#include "policy_cache.h"
 
 static bool	policy_cache_is_id(const char *, size_t);
 static int	policy_cache_file(const char *, const char *, char *, size_t,
-		    struct err *);
-static int	policy_cache_read(const char *, size_t, char **, size_t *,
 		    struct err *);
 static int	policy_cache_write_all(int, const char *, size_t);
 static const char *policy_cache_line(const char *, const char *,
@@ -152,56 +151,6 @@ policy_cache_parse(const char *buf, size_t len,
 	return 0;
 }
 
-/* policy_cache_read - whole file, at most max bytes; NUL-terminated */
-static int
-policy_cache_read(const char *path, size_t max, char **out, size_t *outlen,
-    struct err *err)
-{
-	struct stat	 st;
-	char		*buf;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return err_set(err, ERR_NOTFOUND, "%s: no such file",
-			    path);
-		return err_sys(err, "open %s", path);
-	}
-	if (fstat(fd, &st) == -1) {
-		(void)err_sys(err, "fstat %s", path);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size < 0 ||
-	    (uintmax_t)st.st_size > max) {
-		close(fd);
-		return err_set(err, ERR_SYNTAX, "%s: not a regular file of "
-		    "at most %zu bytes", path, max);
-	}
-	buf = xmalloc(max + 1);
-	while (len < max) {
-		n = read(fd, buf + len, max - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			(void)err_sys(err, "read %s", path);
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
 int
 policy_cache_load(const char *state_dir, const char *domain,
     struct policy_cache_entry *ent, struct err *err)
@@ -214,7 +163,7 @@ policy_cache_load(const char *state_dir, const char *domain,
 	if (policy_cache_file(state_dir, domain, path, sizeof(path),
 	    err) == -1)
 		return -1;
-	if (policy_cache_read(path, POLICY_CACHE_FILE_MAX, &buf, &len,
+	if (file_read(path, POLICY_CACHE_FILE_MAX, &buf, &len,
 	    err) == -1)
 		return -1;
 	rc = policy_cache_parse(buf, len, ent, err);
@@ -356,7 +305,7 @@ policy_cache_now(const char *state_dir, int64_t *now, struct err *err)
 	    POLICY_CACHE_CLOCK_FILE) == -1)
 		return err_set(err, ERR_RANGE, "clock: path too long");
 	err_clear(&rerr);
-	if (policy_cache_read(path, POLICY_CACHE_CLOCK_MAX, &buf, &len,
+	if (file_read(path, POLICY_CACHE_CLOCK_MAX, &buf, &len,
 	    &rerr) == -1) {
 		if (rerr.code == ERR_NOTFOUND)
 			return 0;

@@ -21,6 +21,7 @@
 
 #include <openssl/ssl.h>
 
+#include "../../common/file.h"
 #include "../../common/log.h"
 #include "mx_match.h"
 #include "policy_cache.h"
@@ -53,8 +54,6 @@ static void	sts_send_set(struct sts_send_result *, enum sts_send_outcome,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 static int64_t	sts_send_left_ms(const struct sts_send_ctx *);
 static void	sts_send_dns_budget(struct sts_send_ctx *);
-static int	sts_send_read_msg(const char *, char **, size_t *,
-		    struct err *);
 static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
 static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
 		    char **, size_t *);
@@ -91,44 +90,6 @@ sts_send_dns_budget(struct sts_send_ctx *ctx)
 
 	sts_dns_set_timeout(ctx->dns, left > STS_DNS_TIMEOUT_MS ?
 	    STS_DNS_TIMEOUT_MS : (int)left);
-}
-
-/* sts_send_read_msg - the message file, at most SMTP_MESSAGE_MAX bytes */
-static int
-sts_send_read_msg(const char *path, char **out, size_t *outlen,
-    struct err *err)
-{
-	struct stat	 st;
-	char		*buf;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return err_sys(err, "message %s", path);
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (uintmax_t)st.st_size > SMTP_MESSAGE_MAX) {
-		close(fd);
-		return err_set(err, ERR_RANGE, "message %s: not a regular file "
-		    "of at most %u bytes", path, SMTP_MESSAGE_MAX);
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len != (size_t)st.st_size) {
-		free(buf);
-		return err_set(err, ERR_SYS, "message %s: short read", path);
-	}
-	*out = buf;
-	*outlen = len;
-	return 0;
 }
 
 /* sts_send_txt - the _mta-sts TXT lookup and §3.1 selection */
@@ -475,8 +436,8 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	ctx->res = res;
 	ctx->deadline = smtp_client_now_ms() + (int64_t)cfg->timeout_s * 1000;
 	sts_send_set(res, STS_SEND_ERROR, "internal error");
-	if (sts_send_read_msg(cfg->msg_file, &raw, &rlen, &err) == -1 ||
-	    smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,
+	if (file_read(cfg->msg_file, SMTP_MESSAGE_MAX, &raw, &rlen,
+	    &err) == -1 || smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,
 	    &err) == -1) {
 		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
 		goto done;

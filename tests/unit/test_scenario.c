@@ -1105,7 +1105,7 @@ test_scenario_load_file(void **state)
 	assert_non_null(strstr(err.msg, "not a regular file"));
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(scenario_load(path, &scn, &err), -1);
-	assert_int_equal(err.code, ERR_SYS);
+	assert_int_equal(err.code, ERR_NOTFOUND);
 	assert_null(scn);
 	assert_int_equal(rmdir(dir), 0);
 }
