@@ -25,6 +25,7 @@
 #include <event2/util.h>
 
 #include "../common/log.h"
+#include "../common/sockaddr.h"
 #include "../common/proto.h"
 #include "../common/str.h"
 #include "dns_server.h"
@@ -77,9 +78,6 @@ struct dns_server {
 /* setup */
 static int	dns_server_bind(struct dns_server *, const struct sockaddr *,
 		    socklen_t, struct err *);
-static int	dns_server_addr(const char *, uint16_t,
-		    struct sockaddr_storage *, socklen_t *, struct err *);
-static void	dns_server_set_port(struct sockaddr_storage *, uint16_t);
 
 /* queries and records */
 static enum dns_server_verdict dns_server_handle(struct dns_server *,
@@ -88,8 +86,6 @@ static enum dns_server_verdict dns_server_handle(struct dns_server *,
 static void	dns_server_event_drop(enum dns_server_proto, uint64_t,
 		    const char *, const char *);
 static const char *dns_server_proto_str(enum dns_server_proto);
-static void	dns_server_peer_format(const struct sockaddr *, char *,
-		    size_t);
 
 /* UDP */
 static void	dns_server_on_udp(evutil_socket_t, short, void *);
@@ -113,7 +109,7 @@ dns_server_new(struct event_base *base, const struct dns_zone *zone,
 	socklen_t		 sslen = 0;
 	int			 tries;
 
-	if (dns_server_addr(addr, port, &ss, &sslen, err) == -1)
+	if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1)
 		return NULL;
 	srv = xcalloc(1, sizeof(*srv));
 	srv->base = base;
@@ -186,43 +182,8 @@ dns_server_bind(struct dns_server *srv, const struct sockaddr *sa,
 		return -1;
 	}
 	srv->udp_fd = fd;
-	srv->port = ntohs(bound.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&bound)->sin6_port :
-	    ((struct sockaddr_in *)&bound)->sin_port);
+	srv->port = sockaddr_port((struct sockaddr *)&bound);
 	return 0;
-}
-
-/* dns_server_addr - numeric IPv4 or IPv6 address and port */
-static int
-dns_server_addr(const char *addr, uint16_t port, struct sockaddr_storage *ss,
-    socklen_t *sslen, struct err *err)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (addr == NULL)
-		return err_set(err, ERR_SYNTAX, "no listen address");
-	if (evutil_inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		*sslen = sizeof(*sin);
-	} else if (evutil_inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		*sslen = sizeof(*sin6);
-	} else
-		return err_set(err, ERR_SYNTAX, "bad listen address \"%s\"",
-		    addr);
-	dns_server_set_port(ss, port);
-	return 0;
-}
-
-static void
-dns_server_set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
 uint16_t
@@ -312,34 +273,6 @@ dns_server_proto_str(enum dns_server_proto proto)
 	}
 }
 
-/* dns_server_peer_format - "a.b.c.d:port" or "[v6]:port" */
-static void
-dns_server_peer_format(const struct sockaddr *sa, char *out, size_t outsz)
-{
-	char	host[INET6_ADDRSTRLEN];
-
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 =
-		    (const struct sockaddr_in6 *)sa;
-
-		if (evutil_inet_ntop(AF_INET6, &s6->sin6_addr, host,
-		    sizeof(host)) == NULL || str_fmt(out, outsz, "[%s]:%u",
-		    host, (unsigned int)ntohs(s6->sin6_port)) == -1)
-			(void)str_copy(out, "?", outsz);
-		return;
-	}
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-
-		if (evutil_inet_ntop(AF_INET, &s4->sin_addr, host,
-		    sizeof(host)) == NULL || str_fmt(out, outsz, "%s:%u",
-		    host, (unsigned int)ntohs(s4->sin_port)) == -1)
-			(void)str_copy(out, "?", outsz);
-		return;
-	}
-	(void)str_copy(out, "?", outsz);
-}
-
 /* dns_server_on_udp - answer up to DNS_SERVER_UDP_BURST waiting datagrams */
 static void
 dns_server_on_udp(evutil_socket_t fd, short what, void *arg)
@@ -365,7 +298,7 @@ dns_server_on_udp(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		session = ++srv->next_session;
-		dns_server_peer_format((struct sockaddr *)&ss, peer,
+		(void)sockaddr_format((struct sockaddr *)&ss, peer,
 		    sizeof(peer));
 		if ((size_t)n > DNS_TCP_MAX) {
 			dns_server_event_drop(DNS_SERVER_UDP, session, peer,
@@ -395,7 +328,7 @@ dns_server_on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 
 	(void)lis;
 	(void)salen;
-	dns_server_peer_format(sa, peer, sizeof(peer));
+	(void)sockaddr_format(sa, peer, sizeof(peer));
 	if (srv->nconns >= DNS_SERVER_TCP_CONN_MAX) {
 		dns_server_event_drop(DNS_SERVER_TCP, ++srv->next_session,
 		    peer, "too-many-connections");

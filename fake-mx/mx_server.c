@@ -21,6 +21,7 @@
 #include <openssl/ssl.h>
 
 #include "../common/log.h"
+#include "../common/sockaddr.h"
 #include "../common/str.h"
 #include "../common/tls_ctx.h"
 #include "mx_server.h"
@@ -51,11 +52,6 @@ static void	mx_server_on_accept(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 static void	mx_server_on_accept_error(struct evconnlistener *, void *);
 static void	mx_server_on_session_close(struct smtp_session *, void *);
-static int	mx_server_sockaddr(const char *, uint16_t,
-		    struct sockaddr_storage *, socklen_t *, struct err *)
-		    MUST_CHECK;
-static int	mx_server_peer_str(const struct sockaddr *, char *, size_t)
-		    MUST_CHECK;
 
 /* mx_server_new - listen on addr:port (0: ephemeral) and serve cfg */
 struct mx_server *
@@ -76,7 +72,7 @@ mx_server_new(struct event_base *base, struct pki *pki,
 		err_set(err, ERR_RANGE, "mx %s: address too long", addr);
 		goto fail;
 	}
-	if (mx_server_sockaddr(addr, port, &ss, &sslen, err) == -1)
+	if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1)
 		goto fail;
 	if (cfg->starttls == MX_STARTTLS_OFFER) {
 		srv->ctx = tls_ctx_server_new(pki, cfg->cert, cfg->hostname,
@@ -96,15 +92,11 @@ mx_server_new(struct event_base *base, struct pki *pki,
 		goto fail;
 	}
 	evconnlistener_set_error_cb(srv->listener, mx_server_on_accept_error);
-	sslen = sizeof(ss);
-	if (getsockname(evconnlistener_get_fd(srv->listener),
-	    (struct sockaddr *)&ss, &sslen) == -1) {
-		err_sys(err, "mx %s: getsockname", cfg->hostname);
+	if (sockaddr_bound_port(evconnlistener_get_fd(srv->listener),
+	    &srv->port, err) == -1) {
+		err_prefix(err, "mx %s", cfg->hostname);
 		goto fail;
 	}
-	srv->port = ntohs(ss.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
 	return srv;
 
 fail:
@@ -149,7 +141,7 @@ mx_server_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 
 	(void)l;
 	(void)salen;
-	if (mx_server_peer_str(sa, peer, sizeof(peer)) == -1)
+	if (sockaddr_format(sa, peer, sizeof(peer)) == -1)
 		(void)str_copy(peer, "?", sizeof(peer));
 	c = xcalloc(1, sizeof(*c));
 	c->srv = srv;
@@ -186,52 +178,3 @@ mx_server_on_session_close(struct smtp_session *s, void *arg)
 	free(c);
 }
 
-/* mx_server_sockaddr - numeric IPv4 or IPv6 address and port */
-static int
-mx_server_sockaddr(const char *addr, uint16_t port,
-    struct sockaddr_storage *ss, socklen_t *len, struct err *err)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		*len = sizeof(*sin);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		*len = sizeof(*sin6);
-		return 0;
-	}
-	return err_set(err, ERR_SYNTAX, "mx: not a numeric address: \"%s\"",
-	    addr);
-}
-
-/* mx_server_peer_str - "IP:PORT", or "[IPv6]:PORT" */
-static int
-mx_server_peer_str(const struct sockaddr *sa, char *buf, size_t size)
-{
-	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
-	char				 ip[INET6_ADDRSTRLEN];
-
-	switch (sa->sa_family) {
-	case AF_INET:
-		if (inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip)) == NULL)
-			return -1;
-		return str_fmt(buf, size, "%s:%u", ip,
-		    (unsigned)ntohs(sin->sin_port));
-	case AF_INET6:
-		if (inet_ntop(AF_INET6, &sin6->sin6_addr, ip,
-		    sizeof(ip)) == NULL)
-			return -1;
-		return str_fmt(buf, size, "[%s]:%u", ip,
-		    (unsigned)ntohs(sin6->sin6_port));
-	default:
-		return -1;
-	}
-}

@@ -27,6 +27,7 @@
 #include <openssl/ssl.h>
 
 #include "../common/log.h"
+#include "../common/sockaddr.h"
 #include "../common/proto.h"
 #include "../common/str.h"
 #include "../common/tls_ctx.h"
@@ -128,7 +129,7 @@ policy_host_new(struct event_base *base, struct pki *pki,
 	struct policy_host		*ph;
 	struct evhttp_bound_socket	*sock;
 	struct sockaddr_storage		 ss;
-	ev_socklen_t			 sslen = sizeof(ss);
+	socklen_t			 sslen;
 
 	ph = xcalloc(1, sizeof(*ph));
 	ph->base = base;
@@ -143,10 +144,8 @@ policy_host_new(struct event_base *base, struct pki *pki,
 		goto fail;
 	}
 	/* numeric only: a name would make evhttp ask the resolver */
-	if (inet_pton(AF_INET, addr, &ss) != 1 &&
-	    inet_pton(AF_INET6, addr, &ss) != 1) {
-		err_set(err, ERR_SYNTAX, "https %s: not a numeric address: "
-		    "\"%s\"", cfg->hostname, addr);
+	if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1) {
+		err_prefix(err, "https %s", cfg->hostname);
 		goto fail;
 	}
 	if (str_copy(ph->addr, addr, sizeof(ph->addr)) == -1 ||
@@ -188,14 +187,11 @@ policy_host_new(struct event_base *base, struct pki *pki,
 		    addr, (unsigned)port);
 		goto fail;
 	}
-	if (getsockname(evhttp_bound_socket_get_fd(sock),
-	    (struct sockaddr *)&ss, &sslen) == -1) {
-		err_sys(err, "https %s: getsockname", cfg->hostname);
+	if (sockaddr_bound_port(evhttp_bound_socket_get_fd(sock), &ph->port,
+	    err) == -1) {
+		err_prefix(err, "https %s", cfg->hostname);
 		goto fail;
 	}
-	ph->port = ntohs(ss.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
 	return ph;
 
 fail:
