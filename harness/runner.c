@@ -84,6 +84,7 @@ static void	runner_on_event(const char *, void *);
 static void	runner_on_signal(evutil_socket_t, short, void *);
 static void	runner_on_timer(evutil_socket_t, short, void *);
 static void	runner_on_verb(const struct adapter_result *, void *);
+static void	runner_echo(const struct adapter_result *);
 static void	runner_verb(struct runner *, enum runner_state, const char *,
 		    const char *const *, size_t, int);
 static void	runner_next_scenario(struct runner *);
@@ -120,7 +121,7 @@ runner_on_event(const char *line, void *arg)
 {
 	struct runner	*r = arg;
 
-	if (log_verbosity() >= 2)
+	if (log_verbosity() >= 1)
 		fprintf(stderr, "  | %s\n", line);
 	observer_feed(r->obs, line);
 }
@@ -145,6 +146,28 @@ runner_on_signal(evutil_socket_t sig, short what, void *arg)
 	else if (r->state == RUNNER_SETTLE) {
 		evtimer_del(r->ev_timer);
 		runner_stop(r);
+	}
+}
+
+/* runner_echo - with -v, show what the adapter said, line by line */
+static void
+runner_echo(const struct adapter_result *res)
+{
+	const char	*p, *nl;
+
+	fprintf(stderr, "  > %s: exit %d%s\n", res->verb, res->status,
+	    res->timed_out ? " (timed out)" : "");
+	for (p = res->out; *p != '\0'; p = nl + 1) {
+		nl = p + strcspn(p, "\n");
+		fprintf(stderr, "  > %.*s\n", (int)(nl - p), p);
+		if (*nl == '\0')
+			break;
+	}
+	for (p = res->errout; *p != '\0'; p = nl + 1) {
+		nl = p + strcspn(p, "\n");
+		fprintf(stderr, "  ! %.*s\n", (int)(nl - p), p);
+		if (*nl == '\0')
+			break;
 	}
 }
 
@@ -173,6 +196,9 @@ runner_on_verb(const struct adapter_result *res, void *arg)
 {
 	struct runner	*r = arg;
 	char		 why[RUNNER_DETAIL_MAX];
+
+	if (log_verbosity() >= 1)
+		runner_echo(res);
 
 	switch (r->state) {
 	case RUNNER_INFO:
@@ -340,6 +366,10 @@ runner_run_step(struct runner *r)
 	r->outcome = OUTCOME_FAILED;
 	r->detail[0] = '\0';
 	obs_instance_set_step(r->inst, (int)r->step);
+	if (log_verbosity() >= 1)
+		fprintf(stderr, "  == %s step %zu/%zu (%s world)\n", r->domain,
+		    r->step + 1, scn->nsteps, rec->attack ? "attacked" :
+		    "clean");
 	if (w != r->world_src) {
 		world_free(r->world);
 		r->world = NULL;
