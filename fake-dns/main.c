@@ -119,8 +119,10 @@ main(int argc, char *argv[])
 	    evsignal_add(ctx.sigterm, NULL) == -1)
 		fatalx("cannot install signal events");
 	log_set_event_stream(stdout);
-	log_info("serving %zu records on %s port %u", dns_zone_count(ctx.zone),
-	    addr, (unsigned int)dns_server_port(ctx.server));
+	/* always said, like fake-mx: with -p 0 it is the only way to know */
+	fprintf(stderr, "fake-dns: serving %zu records on %s port %u "
+	    "(UDP and TCP)\n", dns_zone_count(ctx.zone), addr,
+	    (unsigned int)dns_server_port(ctx.server));
 	if (event_base_dispatch(ctx.base) == -1)
 		fatalx("event loop failed");
 	log_set_event_stream(NULL);

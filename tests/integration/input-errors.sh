@@ -47,8 +47,9 @@ check "--timeout 0 is a usage error (exit 2)" [ $? -eq 2 ]
 check "unknown option is a usage error (exit 2)" [ $? -eq 2 ]
 "$harness" run --sut no-such-sut >/dev/null 2>"$work/err3"
 rc=$?
+grep -q "no-such-sut" "$work/err3"
 check "unknown SUT is a usage error naming it (exit $rc)" \
-    [ "$rc" -eq 2 ] && grep -q "no-such-sut" "$work/err3"
+    [ "$rc" -eq 2 -a $? -eq 0 ]
 "$harness" frobnicate >/dev/null 2>&1
 check "unknown command exits 2" [ $? -eq 2 ]
 "$harness" run "$work/does-not-exist" >/dev/null 2>"$work/err4"

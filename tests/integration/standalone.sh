@@ -1,0 +1,56 @@
+# The standalone programs are the same fake servers: fake-dns and fake-mx
+# started by hand on ephemeral loopback ports serve the reference sender, and
+# print the same event records the harness judges from.
+. "$(dirname "$0")/lib.sh"
+pids=""
+cleanup_bg() { for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
+trap 'cleanup_bg; rm -rf "$work"' EXIT INT TERM
+
+# port_of FILE WORD -> the number after "port" in FILE, waiting up to 5 s
+port_of() {
+	i=0
+	while [ $i -lt 50 ]; do
+		p=$(sed -n 's/.* port \([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
+		[ -n "$p" ] && { echo "$p"; return 0; }
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+cat >"$work/s.zone" <<'ZONE'
+$ORIGIN standalone.test.
+@	300	MX	10 mx1
+mx1	300	A	127.0.0.1
+;@fault gone.standalone.test. nxdomain
+ZONE
+"$BUILD/fake-dns" -l 127.0.0.1 -p 0 "$work/s.zone" >"$work/dns.out" 2>"$work/dns.err" &
+pids="$pids $!"
+"$BUILD/fake-mx" -l 127.0.0.1 -p 0 --host mx1.standalone.test \
+    --starttls strip --pki "$work/pki" >"$work/mx.out" 2>"$work/mx.err" &
+pids="$pids $!"
+dport=$(port_of "$work/dns.err") && mport=$(port_of "$work/mx.err")
+check "fake-dns and fake-mx report their ports (dns $dport, smtp $mport)" \
+    [ -n "$dport" -a -n "$mport" ]
+
+printf 'Subject: hi\r\n%s: tok123\r\n\r\nhello\r\n' X-STS-Harness-Token >"$work/msg"
+"$BUILD/sts-send" --rcpt user@standalone.test --msg "$work/msg" \
+    --resolver 127.0.0.1 --dns-port "$dport" --smtp-port "$mport" \
+    --state "$work/state" --timeout 10 >"$work/send.out" 2>"$work/send.err"
+check "sts-send: no STS record, so plaintext delivery to a stripped MX" \
+    grep -q '"outcome":"delivered"' "$work/send.out"
+check "fake-dns logged the TXT and MX queries" \
+    grep -q 'event=query proto=udp .*name=_mta-sts.standalone.test type=TXT rcode=NXDOMAIN' "$work/dns.out"
+check "fake-dns logged the MX answer" \
+    grep -q 'name=standalone.test type=MX rcode=NOERROR answers=1' "$work/dns.out"
+check "fake-mx (strip) logged a plaintext EHLO and no STARTTLS" \
+    sh -c "grep -q 'event=ehlo .*tls=no' '$work/mx.out' && ! grep -q 'event=starttls' '$work/mx.out'"
+check "fake-mx logged the plaintext DATA with the token" \
+    grep -q 'event=data .*result=complete tls=no .*token=tok123' "$work/mx.out"
+"$BUILD/fake-dns" -l 127.0.0.1 -p 0 /nonexistent.zone >/dev/null 2>"$work/bad.err"
+rc=$?
+grep -q nonexistent.zone "$work/bad.err"
+check "fake-dns: a missing zone file exits 2 with its name (exit $rc)" \
+    [ "$rc" -eq 2 -a $? -eq 0 ]
+"$BUILD/fake-mx" --starttls sometimes >/dev/null 2>&1
+check "fake-mx: bad arguments exit 2" [ $? -eq 2 ]
+finish
