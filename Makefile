@@ -75,7 +75,7 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/sts-harness run
 
-check: deps
+check: deps lint
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit
 	@tests/run build build/asan
