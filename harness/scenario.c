@@ -801,16 +801,9 @@ scn_has_ctl(const char *s)
 static bool
 scn_is_id(const char *s)
 {
-	size_t	i, len = strlen(s);
-
-	if (len == 0 || len > SCN_ID_MAX || s[0] < 'a' || s[0] > 'z' ||
-	    s[len - 1] == '-' || strstr(s, "--") != NULL)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
+	/* an id names the scenario's domain: a label that starts a word */
+	return strlen(s) <= SCN_ID_MAX && s[0] >= 'a' && s[0] <= 'z' &&
+	    strstr(s, "--") == NULL && scn_is_label(s);
 }
 
 /* scn_is_clause - ^(R|TR)-[0-9A-Za-z.-]+$ */
