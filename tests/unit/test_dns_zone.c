@@ -267,7 +267,7 @@ static const struct query_case query_cases[] = {
 	    "NXDOMAIN", true, "", DNS_FAULT_NONE },
 	{ "below a leaf", "zz.mx1.d.test.", LDNS_RR_TYPE_A,
 	    LDNS_RR_CLASS_IN, "NXDOMAIN", true, "", DNS_FAULT_NONE },
-	{ "outside every record", "example.com.", LDNS_RR_TYPE_A,
+	{ "outside every record", "outside.invalid.", LDNS_RR_TYPE_A,
 	    LDNS_RR_CLASS_IN, "NXDOMAIN", true, "", DNS_FAULT_NONE },
 	{ "root", ".", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, "NOERROR", true, "",
 	    DNS_FAULT_NONE },

@@ -89,7 +89,7 @@ static const struct profile_case profile_cases[] = {
 	{ CERT_UNKNOWN_CA, "mx1.a.test",
 	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY },
 	/* the CA is name-constrained to .test */
-	{ CERT_VALID, "mx1.example.com", X509_V_ERR_PERMITTED_VIOLATION },
+	{ CERT_VALID, "mx1.a.example", X509_V_ERR_PERMITTED_VIOLATION },
 	{ CERT_PROFILE_COUNT, NULL, 0 },
 };
 

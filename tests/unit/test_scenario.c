@@ -832,13 +832,13 @@ test_scenario_overlay_policy(void **state)
 	/* attack changes mx: the body is re-rendered, mode kept */
 	assert_int_equal(t_load(T_HEAD "world:\n  policy: {mode: testing, "
 	    "max_age: 604800}\nattack:\n  policy: {mx: [evil, \"*\", "
-	    "\"mx.example.net.\"], cert: expired, status: 500}\nexpect: "
+	    "\"mx.provider.example.\"], cert: expired, status: 500}\nexpect: "
 	    "none\n", &scn, &err), 0);
 	assert_string_equal(scn->clean.policy.body, "version: STSv1\r\n"
 	    "mode: testing\r\nmx: mx1.{domain}\r\nmax_age: 604800\r\n");
 	assert_string_equal(scn->attacked.policy.body, "version: STSv1\r\n"
 	    "mode: testing\r\nmx: evil.{domain}\r\nmx: *.{domain}\r\n"
-	    "mx: mx.example.net\r\nmax_age: 604800\r\n");
+	    "mx: mx.provider.example\r\nmax_age: 604800\r\n");
 	assert_int_equal(scn->clean.policy.cert, CERT_VALID);
 	assert_int_equal(scn->attacked.policy.cert, CERT_EXPIRED);
 	assert_int_equal(scn->clean.policy.status, 200);
@@ -896,7 +896,7 @@ test_scenario_mx_names(void **state)
 		{ "*", "*.{domain}" },
 		{ "*.mx", "*.mx.{domain}" },
 		{ "a.b_c", "a.b_c.{domain}" },
-		{ "mx.example.net.", "mx.example.net" },
+		{ "mx.provider.example.", "mx.provider.example" },
 		{ "mx1.{domain}", "mx1.{domain}" },		/* literal */
 		{ "**", "**" },
 		{ "a..b", "a..b" },
