@@ -141,12 +141,9 @@ runner_on_signal(evutil_socket_t sig, short what, void *arg)
 	log_warnx("interrupted (signal %d): stopping the SUT", (int)sig);
 	r->interrupted = true;
 	r->sum->interrupted = true;
+	/* a running verb's callback, or the settle timer, moves on */
 	if (adapter_busy(r->adapter))
-		adapter_kill(r->adapter);	/* its callback moves on */
-	else if (r->state == RUNNER_SETTLE) {
-		evtimer_del(r->ev_timer);
-		runner_stop(r);
-	}
+		adapter_kill(r->adapter);
 }
 
 /* runner_echo - with -v, show what the adapter said, line by line */
@@ -214,6 +211,7 @@ runner_on_verb(const struct adapter_result *res, void *arg)
 		    RUNNER_VERB_TIMEOUT);
 		return;
 	case RUNNER_START:
+		r->sut_up = true;	/* a failed start still gets its stop */
 		if (res->status != 0 || r->interrupted) {
 			(void)str_fmt(why, sizeof(why), "adapter start failed "
 			    "(status %d%s): %.150s", res->status,
@@ -223,7 +221,6 @@ runner_on_verb(const struct adapter_result *res, void *arg)
 			runner_stop(r);
 			return;
 		}
-		r->sut_up = true;
 		runner_next_scenario(r);
 		return;
 	case RUNNER_CLOCK:
@@ -639,11 +636,19 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	const char	*env[6];
 	struct timespec	 t0;
 	struct rusage	 ru;
+	size_t		 i;
 	int		 rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	memset(sum, 0, sizeof(*sum));
 	memset(results, 0, n * sizeof(*results));
+	/* a scenario the run never reaches must not look like a PASS */
+	for (i = 0; i < n; i++) {
+		results[i].scn = scns[i];
+		results[i].verdict = VERDICT_ERROR;
+		(void)str_copy(results[i].reason, "not run",
+		    sizeof(results[i].reason));
+	}
 	r.cfg = cfg;
 	r.scns = scns;
 	r.results = results;
