@@ -22,7 +22,8 @@ check "liar: a delivery that never happened is FAIL" \
     [ "$(verdict "$work/out2" enforce-baseline)" = FAIL ]
 
 # 3. Ctrl-C while the SUT hangs in deliver, with a daemon it left running
-"$harness" run --sut "$adapters/slow" "$one" >"$work/out3" 2>&1 &
+"$harness" run --sut "$adapters/slow" --json "$work/int.json" "$one" \
+    "$top/scenarios/discovery/enforce-baseline.yaml" >"$work/out3" 2>&1 &
 hpid=$!
 i=0
 while [ ! -f "$TMPDIR"/sts-harness.*/state/deliver.pid ] && [ $i -lt 100 ]; do
@@ -42,6 +43,11 @@ kill -INT "$hpid"
 wait "$hpid"
 rc=$?
 check "Ctrl-C: exit 130 (got $rc)" [ "$rc" -eq 130 ]
+check "Ctrl-C: the results JSON says interrupted" \
+    grep -q '"interrupted": true' "$work/int.json"
+check "Ctrl-C: no scenario that never ran counts as PASS" \
+    grep -q '"PASS": 0' "$work/int.json"
+check "Ctrl-C: both scenarios are ERROR" grep -q '"ERROR": 2' "$work/int.json"
 sleep 0.2
 check "Ctrl-C: no process left (daemon and hung deliver killed)" [ -z "$(leftovers)" ]
 left=""
