@@ -29,6 +29,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "under enforce, accept any MX certificate" },
 	{ "testing-as-enforce",	STS_BUG_TESTING_AS_ENFORCE,
 	    "treat mode testing as enforce" },
+	{ "cache-needs-txt",	STS_BUG_CACHE_NEEDS_TXT,
+	    "drop the cached policy when the _mta-sts TXT lookup finds no "
+	    "valid record" },
 	{ NULL,			0,	NULL },
 };
 
@@ -40,14 +43,15 @@ sts_decide_cache_usable(const char *cache_id, bool cache_expired)
 
 enum sts_decide_source
 sts_decide_discovery(const char *txt_id, const char *cache_id,
-    bool cache_expired)
+    bool cache_expired, unsigned int bugs)
 {
 	if (txt_id == NULL) {
 		/*
 		 * §3.1: a missing or bad record alone evicts nothing;
 		 * §3.3: a valid cached policy still applies.
 		 */
-		if (sts_decide_cache_usable(cache_id, cache_expired))
+		if (sts_decide_cache_usable(cache_id, cache_expired) &&
+		    !(bugs & STS_BUG_CACHE_NEEDS_TXT))
 			return STS_DECIDE_USE_CACHE;
 		return STS_DECIDE_NO_POLICY;
 	}

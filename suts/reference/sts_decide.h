@@ -19,6 +19,7 @@
 #define STS_BUG_NO_MX_MATCH		0x02u
 #define STS_BUG_NO_CERT_CHECK		0x04u
 #define STS_BUG_TESTING_AS_ENFORCE	0x08u
+#define STS_BUG_CACHE_NEEDS_TXT		0x10u
 
 enum sts_decide_source {
 	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */
@@ -38,10 +39,11 @@ struct sts_decide_rules {
 /*
  * sts_decide_discovery - after the TXT lookup (RFC 8461 §3.1, §5.1):
  * txt_id is the valid record's id or NULL (no, several or a bad record,
- * or a DNS failure); cache_id is the cached policy's id or NULL.
+ * or a DNS failure); cache_id is the cached policy's id or NULL; bugs
+ * is the STS_BUG_* set.
  */
 enum sts_decide_source sts_decide_discovery(const char *txt_id,
-	    const char *cache_id, bool cache_expired);
+	    const char *cache_id, bool cache_expired, unsigned int bugs);
 
 /* sts_decide_after_fetch - fetch result vs cache (RFC 8461 §3.3) */
 enum sts_decide_source sts_decide_after_fetch(bool fetched_ok,

@@ -222,7 +222,8 @@ sts_send_discover(struct sts_send_ctx *ctx)
 
 	if (sts_send_txt(ctx, &rec))
 		txt_id = rec.id;
-	src = sts_decide_discovery(txt_id, cache_id, expired);
+	src = sts_decide_discovery(txt_id, cache_id, expired,
+	    ctx->cfg->bugs);
 	if (src == STS_DECIDE_FETCH) {
 		ok = sts_send_fetch(ctx, fetched, &body, &len) == 0;
 		src = sts_decide_after_fetch(ok, cache_id, expired);

@@ -163,6 +163,7 @@ static const struct bug_case bug_cases[] = {
 	{ "no-cert-check", "no-cert-check", 0, STS_BUG_NO_CERT_CHECK },
 	{ "testing-as-enforce", "testing-as-enforce", 0,
 	    STS_BUG_TESTING_AS_ENFORCE },
+	{ "cache-needs-txt", "cache-needs-txt", 0, STS_BUG_CACHE_NEEDS_TXT },
 	{ "unknown", "no-such-bug", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },

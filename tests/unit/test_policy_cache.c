@@ -359,33 +359,41 @@ struct discovery_case {
 	bool			 expired;
 	bool			 fetch_ok;	/* if it comes to a fetch */
 	enum sts_decide_source	 want;
+	unsigned int		 bugs;		/* STS_BUG_* */
 };
 
 static const struct discovery_case discovery_cases[] = {
 	{ "first contact, fetch works", "1", NULL, false, true,
-	    STS_DECIDE_USE_FETCHED },
+	    STS_DECIDE_USE_FETCHED, 0 },
 	{ "first contact, fetch fails", "1", NULL, false, false,
-	    STS_DECIDE_NO_POLICY },
+	    STS_DECIDE_NO_POLICY, 0 },
 	{ "same id, valid cache", "1", "1", false, true,
-	    STS_DECIDE_USE_CACHE },
+	    STS_DECIDE_USE_CACHE, 0 },
 	{ "same id, expired cache", "1", "1", true, true,
-	    STS_DECIDE_USE_FETCHED },
+	    STS_DECIDE_USE_FETCHED, 0 },
 	{ "same id, expired, fetch fails", "1", "1", true, false,
-	    STS_DECIDE_NO_POLICY },
-	{ "id change", "2", "1", false, true, STS_DECIDE_USE_FETCHED },
+	    STS_DECIDE_NO_POLICY, 0 },
+	{ "id change", "2", "1", false, true, STS_DECIDE_USE_FETCHED, 0 },
 	{ "id change, fetch fails: keep cache", "2", "1", false, false,
-	    STS_DECIDE_USE_CACHE },
+	    STS_DECIDE_USE_CACHE, 0 },
 	{ "lower id is a change too", "20250101", "20250102", false, true,
-	    STS_DECIDE_USE_FETCHED },
+	    STS_DECIDE_USE_FETCHED, 0 },
 	{ "ids are case-sensitive", "abc", "ABC", false, true,
-	    STS_DECIDE_USE_FETCHED },
+	    STS_DECIDE_USE_FETCHED, 0 },
 	{ "TXT gone, valid cache", NULL, "1", false, true,
-	    STS_DECIDE_USE_CACHE },
+	    STS_DECIDE_USE_CACHE, 0 },
 	{ "TXT gone, expired cache", NULL, "1", true, true,
-	    STS_DECIDE_NO_POLICY },
+	    STS_DECIDE_NO_POLICY, 0 },
 	{ "no TXT, no cache", NULL, NULL, false, true,
-	    STS_DECIDE_NO_POLICY },
-	{ NULL, NULL, NULL, false, false, STS_DECIDE_NO_POLICY },
+	    STS_DECIDE_NO_POLICY, 0 },
+	/* the cache-needs-txt mutant changes exactly the TXT-gone rows */
+	{ "mutant: TXT gone, valid cache dropped", NULL, "1", false, true,
+	    STS_DECIDE_NO_POLICY, STS_BUG_CACHE_NEEDS_TXT },
+	{ "mutant: same id still uses the cache", "1", "1", false, true,
+	    STS_DECIDE_USE_CACHE, STS_BUG_CACHE_NEEDS_TXT },
+	{ "mutant: fetch failure still keeps the cache", "2", "1", false,
+	    false, STS_DECIDE_USE_CACHE, STS_BUG_CACHE_NEEDS_TXT },
+	{ NULL, NULL, NULL, false, false, STS_DECIDE_NO_POLICY, 0 },
 };
 
 static void
@@ -397,7 +405,7 @@ test_policy_cache_discovery(void **state)
 	(void)state;
 	for (tc = discovery_cases; tc->label != NULL; tc++) {
 		src = sts_decide_discovery(tc->txt_id, tc->cache_id,
-		    tc->expired);
+		    tc->expired, tc->bugs);
 		if (src == STS_DECIDE_FETCH)
 			src = sts_decide_after_fetch(tc->fetch_ok,
 			    tc->cache_id, tc->expired);
