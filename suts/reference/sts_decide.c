@@ -29,6 +29,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "under enforce, accept any MX certificate" },
 	{ "testing-as-enforce",	STS_BUG_TESTING_AS_ENFORCE,
 	    "treat mode testing as enforce" },
+	{ "fetch-failure-defers", STS_BUG_FETCH_FAILURE_DEFERS,
+	    "withhold the message when a TXT record exists but no policy "
+	    "can be fetched or is cached" },
 	{ "cache-needs-txt",	STS_BUG_CACHE_NEEDS_TXT,
 	    "drop the cached policy when the _mta-sts TXT lookup finds no "
 	    "valid record" },
@@ -64,7 +67,7 @@ sts_decide_discovery(const char *txt_id, const char *cache_id,
 
 enum sts_decide_source
 sts_decide_after_fetch(bool fetched_ok, const char *cache_id,
-    bool cache_expired)
+    bool cache_expired, unsigned int bugs)
 {
 	if (fetched_ok)
 		return STS_DECIDE_USE_FETCHED;
@@ -72,6 +75,8 @@ sts_decide_after_fetch(bool fetched_ok, const char *cache_id,
 	if (sts_decide_cache_usable(cache_id, cache_expired))
 		return STS_DECIDE_USE_CACHE;
 	/* §3.3 (R-3.3-10): as if the domain had no MTA-STS */
+	if (bugs & STS_BUG_FETCH_FAILURE_DEFERS)
+		return STS_DECIDE_WITHHOLD;
 	return STS_DECIDE_NO_POLICY;
 }
 
@@ -149,6 +154,8 @@ sts_decide_source_str(enum sts_decide_source src)
 		return "fetch";
 	case STS_DECIDE_USE_FETCHED:
 		return "fetched";
+	case STS_DECIDE_WITHHOLD:
+		return "withhold";
 	default:
 		fatalx("sts_decide_source_str: bad source %d", (int)src);
 	}

@@ -20,12 +20,14 @@
 #define STS_BUG_NO_CERT_CHECK		0x04u
 #define STS_BUG_TESTING_AS_ENFORCE	0x08u
 #define STS_BUG_CACHE_NEEDS_TXT		0x10u
+#define STS_BUG_FETCH_FAILURE_DEFERS	0x20u
 
 enum sts_decide_source {
 	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */
 	STS_DECIDE_USE_CACHE,		/* apply the cached policy */
 	STS_DECIDE_FETCH,		/* fetch the policy over HTTPS */
 	STS_DECIDE_USE_FETCHED,		/* apply (and cache) the new one */
+	STS_DECIDE_WITHHOLD,		/* defer the message (mutants only) */
 };
 
 /* What an applied policy demands of every MX candidate (RFC 8461 §4, §5). */
@@ -47,7 +49,7 @@ enum sts_decide_source sts_decide_discovery(const char *txt_id,
 
 /* sts_decide_after_fetch - fetch result vs cache (RFC 8461 §3.3) */
 enum sts_decide_source sts_decide_after_fetch(bool fetched_ok,
-	    const char *cache_id, bool cache_expired);
+	    const char *cache_id, bool cache_expired, unsigned int bugs);
 
 /* sts_decide_rules - mode of the applied policy (have_policy) + mutants */
 void	sts_decide_rules(bool have_policy, enum sts_mode,

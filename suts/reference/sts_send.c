@@ -47,6 +47,7 @@ struct sts_send_ctx {
 	char				*data;
 	size_t				 data_len;
 	bool				 have_policy;
+	bool				 withhold;	/* defer, try no MX */
 	struct sts_policy		 policy;
 };
 
@@ -226,7 +227,8 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	    ctx->cfg->bugs);
 	if (src == STS_DECIDE_FETCH) {
 		ok = sts_send_fetch(ctx, fetched, &body, &len) == 0;
-		src = sts_decide_after_fetch(ok, cache_id, expired);
+		src = sts_decide_after_fetch(ok, cache_id, expired,
+		    cfg->bugs);
 	}
 	switch (src) {
 	case STS_DECIDE_NO_POLICY:
@@ -252,6 +254,11 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		else
 			log_info("cache: stored policy id=%s for %s", txt_id,
 			    cfg->domain);
+		break;
+	case STS_DECIDE_WITHHOLD:
+		ctx->withhold = true;
+		log_info("policy: none could be fetched for %s; withholding "
+		    "the message", cfg->domain);
 		break;
 	case STS_DECIDE_FETCH:
 	default:
@@ -464,7 +471,11 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 		    "opportunistic TLS)");
 	else
 		sts_send_discover(ctx);
-	sts_send_deliver(ctx);
+	if (ctx->withhold)
+		sts_send_set(res, STS_SEND_DEFERRED, "no policy could be "
+		    "fetched; message withheld");
+	else
+		sts_send_deliver(ctx);
 done:
 	free(raw);
 	free(ctx->data);

@@ -164,6 +164,8 @@ static const struct bug_case bug_cases[] = {
 	{ "testing-as-enforce", "testing-as-enforce", 0,
 	    STS_BUG_TESTING_AS_ENFORCE },
 	{ "cache-needs-txt", "cache-needs-txt", 0, STS_BUG_CACHE_NEEDS_TXT },
+	{ "fetch-failure-defers", "fetch-failure-defers", 0,
+	    STS_BUG_FETCH_FAILURE_DEFERS },
 	{ "unknown", "no-such-bug", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },

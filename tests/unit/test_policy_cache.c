@@ -393,6 +393,13 @@ static const struct discovery_case discovery_cases[] = {
 	    STS_DECIDE_USE_CACHE, STS_BUG_CACHE_NEEDS_TXT },
 	{ "mutant: fetch failure still keeps the cache", "2", "1", false,
 	    false, STS_DECIDE_USE_CACHE, STS_BUG_CACHE_NEEDS_TXT },
+	/* fetch-failure-defers withholds only where no policy applies */
+	{ "mutant: first contact, fetch fails", "1", NULL, false, false,
+	    STS_DECIDE_WITHHOLD, STS_BUG_FETCH_FAILURE_DEFERS },
+	{ "mutant: fetch fails, cache kept", "2", "1", false, false,
+	    STS_DECIDE_USE_CACHE, STS_BUG_FETCH_FAILURE_DEFERS },
+	{ "mutant: no TXT is still no policy", NULL, NULL, false, false,
+	    STS_DECIDE_NO_POLICY, STS_BUG_FETCH_FAILURE_DEFERS },
 	{ NULL, NULL, NULL, false, false, STS_DECIDE_NO_POLICY, 0 },
 };
 
@@ -408,7 +415,7 @@ test_policy_cache_discovery(void **state)
 		    tc->expired, tc->bugs);
 		if (src == STS_DECIDE_FETCH)
 			src = sts_decide_after_fetch(tc->fetch_ok,
-			    tc->cache_id, tc->expired);
+			    tc->cache_id, tc->expired, tc->bugs);
 		if (src != tc->want)
 			fail_msg("%s: got %s, want %s", tc->label,
 			    sts_decide_source_str(src),
