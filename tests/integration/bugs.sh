@@ -13,4 +13,13 @@ for bug in $bugs; do
 	errors=$(awk '$1 == "ERROR" { print $2 }' "$out" | tr '\n' ' ')
 	check "--bug $bug causes no ERROR verdict (${errors:-none})" [ -z "$errors" ]
 done
+# Every attack scenario must be failable: the naive sender or some mutant
+# has to be caught by it, or it proves nothing.
+"$harness" run --sut naive >"$work/out.naive" 2>/dev/null
+cat "$work"/out.* | awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' |
+    sort -u >"$work/caught"
+for id in $("$harness" list | awk '$3 != "-" { print $1 }'); do
+	check "attack $id is failed by the naive sender or a mutant" \
+	    grep -qx "$id" "$work/caught"
+done
 finish
