@@ -141,7 +141,8 @@ judge_expect_met(const struct scn_step *step, const struct scn_world *w,
 		switch (step->expect) {
 		case SCN_DELIVER_TLS:
 			if (ss[i].data_tls && !h->attacker &&
-			    h->cert == CERT_VALID)
+			    h->cert == CERT_VALID &&
+			    (!step->expect_sni || ss[i].sni_ok))
 				return true;
 			break;
 		case SCN_DELIVER_PLAIN:
@@ -163,12 +164,13 @@ judge_expect_met(const struct scn_step *step, const struct scn_world *w,
 
 void
 judge_step(const struct scn_step *step, const struct scn_world *w,
-    const struct obs_session *ss, size_t n, const char *token,
-    enum outcome outcome, struct step_result *r)
+    const struct obs_session *ss, size_t n, unsigned int named_fetches,
+    const char *token, enum outcome outcome, struct step_result *r)
 {
 	const struct obs_session	*s;
 	size_t				 i;
 	enum leak			 l;
+	bool				 fetch_bad;
 
 	memset(r, 0, sizeof(*r));
 	r->outcome = outcome;
@@ -185,6 +187,8 @@ judge_step(const struct scn_step *step, const struct scn_world *w,
 			continue;
 		r->delivered = true;
 		r->delivered_tls = s->data_tls;
+		(void)str_copy(r->delivered_sni, s->sni,
+		    sizeof(r->delivered_sni));
 		if (s->host >= 0 && (size_t)s->host < w->nhosts)
 			(void)str_copy(r->delivered_at, w->hosts[s->host].label,
 			    sizeof(r->delivered_at));
@@ -194,19 +198,30 @@ judge_step(const struct scn_step *step, const struct scn_world *w,
 	    ((outcome == OUTCOME_DEFERRED || outcome == OUTCOME_BOUNCED) &&
 	    r->delivered))
 		r->misreport = true;
-
+	/* RFC 8461 §3.3, §7.1: the GET names mta-sts.<D> in SNI and Host */
+	fetch_bad = step->expect_fetch && named_fetches == 0;
+	if (fetch_bad)
+		r->met = false;
 	if (r->delivered)
 		(void)str_fmt(r->reason, sizeof(r->reason),
-		    "expected %s; observed DATA at %s over %s, adapter said %s%s",
-		    scn_delivery_str(step->expect), r->delivered_at[0] != '\0' ?
-		    r->delivered_at : "?", r->delivered_tls ? "TLS" :
-		    "plaintext", outcome_str(outcome), r->misreport ?
-		    " (misreport)" : "");
+		    "expected %s%s%s; observed %sDATA at %s over %s%s%s%s, "
+		    "adapter said %s%s", scn_delivery_str(step->expect),
+		    step->expect_sni ? " with SNI" : "",
+		    step->expect_fetch ? " after a policy fetch" : "",
+		    fetch_bad ? "no policy fetch naming the policy host, " : "",
+		    r->delivered_at[0] != '\0' ? r->delivered_at : "?",
+		    r->delivered_tls ? "TLS" : "plaintext",
+		    r->delivered_tls ? " (SNI \"" : "",
+		    r->delivered_tls ? r->delivered_sni : "",
+		    r->delivered_tls ? "\")" : "", outcome_str(outcome),
+		    r->misreport ? " (misreport)" : "");
 	else
 		(void)str_fmt(r->reason, sizeof(r->reason),
-		    "expected %s; observed no delivery, adapter said %s%s",
-		    scn_delivery_str(step->expect), outcome_str(outcome),
-		    r->misreport ? " (misreport)" : "");
+		    "expected %s%s; observed %sno delivery, adapter said %s%s",
+		    scn_delivery_str(step->expect),
+		    step->expect_fetch ? " after a policy fetch" : "",
+		    fetch_bad ? "no policy fetch naming the policy host, " : "",
+		    outcome_str(outcome), r->misreport ? " (misreport)" : "");
 }
 
 enum verdict

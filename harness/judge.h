@@ -61,6 +61,7 @@ struct obs_session {
 	bool		tls;		/* STARTTLS handshake completed */
 	bool		data;		/* DATA completed (message accepted) */
 	bool		data_tls;	/* ... inside TLS */
+	bool		sni_ok;		/* TLS SNI named this host */
 	char		sni[SCN_NAME_MAX];
 	char		token[STS_TOKEN_MAX + 1];
 };
@@ -75,6 +76,7 @@ struct step_result {
 	enum leak	leak;
 	enum outcome	outcome;
 	char		delivered_at[SCN_LABEL_MAX];	/* "" if none */
+	char		delivered_sni[SCN_NAME_MAX];	/* SNI it sent */
 	char		reason[JUDGE_REASON_MAX];
 };
 
@@ -82,11 +84,12 @@ struct step_result {
  * judge_step - compare what was observed in one step with its
  * expectation. w is the world the step ran in (attacker flags, cert
  * profiles). A session counts only if its token is this step's token or
- * empty (a SUT may strip unknown headers).
+ * empty (a SUT may strip unknown headers). named_fetches counts policy
+ * GETs whose SNI and Host both named the policy host.
  */
 void	judge_step(const struct scn_step *, const struct scn_world *w,
-	    const struct obs_session *, size_t, const char *token,
-	    enum outcome, struct step_result *);
+	    const struct obs_session *, size_t, unsigned int named_fetches,
+	    const char *token, enum outcome, struct step_result *);
 
 /*
  * judge_scenario - the verdict of a scenario from its steps and, for an

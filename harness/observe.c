@@ -25,7 +25,7 @@ struct obs_step {
 	struct obs_entry	*entries;
 	struct obs_session	*view;		/* contiguous copy for judge */
 	size_t			 n, cap;
-	unsigned int		 fetches, queries, dropped;
+	unsigned int		 fetches, named_fetches, queries, dropped;
 	const char		**lines;
 	size_t			 nlines;
 };
@@ -53,6 +53,7 @@ static void	obs_fold_mx(struct obs_step *, const struct log_record *,
 		    const char *, int);
 static void	obs_keep_line(struct obs_instance *, struct obs_step *,
 		    const char *);
+static bool	obs_names_server(const struct log_record *, const char *);
 
 struct observer *
 observer_new(void)
@@ -173,6 +174,17 @@ obs_entry_get(struct obs_step *st, const char *laddr, uint64_t id, int host)
 	return e;
 }
 
+/* obs_names_server - does field key name the record's own server? */
+static bool
+obs_names_server(const struct log_record *rec, const char *key)
+{
+	const char	*v = log_record_get(rec, key);
+	const char	*server = log_record_get(rec, "server");
+
+	return v != NULL && server != NULL && *server != '\0' &&
+	    str_eq_ci(v, server);
+}
+
 /* obs_fold_mx - update the session summary from one mx record */
 static void
 obs_fold_mx(struct obs_step *st, const struct log_record *rec,
@@ -202,6 +214,7 @@ obs_fold_mx(struct obs_step *st, const struct log_record *rec,
 			e->s.tls = true;
 			if ((v = log_record_get(rec, "sni")) != NULL)
 				(void)str_copy(e->s.sni, v, sizeof(e->s.sni));
+			e->s.sni_ok = obs_names_server(rec, "sni");
 		}
 	} else if (strcmp(ev, "data") == 0) {
 		v = log_record_get(rec, "result");
@@ -250,8 +263,12 @@ observer_feed(struct observer *obs, const char *line)
 		return;
 	}
 	if (strcmp(rec.component, "https") == 0) {
-		if (ev != NULL && strcmp(ev, "fetch") == 0)
-			st->fetches++;
+		if (ev == NULL || strcmp(ev, "fetch") != 0)
+			return;
+		st->fetches++;
+		if (obs_names_server(&rec, "sni") &&
+		    obs_names_server(&rec, "host"))
+			st->named_fetches++;
 		return;
 	}
 	if (strcmp(rec.component, "mx") != 0 ||
@@ -296,6 +313,13 @@ unsigned int
 obs_instance_fetches(const struct obs_instance *in, int step)
 {
 	return step >= 0 && step < OBS_STEPS_MAX ? in->steps[step].fetches : 0;
+}
+
+unsigned int
+obs_instance_named_fetches(const struct obs_instance *in, int step)
+{
+	return step >= 0 && step < OBS_STEPS_MAX ?
+	    in->steps[step].named_fetches : 0;
 }
 
 unsigned int

@@ -36,6 +36,9 @@ const struct obs_session *obs_instance_sessions(const struct obs_instance *,
 size_t	obs_instance_open(const struct obs_instance *);
 /* counters of the step: policy GETs seen, DNS queries seen */
 unsigned int obs_instance_fetches(const struct obs_instance *, int step);
+/* ... of which SNI and Host both named the policy host (RFC 8461 §7.1) */
+unsigned int obs_instance_named_fetches(const struct obs_instance *,
+	    int step);
 unsigned int obs_instance_queries(const struct obs_instance *, int step);
 /* obs_instance_transcript - lines recorded during step (borrowed) */
 size_t	obs_instance_transcript(const struct obs_instance *, int step,

@@ -59,8 +59,8 @@ report_steps(const struct step_record *recs, size_t n)
 		for (j = 0; j < rec->ntranscript; j++)
 			json_array_append_new(tr,
 			    json_string(rec->transcript[j]));
-		st = json_pack("{s:b, s:s, s:b, s:s, s:s, s:b, s:b, s:s, s:b,"
-		    " s:s, s:i, s:i, s:s, s:o}",
+		st = json_pack("{s:b, s:s, s:b, s:s, s:s, s:b, s:b, s:s, s:s,"
+		    " s:b, s:s, s:i, s:i, s:i, s:s, s:o}",
 		    "attack", rec->attack,
 		    "expect", scn_delivery_str(rec->expect),
 		    "met", rec->r.met,
@@ -69,9 +69,11 @@ report_steps(const struct step_record *recs, size_t n)
 		    "delivered", rec->r.delivered,
 		    "delivered_tls", rec->r.delivered_tls,
 		    "delivered_at", rec->r.delivered_at,
+		    "delivered_sni", rec->r.delivered_sni,
 		    "misreport", rec->r.misreport,
 		    "leak", leak_str(rec->r.leak),
 		    "policy_fetches", (int)rec->fetches,
+		    "policy_fetches_named", (int)rec->named_fetches,
 		    "dns_queries", (int)rec->queries,
 		    "reason", rec->r.reason,
 		    "transcript", tr);

@@ -554,12 +554,15 @@ runner_judge_step(struct runner *r)
 	}
 	ss = obs_instance_sessions(r->inst, (int)r->step, &n);
 	judge_step(&st, r->world_src != NULL ? r->world_src : &scn->clean, ss,
-	    n, r->token, r->outcome, &rec->r);
+	    n, obs_instance_named_fetches(r->inst, (int)r->step), r->token,
+	    r->outcome, &rec->r);
 	if (r->outcome == OUTCOME_FAILED && r->detail[0] != '\0')
 		(void)str_copy(rec->r.reason, r->detail,
 		    sizeof(rec->r.reason));
 	(void)str_copy(rec->detail, r->detail, sizeof(rec->detail));
 	rec->fetches = obs_instance_fetches(r->inst, (int)r->step);
+	rec->named_fetches = obs_instance_named_fetches(r->inst,
+	    (int)r->step);
 	rec->queries = obs_instance_queries(r->inst, (int)r->step);
 	n = obs_instance_transcript(r->inst, (int)r->step, &lines);
 	rec->transcript = xcalloc(n, sizeof(char *));

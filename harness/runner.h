@@ -27,6 +27,7 @@ struct step_record {
 	enum scn_delivery	expect;
 	struct step_result	r;
 	unsigned int		fetches;	/* policy GETs seen */
+	unsigned int		named_fetches;	/* ... SNI+Host named the host */
 	unsigned int		queries;	/* DNS queries seen */
 	char			detail[RUNNER_DETAIL_MAX];	/* adapter's */
 	char			**transcript;	/* owned */

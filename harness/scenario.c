@@ -252,7 +252,9 @@ static const char *const scn_host_keys[] = { "starttls", "cert", NULL };
 static const char *const scn_step_keys[] = {
 	"expect", "attack", "clock", NULL
 };
-static const char *const scn_expect_keys[] = { "delivery", "at", NULL };
+static const char *const scn_expect_keys[] = {
+	"delivery", "at", "sni", "policy_fetched", NULL
+};
 
 /* W0: rfc8461-catalog.md §0.4 */
 static const char *const scn_w0_records[] = {
@@ -1760,7 +1762,10 @@ scn_parse_attack(struct scn_loader *ld, const struct scn_node *n)
 	return 0;
 }
 
-/* scn_parse_expect - "tls" or {delivery: tls, at: mx1}, against its world */
+/*
+ * scn_parse_expect - "tls" or {delivery: tls, at: mx1, sni: true,
+ * policy_fetched: true}, against the world the step runs in
+ */
 static int
 scn_parse_expect(struct scn_loader *ld, const struct scn_node *n,
     const char *what, struct scn_step *st)
@@ -1787,6 +1792,18 @@ scn_parse_expect(struct scn_loader *ld, const struct scn_node *n,
 	    &d) == -1)
 		return -1;
 	st->expect = (enum scn_delivery)d;
+	if ((v = scn_map_get(n, "sni")) != NULL) {
+		if (scn_get_bool(ld, v, "expect.sni", &st->expect_sni) == -1)
+			return -1;
+		/* RFC 8461 §7.1: SNI is a property of the TLS delivery */
+		if (st->expect_sni && st->expect != SCN_DELIVER_TLS)
+			return scn_error(ld, v, "expect.sni: needs delivery: "
+			    "tls");
+	}
+	if ((v = scn_map_get(n, "policy_fetched")) != NULL &&
+	    scn_get_bool(ld, v, "expect.policy_fetched",
+	    &st->expect_fetch) == -1)
+		return -1;
 	if ((v = scn_map_get(n, "at")) == NULL)
 		return 0;
 	if (scn_want(ld, v, SCN_NODE_SCALAR, "expect.at") == -1)

@@ -86,6 +86,8 @@ struct scn_step {
 	bool			attack;		/* runs in the attacked world */
 	enum scn_delivery	expect;
 	char			expect_at[SCN_LABEL_MAX];	/* "" = any host */
+	bool			expect_sni;	/* tls: SNI named the MX host */
+	bool			expect_fetch;	/* policy GET, SNI+Host named */
 	unsigned long		clock;		/* seconds to advance first */
 };
 

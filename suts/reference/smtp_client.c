@@ -432,7 +432,7 @@ smtp_client_handshake(struct smtp_client_conn *c,
 	SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
 	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
 	if (SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    SSL_set_tlsext_host_name(c->ssl, p->host) != 1 ||
+	    (p->send_sni && SSL_set_tlsext_host_name(c->ssl, p->host) != 1) ||
 	    SSL_set1_host(c->ssl, p->host) != 1)
 		return err_tls(err, "TLS setup");
 	SSL_set_verify(c->ssl, p->require_verify ? SSL_VERIFY_PEER :

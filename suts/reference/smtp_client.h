@@ -41,6 +41,7 @@ struct smtp_client_params {
 	SSL_CTX		*tls;		/* NULL: never STARTTLS */
 	bool		 require_tls;	/* no STARTTLS: fail, never plaintext */
 	bool		 require_verify; /* certificate must verify for host */
+	bool		 send_sni;	/* SNI = host in the handshake */
 	int64_t		 deadline_ms;	/* on smtp_client_now_ms()'s clock */
 };
 

@@ -32,6 +32,8 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "fetch-failure-defers", STS_BUG_FETCH_FAILURE_DEFERS,
 	    "withhold the message when a TXT record exists but no policy "
 	    "can be fetched or is cached" },
+	{ "no-sni",		STS_BUG_NO_SNI,
+	    "send no SNI in the STARTTLS handshake" },
 	{ "cache-needs-txt",	STS_BUG_CACHE_NEEDS_TXT,
 	    "drop the cached policy when the _mta-sts TXT lookup finds no "
 	    "valid record" },
@@ -85,6 +87,8 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
     struct sts_decide_rules *r)
 {
 	memset(r, 0, sizeof(*r));
+	/* §7.1: SMTP clients MUST support SNI, policy or not */
+	r->send_sni = !(bugs & STS_BUG_NO_SNI);
 	if (!have_policy)
 		return;
 	if (mode == STS_MODE_TESTING && (bugs & STS_BUG_TESTING_AS_ENFORCE))

@@ -21,6 +21,7 @@
 #define STS_BUG_TESTING_AS_ENFORCE	0x08u
 #define STS_BUG_CACHE_NEEDS_TXT		0x10u
 #define STS_BUG_FETCH_FAILURE_DEFERS	0x20u
+#define STS_BUG_NO_SNI			0x40u
 
 enum sts_decide_source {
 	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */
@@ -36,6 +37,7 @@ struct sts_decide_rules {
 	bool	report_mx;	/* log candidates matching none (testing) */
 	bool	require_tls;	/* STARTTLS or nothing; never plaintext */
 	bool	require_verify;	/* PKIX chain + host name, in date */
+	bool	send_sni;	/* SNI = MX name (RFC 8461 §7.1), always */
 };
 
 /*

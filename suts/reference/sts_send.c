@@ -316,6 +316,7 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 	p.tls = ctx->tls;
 	p.require_tls = rules->require_tls;
 	p.require_verify = rules->require_verify;
+	p.send_sni = rules->send_sni;
 	p.deadline_ms = ctx->deadline;
 	for (i = 0; i < addr.n; i++) {
 		if (inet_ntop(AF_INET, &addr.addr[i], ip, sizeof(ip)) == NULL)

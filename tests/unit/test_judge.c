@@ -36,12 +36,18 @@ judge_setup(void **state)
 }
 
 #define S(host, ehlo, env, tls, data, dtls, tok) \
-	{ 0, host, ehlo, env, tls, data, dtls, "", tok }
+	{ 0, host, ehlo, env, tls, data, dtls, tls, "", tok }
+/* a TLS delivery whose SNI did not name the host */
+#define S_NOSNI(host, tok) \
+	{ 0, host, true, true, true, true, true, false, "", tok }
 
 struct step_case {
 	const char		*label;
 	enum scn_delivery	 expect;
 	const char		*at;
+	bool			 sni;		/* expect_sni */
+	bool			 fetch;		/* expect_fetch */
+	unsigned int		 named_fetches;
 	struct obs_session	 ss[3];
 	size_t			 n;
 	enum outcome		 claim;
@@ -51,56 +57,71 @@ struct step_case {
 };
 
 static const struct step_case step_cases[] = {
-	{ "tls to genuine mx", SCN_DELIVER_TLS, "",
+	{ "tls to genuine mx", SCN_DELIVER_TLS, "", false, false, 1,
 	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, true,
 	    LEAK_NONE, false },
-	{ "tls expected, plaintext delivery", SCN_DELIVER_TLS, "",
+	{ "tls expected, plaintext delivery", SCN_DELIVER_TLS, "", false, false, 1,
 	    { S(0, 1, 1, 0, 1, 0, "T") }, 1, OUTCOME_DELIVERED, false,
 	    LEAK_NONE, false },
-	{ "tls to the attacker is not tls", SCN_DELIVER_TLS, "",
+	{ "tls to the attacker is not tls", SCN_DELIVER_TLS, "", false, false, 1,
 	    { S(1, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
 	    LEAK_MESSAGE, false },
-	{ "tls to a host with a bad cert", SCN_DELIVER_TLS, "",
+	{ "tls to a host with a bad cert", SCN_DELIVER_TLS, "", false, false, 1,
 	    { S(2, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
 	    LEAK_NONE, false },
-	{ "tls at the wrong host", SCN_DELIVER_TLS, "mx2",
+	{ "tls at the wrong host", SCN_DELIVER_TLS, "mx2", false, false, 1,
 	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
 	    LEAK_NONE, false },
-	{ "none: withheld, ehlo leaked", SCN_DELIVER_NONE, "",
+	{ "none: withheld, ehlo leaked", SCN_DELIVER_NONE, "", false, false, 1,
 	    { S(1, 1, 0, 0, 0, 0, "") }, 1, OUTCOME_DEFERRED, true,
 	    LEAK_EHLO, false },
-	{ "none: envelope leaked", SCN_DELIVER_NONE, "",
+	{ "none: envelope leaked", SCN_DELIVER_NONE, "", false, false, 1,
 	    { S(1, 1, 1, 0, 0, 0, "") }, 1, OUTCOME_DEFERRED, true,
 	    LEAK_ENVELOPE, false },
-	{ "none: delivered to attacker", SCN_DELIVER_NONE, "",
+	{ "none: delivered to attacker", SCN_DELIVER_NONE, "", false, false, 1,
 	    { S(1, 1, 1, 0, 1, 0, "T") }, 1, OUTCOME_DELIVERED, false,
 	    LEAK_MESSAGE, false },
-	{ "none: nothing at all", SCN_DELIVER_NONE, "", { { 0 } }, 0,
+	{ "none: nothing at all", SCN_DELIVER_NONE, "", false, false, 1, { { 0 } }, 0,
 	    OUTCOME_DEFERRED, true, LEAK_NONE, false },
-	{ "liar: claims delivered, nothing seen", SCN_DELIVER_TLS, "",
+	{ "liar: claims delivered, nothing seen", SCN_DELIVER_TLS, "", false, false, 1,
 	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_NONE, true },
-	{ "liar: claims deferred, delivered", SCN_DELIVER_NONE, "",
+	{ "liar: claims deferred, delivered", SCN_DELIVER_NONE, "", false, false, 1,
 	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DEFERRED, false,
 	    LEAK_NONE, true },
-	{ "other step's token does not count", SCN_DELIVER_NONE, "",
+	{ "other step's token does not count", SCN_DELIVER_NONE, "", false, false, 1,
 	    { S(0, 1, 1, 1, 1, 1, "OTHER") }, 1, OUTCOME_DEFERRED, true,
 	    LEAK_NONE, false },
-	{ "stripped token still counts", SCN_DELIVER_ANY, "",
+	{ "stripped token still counts", SCN_DELIVER_ANY, "", false, false, 1,
 	    { S(0, 1, 1, 0, 1, 0, "") }, 1, OUTCOME_DELIVERED, true,
 	    LEAK_NONE, false },
-	{ "plain expected, plain seen", SCN_DELIVER_PLAIN, "mx1",
+	{ "plain expected, plain seen", SCN_DELIVER_PLAIN, "mx1", false, false, 1,
 	    { S(0, 1, 1, 0, 1, 0, "T") }, 1, OUTCOME_DELIVERED, true,
 	    LEAK_NONE, false },
-	{ "plain expected, tls seen", SCN_DELIVER_PLAIN, "",
+	{ "plain expected, tls seen", SCN_DELIVER_PLAIN, "", false, false, 1,
 	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
 	    LEAK_NONE, false },
-	{ "unknown host index ignored", SCN_DELIVER_TLS, "",
+	{ "unknown host index ignored", SCN_DELIVER_TLS, "", false, false, 1,
 	    { S(7, 1, 1, 1, 1, 1, "T"), S(-1, 1, 1, 1, 1, 1, "T") }, 2,
 	    OUTCOME_DELIVERED, false, LEAK_NONE, false },
-	{ "second session delivers", SCN_DELIVER_TLS, "",
+	{ "second session delivers", SCN_DELIVER_TLS, "", false, false, 1,
 	    { S(1, 1, 0, 0, 0, 0, ""), S(0, 1, 1, 1, 1, 1, "T") }, 2,
 	    OUTCOME_DELIVERED, true, LEAK_EHLO, false },
-	{ NULL, 0, NULL, { { 0 } }, 0, 0, false, 0, false },
+	{ "sni required and sent", SCN_DELIVER_TLS, "", true, false, 1,
+	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, true,
+	    LEAK_NONE, false },
+	{ "sni required, not sent", SCN_DELIVER_TLS, "", true, false, 1,
+	    { S_NOSNI(0, "T") }, 1, OUTCOME_DELIVERED, false, LEAK_NONE,
+	    false },
+	{ "sni not required, not sent", SCN_DELIVER_TLS, "", false, false, 1,
+	    { S_NOSNI(0, "T") }, 1, OUTCOME_DELIVERED, true, LEAK_NONE,
+	    false },
+	{ "policy fetch required, none named", SCN_DELIVER_TLS, "", false,
+	    true, 0, { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED,
+	    false, LEAK_NONE, false },
+	{ "policy fetch required and seen", SCN_DELIVER_NONE, "", false,
+	    true, 2, { { 0 } }, 0, OUTCOME_DEFERRED, true, LEAK_NONE,
+	    false },
+	{ NULL, 0, NULL, false, false, 0, { { 0 } }, 0, 0, false, 0, false },
 };
 
 static void
@@ -114,9 +135,11 @@ test_judge_step_table(void **state)
 	for (tc = step_cases; tc->label != NULL; tc++) {
 		memset(&st, 0, sizeof(st));
 		st.expect = tc->expect;
+		st.expect_sni = tc->sni;
+		st.expect_fetch = tc->fetch;
 		(void)str_copy(st.expect_at, tc->at, sizeof(st.expect_at));
-		judge_step(&st, &judge_world, tc->ss, tc->n, "T", tc->claim,
-		    &r);
+		judge_step(&st, &judge_world, tc->ss, tc->n, tc->named_fetches,
+		    "T", tc->claim, &r);
 		if (r.met != tc->want_met || r.leak != tc->want_leak ||
 		    r.misreport != tc->want_misreport)
 			fail_msg("%s: met %d leak %s misreport %d (%s)",

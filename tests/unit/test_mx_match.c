@@ -166,6 +166,7 @@ static const struct bug_case bug_cases[] = {
 	{ "cache-needs-txt", "cache-needs-txt", 0, STS_BUG_CACHE_NEEDS_TXT },
 	{ "fetch-failure-defers", "fetch-failure-defers", 0,
 	    STS_BUG_FETCH_FAILURE_DEFERS },
+	{ "no-sni", "no-sni", 0, STS_BUG_NO_SNI },
 	{ "unknown", "no-such-bug", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },

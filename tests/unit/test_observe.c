@@ -69,6 +69,9 @@ static const char *const obs_lines[] = {
 	"https session=0000000000000001 event=fetch laddr=127.1.1.10 "
 	    "server=mta-sts.a.test sni=mta-sts.a.test host=mta-sts.a.test "
 	    "method=GET path=/.well-known/mta-sts.txt status=200 bytes=1",
+	"https session=0000000000000002 event=fetch laddr=127.1.1.10 "
+	    "server=mta-sts.a.test sni=\"\" host=mta-sts.a.test "
+	    "method=GET path=/.well-known/mta-sts.txt status=200 bytes=1",
 	"dns session=0000000000000001 event=query proto=udp peer=x "
 	    "name=_MTA-STS.A.TEST. type=TXT rcode=NOERROR answers=1 fault=none",
 	"dns session=0000000000000002 event=query proto=udp peer=x "
@@ -103,14 +106,17 @@ test_observe_routing(void **state)
 	assert_true(ss[0].ehlo && ss[0].envelope && ss[0].tls && ss[0].data &&
 	    ss[0].data_tls);
 	assert_string_equal(ss[0].sni, "mx1.a.test");
+	assert_true(ss[0].sni_ok);		/* SNI named the server */
 	assert_string_equal(ss[0].token, "T1");
 	assert_int_equal(ss[1].host, 1);
 	assert_true(ss[1].ehlo && !ss[1].envelope && !ss[1].data);
-	assert_int_equal(obs_instance_fetches(fx->a, 0), 1);
+	assert_int_equal(obs_instance_fetches(fx->a, 0), 2);
+	/* only the GET whose SNI and Host name the policy host counts */
+	assert_int_equal(obs_instance_named_fetches(fx->a, 0), 1);
 	assert_int_equal(obs_instance_queries(fx->a, 0), 1);
 	assert_int_equal(obs_instance_open(fx->a), 2);	/* no close seen */
-	/* 9 routed records + 2 malformed ones kept as evidence, not folded */
-	assert_int_equal(obs_instance_transcript(fx->a, 0, &lines), 11);
+	/* 10 routed records + 2 malformed ones kept as evidence, not folded */
+	assert_int_equal(obs_instance_transcript(fx->a, 0, &lines), 12);
 
 	ss = obs_instance_sessions(fx->b, 0, &n);
 	assert_int_equal(n, 1);

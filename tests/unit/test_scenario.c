@@ -409,12 +409,24 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:5:9: expect: missing required key \"delivery\"" },
 	{ "expect unknown key", T_HEAD "expect: {delivery: tls, host: mx1}\n",
 	    false, "t.yaml:5:25: expect: unknown key \"host\" (allowed: "
-	    "delivery, at)" },
+	    "delivery, at, sni, policy_fetched)" },
 	{ "expect at unknown", T_HEAD "expect: {delivery: tls, at: mx2}\n",
 	    false, "t.yaml:5:29: expect.at: unknown host \"mx2\" in the clean "
 	    "world" },
 	{ "expect at policy host", T_HEAD "expect: {delivery: tls, at: "
 	    "mta-sts}\n", false, "expect.at: unknown host \"mta-sts\"" },
+	{ "expect sni and policy fetch", T_HEAD "expect: {delivery: tls, "
+	    "sni: true, policy_fetched: true}\n", true, NULL },
+	{ "expect policy fetch with none", T_HEAD "expect: {delivery: none, "
+	    "policy_fetched: true}\n", true, NULL },
+	{ "expect sni without tls", T_HEAD "expect: {delivery: plain, "
+	    "sni: true}\n", false, "t.yaml:5:32: expect.sni: needs delivery: "
+	    "tls" },
+	{ "expect sni not a bool", T_HEAD "expect: {delivery: tls, "
+	    "sni: yes}\n", false, "t.yaml:5:30: expect.sni: bad value" },
+	{ "expect policy_fetched not a bool", T_HEAD "expect: {delivery: "
+	    "tls, policy_fetched: 1}\n", false,
+	    "t.yaml:5:41: expect.policy_fetched: bad value" },
 	{ "expect at attacker in clean step", T_HEAD "attack: {hosts: {evil: "
 	    "{}}}\nsteps:\n  - {expect: {delivery: tls, at: evil}}\n  - {attack: "
 	    "true, expect: none}\n", false, "t.yaml:7:34: expect.at: unknown "

@@ -115,6 +115,7 @@ test_smtp_client_params(struct test_ctx *ctx, struct smtp_client_params *p,
 	p->tls = ctx->client;
 	p->require_tls = require_tls;
 	p->require_verify = require_verify;
+	p->send_sni = true;
 	p->deadline_ms = smtp_client_now_ms() + ms;
 }
 
