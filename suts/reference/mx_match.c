@@ -33,7 +33,7 @@ mx_match_eq(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 bool
-mx_match_is_match(const char *pattern, const char *host)
+mx_match_is_match(const char *pattern, const char *host, unsigned int flags)
 {
 	size_t		 plen = mx_match_len(pattern);
 	size_t		 hlen = mx_match_len(host);
@@ -44,6 +44,8 @@ mx_match_is_match(const char *pattern, const char *host)
 		return false;
 	if (memchr(host, '*', hlen) != NULL)
 		return false;
+	if (flags & MX_MATCH_WILDCARD_LITERAL)
+		return mx_match_eq(pattern, plen, host, hlen);
 	if (pattern[0] != '*') {
 		if (memchr(pattern, '*', plen) != NULL)
 			return false;		/* partial wildcard */
@@ -56,6 +58,10 @@ mx_match_is_match(const char *pattern, const char *host)
 	rlen = plen - 2;
 	if (memchr(rest, '*', rlen) != NULL || rest[0] == '.')
 		return false;
+	if ((flags & MX_MATCH_WILDCARD_SUFFIX) && hlen >= rlen &&
+	    mx_match_eq(host + hlen - rlen, rlen, rest, rlen) &&
+	    (hlen == rlen || host[hlen - rlen - 1] == '.'))
+		return true;	/* the bug: a plain suffix test */
 	/* host = label "." rest, label non-empty and without a dot */
 	dot = memchr(host, '.', hlen);
 	if (dot == NULL || dot == host)
@@ -65,12 +71,13 @@ mx_match_is_match(const char *pattern, const char *host)
 }
 
 int
-mx_match_policy(const struct sts_policy *pol, const char *host)
+mx_match_policy(const struct sts_policy *pol, const char *host,
+    unsigned int flags)
 {
 	size_t	i;
 
 	for (i = 0; i < pol->nmx; i++)
-		if (mx_match_is_match(pol->mx[i], host))
+		if (mx_match_is_match(pol->mx[i], host, flags))
 			return (int)i;
 	return -1;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../common/log.h"
+#include "mx_match.h"
 #include "sts_decide.h"
 
 struct sts_decide_bug {
@@ -32,6 +33,10 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "fetch-failure-defers", STS_BUG_FETCH_FAILURE_DEFERS,
 	    "withhold the message when a TXT record exists but no policy "
 	    "can be fetched or is cached" },
+	{ "wildcard-suffix",	STS_BUG_WILDCARD_SUFFIX,
+	    "match \"*.d\" as a suffix: d itself and any depth below" },
+	{ "wildcard-literal",	STS_BUG_WILDCARD_LITERAL,
+	    "treat \"*\" in a policy mx pattern as an ordinary character" },
 	{ "no-sni",		STS_BUG_NO_SNI,
 	    "send no SNI in the STARTTLS handshake" },
 	{ "cache-needs-txt",	STS_BUG_CACHE_NEEDS_TXT,
@@ -89,6 +94,10 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
 	memset(r, 0, sizeof(*r));
 	/* §7.1: SMTP clients MUST support SNI, policy or not */
 	r->send_sni = !(bugs & STS_BUG_NO_SNI);
+	if (bugs & STS_BUG_WILDCARD_SUFFIX)
+		r->mx_match_flags |= MX_MATCH_WILDCARD_SUFFIX;
+	if (bugs & STS_BUG_WILDCARD_LITERAL)
+		r->mx_match_flags |= MX_MATCH_WILDCARD_LITERAL;
 	if (!have_policy)
 		return;
 	if (mode == STS_MODE_TESTING && (bugs & STS_BUG_TESTING_AS_ENFORCE))

@@ -22,6 +22,8 @@
 #define STS_BUG_CACHE_NEEDS_TXT		0x10u
 #define STS_BUG_FETCH_FAILURE_DEFERS	0x20u
 #define STS_BUG_NO_SNI			0x40u
+#define STS_BUG_WILDCARD_SUFFIX		0x80u
+#define STS_BUG_WILDCARD_LITERAL	0x100u
 
 enum sts_decide_source {
 	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */
@@ -38,6 +40,7 @@ struct sts_decide_rules {
 	bool	require_tls;	/* STARTTLS or nothing; never plaintext */
 	bool	require_verify;	/* PKIX chain + host name, in date */
 	bool	send_sni;	/* SNI = MX name (RFC 8461 §7.1), always */
+	unsigned int mx_match_flags;	/* MX_MATCH_*: 0 but in mutants */
 };
 
 /*

@@ -284,7 +284,8 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 
 	*skipped = false;
 	if (rules->check_mx || rules->report_mx) {
-		m = mx_match_policy(&ctx->policy, host);
+		m = mx_match_policy(&ctx->policy, host,
+		    rules->mx_match_flags);
 		if (m >= 0)
 			log_info("mx %s: matches policy mx \"%s\"", host,
 			    ctx->policy.mx[m]);

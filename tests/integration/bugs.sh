@@ -10,8 +10,11 @@ for bug in $bugs; do
 	caught=$(awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' "$out" | tr '\n' ' ')
 	check "--bug $bug is caught (exit $rc; by: ${caught:-nothing})" \
 	    [ "$rc" -eq 1 -a -n "$caught" ]
-	errors=$(awk '$1 == "ERROR" { print $2 }' "$out" | tr '\n' ' ')
-	check "--bug $bug causes no ERROR verdict (${errors:-none})" [ -z "$errors" ]
+	# an ERROR may only mean the mutant kept a clean twin from delivering
+	errors=$(awk '$1 == "ERROR" { id = $2; getline; if ($0 !~ /clean twin/) print id }' \
+	    "$out" | tr '\n' ' ')
+	check "--bug $bug: no ERROR other than a failed clean twin (${errors:-none})" \
+	    [ -z "$errors" ]
 done
 # Every attack scenario must be failable: the naive sender or some mutant
 # has to be caught by it, or it proves nothing.

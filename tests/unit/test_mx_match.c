@@ -71,7 +71,7 @@ test_mx_match_patterns(void **state)
 
 	(void)state;
 	for (tc = match_cases; tc->label != NULL; tc++)
-		if (mx_match_is_match(tc->pattern, tc->host) != tc->want)
+		if (mx_match_is_match(tc->pattern, tc->host, 0) != tc->want)
 			fail_msg("%s: \"%s\" vs \"%s\": got %d", tc->label,
 			    tc->pattern, tc->host, !tc->want);
 }
@@ -89,11 +89,22 @@ test_mx_match_policy(void **state)
 	(void)str_copy(pol->mx[1], "mx*.example.test", sizeof(pol->mx[1]));
 	(void)str_copy(pol->mx[2], "*.example.test", sizeof(pol->mx[2]));
 	/* a bad or numeric entry spoils nothing (catalogue S24) */
-	assert_int_equal(mx_match_policy(pol, "mx1.example.test"), 2);
-	assert_int_equal(mx_match_policy(pol, "a.b.example.test"), -1);
-	assert_int_equal(mx_match_policy(pol, "example.test"), -1);
+	assert_int_equal(mx_match_policy(pol, "mx1.example.test", 0), 2);
+	assert_int_equal(mx_match_policy(pol, "a.b.example.test", 0), -1);
+	assert_int_equal(mx_match_policy(pol, "example.test", 0), -1);
+	/* the mutants' readings */
+	assert_int_equal(mx_match_policy(pol, "a.b.example.test",
+	    MX_MATCH_WILDCARD_SUFFIX), 2);
+	assert_int_equal(mx_match_policy(pol, "example.test",
+	    MX_MATCH_WILDCARD_SUFFIX), 2);
+	assert_int_equal(mx_match_policy(pol, "xexample.test",
+	    MX_MATCH_WILDCARD_SUFFIX), -1);
+	assert_int_equal(mx_match_policy(pol, "mx1.example.test",
+	    MX_MATCH_WILDCARD_LITERAL), -1);
+	assert_int_equal(mx_match_policy(pol, "*.example.test",
+	    MX_MATCH_WILDCARD_LITERAL), -1);	/* no '*' in a host */
 	pol->nmx = 0;
-	assert_int_equal(mx_match_policy(pol, "mx1.example.test"), -1);
+	assert_int_equal(mx_match_policy(pol, "mx1.example.test", 0), -1);
 	free(pol);
 }
 
@@ -167,6 +178,9 @@ static const struct bug_case bug_cases[] = {
 	{ "fetch-failure-defers", "fetch-failure-defers", 0,
 	    STS_BUG_FETCH_FAILURE_DEFERS },
 	{ "no-sni", "no-sni", 0, STS_BUG_NO_SNI },
+	{ "wildcard-suffix", "wildcard-suffix", 0, STS_BUG_WILDCARD_SUFFIX },
+	{ "wildcard-literal", "wildcard-literal", 0,
+	    STS_BUG_WILDCARD_LITERAL },
 	{ "unknown", "no-such-bug", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },
