@@ -252,9 +252,11 @@ fakemx_setup(struct fakemx_ctx *ctx)
 		else if (errno != EEXIST)
 			fatal("mkdir %s", ctx->pki_dir);
 	} else {
-		if (str_copy(ctx->pki_dir, "/tmp/fake-mx.XXXXXX",
-		    sizeof(ctx->pki_dir)) == -1 ||
-		    mkdtemp(ctx->pki_dir) == NULL)
+		const char *tmp = getenv("TMPDIR");
+
+		if (str_fmt(ctx->pki_dir, sizeof(ctx->pki_dir),
+		    "%s/fake-mx.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp :
+		    "/tmp") == -1 || mkdtemp(ctx->pki_dir) == NULL)
 			fatal("mkdtemp");
 		ctx->pki_dir_made = true;
 	}
