@@ -110,6 +110,8 @@ static void	scn_node_free(struct scn_node *);
 /* typed access to nodes */
 static int	scn_map_check(struct scn_loader *, const struct scn_node *,
 		    const char *, const char *const *);
+static const struct scn_node *scn_map_need(struct scn_loader *,
+		    const struct scn_node *, const char *, const char *);
 static const struct scn_node *scn_map_get(const struct scn_node *,
 		    const char *);
 static const struct scn_node *scn_map_key(const struct scn_node *,
@@ -705,6 +707,23 @@ scn_map_get(const struct scn_node *map, const char *key)
 	return NULL;
 }
 
+/*
+ * scn_map_need - the value of a required key, or NULL after reporting
+ * "[what: ]missing required key \"key\"" at the map
+ */
+static const struct scn_node *
+scn_map_need(struct scn_loader *ld, const struct scn_node *map,
+    const char *what, const char *key)
+{
+	const struct scn_node	*n;
+
+	if ((n = scn_map_get(map, key)) != NULL)
+		return n;
+	(void)scn_error(ld, map, "%s%smissing required key \"%s\"",
+	    what != NULL ? what : "", what != NULL ? ": " : "", key);
+	return NULL;
+}
+
 /* scn_map_key - the key node itself (for its mark), or NULL */
 static const struct scn_node *
 scn_map_key(const struct scn_node *map, const char *key)
@@ -907,9 +926,8 @@ scn_parse_head(struct scn_loader *ld, const struct scn_node *root)
 	int			 v;
 
 	/* each required key in turn: missing, then malformed */
-	if ((n = scn_map_get(root, "id")) == NULL)
-		return scn_error(ld, root, "missing required key \"id\"");
-	if (scn_want(ld, n, SCN_NODE_SCALAR, "id") == -1)
+	if ((n = scn_map_need(ld, root, NULL, "id")) == NULL ||
+	    scn_want(ld, n, SCN_NODE_SCALAR, "id") == -1)
 		return -1;
 	if (!scn_is_id(n->str))
 		return scn_error(ld, n, "id: bad id \"%s\" (want "
@@ -919,9 +937,8 @@ scn_parse_head(struct scn_loader *ld, const struct scn_node *root)
 	if (str_copy(scn->id, n->str, sizeof(scn->id)) == -1)
 		fatalx("scn_parse_head: id bound");
 
-	if ((n = scn_map_get(root, "title")) == NULL)
-		return scn_error(ld, root, "missing required key \"title\"");
-	if (scn_get_str(ld, n, "title", scn->title, sizeof(scn->title)) == -1)
+	if ((n = scn_map_need(ld, root, NULL, "title")) == NULL ||
+	    scn_get_str(ld, n, "title", scn->title, sizeof(scn->title)) == -1)
 		return -1;
 	if (scn->title[0] == '\0')
 		return scn_error(ld, n, "title: must not be empty");
@@ -929,15 +946,12 @@ scn_parse_head(struct scn_loader *ld, const struct scn_node *root)
 		return scn_error(ld, n, "title: must be one line without "
 		    "control characters");
 
-	if ((n = scn_map_get(root, "clauses")) == NULL)
-		return scn_error(ld, root, "missing required key \"clauses\"");
-	if (scn_parse_clauses(ld, n) == -1)
+	if ((n = scn_map_need(ld, root, NULL, "clauses")) == NULL ||
+	    scn_parse_clauses(ld, n) == -1)
 		return -1;
 
-	if ((n = scn_map_get(root, "strength")) == NULL)
-		return scn_error(ld, root, "missing required key "
-		    "\"strength\"");
-	if (scn_get_enum(ld, n, "strength", scn_strength_names, &v) == -1)
+	if ((n = scn_map_need(ld, root, NULL, "strength")) == NULL ||
+	    scn_get_enum(ld, n, "strength", scn_strength_names, &v) == -1)
 		return -1;
 	scn->strength = (enum scn_strength)v;
 	return 0;
@@ -1785,10 +1799,8 @@ scn_parse_expect(struct scn_loader *ld, const struct scn_node *n,
 	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1 ||
 	    scn_map_check(ld, n, what, scn_expect_keys) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "delivery")) == NULL)
-		return scn_error(ld, n, "%s: missing required key "
-		    "\"delivery\"", what);
-	if (scn_get_enum(ld, v, "expect.delivery", scn_delivery_names,
+	if ((v = scn_map_need(ld, n, what, "delivery")) == NULL ||
+	    scn_get_enum(ld, v, "expect.delivery", scn_delivery_names,
 	    &d) == -1)
 		return -1;
 	st->expect = (enum scn_delivery)d;
@@ -1840,9 +1852,8 @@ scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
 	    scn_get_uint(ld, v, "step.clock", 0, SCN_UINT32_MAX,
 	    &st->clock) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "expect")) == NULL)
-		return scn_error(ld, n, "%s: missing required key \"expect\"",
-		    what);
+	if ((v = scn_map_need(ld, n, what, "expect")) == NULL)
+		return -1;
 	return scn_parse_expect(ld, v, "step.expect", st);
 }
 
