@@ -66,6 +66,7 @@ static void	test_on_ready(evutil_socket_t, short, void *);
 static bool	test_wait(struct test_ctx *, int, int);
 static int	test_track(struct test_ctx *, int);
 static void	test_close(struct test_ctx *, int);
+static int	test_client(struct test_ctx *, int);
 static int	test_udp_client(struct test_ctx *);
 static int	test_tcp_client(struct test_ctx *);
 static size_t	test_query(uint8_t *, const char *, ldns_rr_type, uint16_t,
@@ -137,13 +138,17 @@ test_close(struct test_ctx *ctx, int fd)
 	fail_msg("fd %d not tracked", fd);
 }
 
+/*
+ * test_client - a connected, non-blocking loopback client of the server;
+ * for TCP the kernel completes the handshake before accept()
+ */
 static int
-test_udp_client(struct test_ctx *ctx)
+test_client(struct test_ctx *ctx, int type)
 {
 	struct sockaddr_in	sin;
 	int			fd;
 
-	fd = test_track(ctx, socket(AF_INET, SOCK_DGRAM, 0));
+	fd = test_track(ctx, socket(AF_INET, type, 0));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(ctx->port);
@@ -153,21 +158,16 @@ test_udp_client(struct test_ctx *ctx)
 	return fd;
 }
 
-/* test_tcp_client - the kernel completes the handshake before accept() */
+static int
+test_udp_client(struct test_ctx *ctx)
+{
+	return test_client(ctx, SOCK_DGRAM);
+}
+
 static int
 test_tcp_client(struct test_ctx *ctx)
 {
-	struct sockaddr_in	sin;
-	int			fd;
-
-	fd = test_track(ctx, socket(AF_INET, SOCK_STREAM, 0));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(ctx->port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(evutil_make_socket_nonblocking(fd), 0);
-	return fd;
+	return test_client(ctx, SOCK_STREAM);
 }
 
 /* test_query - a query in wire form at out; edns 0 = no OPT record */
