@@ -24,6 +24,7 @@ MX_SRC		:= $(filter-out fake-mx/main.c,$(wildcard fake-mx/*.c))
 HARNESS_SRC	:= $(filter-out harness/main.c,$(wildcard harness/*.c))
 REF_SRC		:= $(filter-out suts/reference/main.c,$(wildcard suts/reference/*.c))
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
+TESTUTIL_SRC	:= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -32,6 +33,7 @@ LIB_DNS		:= $(BUILD)/libfakedns.a
 LIB_MX		:= $(BUILD)/libfakemx.a
 LIB_HARNESS	:= $(BUILD)/libharness.a
 LIB_REF		:= $(BUILD)/libref.a
+LIB_TESTUTIL	:= $(BUILD)/libtestutil.a
 LIBS		:= $(LIB_HARNESS) $(LIB_MX) $(LIB_DNS) $(LIB_REF) $(LIB_COMMON)
 
 PROGS		:= $(BUILD)/sts-harness $(BUILD)/fake-dns $(BUILD)/fake-mx \
@@ -53,6 +55,7 @@ $(LIB_DNS): $(call obj,$(DNS_SRC))
 $(LIB_MX): $(call obj,$(MX_SRC))
 $(LIB_HARNESS): $(call obj,$(HARNESS_SRC))
 $(LIB_REF): $(call obj,$(REF_SRC))
+$(LIB_TESTUTIL): $(call obj,$(TESTUTIL_SRC))
 $(BUILD)/%.a:
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -65,9 +68,10 @@ $(BUILD)/sts-send: $(call obj,suts/reference/main.c) $(LIBS)
 $(PROGS):
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIB_TESTUTIL) $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) $(LIB_TESTUTIL) $(LIBS) \
+	    $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 

@@ -7,7 +7,6 @@
  * us or send a hostile request head, and that each fetch record carries
  * the SNI and Host the client sent.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -27,6 +26,7 @@
 
 #include <event2/event.h>
 
+#include "testutil.h"
 #include "../../common/log.h"
 #include "../../common/pki.h"
 #include "../../common/proto.h"
@@ -170,7 +170,6 @@ static void	t_fetch(const struct t_run *, const struct t_req *,
 static size_t	t_on_body(char *, size_t, size_t, void *);
 static size_t	t_on_header(char *, size_t, size_t, void *);
 static void	t_check(const struct t_run *);
-static int	t_count_fds(void);
 static void	t_expand(const char *, uint16_t, char *, size_t);
 
 static int
@@ -432,21 +431,6 @@ t_check(const struct t_run *r)
 		    r->nevents, ev, r->events[r->nevents - 1]);
 }
 
-static int
-t_count_fds(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	assert_non_null(d = opendir("/proc/self/fd"));
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* test_policy_host_fetch - every row against a fresh host */
 static void
 test_policy_host_fetch(void **state)
@@ -465,7 +449,7 @@ test_policy_host_fetch(void **state)
 	int			 fds;
 
 	for (tc = t_cases; tc->label != NULL; tc++) {
-		fds = t_count_fds();
+		fds = testutil_count_fds();
 		memset(&r, 0, sizeof(r));
 		r.tc = tc;
 		r.fx = fx;
@@ -510,7 +494,7 @@ test_policy_host_fetch(void **state)
 		event_base_free(r.base);
 		for (i = 0; i < r.nevents; i++)
 			free(r.events[i]);
-		if (t_count_fds() != fds)
+		if (testutil_count_fds() != fds)
 			fail_msg("%s: leaked a descriptor", tc->label);
 	}
 }

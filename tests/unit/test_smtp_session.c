@@ -11,7 +11,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <dirent.h>
 
 #include <errno.h>
 #include <setjmp.h>
@@ -34,6 +33,7 @@
 
 #include <openssl/ssl.h>
 
+#include "testutil.h"
 #include "../../common/log.h"
 #include "../../common/pki.h"
 #include "../../common/str.h"
@@ -431,7 +431,6 @@ static void	t_codes(struct evbuffer *, char *, size_t);
 static void	t_check_events(const struct t_run *, const char *);
 static void	t_write_all(int, const char *, size_t);
 static void	t_run_free(struct t_run *);
-static int	t_count_fds(void);
 static void	t_srv_on_event(const char *, void *);
 static int	t_connect(uint16_t, const char *);
 
@@ -672,22 +671,6 @@ t_check_events(const struct t_run *r, const char *label)
 		fail_msg("%s: records must run from connect to close", label);
 }
 
-/* t_count_fds - open descriptors, to prove a row leaks none */
-static int
-t_count_fds(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	assert_non_null(d = opendir("/proc/self/fd"));
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void
 t_run_free(struct t_run *r)
 {
@@ -726,7 +709,7 @@ test_smtp_session_scripts(void **state)
 	int			 sv[2], fds;
 
 	for (tc = smtp_cases; tc->label != NULL; tc++) {
-		fds = t_count_fds();
+		fds = testutil_count_fds();
 		memset(&r, 0, sizeof(r));
 		r.tc = tc;
 		r.fx = fx;
@@ -813,7 +796,7 @@ test_smtp_session_scripts(void **state)
 		t_check_events(&r, tc->label);
 		t_run_free(&r);
 		SSL_CTX_free(sctx);
-		if (t_count_fds() != fds)
+		if (testutil_count_fds() != fds)
 			fail_msg("%s: leaked a descriptor", tc->label);
 	}
 }
