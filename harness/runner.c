@@ -549,8 +549,11 @@ runner_judge_step(struct runner *r)
 	size_t				 n, i;
 
 	if (r->twin) {
+		/* the twin only has to deliver over verified TLS */
 		st.expect = SCN_DELIVER_TLS;
 		st.expect_at[0] = '\0';
+		st.expect_sni = false;
+		st.expect_fetch = false;
 	}
 	ss = obs_instance_sessions(r->inst, (int)r->step, &n);
 	judge_step(&st, r->world_src != NULL ? r->world_src : &scn->clean, ss,
