@@ -13,6 +13,8 @@
 #include "log.h"
 #include "str.h"
 
+static size_t	str_escape_len(unsigned char);
+
 int
 str_copy(char *dst, const char *src, size_t size)
 {
@@ -42,6 +44,48 @@ str_fmt(char *dst, size_t size, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= size)
 		return -1;
 	return 0;
+}
+
+/* str_escape_len - bytes c takes once escaped */
+static size_t
+str_escape_len(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f ? 4 : c == '\\' ? 2 : 1;
+}
+
+const char *
+str_escape(char *dst, size_t size, const char *src)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p;
+	size_t			 o = 0, total = 0, room;
+
+	if (size == 0)
+		return dst;
+	for (p = (const unsigned char *)src; *p != '\0'; p++)
+		total += str_escape_len(*p);
+	/* all of it, or as much as leaves room for "..." */
+	room = total < size ? size - 1 : size > 4 ? size - 4 : 0;
+	for (p = (const unsigned char *)src; *p != '\0'; p++) {
+		if (o + str_escape_len(*p) > room)
+			break;
+		if (str_escape_len(*p) == 4) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[*p >> 4];
+			dst[o++] = hex[*p & 0xf];
+		} else if (*p == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+		} else
+			dst[o++] = (char)*p;
+	}
+	if (*p != '\0' && o + 3 < size) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return dst;
 }
 
 /* parse_uint - strict decimal: digits only, no sign, no blanks, <= max */

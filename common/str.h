@@ -22,6 +22,13 @@ int	str_fmt(char *dst, size_t size, const char *, ...)
 /* parse_uint - whole-string decimal, no sign, no space, <= max */
 int	parse_uint(const char *s, unsigned long max, unsigned long *out)
 	    __attribute__((warn_unused_result));
+/*
+ * str_escape - src made safe for one line on a terminal: bytes below 0x20,
+ * 0x7f and above as \xNN, '\' as "\\"; cut (ending in "...") to fit
+ * dst[size]. Returns dst. For text a peer, an adapter or a file name
+ * chose.
+ */
+const char *str_escape(char *dst, size_t size, const char *src);
 bool	str_eq_ci(const char *, const char *);
 bool	str_has_prefix(const char *s, const char *prefix);
 bool	str_has_suffix_ci(const char *s, const char *suffix);

@@ -17,7 +17,7 @@
 #include "../fake-dns/dns_zone.h"
 #include "../fake-mx/mx_config.h"
 
-#define SCN_ID_MAX		48	/* + "-twin" + ".test" fits a label (63) */
+#define SCN_ID_MAX		48
 #define SCN_TITLE_MAX		200
 #define SCN_PATH_MAX		1024
 #define SCN_CLAUSES_MAX		8
@@ -30,6 +30,15 @@
 #define SCN_POLICY_MX_MAX	8
 #define SCN_STEPS_MAX		8
 #define SCN_NAME_MAX		256	/* DNS_NAME_MAX + NUL */
+/*
+ * The runner gives every instance a random domain "<label>.test" whose
+ * label has exactly this many characters, so the loader can check every
+ * template with a domain as long as any the runner gives.
+ */
+#define SCN_DOMAIN_LABEL_LEN	16
+#define SCN_DOMAIN_LEN		(SCN_DOMAIN_LABEL_LEN + 5)	/* ".test" */
+/* one step's clock move; cert windows cover any run's sum (pki.h) */
+#define SCN_CLOCK_STEP_MAX	(731UL * 86400)		/* 2 years */
 
 enum scn_strength {
 	SCN_MUST = 0,		/* not met -> FAIL */
@@ -43,6 +52,12 @@ enum scn_delivery {
 	SCN_DELIVER_PLAIN,	/* DATA completed without TLS */
 	SCN_DELIVER_ANY,	/* DATA completed, TLS or not */
 	SCN_DELIVER_NONE,	/* no DATA completed anywhere */
+};
+
+/* What a step waits for after its delivery, before the next step. */
+enum scn_wait {
+	SCN_WAIT_NONE = 0,
+	SCN_WAIT_POLICY,	/* a policy GET naming the policy host */
 };
 
 const char *scn_strength_str(enum scn_strength);
@@ -89,6 +104,9 @@ struct scn_step {
 	bool			expect_sni;	/* tls: SNI named the MX host */
 	bool			expect_fetch;	/* policy GET, SNI+Host named */
 	unsigned long		clock;		/* seconds to advance first */
+	enum scn_strength	strength;	/* the step's own; default: the
+						   scenario's */
+	enum scn_wait		wait;		/* bounded by STS_TIMEOUT */
 };
 
 struct scenario {
