@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * dns_server.c -- fake-dns on libevent: one UDP socket and one TCP listener
- * on the same address and port. Owns the sockets, the TCP connections and
- * two scratch buffers; borrows the zone. Each query becomes one event
- * record; a hostile client costs a "drop" record and its own connection.
+ * on the same address and port. Owns the sockets, the TCP connections
+ * (each with its query-deadline timer) and two scratch buffers; borrows the
+ * zone. Each query becomes one event record; a hostile client costs a
+ * "drop" record and its own connection, and a slow one cannot hold a slot.
  * What to answer is dns_zone's business, not this file's.
  */
 #include <sys/types.h>
@@ -34,7 +35,6 @@
 #define DNS_SERVER_LEN_PREFIX	2	/* RFC 1035 §4.2.2 length field */
 #define DNS_SERVER_UDP_BURST	64	/* datagrams read per callback */
 #define DNS_SERVER_TCP_IDLE	10	/* seconds; RFC 7766 §6.2.3 */
-#define DNS_SERVER_TCP_CONN_MAX	256	/* concurrent TCP connections */
 #define DNS_SERVER_TCP_OUTQ_MAX	(256 * 1024)	/* unread replies per conn */
 #define DNS_SERVER_BIND_TRIES	8	/* port 0: UDP port taken for TCP */
 #define DNS_SERVER_PEER_MAX	(INET6_ADDRSTRLEN + 8)	/* [addr]:port */
@@ -57,6 +57,7 @@ struct dns_tcp_conn {
 	struct bufferevent		*bev;
 	uint64_t			 session;
 	char				 peer[DNS_SERVER_PEER_MAX];
+	struct event			*deadline;	/* whole query due */
 	bool				 paused;	/* output queue full */
 	bool				 closing;	/* free once flushed */
 };
@@ -70,6 +71,9 @@ struct dns_server {
 	uint16_t			 port;
 	uint64_t			 next_session;
 	size_t				 nconns;
+	size_t				 tcp_conn_max;
+	unsigned int			 tcp_query_ms;
+	/* oldest deadline start first: the head is evicted first */
 	TAILQ_HEAD(, dns_tcp_conn)	 conns;
 	uint8_t				*inbuf;		/* DNS_TCP_MAX */
 	uint8_t				*outbuf;	/* 2 + DNS_TCP_MAX */
@@ -97,6 +101,11 @@ static void	dns_server_on_accept_error(struct evconnlistener *, void *);
 static void	dns_server_on_tcp_read(struct bufferevent *, void *);
 static void	dns_server_on_tcp_write(struct bufferevent *, void *);
 static void	dns_server_on_tcp_event(struct bufferevent *, short, void *);
+static void	dns_server_on_tcp_deadline(evutil_socket_t, short, void *);
+static int	dns_server_evict(struct dns_server *) MUST_CHECK;
+static bool	dns_server_conn_is_waiting(const struct dns_tcp_conn *);
+static int	dns_server_conn_arm(struct dns_tcp_conn *) MUST_CHECK;
+static void	dns_server_conn_close(struct dns_tcp_conn *);
 static void	dns_server_conn_free(struct dns_tcp_conn *);
 
 struct dns_server *
@@ -115,6 +124,8 @@ dns_server_new(struct event_base *base, const struct dns_zone *zone,
 	srv->base = base;
 	srv->zone = zone;
 	srv->udp_fd = -1;
+	srv->tcp_conn_max = DNS_SERVER_TCP_CONN_MAX;
+	srv->tcp_query_ms = DNS_SERVER_TCP_QUERY_MS;
 	TAILQ_INIT(&srv->conns);
 	srv->inbuf = xmalloc(DNS_TCP_MAX);
 	srv->outbuf = xmalloc(DNS_SERVER_LEN_PREFIX + DNS_TCP_MAX);
@@ -190,6 +201,24 @@ uint16_t
 dns_server_port(const struct dns_server *srv)
 {
 	return srv->port;
+}
+
+/* dns_server_set_tcp_limits - query deadline and connection cap; 0: default */
+int
+dns_server_set_tcp_limits(struct dns_server *srv, unsigned int query_ms,
+    size_t conn_max, struct err *err)
+{
+	if (query_ms > DNS_SERVER_TCP_QUERY_MS_MAX)
+		return err_set(err, ERR_RANGE,
+		    "dns: TCP query deadline %u ms: over %u", query_ms,
+		    (unsigned int)DNS_SERVER_TCP_QUERY_MS_MAX);
+	if (conn_max > DNS_SERVER_TCP_CONN_LIMIT)
+		return err_set(err, ERR_RANGE,
+		    "dns: TCP connection cap %zu: over %u", conn_max,
+		    (unsigned int)DNS_SERVER_TCP_CONN_LIMIT);
+	srv->tcp_query_ms = query_ms != 0 ? query_ms : DNS_SERVER_TCP_QUERY_MS;
+	srv->tcp_conn_max = conn_max != 0 ? conn_max : DNS_SERVER_TCP_CONN_MAX;
+	return 0;
 }
 
 void
@@ -329,7 +358,7 @@ dns_server_on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	(void)lis;
 	(void)salen;
 	(void)sockaddr_format(sa, peer, sizeof(peer));
-	if (srv->nconns >= DNS_SERVER_TCP_CONN_MAX) {
+	if (srv->nconns >= srv->tcp_conn_max && dns_server_evict(srv) == -1) {
 		dns_server_event_drop(DNS_SERVER_TCP, ++srv->next_session,
 		    peer, "too-many-connections");
 		evutil_closesocket(fd);
@@ -354,10 +383,36 @@ dns_server_on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    DNS_SERVER_LEN_PREFIX + DNS_TCP_MAX);
 	(void)bufferevent_set_timeouts(c->bev, &idle, &idle);
-	if (bufferevent_enable(c->bev, EV_READ | EV_WRITE) == -1) {
-		log_warnx("dns: %s: cannot enable bufferevent", peer);
+	c->deadline = evtimer_new(srv->base, dns_server_on_tcp_deadline, c);
+	if (c->deadline == NULL || dns_server_conn_arm(c) == -1 ||
+	    bufferevent_enable(c->bev, EV_READ | EV_WRITE) == -1) {
+		log_warnx("dns: %s: cannot set up connection", peer);
 		dns_server_conn_free(c);
 	}
+}
+
+/*
+ * dns_server_evict - at the cap, close connections that are owed nothing,
+ * longest-waiting first, until a slot is free; -1 if every slot is owed
+ * an answer. Without this, slow clients that never finish a query would
+ * keep every slot until their deadline and refuse everyone else.
+ */
+static int
+dns_server_evict(struct dns_server *srv)
+{
+	struct dns_tcp_conn	*c;
+
+	while (srv->nconns >= srv->tcp_conn_max) {
+		TAILQ_FOREACH(c, &srv->conns, entry)
+			if (dns_server_conn_is_waiting(c))
+				break;
+		if (c == NULL)
+			return -1;
+		dns_server_event_drop(DNS_SERVER_TCP, c->session, c->peer,
+		    "evicted");
+		dns_server_conn_free(c);
+	}
+	return 0;
 }
 
 static void
@@ -388,6 +443,7 @@ dns_server_on_tcp_read(struct bufferevent *bev, void *arg)
 			/* the client does not read; wait for the queue */
 			c->paused = true;
 			(void)bufferevent_disable(bev, EV_READ);
+			(void)evtimer_del(c->deadline);
 			return;
 		}
 		if (evbuffer_copyout(in, prefix, sizeof(prefix)) !=
@@ -412,12 +468,17 @@ dns_server_on_tcp_read(struct bufferevent *bev, void *arg)
 			srv->outbuf[0] = (uint8_t)(outlen >> 8);
 			srv->outbuf[1] = (uint8_t)outlen;
 			if (bufferevent_write(bev, srv->outbuf,
-			    DNS_SERVER_LEN_PREFIX + outlen) == -1) {
+			    DNS_SERVER_LEN_PREFIX + outlen) == -1 ||
+			    dns_server_conn_arm(c) == -1) {
 				dns_server_conn_free(c);
 				return;
 			}
 			break;
 		case DNS_SERVER_SILENT:
+			if (dns_server_conn_arm(c) == -1) {
+				dns_server_conn_free(c);
+				return;
+			}
 			break;
 		case DNS_SERVER_DROP:
 			dns_server_conn_free(c);
@@ -441,7 +502,9 @@ dns_server_on_tcp_write(struct bufferevent *bev, void *arg)
 	if (!c->paused)
 		return;
 	c->paused = false;
-	if (bufferevent_enable(bev, EV_READ) == -1) {
+	/* the clock stood still while we did not read; start it afresh */
+	if (dns_server_conn_arm(c) == -1 ||
+	    bufferevent_enable(bev, EV_READ) == -1) {
 		dns_server_conn_free(c);
 		return;
 	}
@@ -463,13 +526,78 @@ dns_server_on_tcp_event(struct bufferevent *bev, short what, void *arg)
 	if (pending > 0)
 		dns_server_event_drop(DNS_SERVER_TCP, c->session, c->peer,
 		    (what & BEV_EVENT_TIMEOUT) ? "timeout" : "partial");
-	if ((what & BEV_EVENT_EOF) && pending == 0 &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
-		c->closing = true;
-		(void)bufferevent_disable(bev, EV_READ);
+	if ((what & BEV_EVENT_EOF) && pending == 0) {
+		dns_server_conn_close(c);
 		return;
 	}
 	dns_server_conn_free(c);
+}
+
+/*
+ * dns_server_on_tcp_deadline - no whole query in time: whatever trickle of
+ * bytes kept the idle timeout away, the connection goes. A part message is
+ * a lost query (slow-query record); nothing at all is plain idleness.
+ */
+static void
+dns_server_on_tcp_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_tcp_conn	*c = arg;
+	struct evbuffer		*in = bufferevent_get_input(c->bev);
+
+	(void)fd;
+	(void)what;
+	if (evbuffer_get_length(in) > 0) {
+		dns_server_event_drop(DNS_SERVER_TCP, c->session, c->peer,
+		    "slow-query");
+		/* reported once: a later idle timeout must not say "timeout" */
+		(void)evbuffer_drain(in, evbuffer_get_length(in));
+	}
+	dns_server_conn_close(c);
+}
+
+/*
+ * dns_server_conn_is_waiting - the connection is owed nothing: no answer
+ * queued, reading, not closing; only such a connection may be evicted
+ */
+static bool
+dns_server_conn_is_waiting(const struct dns_tcp_conn *c)
+{
+	return !c->closing && !c->paused &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
+}
+
+/*
+ * dns_server_conn_arm - (re)start the clock for the next whole query, and
+ * move the connection to the tail of the eviction order
+ */
+static int
+dns_server_conn_arm(struct dns_tcp_conn *c)
+{
+	struct dns_server	*srv = c->srv;
+	struct timeval		 tv;
+
+	tv.tv_sec = srv->tcp_query_ms / 1000;
+	tv.tv_usec = (suseconds_t)(srv->tcp_query_ms % 1000) * 1000;
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	return evtimer_add(c->deadline, &tv);
+}
+
+/*
+ * dns_server_conn_close - close once queued answers are flushed (at once
+ * if there are none); reading and the deadline stop now. A client that
+ * does not read them meets the idle write timeout.
+ */
+static void
+dns_server_conn_close(struct dns_tcp_conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		dns_server_conn_free(c);
+		return;
+	}
+	c->closing = true;
+	(void)bufferevent_disable(c->bev, EV_READ);
+	(void)evtimer_del(c->deadline);
 }
 
 /* dns_server_conn_free - close one TCP connection (safe in its callbacks) */
@@ -478,6 +606,8 @@ dns_server_conn_free(struct dns_tcp_conn *c)
 {
 	TAILQ_REMOVE(&c->srv->conns, c, entry);
 	c->srv->nconns--;
+	if (c->deadline != NULL)
+		event_free(c->deadline);
 	bufferevent_free(c->bev);
 	free(c);
 }

@@ -3,7 +3,8 @@
  * test_dns_server.c -- dns_server in-process: a real event_base, the
  * server on 127.0.0.1:0, and nonblocking UDP/TCP client sockets driven by
  * the same loop. Checks answers, silence on a timeout fault, hostile TCP
- * clients, and the event records (captured with log_set_event_hook).
+ * clients, the TCP query deadline and eviction at the connection cap, and
+ * the event records (captured with log_set_event_hook).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -12,6 +13,8 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -33,11 +37,20 @@
 #include "../../fake-dns/dns_server.h"
 #include "../../fake-dns/dns_zone.h"
 
-#define TEST_EVENTS_MAX		32
-#define TEST_FDS_MAX		16
+#define TEST_EVENTS_MAX		512
+#define TEST_FDS_MAX		(DNS_SERVER_TCP_CONN_MAX + 16)
 #define TEST_WAIT_MS		2000	/* a reply that should come */
 #define TEST_QUIET_MS		300	/* silence that should last */
 #define TEST_BUF_MAX		(2 + DNS_TCP_MAX)
+#define TEST_DEADLINE_MS	150	/* short TCP query deadline */
+#define TEST_TRICKLE_MS		40	/* between trickled bytes */
+#define TEST_KEEP_MS		50	/* between complete queries */
+#define TEST_SETTLE_MS		50	/* loop quiet this long: nothing to do */
+#define TEST_FAT_RRS		200	/* TXT records: a ~53 KB answer */
+#define TEST_FAT_QUERIES	128	/* ~6.8 MB owed: more than the kernel
+					   buffers, so the server stops reading */
+#define TEST_RCVBUF		4096	/* client SO_RCVBUF for those */
+#define TEST_BACKLOG_STEP	32	/* connects between accepts */
 
 struct test_ctx {
 	struct event_base	*base;
@@ -64,21 +77,33 @@ static const char *const test_zone_rrs[] = {
 static void	test_on_event(const char *, void *);
 static void	test_on_ready(evutil_socket_t, short, void *);
 static bool	test_wait(struct test_ctx *, int, int);
+static void	test_pump(struct test_ctx *, int);
+static uint64_t	test_now_ms(void);
+static void	test_restart(struct test_ctx *, unsigned int, size_t);
 static int	test_track(struct test_ctx *, int);
 static void	test_close(struct test_ctx *, int);
-static int	test_client(struct test_ctx *, int);
+static int	test_client(struct test_ctx *, int, int);
 static int	test_udp_client(struct test_ctx *);
 static int	test_tcp_client(struct test_ctx *);
+static uint16_t	test_local_port(int);
+static bool	test_is_open(int);
 static size_t	test_query(uint8_t *, const char *, ldns_rr_type, uint16_t,
 		    uint16_t);
 static ldns_pkt	*test_udp_ask(struct test_ctx *, int, const uint8_t *,
 		    size_t, int);
 static void	test_tcp_send(int, const uint8_t *, size_t);
 static int	test_tcp_read(struct test_ctx *, int, size_t *);
+static void	test_tcp_ask_ok(struct test_ctx *, int, uint16_t);
 static const struct log_record *test_event(struct test_ctx *, size_t);
+static size_t	test_drops(struct test_ctx *, size_t);
 static void	test_check_query(struct test_ctx *, size_t, const char *,
 		    const char *, const char *, const char *, const char *,
 		    const char *);
+static void	test_check_drop(struct test_ctx *, const char *, const char *,
+		    int, const char *);
+static void	test_settle(struct test_ctx *);
+static void	test_add_fat(struct test_ctx *);
+static size_t	test_frame(uint8_t *, uint16_t);
 static int	test_setup(void **);
 static int	test_teardown(void **);
 
@@ -115,6 +140,48 @@ test_wait(struct test_ctx *ctx, int fd, int ms)
 	return state == 1;
 }
 
+/* test_pump - run the loop (the server) for ms */
+static void
+test_pump(struct test_ctx *ctx, int ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+	int		state = 0;
+
+	assert_int_equal(event_base_once(ctx->base, -1, EV_TIMEOUT,
+	    test_on_ready, &state, &tv), 0);
+	while (state == 0)
+		assert_true(event_base_loop(ctx->base, EVLOOP_ONCE) != -1);
+}
+
+static uint64_t
+test_now_ms(void)
+{
+	struct timespec	ts;
+
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * test_restart - a fresh server (new port, no connections left over from
+ * an earlier table row) with these TCP limits
+ */
+static void
+test_restart(struct test_ctx *ctx, unsigned int query_ms, size_t conn_max)
+{
+	struct err	err = { 0 };
+
+	dns_server_free(ctx->srv);
+	ctx->srv = dns_server_new(ctx->base, ctx->zone, "127.0.0.1", 0, &err);
+	if (ctx->srv == NULL)
+		fail_msg("dns_server_new: %s", err.msg);
+	ctx->port = dns_server_port(ctx->srv);
+	if (dns_server_set_tcp_limits(ctx->srv, query_ms, conn_max, &err) ==
+	    -1)
+		fail_msg("dns_server_set_tcp_limits: %s", err.msg);
+	ctx->nevents = 0;
+}
+
 static int
 test_track(struct test_ctx *ctx, int fd)
 {
@@ -140,15 +207,19 @@ test_close(struct test_ctx *ctx, int fd)
 
 /*
  * test_client - a connected, non-blocking loopback client of the server;
- * for TCP the kernel completes the handshake before accept()
+ * for TCP the kernel completes the handshake before accept(). rcvbuf > 0
+ * shrinks the receive buffer first (a client that reads nothing fills it).
  */
 static int
-test_client(struct test_ctx *ctx, int type)
+test_client(struct test_ctx *ctx, int type, int rcvbuf)
 {
 	struct sockaddr_in	sin;
 	int			fd;
 
 	fd = test_track(ctx, socket(AF_INET, type, 0));
+	if (rcvbuf > 0)
+		assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf)), 0);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(ctx->port);
@@ -161,13 +232,33 @@ test_client(struct test_ctx *ctx, int type)
 static int
 test_udp_client(struct test_ctx *ctx)
 {
-	return test_client(ctx, SOCK_DGRAM);
+	return test_client(ctx, SOCK_DGRAM, 0);
 }
 
 static int
 test_tcp_client(struct test_ctx *ctx)
 {
-	return test_client(ctx, SOCK_STREAM);
+	return test_client(ctx, SOCK_STREAM, 0);
+}
+
+/* test_local_port - the port the server sees as ours (its peer=) */
+static uint16_t
+test_local_port(int fd)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	return ntohs(sin.sin_port);
+}
+
+/* test_is_open - the server has neither closed fd nor sent it anything */
+static bool
+test_is_open(int fd)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, 0) == 0;
 }
 
 /* test_query - a query in wire form at out; edns 0 = no OPT record */
@@ -247,6 +338,24 @@ test_tcp_read(struct test_ctx *ctx, int fd, size_t *len)
 	return 1;
 }
 
+/* test_tcp_ask_ok - one query for mx1.d.test A on fd, answered correctly */
+static void
+test_tcp_ask_ok(struct test_ctx *ctx, int fd, uint16_t id)
+{
+	ldns_pkt	*r;
+	size_t		 qlen, len;
+
+	qlen = test_query(ctx->q, "mx1.d.test.", LDNS_RR_TYPE_A, id, 0);
+	test_tcp_send(fd, ctx->q, qlen);
+	if (test_tcp_read(ctx, fd, &len) != 1)
+		fail_msg("query %u: no answer", (unsigned int)id);
+	assert_int_equal(ldns_wire2pkt(&r, ctx->out + 2, len), LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_id(r), id);
+	assert_int_equal(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	assert_int_equal(ldns_pkt_ancount(r), 1);
+	ldns_pkt_free(r);
+}
+
 static const struct log_record *
 test_event(struct test_ctx *ctx, size_t i)
 {
@@ -255,6 +364,24 @@ test_event(struct test_ctx *ctx, size_t i)
 	assert_int_equal(log_record_parse(ctx->events[i], &ctx->rec), 0);
 	assert_string_equal(ctx->rec.component, "dns");
 	return &ctx->rec;
+}
+
+/* test_drops - drop records from event i on; the last one stays in rec */
+static size_t
+test_drops(struct test_ctx *ctx, size_t i)
+{
+	size_t	n = 0, last = 0;
+
+	assert_true(ctx->nevents < TEST_EVENTS_MAX);	/* none were lost */
+	for (; i < ctx->nevents; i++)
+		if (strcmp(log_record_get(test_event(ctx, i), "event"),
+		    "drop") == 0) {
+			last = i;
+			n++;
+		}
+	if (n > 0)
+		(void)test_event(ctx, last);
+	return n;
 }
 
 /* test_check_query - event i is a query record with these fields */
@@ -277,6 +404,73 @@ test_check_query(struct test_ctx *ctx, size_t i, const char *proto,
 	assert_non_null(peer);
 	assert_true(strncmp(peer, "127.0.0.1:", 10) == 0);
 	assert_int_equal(strlen(log_record_get(r, "session")), 16);
+}
+
+/*
+ * test_check_drop - the last record test_drops() saw is a TCP drop with
+ * this reason, for the client on fd (-1: any peer)
+ */
+static void
+test_check_drop(struct test_ctx *ctx, const char *label, const char *reason,
+    int fd, const char *what)
+{
+	const char	*peer;
+	char		 want[32];
+
+	assert_string_equal(log_record_get(&ctx->rec, "proto"), "tcp");
+	if (strcmp(log_record_get(&ctx->rec, "reason"), reason) != 0)
+		fail_msg("%s: %s: reason %s, want %s", label, what,
+		    log_record_get(&ctx->rec, "reason"), reason);
+	if (fd == -1)
+		return;
+	peer = log_record_get(&ctx->rec, "peer");
+	(void)snprintf(want, sizeof(want), "127.0.0.1:%u",
+	    (unsigned int)test_local_port(fd));
+	if (peer == NULL || strcmp(peer, want) != 0)
+		fail_msg("%s: %s: peer %s, want %s", label, what,
+		    peer != NULL ? peer : "(none)", want);
+}
+
+/* test_settle - run the loop until nothing new is recorded for a while */
+static void
+test_settle(struct test_ctx *ctx)
+{
+	size_t	seen;
+	int	i;
+
+	for (i = 0; i < 100; i++) {
+		seen = ctx->nevents;
+		test_pump(ctx, TEST_SETTLE_MS);
+		if (ctx->nevents == seen)
+			return;
+	}
+	fail_msg("the server never settled");
+}
+
+/* test_add_fat - fat.d.test TXT: an answer of ~53 KB (under DNS_TCP_MAX) */
+static void
+test_add_fat(struct test_ctx *ctx)
+{
+	char	rr[512];
+	int	i;
+
+	for (i = 0; i < TEST_FAT_RRS; i++) {
+		assert_true((size_t)snprintf(rr, sizeof(rr),
+		    "fat.d.test. IN TXT \"%03d%0247d\"", i, 0) < sizeof(rr));
+		assert_int_equal(dns_zone_add_rr(ctx->zone, rr, NULL, NULL), 0);
+	}
+}
+
+/* test_frame - a length-prefixed mx1.d.test A query at out; its length */
+static size_t
+test_frame(uint8_t *out, uint16_t id)
+{
+	size_t	qlen;
+
+	qlen = test_query(out + 2, "mx1.d.test.", LDNS_RR_TYPE_A, id, 0);
+	out[0] = (uint8_t)(qlen >> 8);
+	out[1] = (uint8_t)qlen;
+	return 2 + qlen;
 }
 
 static int
@@ -702,6 +896,357 @@ test_dns_server_second(void **state)
 	ctx->port = port;
 }
 
+struct limits_case {
+	const char	*label;
+	unsigned int	 query_ms;
+	size_t		 conn_max;
+	int		 want;		/* 0, or -1 with ERR_RANGE */
+};
+
+static const struct limits_case limits_cases[] = {
+	{ "defaults", 0, 0, 0 },
+	{ "smallest", 1, 1, 0 },
+	{ "largest", DNS_SERVER_TCP_QUERY_MS_MAX, DNS_SERVER_TCP_CONN_LIMIT, 0 },
+	{ "deadline over the max", DNS_SERVER_TCP_QUERY_MS_MAX + 1, 0, -1 },
+	{ "deadline UINT_MAX", UINT_MAX, 1, -1 },
+	{ "cap over the limit", 1, DNS_SERVER_TCP_CONN_LIMIT + 1, -1 },
+	{ "cap SIZE_MAX", 0, SIZE_MAX, -1 },
+	{ NULL, 0, 0, 0 },
+};
+
+/* Limits are range-checked, and a refused call changes nothing. */
+static void
+test_dns_server_tcp_limits(void **state)
+{
+	struct test_ctx			*ctx = *state;
+	const struct limits_case	*tc;
+	struct err			 err;
+	int				 got, a, b;
+
+	for (tc = limits_cases; tc->label != NULL; tc++) {
+		err_clear(&err);
+		got = dns_server_set_tcp_limits(ctx->srv, tc->query_ms,
+		    tc->conn_max, &err);
+		if (got != tc->want)
+			fail_msg("%s: got %d, want %d", tc->label, got,
+			    tc->want);
+		if (tc->want == -1 && (err.code != ERR_RANGE ||
+		    err.msg[0] == '\0'))
+			fail_msg("%s: code %d, message \"%s\"", tc->label,
+			    err.code, err.msg);
+		if (dns_server_set_tcp_limits(ctx->srv, tc->query_ms,
+		    tc->conn_max, NULL) != tc->want)
+			fail_msg("%s: differs without a struct err", tc->label);
+	}
+	/* a cap of 1 survives a refused call: the second client evicts */
+	assert_int_equal(dns_server_set_tcp_limits(ctx->srv, 0, 1, NULL), 0);
+	assert_int_equal(dns_server_set_tcp_limits(ctx->srv, UINT_MAX, 5,
+	    NULL), -1);
+	ctx->nevents = 0;
+	a = test_tcp_client(ctx);
+	test_pump(ctx, TEST_SETTLE_MS);
+	b = test_tcp_client(ctx);
+	test_tcp_ask_ok(ctx, b, 3);
+	assert_int_equal(test_drops(ctx, 0), 1);
+	test_check_drop(ctx, "cap 1", "evicted", a, "first client");
+	test_close(ctx, a);
+	test_close(ctx, b);
+}
+
+enum test_hog {
+	TEST_HOG_BYTE,		/* the first byte of a length prefix */
+	TEST_HOG_PART,		/* the prefix and half the message */
+	TEST_HOG_MUTE,		/* connected, nothing sent */
+	TEST_HOG_ANSWERED,	/* one query answered and read, then idle */
+	TEST_HOG_LATE,		/* mute; answered after the others came */
+	TEST_HOG_UNREAD,	/* owed answers it does not read */
+};
+
+static int	test_hog(struct test_ctx *, enum test_hog, uint16_t);
+
+/* test_hog - a TCP connection that holds a slot the way kind says */
+static int
+test_hog(struct test_ctx *ctx, enum test_hog kind, uint16_t id)
+{
+	size_t	len, before, i;
+	int	fd;
+
+	switch (kind) {
+	case TEST_HOG_BYTE:
+		fd = test_tcp_client(ctx);
+		assert_int_equal(send(fd, "", 1, 0), 1);
+		return fd;
+	case TEST_HOG_PART:
+		fd = test_tcp_client(ctx);
+		len = test_frame(ctx->q, id);
+		assert_int_equal(send(fd, ctx->q, len / 2, 0),
+		    (ssize_t)(len / 2));
+		return fd;
+	case TEST_HOG_MUTE:
+	case TEST_HOG_LATE:
+		return test_tcp_client(ctx);
+	case TEST_HOG_ANSWERED:
+		fd = test_tcp_client(ctx);
+		test_tcp_ask_ok(ctx, fd, id);
+		return fd;
+	case TEST_HOG_UNREAD:
+		/* answers back up until the server stops reading this one */
+		fd = test_client(ctx, SOCK_STREAM, TEST_RCVBUF);
+		len = test_query(ctx->q, "fat.d.test.", LDNS_RR_TYPE_TXT, id,
+		    0);
+		before = ctx->nevents;
+		for (i = 0; i < TEST_FAT_QUERIES; i++)
+			test_tcp_send(fd, ctx->q, len);
+		test_settle(ctx);
+		if (ctx->nevents - before >= TEST_FAT_QUERIES)
+			fail_msg("all %d fat queries answered: kernel buffers "
+			    "hold more than expected", TEST_FAT_QUERIES);
+		if (test_drops(ctx, before) != 0)
+			fail_msg("fat answers dropped");
+		return fd;
+	default:
+		fail_msg("test_hog: bad kind %d", (int)kind);
+	}
+	return -1;
+}
+
+struct evict_case {
+	const char	*label;
+	size_t		 conn_max;	/* 0: DNS_SERVER_TCP_CONN_MAX */
+	enum test_hog	 first;		/* the first slot taken */
+	enum test_hog	 rest;		/* every other slot */
+	int		 victim;	/* slot evicted; -1: newcomer refused */
+};
+
+static const struct evict_case evict_cases[] = {
+	{ "1 byte each, all 256 slots", 0, TEST_HOG_BYTE, TEST_HOG_BYTE, 0 },
+	{ "prefix and half a message", 4, TEST_HOG_PART, TEST_HOG_PART, 0 },
+	{ "connected, nothing sent", 4, TEST_HOG_MUTE, TEST_HOG_MUTE, 0 },
+	{ "answered, then idle", 4, TEST_HOG_ANSWERED, TEST_HOG_ANSWERED, 0 },
+	{ "a cap of one", 1, TEST_HOG_BYTE, TEST_HOG_BYTE, 0 },
+	{ "oldest answered last: next oldest goes", 4, TEST_HOG_LATE,
+	    TEST_HOG_BYTE, 1 },
+	{ "oldest owed answers: next oldest goes", 2, TEST_HOG_UNREAD,
+	    TEST_HOG_BYTE, 1 },
+	{ "every slot owed answers: refused", 2, TEST_HOG_UNREAD,
+	    TEST_HOG_UNREAD, -1 },
+	{ NULL, 0, TEST_HOG_BYTE, TEST_HOG_BYTE, 0 },
+};
+
+/*
+ * At the cap, a newcomer evicts the connection that has waited longest for
+ * its next query and is answered; it is refused only when every slot is
+ * owed an answer.
+ */
+static void
+test_dns_server_tcp_evict(void **state)
+{
+	struct test_ctx			*ctx = *state;
+	const struct evict_case		*tc;
+	int				 hogs[DNS_SERVER_TCP_CONN_MAX];
+	enum test_hog			 kind;
+	size_t				 n, i, len;
+	int				 good;
+
+	test_add_fat(ctx);
+	for (tc = evict_cases; tc->label != NULL; tc++) {
+		test_restart(ctx, 0, tc->conn_max);
+		n = tc->conn_max != 0 ? tc->conn_max : DNS_SERVER_TCP_CONN_MAX;
+		for (i = 0; i < n; i++) {
+			hogs[i] = test_hog(ctx, i == 0 ? tc->first : tc->rest,
+			    (uint16_t)(0x100 + i));
+			/* accept as we go: the listen backlog is short */
+			if (i % TEST_BACKLOG_STEP == TEST_BACKLOG_STEP - 1)
+				test_pump(ctx, 1);
+		}
+		test_pump(ctx, TEST_SETTLE_MS);		/* all accepted */
+		if (tc->first == TEST_HOG_LATE)
+			test_tcp_ask_ok(ctx, hogs[0], 0x4141);
+		ctx->nevents = 0;
+		good = test_tcp_client(ctx);
+		if (tc->victim == -1) {
+			if (test_tcp_read(ctx, good, &len) != 0)
+				fail_msg("%s: newcomer not refused", tc->label);
+			if (test_drops(ctx, 0) != 1)
+				fail_msg("%s: %zu drops, want 1", tc->label,
+				    test_drops(ctx, 0));
+			test_check_drop(ctx, tc->label, "too-many-connections",
+			    good, "newcomer");
+		} else {
+			test_tcp_ask_ok(ctx, good, 0x4242);
+			if (test_drops(ctx, 0) != 1)
+				fail_msg("%s: %zu drops, want 1", tc->label,
+				    test_drops(ctx, 0));
+			test_check_drop(ctx, tc->label, "evicted",
+			    hogs[tc->victim], "victim");
+			if (test_tcp_read(ctx, hogs[tc->victim], &len) != 0)
+				fail_msg("%s: victim still open", tc->label);
+		}
+		for (i = 0; i < n; i++) {
+			kind = i == 0 ? tc->first : tc->rest;
+			/* an unread hog has answers waiting: readable */
+			if ((int)i != tc->victim && kind != TEST_HOG_UNREAD &&
+			    !test_is_open(hogs[i]))
+				fail_msg("%s: slot %zu closed", tc->label, i);
+		}
+		for (i = 0; i < n; i++)
+			test_close(ctx, hogs[i]);
+		test_close(ctx, good);
+	}
+}
+
+struct slow_case {
+	const char	*label;
+	bool		 answered;	/* one whole query answered first */
+	size_t		 trickle;	/* bytes of the next message, one each
+					   TEST_TRICKLE_MS; SIZE_MAX: all */
+	const char	*reason;	/* NULL: closed without a record */
+};
+
+static const struct slow_case slow_cases[] = {
+	{ "one byte at a time", false, SIZE_MAX, "slow-query" },
+	{ "half the prefix, then nothing", false, 1, "slow-query" },
+	{ "the prefix, then nothing", false, 2, "slow-query" },
+	{ "answered, then one byte at a time", true, SIZE_MAX, "slow-query" },
+	{ "nothing at all", false, 0, NULL },
+	{ "answered, then nothing", true, 0, NULL },
+	{ NULL, false, 0, NULL },
+};
+
+/*
+ * A connection that has not delivered a whole query by the deadline (from
+ * accept, or from its last answer) is closed, however it trickles; the
+ * server goes on serving.
+ */
+static void
+test_dns_server_tcp_slow_query(void **state)
+{
+	struct test_ctx			*ctx = *state;
+	const struct slow_case		*tc;
+	uint64_t			 t0, took;
+	size_t				 total, i, len;
+	ssize_t				 n;
+	int				 fd;
+
+	for (tc = slow_cases; tc->label != NULL; tc++) {
+		test_restart(ctx, TEST_DEADLINE_MS, 0);
+		t0 = test_now_ms();
+		fd = test_tcp_client(ctx);
+		if (tc->answered) {
+			test_tcp_ask_ok(ctx, fd, 1);
+			t0 = test_now_ms();
+		}
+		ctx->nevents = 0;
+		total = test_frame(ctx->q, 2);
+		for (i = 0; i < tc->trickle && i < total; i++) {
+			n = send(fd, ctx->q + i, 1, 0);
+			if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
+				break;			/* cut already */
+			assert_int_equal(n, 1);
+			if (test_wait(ctx, fd, TEST_TRICKLE_MS))
+				break;			/* cut: EOF waits */
+		}
+		if (i == total)
+			fail_msg("%s: the whole query got through", tc->label);
+		if (test_tcp_read(ctx, fd, &len) != 0)
+			fail_msg("%s: not closed", tc->label);
+		took = test_now_ms() - t0;
+		/* by the deadline, not before, and long before idle (10 s) */
+		if (took + 50 < TEST_DEADLINE_MS ||
+		    took > TEST_DEADLINE_MS + 1000)
+			fail_msg("%s: closed after %llu ms, deadline %d ms",
+			    tc->label, (unsigned long long)took,
+			    TEST_DEADLINE_MS);
+		if (tc->reason == NULL) {
+			if (test_drops(ctx, 0) != 0)
+				fail_msg("%s: a drop record", tc->label);
+		} else {
+			if (test_drops(ctx, 0) != 1)
+				fail_msg("%s: %zu drops, want 1", tc->label,
+				    test_drops(ctx, 0));
+			test_check_drop(ctx, tc->label, tc->reason, fd,
+			    "trickler");
+		}
+		test_close(ctx, fd);
+		fd = test_tcp_client(ctx);
+		test_tcp_ask_ok(ctx, fd, 3);
+		test_close(ctx, fd);
+	}
+}
+
+struct keep_case {
+	const char	*label;
+	int		 queries;	/* whole queries, TEST_KEEP_MS apart */
+	bool		 split;		/* each sent in two halves */
+	int		 gap_ms;	/* then this much silence */
+	bool		 closed;	/* the silence ends the connection */
+};
+
+static const struct keep_case keep_cases[] = {
+	{ "a query every 40 ms", 6, false, 0, false },
+	{ "each query in two halves", 6, true, 0, false },
+	{ "then quiet within the deadline", 2, false, TEST_DEADLINE_MS / 2,
+	    false },
+	{ "then quiet past the deadline", 2, false, 2 * TEST_DEADLINE_MS,
+	    true },
+	{ NULL, 0, false, 0, false },
+};
+
+/*
+ * Each answer restarts the clock: a connection that keeps sending whole
+ * queries outlives any one deadline; quiet past it closes it, with no
+ * record (nothing was lost).
+ */
+static void
+test_dns_server_tcp_deadline_rearm(void **state)
+{
+	struct test_ctx			*ctx = *state;
+	const struct keep_case		*tc;
+	ldns_pkt			*r;
+	uint64_t			 t0;
+	size_t				 total, half, len;
+	int				 fd, k;
+
+	for (tc = keep_cases; tc->label != NULL; tc++) {
+		test_restart(ctx, TEST_DEADLINE_MS, 0);
+		t0 = test_now_ms();
+		fd = test_tcp_client(ctx);
+		for (k = 0; k < tc->queries; k++) {
+			total = test_frame(ctx->q, (uint16_t)(10 + k));
+			half = tc->split ? total / 2 : total;
+			assert_int_equal(send(fd, ctx->q, half, 0),
+			    (ssize_t)half);
+			if (tc->split) {
+				test_pump(ctx, TEST_KEEP_MS / 2);
+				assert_int_equal(send(fd, ctx->q + half,
+				    total - half, 0), (ssize_t)(total - half));
+			}
+			if (test_tcp_read(ctx, fd, &len) != 1)
+				fail_msg("%s: cut at query %d", tc->label, k);
+			assert_int_equal(ldns_wire2pkt(&r, ctx->out + 2, len),
+			    LDNS_STATUS_OK);
+			assert_int_equal(ldns_pkt_id(r), 10 + k);
+			ldns_pkt_free(r);
+			test_pump(ctx, tc->split ? TEST_KEEP_MS / 2 :
+			    TEST_KEEP_MS);
+		}
+		if (tc->queries * TEST_KEEP_MS > TEST_DEADLINE_MS &&
+		    test_now_ms() - t0 <= TEST_DEADLINE_MS)
+			fail_msg("%s: did not outlive one deadline", tc->label);
+		if (tc->closed) {
+			if (test_tcp_read(ctx, fd, &len) != 0)
+				fail_msg("%s: still open", tc->label);
+		} else {
+			test_pump(ctx, tc->gap_ms);
+			if (!test_is_open(fd))
+				fail_msg("%s: closed", tc->label);
+		}
+		if (test_drops(ctx, 0) != 0)
+			fail_msg("%s: a drop record", tc->label);
+		test_close(ctx, fd);
+	}
+}
+
 int
 main(void)
 {
@@ -724,6 +1269,15 @@ main(void)
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_dns_server_second,
 		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_dns_server_tcp_limits,
+		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_dns_server_tcp_evict,
+		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_dns_server_tcp_slow_query,
+		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_dns_server_tcp_deadline_rearm, test_setup,
+		    test_teardown),
 	};
 
 	/* a client closing early must not kill the test with SIGPIPE */
