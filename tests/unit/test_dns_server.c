@@ -45,10 +45,10 @@
 #define TEST_DEADLINE_MS	150	/* short TCP query deadline */
 #define TEST_TRICKLE_MS		40	/* between trickled bytes */
 #define TEST_KEEP_MS		50	/* between complete queries */
-#define TEST_SETTLE_MS		50	/* loop quiet this long: nothing to do */
+#define TEST_SETTLE_MS		50	/* loop idle this long: all done */
 #define TEST_FAT_RRS		200	/* TXT records: a ~53 KB answer */
-#define TEST_FAT_QUERIES	128	/* ~6.8 MB owed: more than the kernel
-					   buffers, so the server stops reading */
+#define TEST_FAT_QUERIES	128	/* ~6.8 MB owed: over the kernel
+					   buffers; the server stops reading */
 #define TEST_RCVBUF		4096	/* client SO_RCVBUF for those */
 #define TEST_BACKLOG_STEP	32	/* connects between accepts */
 
@@ -906,7 +906,8 @@ struct limits_case {
 static const struct limits_case limits_cases[] = {
 	{ "defaults", 0, 0, 0 },
 	{ "smallest", 1, 1, 0 },
-	{ "largest", DNS_SERVER_TCP_QUERY_MS_MAX, DNS_SERVER_TCP_CONN_LIMIT, 0 },
+	{ "largest", DNS_SERVER_TCP_QUERY_MS_MAX, DNS_SERVER_TCP_CONN_LIMIT,
+	    0 },
 	{ "deadline over the max", DNS_SERVER_TCP_QUERY_MS_MAX + 1, 0, -1 },
 	{ "deadline UINT_MAX", UINT_MAX, 1, -1 },
 	{ "cap over the limit", 1, DNS_SERVER_TCP_CONN_LIMIT + 1, -1 },
@@ -1183,7 +1184,7 @@ struct keep_case {
 };
 
 static const struct keep_case keep_cases[] = {
-	{ "a query every 40 ms", 6, false, 0, false },
+	{ "a query every 50 ms", 6, false, 0, false },
 	{ "each query in two halves", 6, true, 0, false },
 	{ "then quiet within the deadline", 2, false, TEST_DEADLINE_MS / 2,
 	    false },
