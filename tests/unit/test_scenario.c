@@ -26,6 +26,7 @@
 #define T_HEAD		"id: t\ntitle: T\nclauses: [R-4-1]\nstrength: MUST\n"
 #define T_DEEP		10000
 #define T_FILES_MAX	256
+#define T_ALARM		10	/* seconds; a blocking open would hang */
 #define T_X8		"x1234567"
 #define T_X64		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8
 
@@ -529,6 +530,7 @@ static void	test_scenario_expand_args(void **);
 static void	test_scenario_host_octet(void **);
 static void	test_scenario_strings(void **);
 static void	test_scenario_load_file(void **);
+static void	t_write(const char *, const char *);
 static void	test_scenario_shipped_files(void **);
 
 static int
@@ -1077,7 +1079,7 @@ test_scenario_load_file(void **state)
 	struct scenario	*scn;
 	struct err	 err;
 	char		 dir[] = "/tmp/test_scenario.XXXXXX", path[128];
-	char		*big;
+	char		 want[256], *big;
 	FILE		*fp;
 	size_t		 n;
 
@@ -1101,25 +1103,78 @@ test_scenario_load_file(void **state)
 	assert_true(str_has_prefix(err.msg, path));
 	assert_non_null(strstr(err.msg, ".yaml:5:9: expect: bad value"));
 
-	/* more than 1 MiB */
+	/* more than 1 MiB: located at the first byte past the bound */
 	n = 1024 * 1024 + 10;
 	big = xmalloc(n);
 	memset(big, '#', n);
 	assert_non_null(fp = fopen(path, "w"));
 	assert_int_equal(fwrite(big, 1, n, fp), n);
 	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1048577: file "
+	    "larger than 1048576 bytes", path), 0);
+	assert_string_equal(err.msg, want);
+	/* ... also after lines: "#\n" pairs put byte 1048576 on line 524289 */
+	for (n = 1; n < 1024 * 1024 + 10; n += 2)
+		big[n] = '\n';
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(big, 1, n - 1, fp), n - 1);
+	assert_int_equal(fclose(fp), 0);
 	free(big);
 	assert_int_equal(scenario_load(path, &scn, &err), -1);
-	assert_non_null(strstr(err.msg, "file larger than 1048576 bytes"));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:524289:1: file "
+	    "larger than 1048576 bytes", path), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(err.code, ERR_RANGE);
 
-	/* a directory, and a missing file */
+	/* a directory, and a missing file: located at 1:1 */
 	assert_int_equal(scenario_load(dir, &scn, &err), -1);
-	assert_non_null(strstr(err.msg, "not a regular file"));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: not a regular "
+	    "file", dir), 0);
+	assert_string_equal(err.msg, want);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(scenario_load(path, &scn, &err), -1);
 	assert_int_equal(err.code, ERR_NOTFOUND);
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: no such file",
+	    path), 0);
+	assert_string_equal(err.msg, want);
 	assert_null(scn);
+
+	/* a FIFO named *.yaml: refused at once, no writer needed */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(T_ALARM);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	alarm(0);
+	assert_null(scn);
+	assert_int_equal(err.code, ERR_SYNTAX);
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: not a regular "
+	    "file", path), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(unlink(path), 0);
+
+	/* unreadable: an open error, located too (root reads anything) */
+	if (geteuid() != 0) {
+		t_write(path, T_HEAD "expect: tls\n");
+		assert_int_equal(chmod(path, 0), 0);
+		assert_int_equal(scenario_load(path, &scn, &err), -1);
+		assert_int_equal(err.code, ERR_SYS);
+		assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: open: ",
+		    path), 0);
+		assert_true(str_has_prefix(err.msg, want));
+		assert_int_equal(unlink(path), 0);
+	}
 	assert_int_equal(rmdir(dir), 0);
+}
+
+/* t_write - text into a new file at path */
+static void
+t_write(const char *path, const char *text)
+{
+	FILE	*fp;
+
+	assert_non_null(fp = fopen(path, "w"));
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
 }
 
 static int
