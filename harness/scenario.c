@@ -39,6 +39,7 @@
 #define SCN_CHECK_DOMAIN	"example.test"	/* domain for validation */
 #define SCN_CHECK_A		1
 #define SCN_CHECK_B		2
+#define SCN_FILENAME_SHOWN	68	/* a too-long file name, cut */
 #define SCN_DEFAULT_TTL		3600
 
 enum scn_node_type {
@@ -69,7 +70,7 @@ struct scn_pfields {
 };
 
 struct scn_loader {
-	const char		*name;
+	char			 shown[FILE_PATH_SHOWN]; /* name, escaped */
 	struct err		*err;
 	struct scenario		*scn;
 	ldns_rdf		*origin;	/* SCN_CHECK_DOMAIN. */
@@ -301,7 +302,10 @@ scn_delivery_str(enum scn_delivery d)
 	}
 }
 
-/* scn_error - "file:line:col: message" at node n (1:1 when n is NULL) */
+/*
+ * scn_error - "file:line:col: message" at node n (1:1 when n is NULL);
+ * the file name is shown escaped, so it cannot forge a line of its own
+ */
 static int
 scn_error(struct scn_loader *ld, const struct scn_node *n, const char *fmt,
     ...)
@@ -313,7 +317,7 @@ scn_error(struct scn_loader *ld, const struct scn_node *n, const char *fmt,
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		msg[0] = '\0';
 	va_end(ap);
-	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->name,
+	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->shown,
 	    n != NULL ? n->line : 1, n != NULL ? n->col : 1, msg);
 }
 
@@ -329,8 +333,8 @@ scn_error_at(struct scn_loader *ld, unsigned long line, unsigned long col,
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		msg[0] = '\0';
 	va_end(ap);
-	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->name, line,
-	    col, msg);
+	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->shown,
+	    line, col, msg);
 }
 
 /*
@@ -1954,17 +1958,20 @@ scenario_load_buf(const char *name, const char *buf, size_t len,
 {
 	struct scn_loader	 ld;
 	struct scenario		*scn;
+	char			 cut[SCN_FILENAME_SHOWN];
 
 	*out = NULL;
 	memset(&ld, 0, sizeof(ld));
-	ld.name = name;
+	(void)str_escape(ld.shown, sizeof(ld.shown), name);
 	ld.err = err;
 	scn = xcalloc(1, sizeof(*scn));
 	ld.scn = scn;
+	/* scn->file stays raw: JSON output escapes it on its own */
 	if (str_copy(scn->file, name, sizeof(scn->file)) == -1) {
 		free(scn);
-		return err_set(err, ERR_RANGE, "%.64s...: file name longer "
-		    "than %d bytes", name, SCN_PATH_MAX - 1);
+		return err_set(err, ERR_RANGE, "%s:1:1: file name longer "
+		    "than %d bytes", str_escape(cut, sizeof(cut), name),
+		    SCN_PATH_MAX - 1);
 	}
 	if ((ld.origin = ldns_dname_new_frm_str(SCN_CHECK_DOMAIN ".")) == NULL)
 		fatalx("scenario_load_buf: ldns origin");

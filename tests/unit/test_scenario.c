@@ -3,7 +3,8 @@
  * test_scenario.c -- the scenario loader: a table of YAML texts that must
  * load or fail with a given "file:line:col: message", checks of the
  * resolved worlds (W0, overlay, attacker flags, rendered body, steps),
- * scenario_expand, file loading, and every shipped scenario file.
+ * scenario_expand, file loading (and the catalogue's walk over files a
+ * hostile name or a FIFO could spoil), and every shipped scenario file.
  */
 #include <sys/stat.h>
 
@@ -20,6 +21,7 @@
 #include <cmocka.h>
 
 #include "../../common/str.h"
+#include "../../harness/catalog.h"
 #include "../../harness/scenario.h"
 
 #define T_NAME		"t.yaml"
@@ -27,6 +29,8 @@
 #define T_DEEP		10000
 #define T_FILES_MAX	256
 #define T_ALARM		10	/* seconds; a blocking open would hang */
+#define T_EVIL		"ev\nil\x1b[2J"	/* forges a console line */
+#define T_EVIL_SHOWN	"ev\\x0ail\\x1b[2J"	/* as str_escape shows it */
 #define T_X8		"x1234567"
 #define T_X64		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8
 
@@ -530,7 +534,10 @@ static void	test_scenario_expand_args(void **);
 static void	test_scenario_host_octet(void **);
 static void	test_scenario_strings(void **);
 static void	test_scenario_load_file(void **);
+static void	test_scenario_file_names(void **);
+static void	test_scenario_catalog(void **);
 static void	t_write(const char *, const char *);
+static bool	t_one_line(const char *);
 static void	test_scenario_shipped_files(void **);
 
 static int
@@ -1177,6 +1184,158 @@ t_write(const char *path, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* t_one_line - no control byte at all: a message or a line is inert */
+static bool
+t_one_line(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * test_scenario_file_names - a file name is shown escaped in every message
+ * (it cannot forge a line), but kept raw in scn->file
+ */
+static void
+test_scenario_file_names(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+	char		 dir[] = "/tmp/test_scenario.XXXXXX", path[128];
+	char		 want[256], *longname;
+	size_t		 n = SCN_PATH_MAX + 100;
+
+	(void)state;
+	/* from memory: a syntax error */
+	err_clear(&err);
+	assert_int_equal(scenario_load_buf(T_EVIL ".yaml", T_HEAD
+	    "expect: tsl\n", strlen(T_HEAD "expect: tsl\n"), &scn, &err), -1);
+	assert_true(t_one_line(err.msg));
+	assert_true(str_has_prefix(err.msg, T_EVIL_SHOWN ".yaml:5:9: expect: "
+	    "bad value \"tsl\""));
+
+	/* a good file keeps its raw name */
+	assert_int_equal(scenario_load_buf(T_EVIL ".yaml", T_HEAD
+	    "expect: tls\n", strlen(T_HEAD "expect: tls\n"), &scn, &err), 0);
+	assert_string_equal(scn->file, T_EVIL ".yaml");
+	scenario_free(scn);
+
+	/* on disk: a bad value, a missing file, a FIFO */
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/" T_EVIL ".yaml",
+	    dir), 0);
+	t_write(path, T_HEAD "expect: tsl\n");
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_true(t_one_line(err.msg));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/" T_EVIL_SHOWN
+	    ".yaml:5:9: expect: bad value", dir), 0);
+	assert_true(str_has_prefix(err.msg, want));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_true(t_one_line(err.msg));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/" T_EVIL_SHOWN
+	    ".yaml:1:1: no such file", dir), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(T_ALARM);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	alarm(0);
+	assert_true(t_one_line(err.msg));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/" T_EVIL_SHOWN
+	    ".yaml:1:1: not a regular file", dir), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+
+	/* a file name over the bound: located, escaped and cut */
+	longname = xmalloc(n + 1);
+	memset(longname, 'a', n);
+	longname[0] = '\n';
+	longname[n] = '\0';
+	assert_int_equal(scenario_load_buf(longname, "", 0, &scn, &err), -1);
+	assert_null(scn);
+	assert_true(t_one_line(err.msg));
+	assert_true(str_has_prefix(err.msg, "\\x0aaaa"));
+	assert_non_null(strstr(err.msg, "...:1:1: file name longer than 1023 "
+	    "bytes"));
+	assert_true(strlen(err.msg) < 128);
+	free(longname);
+}
+
+/*
+ * test_scenario_catalog - the walk: a FIFO, hostile names and a duplicate
+ * id give one located, escaped line each, and nothing hangs
+ */
+static void
+test_scenario_catalog(void **state)
+{
+	struct catalog	 cat;
+	char		 dir[] = "/tmp/test_scenario.XXXXXX", path[128];
+	char		 want[512], *out = NULL, *line, *nl;
+	char		*paths[2];
+	size_t		 outlen = 0, nlines = 0;
+	FILE		*errfp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* a good file, its duplicate under an evil name, and a FIFO */
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/a.yaml", dir), 0);
+	t_write(path, T_HEAD "expect: tls\n");
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/b" T_EVIL ".yaml",
+	    dir), 0);
+	t_write(path, T_HEAD "expect: tls\n");
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/c" T_EVIL ".yaml",
+	    dir), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+
+	paths[0] = dir;
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/nosuch" T_EVIL,
+	    dir), 0);
+	paths[1] = path;
+	assert_non_null(errfp = open_memstream(&out, &outlen));
+	alarm(T_ALARM);
+	assert_int_equal(catalog_load(&cat, paths, 2, errfp), -1);
+	alarm(0);
+	assert_int_equal(fclose(errfp), 0);
+	assert_int_equal(cat.n, 0);
+
+	/* every line is inert and starts with the (escaped) directory */
+	for (line = out; *line != '\0'; line = nl + 1) {
+		assert_non_null(nl = strchr(line, '\n'));
+		*nl = '\0';
+		assert_true(t_one_line(line));
+		assert_true(str_has_prefix(line, dir));
+		nlines++;
+	}
+	assert_int_equal(nlines, 3);
+	line = out;
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/nosuch" T_EVIL_SHOWN
+	    ":1:1: No such file or directory", dir), 0);
+	assert_string_equal(line, want);
+	line += strlen(line) + 1;
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/b" T_EVIL_SHOWN
+	    ".yaml: duplicate scenario id \"t\" (also in %s/a.yaml)", dir,
+	    dir), 0);
+	assert_string_equal(line, want);
+	line += strlen(line) + 1;
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/c" T_EVIL_SHOWN
+	    ".yaml:1:1: not a regular file", dir), 0);
+	assert_string_equal(line, want);
+	free(out);
+
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/a.yaml", dir), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/b" T_EVIL ".yaml",
+	    dir), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/c" T_EVIL ".yaml",
+	    dir), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static int
 t_walk_add(const char *path, const struct stat *sb, int flag)
 {
@@ -1255,6 +1414,8 @@ main(void)
 		cmocka_unit_test(test_scenario_host_octet),
 		cmocka_unit_test(test_scenario_strings),
 		cmocka_unit_test(test_scenario_load_file),
+		cmocka_unit_test(test_scenario_file_names),
+		cmocka_unit_test(test_scenario_catalog),
 		cmocka_unit_test(test_scenario_shipped_files),
 	};
 
