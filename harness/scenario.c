@@ -207,6 +207,12 @@ static const struct scn_name scn_delivery_names[] = {
 	{ NULL,		0 },
 };
 
+static const struct scn_name scn_wait_names[] = {
+	{ "none",	SCN_WAIT_NONE },
+	{ "policy",	SCN_WAIT_POLICY },
+	{ NULL,		0 },
+};
+
 static const struct scn_name scn_starttls_names[] = {
 	{ "offer",	MX_STARTTLS_OFFER },
 	{ "strip",	MX_STARTTLS_STRIP },
@@ -253,7 +259,7 @@ static const char *const scn_policy_keys[] = {
 };
 static const char *const scn_host_keys[] = { "starttls", "cert", NULL };
 static const char *const scn_step_keys[] = {
-	"expect", "attack", "clock", NULL
+	"expect", "attack", "clock", "strength", "wait", NULL
 };
 static const char *const scn_expect_keys[] = {
 	"delivery", "at", "sni", "policy_fetched", NULL
@@ -1832,19 +1838,25 @@ scn_parse_expect(struct scn_loader *ld, const struct scn_node *n,
 	return 0;
 }
 
-/* scn_parse_step - one step: expect, attack (default false), clock */
+/*
+ * scn_parse_step - one step: expect, attack (default false), clock
+ * (default 0), strength (default the scenario's), wait (default none)
+ */
 static int
 scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
     struct scn_step *st)
 {
 	const struct scn_node	*v;
-	char			 what[32];
+	char			 what[32], q[SCN_QUOTE_MAX * 4 + 8];
+	int			 e;
 
 	(void)snprintf(what, sizeof(what), "step %zu", idx + 1);
 	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1 ||
 	    scn_map_check(ld, n, what, scn_step_keys) == -1)
 		return -1;
 	memset(st, 0, sizeof(*st));
+	st->strength = ld->scn->strength;
+	st->wait = SCN_WAIT_NONE;
 	if ((v = scn_map_get(n, "attack")) != NULL) {
 		if (scn_get_bool(ld, v, "step.attack", &st->attack) == -1)
 			return -1;
@@ -1852,10 +1864,26 @@ scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
 			return scn_error(ld, v, "%s: attack: true but the "
 			    "scenario has no attack", what);
 	}
-	if ((v = scn_map_get(n, "clock")) != NULL &&
-	    scn_get_uint(ld, v, "step.clock", 0, SCN_UINT32_MAX,
-	    &st->clock) == -1)
-		return -1;
+	if ((v = scn_map_get(n, "clock")) != NULL) {
+		if (scn_want(ld, v, SCN_NODE_SCALAR, "step.clock") == -1)
+			return -1;
+		if (parse_uint(v->str, SCN_CLOCK_STEP_MAX, &st->clock) == -1)
+			return scn_error(ld, v, "step.clock: \"%s\" is not an "
+			    "integer in 0..%lu (at most %lu days)",
+			    scn_quote(v->str, v->len, q, sizeof(q)),
+			    SCN_CLOCK_STEP_MAX, SCN_CLOCK_STEP_MAX / 86400);
+	}
+	if ((v = scn_map_get(n, "strength")) != NULL) {
+		if (scn_get_enum(ld, v, "step.strength", scn_strength_names,
+		    &e) == -1)
+			return -1;
+		st->strength = (enum scn_strength)e;
+	}
+	if ((v = scn_map_get(n, "wait")) != NULL) {
+		if (scn_get_enum(ld, v, "step.wait", scn_wait_names, &e) == -1)
+			return -1;
+		st->wait = (enum scn_wait)e;
+	}
 	if ((v = scn_map_need(ld, n, what, "expect")) == NULL)
 		return -1;
 	return scn_parse_expect(ld, v, "step.expect", st);
@@ -1888,6 +1916,8 @@ scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
 	if (ex != NULL) {
 		memset(&scn->steps[0], 0, sizeof(scn->steps[0]));
 		scn->steps[0].attack = scn->has_attack;
+		scn->steps[0].strength = scn->strength;
+		scn->steps[0].wait = SCN_WAIT_NONE;
 		scn->nsteps = 1;
 		return scn_parse_expect(ld, ex, "expect", &scn->steps[0]);
 	}

@@ -450,7 +450,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:5: step 1: missing required key \"expect\"" },
 	{ "step unknown key", T_HEAD "steps:\n  - {expect: tls, deliver: 2}\n",
 	    false, "t.yaml:6:19: step 1: unknown key \"deliver\" (allowed: "
-	    "expect, attack, clock)" },
+	    "expect, attack, clock, strength, wait)" },
 	{ "step attack without attack", T_HEAD "steps:\n  - {expect: tls}\n"
 	    "  - {expect: none, attack: true}\n", false,
 	    "t.yaml:7:28: step 2: attack: true but the scenario has no attack" },
@@ -463,10 +463,62 @@ static const struct load_case load_cases[] = {
 	    "attack but no step has attack: true" },
 	{ "step clock negative", T_HEAD "steps:\n  - {expect: tls, clock: "
 	    "-5}\n", false, "t.yaml:6:26: step.clock: \"-5\" is not an integer "
-	    "in 0..4294967295" },
+	    "in 0..63158400 (at most 731 days)" },
 	{ "step clock huge", T_HEAD "steps:\n  - {expect: tls, clock: "
 	    "99999999999999999999999}\n", false, "step.clock: "
 	    "\"99999999999999999999999\" is not an integer" },
+
+	/* step clock: at most SCN_CLOCK_STEP_MAX (2 years) per step */
+	{ "step clock at the bound", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "63158400}\n", true, NULL },
+	{ "step clock past the bound", T_HEAD "steps:\n  - {expect: tls, "
+	    "clock: 63158401}\n", false, "t.yaml:6:26: step.clock: "
+	    "\"63158401\" is not an integer in 0..63158400 (at most 731 "
+	    "days)" },
+	{ "step clock old bound", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "4294967295}\n", false, "t.yaml:6:26: step.clock: \"4294967295\" "
+	    "is not an integer in 0..63158400" },
+	{ "step clock sequence", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "[1]}\n", false, "t.yaml:6:26: step.clock: expected a scalar, "
+	    "found a sequence" },
+	{ "step clock quoted", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "\"86400\"}\n", true, NULL },
+
+	/* step strength and wait */
+	{ "step strength and wait", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: SHOULD, wait: policy}\n  - {expect: tls, strength: "
+	    "INFO, wait: none}\n", true, NULL },
+	{ "step strength lower case", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: should}\n", false, "t.yaml:6:29: step.strength: bad "
+	    "value \"should\" (allowed: MUST, SHOULD, MAY, INFO)" },
+	{ "step strength empty", T_HEAD "steps:\n  - expect: tls\n    "
+	    "strength:\n", false, "t.yaml:7:14: step.strength: bad value \"\" "
+	    "(allowed: MUST, SHOULD, MAY, INFO)" },
+	{ "step strength sequence", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: [MUST]}\n", false, "t.yaml:6:29: step.strength: "
+	    "expected a scalar, found a sequence" },
+	{ "step strength control char", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: \"MUST\\e[2J\"}\n", false, "t.yaml:6:29: step.strength: "
+	    "bad value \"MUST\\x1b[2J\"" },
+	{ "step wait bad value", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "fetch}\n", false, "t.yaml:6:25: step.wait: bad value \"fetch\" "
+	    "(allowed: none, policy)" },
+	{ "step wait upper case", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "POLICY}\n", false, "t.yaml:6:25: step.wait: bad value "
+	    "\"POLICY\" (allowed: none, policy)" },
+	{ "step wait bool", T_HEAD "steps:\n  - {expect: tls, wait: true}\n",
+	    false, "t.yaml:6:25: step.wait: bad value \"true\"" },
+	{ "step wait mapping", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "{policy: 1}}\n", false, "t.yaml:6:25: step.wait: expected a "
+	    "scalar, found a mapping" },
+	{ "step wait duplicate", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "policy, wait: none}\n", false, "t.yaml:6:33: step 1: duplicate "
+	    "key \"wait\" (first at 6:19)" },
+	{ "strength inside expect", T_HEAD "expect: {delivery: tls, strength: "
+	    "MAY}\n", false, "t.yaml:5:25: expect: unknown key \"strength\" "
+	    "(allowed: delivery, at, sni, policy_fetched)" },
+	{ "wait at top level", T_HEAD "expect: tls\nwait: policy\n", false,
+	    "t.yaml:6:1: top level: unknown key \"wait\"" },
 	{ NULL, NULL, false, NULL },
 };
 
@@ -951,6 +1003,7 @@ test_scenario_steps(void **state)
 {
 	struct scenario	*scn;
 	struct err	 err;
+	size_t		 i;
 
 	(void)state;
 	assert_int_equal(t_load(T_HEAD "attack:\n  hosts: {mx1: {starttls: "
@@ -968,12 +1021,51 @@ test_scenario_steps(void **state)
 	assert_int_equal(scn->steps[1].clock, 3600);
 	assert_false(scn->steps[2].attack);
 	assert_int_equal(scn->steps[2].expect, SCN_DELIVER_ANY);
+	/* no strength or wait given: the scenario's, and none */
+	for (i = 0; i < scn->nsteps; i++) {
+		assert_int_equal(scn->steps[i].strength, SCN_MUST);
+		assert_int_equal(scn->steps[i].wait, SCN_WAIT_NONE);
+	}
 	scenario_free(scn);
 
 	/* no attack: the shorthand step is a clean one */
 	assert_int_equal(t_load(T_HEAD "expect: none\n", &scn, &err), 0);
 	assert_false(scn->steps[0].attack);
 	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_NONE);
+	scenario_free(scn);
+
+	/* the shorthand's step has the scenario's strength */
+	assert_int_equal(t_load("id: t\ntitle: T\nclauses: [R-4-1]\n"
+	    "strength: SHOULD\nexpect: tls\n", &scn, &err), 0);
+	assert_int_equal(scn->strength, SCN_SHOULD);
+	assert_int_equal(scn->steps[0].strength, SCN_SHOULD);
+	assert_int_equal(scn->steps[0].wait, SCN_WAIT_NONE);
+	scenario_free(scn);
+
+	/* each step's own strength and wait; defaults from the scenario */
+	assert_int_equal(t_load("id: t\ntitle: T\nclauses: [R-4-1]\n"
+	    "strength: MAY\nsteps:\n  - {expect: tls, wait: policy}\n"
+	    "  - {expect: tls, strength: MUST, clock: 63158400}\n"
+	    "  - {expect: any, strength: SHOULD, wait: none}\n"
+	    "  - {expect: none, strength: INFO}\n", &scn, &err), 0);
+	assert_int_equal(scn->nsteps, 4);
+	assert_int_equal(scn->steps[0].strength, SCN_MAY);
+	assert_int_equal(scn->steps[0].wait, SCN_WAIT_POLICY);
+	assert_int_equal(scn->steps[1].strength, SCN_MUST);
+	assert_int_equal(scn->steps[1].wait, SCN_WAIT_NONE);
+	assert_int_equal(scn->steps[1].clock, SCN_CLOCK_STEP_MAX);
+	assert_int_equal(scn->steps[2].strength, SCN_SHOULD);
+	assert_int_equal(scn->steps[2].wait, SCN_WAIT_NONE);
+	assert_int_equal(scn->steps[3].strength, SCN_INFO);
+	assert_int_equal(scn->steps[3].expect, SCN_DELIVER_NONE);
+	scenario_free(scn);
+
+	/* an attack's first step may expect none: its clean twin delivers */
+	assert_int_equal(t_load(T_HEAD "attack: {hosts: {mx1: {starttls: "
+	    "strip}}}\nexpect: {delivery: none}\n", &scn, &err), 0);
+	assert_true(scn->steps[0].attack);
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_NONE);
+	assert_int_equal(scn->steps[0].strength, SCN_MUST);
 	scenario_free(scn);
 }
 
