@@ -188,6 +188,8 @@ static int	scn_parse_step(struct scn_loader *, const struct scn_node *,
 		    size_t, struct scn_step *);
 static int	scn_parse_expect(struct scn_loader *, const struct scn_node *,
 		    const char *, struct scn_step *);
+static int	scn_check_first_step(struct scn_loader *,
+		    const struct scn_node *);
 
 static int	scn_load_tree(struct scn_loader *, const char *, size_t);
 
@@ -1889,6 +1891,23 @@ scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
 	return scn_parse_expect(ld, v, "step.expect", st);
 }
 
+/*
+ * scn_check_first_step - every step delivers, so step 1 is the first
+ * delivery-bearing one. If it expects none and there is no attack (hence
+ * no clean twin, which must deliver), nothing in the scenario shows that
+ * the sender can deliver at all: a sender that never delivers would pass.
+ */
+static int
+scn_check_first_step(struct scn_loader *ld, const struct scn_node *expect)
+{
+	if (ld->scn->has_attack ||
+	    ld->scn->steps[0].expect != SCN_DELIVER_NONE)
+		return 0;
+	return scn_error(ld, expect, "step 1: expects none, but the scenario "
+	    "has no attack (so no clean twin) and no earlier step expects "
+	    "delivery; a sender that never delivers would pass");
+}
+
 /* scn_parse_steps - exactly one of expect (shorthand) and steps */
 static int
 scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
@@ -1919,7 +1938,9 @@ scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
 		scn->steps[0].strength = scn->strength;
 		scn->steps[0].wait = SCN_WAIT_NONE;
 		scn->nsteps = 1;
-		return scn_parse_expect(ld, ex, "expect", &scn->steps[0]);
+		if (scn_parse_expect(ld, ex, "expect", &scn->steps[0]) == -1)
+			return -1;
+		return scn_check_first_step(ld, ex);
 	}
 	if (scn_want(ld, steps, SCN_NODE_SEQ, "steps") == -1)
 		return -1;
@@ -1930,6 +1951,9 @@ scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
 		    "many steps (at most %d)", SCN_STEPS_MAX);
 	for (i = 0; i < steps->nkids; i++) {
 		if (scn_parse_step(ld, steps->kids[i], i, &scn->steps[i]) == -1)
+			return -1;
+		if (i == 0 && scn_check_first_step(ld, scn_map_get(
+		    steps->kids[0], "expect")) == -1)
 			return -1;
 		attacked = attacked || scn->steps[i].attack;
 	}

@@ -33,6 +33,11 @@
 #define T_EVIL_SHOWN	"ev\\x0ail\\x1b[2J"	/* as str_escape shows it */
 #define T_X8		"x1234567"
 #define T_X64		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8
+/* the first step must not expect none without an attack: */
+#define T_NONE_MSG	"step 1: expects none, but the scenario has no " \
+			"attack (so no clean twin) and no earlier step " \
+			"expects delivery; a sender that never delivers " \
+			"would pass"
 
 struct load_case {
 	const char	*label;
@@ -51,13 +56,13 @@ static const struct load_case load_cases[] = {
 	{ "id of 48 chars", "id: a" T_X8 T_X8 T_X8 T_X8 T_X8 "1234567\ntitle: "
 	    "T\nclauses: [R-4-1]\nstrength: MUST\nexpect: tls\n", true, NULL },
 	{ "eight clauses", "id: t\ntitle: T\nclauses: [R-1, R-2, R-3, R-4, "
-	    "R-5, R-6, R-7, TR-4.3-1]\nstrength: INFO\nexpect: none\n", true,
+	    "R-5, R-6, R-7, TR-4.3-1]\nstrength: INFO\nexpect: any\n", true,
 	    NULL },
 	{ "quoted numbers", T_HEAD "world:\n  policy: {max_age: \"0\", "
 	    "status: '599'}\nexpect: tls\n", true, NULL },
 	{ "max_age at the bound", T_HEAD "world:\n  policy: {max_age: "
 	    "4294967295}\nexpect: tls\n", true, NULL },
-	{ "empty records list", T_HEAD "world:\n  records: []\nexpect: none\n",
+	{ "empty records list", T_HEAD "world:\n  records: []\nexpect: any\n",
 	    true, NULL },
 	{ "bad policy mode is data", T_HEAD "world:\n  policy: {mode: "
 	    "\"ENFORCE \"}\nexpect: any\n", true, NULL },
@@ -422,8 +427,9 @@ static const struct load_case load_cases[] = {
 	    "mta-sts}\n", false, "expect.at: unknown host \"mta-sts\"" },
 	{ "expect sni and policy fetch", T_HEAD "expect: {delivery: tls, "
 	    "sni: true, policy_fetched: true}\n", true, NULL },
-	{ "expect policy fetch with none", T_HEAD "expect: {delivery: none, "
-	    "policy_fetched: true}\n", true, NULL },
+	{ "expect policy fetch with none", T_HEAD "attack: {hosts: {mx1: "
+	    "{starttls: strip}}}\nexpect: {delivery: none, policy_fetched: "
+	    "true}\n", true, NULL },
 	{ "expect sni without tls", T_HEAD "expect: {delivery: plain, "
 	    "sni: true}\n", false, "t.yaml:5:32: expect.sni: needs delivery: "
 	    "tls" },
@@ -519,6 +525,30 @@ static const struct load_case load_cases[] = {
 	    "(allowed: delivery, at, sni, policy_fetched)" },
 	{ "wait at top level", T_HEAD "expect: tls\nwait: policy\n", false,
 	    "t.yaml:6:1: top level: unknown key \"wait\"" },
+
+	/* the first step expects none: only with an attack (a clean twin) */
+	{ "first step none, shorthand", T_HEAD "expect: none\n", false,
+	    "t.yaml:5:9: " T_NONE_MSG },
+	{ "first step none, shorthand mapping", T_HEAD "expect: {delivery: "
+	    "none, at: mx1}\n", false, "t.yaml:5:9: " T_NONE_MSG },
+	{ "first step none, steps", T_HEAD "steps:\n  - {expect: none}\n"
+	    "  - {expect: tls}\n", false, "t.yaml:6:14: " T_NONE_MSG },
+	{ "first step none, block mapping", T_HEAD "steps:\n  - clock: 5\n"
+	    "    expect:\n      delivery: none\n", false,
+	    "t.yaml:8:7: " T_NONE_MSG },
+	{ "first step none, INFO strength", "id: t\ntitle: T\nclauses: "
+	    "[R-4-1]\nstrength: INFO\nexpect: none\n", false,
+	    "t.yaml:5:9: " T_NONE_MSG },
+	{ "first step none, step strength", T_HEAD "steps:\n  - {expect: none, "
+	    "strength: INFO}\n", false, "t.yaml:6:14: " T_NONE_MSG },
+	{ "first step none before a later error", T_HEAD "steps:\n  - {expect: "
+	    "none}\n  - {expect: bogus}\n", false, "t.yaml:6:14: "
+	    T_NONE_MSG },
+	{ "later step none without attack", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: none}\n", true, NULL },
+	{ "first step none with attack", T_HEAD "attack: {hosts: {mx1: "
+	    "{starttls: strip}}}\nsteps:\n  - {expect: none}\n  - {attack: "
+	    "true, expect: none}\n", true, NULL },
 	{ NULL, NULL, false, NULL },
 };
 
@@ -1029,9 +1059,9 @@ test_scenario_steps(void **state)
 	scenario_free(scn);
 
 	/* no attack: the shorthand step is a clean one */
-	assert_int_equal(t_load(T_HEAD "expect: none\n", &scn, &err), 0);
+	assert_int_equal(t_load(T_HEAD "expect: any\n", &scn, &err), 0);
 	assert_false(scn->steps[0].attack);
-	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_NONE);
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_ANY);
 	scenario_free(scn);
 
 	/* the shorthand's step has the scenario's strength */
@@ -1307,6 +1337,13 @@ test_scenario_file_names(void **state)
 	assert_true(t_one_line(err.msg));
 	assert_true(str_has_prefix(err.msg, T_EVIL_SHOWN ".yaml:5:9: expect: "
 	    "bad value \"tsl\""));
+	/* ... and the first-step rule, and the size bound */
+	assert_int_equal(scenario_load_buf(T_EVIL ".yaml", T_HEAD
+	    "expect: none\n", strlen(T_HEAD "expect: none\n"), &scn, &err),
+	    -1);
+	assert_true(t_one_line(err.msg));
+	assert_true(str_has_prefix(err.msg, T_EVIL_SHOWN ".yaml:5:9: step "
+	    "1: "));
 
 	/* a good file keeps its raw name */
 	assert_int_equal(scenario_load_buf(T_EVIL ".yaml", T_HEAD
