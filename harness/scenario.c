@@ -21,6 +21,7 @@
 
 #include "../common/file.h"
 #include "../common/log.h"
+#include "../common/proto.h"
 #include "../common/str.h"
 #include "scenario.h"
 
@@ -36,9 +37,16 @@
 #define SCN_EXPAND_MAX		2048	/* one expanded record or name */
 #define SCN_QUOTE_MAX		48	/* input echoed in a message */
 #define SCN_UINT32_MAX		4294967295UL	/* RFC 8461 §3.2 max_age ABNF */
-#define SCN_CHECK_DOMAIN	"example.test"	/* domain for validation */
-#define SCN_CHECK_A		1
-#define SCN_CHECK_B		2
+/*
+ * Every template is checked with a domain and addresses as long as any
+ * the runner gives (SCN_DOMAIN_LEN characters, 127.255.255.H), so a file
+ * lint accepts also expands, and makes valid names, at run time.
+ */
+#define SCN_CHECK_DOMAIN	"xxxxxxxxxxxxxxxx.test"
+#define SCN_CHECK_A		255
+#define SCN_CHECK_B		255
+#define SCN_CHECK_HINT		"with a %d-character domain, as long as the " \
+				"runner's"	/* SCN_DOMAIN_LEN */
 #define SCN_FILENAME_SHOWN	68	/* a too-long file name, cut */
 #define SCN_DEFAULT_TTL		3600
 
@@ -68,6 +76,9 @@ struct scn_pfields {
 	size_t		nmx;
 	unsigned long	max_age;
 };
+
+_Static_assert(sizeof(SCN_CHECK_DOMAIN) - 1 == SCN_DOMAIN_LEN,
+    "SCN_CHECK_DOMAIN must be as long as the runner's domains");
 
 struct scn_loader {
 	char			 shown[FILE_PATH_SHOWN]; /* name, escaped */
@@ -175,6 +186,8 @@ static int	scn_check_template(struct scn_loader *, const struct scn_world *,
 static int	scn_check_record(struct scn_loader *, const struct scn_world *,
 		    const char *, const struct scn_node *, const char *,
 		    ldns_rdf **, ldns_rr_type *);
+static bool	scn_rr_names_fit(const ldns_rr *);
+static bool	scn_relname_fits(size_t);
 static int	scn_check_fault_name(struct scn_loader *,
 		    const struct scn_node *);
 static int	scn_expand_run(const char *, const char *,
@@ -1228,7 +1241,8 @@ scn_check_record(struct scn_loader *ld, const struct scn_world *w,
 	struct err	 e;
 	ldns_rr		*rr = NULL;
 	ldns_status	 st;
-	char		 buf[SCN_EXPAND_MAX], q[SCN_QUOTE_MAX * 4 + 8];
+	char		 buf[SCN_RECORD_EXPANDED_MAX];
+	char		 q[SCN_QUOTE_MAX * 4 + 8];
 
 	(void)scn_quote(text, strlen(text), q, sizeof(q));
 	if (text[0] == '\0' || text[0] == ' ' || text[0] == '\t' ||
@@ -1237,8 +1251,12 @@ scn_check_record(struct scn_loader *ld, const struct scn_world *w,
 		    "name", what, q);
 	err_clear(&e);
 	if (scenario_expand(text, SCN_CHECK_DOMAIN, w, SCN_CHECK_A,
-	    SCN_CHECK_B, buf, sizeof(buf), &e) == -1)
+	    SCN_CHECK_B, buf, sizeof(buf), &e) == -1) {
+		if (e.code == ERR_RANGE)
+			return scn_error(ld, n, "%s \"%s\": %s (" SCN_CHECK_HINT
+			    ")", what, q, e.msg, SCN_DOMAIN_LEN);
 		return scn_error(ld, n, "%s \"%s\": %s", what, q, e.msg);
+	}
 	st = ldns_rr_new_frm_str(&rr, buf, SCN_DEFAULT_TTL, ld->origin, NULL);
 	if (st != LDNS_STATUS_OK)
 		return scn_error(ld, n, "%s \"%s\": %s", what, q,
@@ -1247,12 +1265,51 @@ scn_check_record(struct scn_loader *ld, const struct scn_world *w,
 		ldns_rr_free(rr);
 		return scn_error(ld, n, "%s \"%s\": unknown RR type", what, q);
 	}
+	if (!scn_rr_names_fit(rr)) {
+		ldns_rr_free(rr);
+		return scn_error(ld, n, "%s \"%s\": a name longer than %d "
+		    "bytes (" SCN_CHECK_HINT ")", what, q, DNS_NAME_MAX,
+		    SCN_DOMAIN_LEN);
+	}
 	if (owner != NULL)
 		*owner = ldns_rdf_clone(ldns_rr_owner(rr));
 	if (type != NULL)
 		*type = ldns_rr_get_type(rr);
 	ldns_rr_free(rr);
 	return 0;
+}
+
+/*
+ * scn_rr_names_fit - owner and every name in the rdata at most
+ * DNS_NAME_MAX on the wire: ldns appends the origin to a relative name
+ * without checking the sum, and neither does the zone at run time
+ */
+static bool
+scn_rr_names_fit(const ldns_rr *rr)
+{
+	const ldns_rdf	*rd;
+	size_t		 i;
+
+	if (ldns_rdf_size(ldns_rr_owner(rr)) > DNS_NAME_MAX)
+		return false;
+	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
+		rd = ldns_rr_rdf(rr, i);
+		if (ldns_rdf_get_type(rd) == LDNS_RDF_TYPE_DNAME &&
+		    ldns_rdf_size(rd) > DNS_NAME_MAX)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * scn_relname_fits - a relative name of len bytes, with the longest domain
+ * appended, fits DNS_NAME_MAX on the wire (a length byte per label and
+ * the root's: the text's dots become length bytes, plus two)
+ */
+static bool
+scn_relname_fits(size_t len)
+{
+	return len + 1 + SCN_DOMAIN_LEN + 2 <= DNS_NAME_MAX;
 }
 
 /*
@@ -1277,6 +1334,10 @@ scn_check_fault_name(struct scn_loader *ld, const struct scn_node *n)
 	if (n->str[0] == '*' || !scn_is_relname(n->str))
 		return scn_error(ld, n, "faults: bad owner name \"%s\" (want "
 		    "\"@\" or a relative name like \"_mta-sts\")", q);
+	if (!scn_relname_fits(n->len))
+		return scn_error(ld, n, "faults: name \"%s\" makes a name "
+		    "longer than %d bytes (" SCN_CHECK_HINT ")", q,
+		    DNS_NAME_MAX, SCN_DOMAIN_LEN);
 	return 0;
 }
 
@@ -1606,6 +1667,7 @@ scn_parse_policy_mx(struct scn_loader *ld, const struct scn_node *n,
     const struct scn_world *w, struct scn_pfields *pf)
 {
 	const struct scn_node	*m;
+	char			 q[SCN_QUOTE_MAX * 4 + 8];
 	size_t			 i;
 
 	if (scn_want(ld, n, SCN_NODE_SEQ, "policy.mx") == -1)
@@ -1623,6 +1685,12 @@ scn_parse_policy_mx(struct scn_loader *ld, const struct scn_node *n,
 			    "bytes", SCN_NAME_MAX - 1);
 		if (scn_check_template(ld, w, pf->mx[i], m, "policy.mx") == -1)
 			return -1;
+		/* a name the loader completes must stay a name at run time */
+		if (scn_is_relname(m->str) && !scn_relname_fits(m->len))
+			return scn_error(ld, m, "policy.mx: \"%s\" makes a "
+			    "name longer than %d bytes (" SCN_CHECK_HINT ")",
+			    scn_quote(m->str, m->len, q, sizeof(q)),
+			    DNS_NAME_MAX, SCN_DOMAIN_LEN);
 	}
 	pf->nmx = n->nkids;
 	return 0;

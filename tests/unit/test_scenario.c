@@ -33,11 +33,24 @@
 #define T_EVIL_SHOWN	"ev\\x0ail\\x1b[2J"	/* as str_escape shows it */
 #define T_X8		"x1234567"
 #define T_X64		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8
+/* DNS labels of 59, 51 and 40 bytes, and relative names built of them */
+#define T_L59		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 "abc"
+#define T_L51		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 "abc"
+#define T_L40		T_X8 T_X8 T_X8 T_X8 T_X8
+/* + "." + a 21-char domain: 263 bytes on the wire (254 with 12 chars) */
+#define T_N239		T_L59 "." T_L59 "." T_L59 "." T_L59
+/* the longest that fits: 231 + 1 + 21 + 2 = 255 on the wire */
+#define T_N231		T_L59 "." T_L59 "." T_L59 "." T_L51
+#define T_N220		T_L59 "." T_L59 "." T_L59 "." T_L40
 /* the first step must not expect none without an attack: */
 #define T_NONE_MSG	"step 1: expects none, but the scenario has no " \
 			"attack (so no clean twin) and no earlier step " \
 			"expects delivery; a sender that never delivers " \
 			"would pass"
+#define T_LONG_HINT	"(with a 21-character domain, as long as the " \
+			"runner's)"
+#define T_MX1_10	"{mx1} {mx1} {mx1} {mx1} {mx1} {mx1} {mx1} {mx1} " \
+			"{mx1} {mx1} "
 
 struct load_case {
 	const char	*label;
@@ -549,6 +562,64 @@ static const struct load_case load_cases[] = {
 	{ "first step none with attack", T_HEAD "attack: {hosts: {mx1: "
 	    "{starttls: strip}}}\nsteps:\n  - {expect: none}\n  - {attack: "
 	    "true, expect: none}\n", true, NULL },
+
+	/*
+	 * templates are checked with a 21-char domain and 127.255.255.H, as
+	 * long as anything the runner gives: each failing row here passed
+	 * with "example.test" and 127.1.2.H
+	 */
+	{ "record owner longest", T_HEAD "world:\n  records: [\"" T_N231 " 1 A "
+	    "1.2.3.4\"]\nexpect: any\n", true, NULL },
+	{ "record owner too long", T_HEAD "world:\n  records: [\"" T_N239 " 1 "
+	    "A 1.2.3.4\"]\nexpect: any\n", false, "t.yaml:6:13: record "
+	    "\"x1234567x1234567x1234567x1234567x1234567x1234567...\": a name "
+	    "longer than 255 bytes " T_LONG_HINT },
+	{ "record MX target too long", T_HEAD "world:\n  records: [\"@ 1 MX 10 "
+	    T_N239 "\"]\nexpect: any\n", false, "a name longer than 255 bytes "
+	    T_LONG_HINT },
+	{ "record CNAME target longest", T_HEAD "world:\n  records: [\"a 1 "
+	    "CNAME " T_N231 "\"]\nexpect: any\n", true, NULL },
+	{ "attack record too long", T_HEAD "attack:\n  records: [\"@ 1 MX 10 "
+	    T_N239 "\"]\nexpect: any\n", false, "t.yaml:6:13: record \"@ 1 MX "
+	    "10 x1234567" },
+	{ "record address in a name", T_HEAD "world:\n  records: [\"" T_N220
+	    ".{mx1} 1 A 1.2.3.4\"]\nexpect: any\n", false, "a name longer than "
+	    "255 bytes" },
+	{ "record label glued to domain", T_HEAD "world:\n  records: [\"" T_X8
+	    T_X8 T_X8 T_X8 T_X8 T_X8 "{domain}. 1 A 1.2.3.4\"]\nexpect: any\n",
+	    false, "t.yaml:6:13: record \"x1234567" },
+	{ "record label glued to domain fits", T_HEAD "world:\n  records: [\""
+	    T_X8 T_X8 T_X8 T_X8 T_X8 "1234567{domain}. 1 A 1.2.3.4\"]\n"
+	    "expect: any\n", true, NULL },
+	{ "record expansion overflow", T_HEAD "world:\n  records: [\"x 1 TXT "
+	    T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10
+	    "\"]\nexpect: any\n", false, "\": expansion overflows 1024 bytes "
+	    "at \"{mx1}\" " T_LONG_HINT },
+	{ "record expansion fits", T_HEAD "world:\n  records: [\"x 1 TXT "
+	    T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 "{mx1} {mx1} "
+	    "{mx1} {mx1} {mx1} {mx1} {mx1}\"]\nexpect: any\n", true, NULL },
+	{ "fault name longest", T_HEAD "world:\n  faults: {" T_N231 ": "
+	    "timeout}\nexpect: any\n", true, NULL },
+	{ "fault name too long", T_HEAD "world:\n  faults: {" T_N239 ": "
+	    "timeout}\nexpect: any\n", false, "t.yaml:6:12: faults: name "
+	    "\"x1234567x1234567x1234567x1234567x1234567x1234567...\" makes a "
+	    "name longer than 255 bytes " T_LONG_HINT },
+	{ "attack fault name too long", T_HEAD "attack:\n  faults: {" T_N239
+	    ": servfail}\nexpect: any\n", false, "t.yaml:6:12: faults: name" },
+	{ "policy mx longest", T_HEAD "world:\n  policy: {mx: [" T_N231 "]}\n"
+	    "expect: any\n", true, NULL },
+	{ "policy mx too long", T_HEAD "world:\n  policy: {mx: [" T_N239
+	    "]}\nexpect: any\n", false, "t.yaml:6:17: policy.mx: "
+	    "\"x1234567x1234567x1234567x1234567x1234567x1234567...\" makes a "
+	    "name longer than 255 bytes " T_LONG_HINT },
+	{ "policy mx wildcard too long", T_HEAD "world:\n  policy: {mx: [\"*."
+	    T_N231 "\"]}\nexpect: any\n", false, "t.yaml:6:17: policy.mx: "
+	    "\"*.x1234567" },
+	{ "attack policy mx too long", T_HEAD "attack:\n  policy: {mx: ["
+	    T_N239 "]}\nexpect: any\n", false, "t.yaml:6:17: policy.mx: "
+	    "\"x1234567" },
+	{ "policy mx literal is not a name", T_HEAD "world:\n  policy: {mx: "
+	    "[\"" T_N239 ".{domain}\"]}\nexpect: any\n", true, NULL },
 	{ NULL, NULL, false, NULL },
 };
 
