@@ -3,30 +3,62 @@
  * catalog.c -- collect scenario files (recursively, sorted, so runs are
  * reproducible) and load every one before anything runs. A broken file
  * never hides the others' errors: each is reported, then the load fails.
+ * Paths are printed escaped (a file name can hold a newline or a terminal
+ * escape); nothing here opens a file, so a FIFO cannot stall the walk.
  */
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/file.h"
 #include "../common/log.h"
 #include "../common/str.h"
 #include "catalog.h"
 
 #define CATALOG_DEPTH_MAX	8
 #define CATALOG_FILES_MAX	4096
+#define CATALOG_DIRS_MAX	1024	/* symlinks to "." multiply */
 
 struct catalog_files {
 	char	**v;
 	size_t	  n;
+	size_t	  ndirs;	/* directories opened so far */
 };
 
 static int	catalog_walk(struct catalog_files *, const char *, int, FILE *);
 static int	catalog_cmp(const void *, const void *);
 static bool	catalog_is_yaml(const char *);
+static int	catalog_error(FILE *, const char *, const char *, const char *,
+		    ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * catalog_error - "path:1:1: message" on errfp, path (or dir "/" name when
+ * name is not NULL) escaped so it stays one inert line; returns -1
+ */
+static int
+catalog_error(FILE *errfp, const char *path, const char *name,
+    const char *fmt, ...)
+{
+	char	p[FILE_PATH_SHOWN], n[FILE_PATH_SHOWN], msg[ERR_MSG_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
+	va_end(ap);
+	(void)str_escape(p, sizeof(p), path);
+	if (name != NULL)
+		fprintf(errfp, "%s/%s:1:1: %s\n", p, str_escape(n, sizeof(n),
+		    name), msg);
+	else
+		fprintf(errfp, "%s:1:1: %s\n", p, msg);
+	return -1;
+}
 
 static bool
 catalog_is_yaml(const char *name)
@@ -54,36 +86,38 @@ catalog_walk(struct catalog_files *f, const char *path, int depth,
 	char		 sub[SCN_PATH_MAX];
 	int		 rc = 0;
 
-	if (stat(path, &st) == -1) {
-		fprintf(errfp, "%s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	/* stat, not open: a FIFO is listed here and refused by file_read */
+	if (stat(path, &st) == -1)
+		return catalog_error(errfp, path, NULL, "%s", strerror(errno));
 	if (!S_ISDIR(st.st_mode)) {
-		if (f->n == CATALOG_FILES_MAX) {
-			fprintf(errfp, "%s: more than %d scenario files\n",
-			    path, CATALOG_FILES_MAX);
-			return -1;
-		}
+		if (f->n == CATALOG_FILES_MAX)
+			return catalog_error(errfp, path, NULL, "more than %d "
+			    "scenario files", CATALOG_FILES_MAX);
 		f->v = xrealloc(f->v, (f->n + 1) * sizeof(char *));
 		f->v[f->n++] = xstrdup(path);
 		return 0;
 	}
-	if (depth > CATALOG_DEPTH_MAX) {
-		fprintf(errfp, "%s: directories nested too deep\n", path);
+	/* every directory reached counts, too deep or not: loops end */
+	if (f->ndirs >= CATALOG_DIRS_MAX) {
+		/* said once: the walk stops here, not once per entry left */
+		if (f->ndirs++ == CATALOG_DIRS_MAX)
+			(void)catalog_error(errfp, path, NULL, "more than %d "
+			    "directories (a symlink loop?)", CATALOG_DIRS_MAX);
 		return -1;
 	}
-	if ((d = opendir(path)) == NULL) {
-		fprintf(errfp, "%s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
+	f->ndirs++;
+	if (depth > CATALOG_DEPTH_MAX)
+		return catalog_error(errfp, path, NULL, "directories nested "
+		    "too deep");
+	if ((d = opendir(path)) == NULL)
+		return catalog_error(errfp, path, NULL, "%s", strerror(errno));
+	while ((de = readdir(d)) != NULL && f->ndirs <= CATALOG_DIRS_MAX) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (str_fmt(sub, sizeof(sub), "%s/%s", path, de->d_name) ==
 		    -1) {
-			fprintf(errfp, "%s/%s: path too long\n", path,
-			    de->d_name);
-			rc = -1;
+			rc = catalog_error(errfp, path, de->d_name, "path too "
+			    "long");
 			continue;
 		}
 		if (stat(sub, &st) == 0 && !S_ISDIR(st.st_mode) &&
@@ -100,9 +134,10 @@ int
 catalog_load(struct catalog *cat, char *const *paths, size_t npaths,
     FILE *errfp)
 {
-	struct catalog_files	 f = { NULL, 0 };
+	struct catalog_files	 f = { NULL, 0, 0 };
 	struct scenario		*scn;
 	struct err		 err;
+	char			 p1[FILE_PATH_SHOWN], p2[FILE_PATH_SHOWN];
 	size_t			 i, j;
 	int			 rc = 0;
 
@@ -122,9 +157,11 @@ catalog_load(struct catalog *cat, char *const *paths, size_t npaths,
 			if (strcmp(cat->scns[j]->id, scn->id) == 0)
 				break;
 		if (j < cat->n) {
+			/* ids are [a-z0-9-]; the paths are anyone's text */
 			fprintf(errfp, "%s: duplicate scenario id \"%s\" "
-			    "(also in %s)\n", f.v[i], scn->id,
-			    cat->scns[j]->file);
+			    "(also in %s)\n", str_escape(p1, sizeof(p1),
+			    f.v[i]), scn->id, str_escape(p2, sizeof(p2),
+			    cat->scns[j]->file));
 			scenario_free(scn);
 			rc = -1;
 			continue;

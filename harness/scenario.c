@@ -21,6 +21,7 @@
 
 #include "../common/file.h"
 #include "../common/log.h"
+#include "../common/proto.h"
 #include "../common/str.h"
 #include "scenario.h"
 
@@ -36,9 +37,17 @@
 #define SCN_EXPAND_MAX		2048	/* one expanded record or name */
 #define SCN_QUOTE_MAX		48	/* input echoed in a message */
 #define SCN_UINT32_MAX		4294967295UL	/* RFC 8461 §3.2 max_age ABNF */
-#define SCN_CHECK_DOMAIN	"example.test"	/* domain for validation */
-#define SCN_CHECK_A		1
-#define SCN_CHECK_B		2
+/*
+ * Every template is checked with a domain and addresses as long as any
+ * the runner gives (SCN_DOMAIN_LEN characters, 127.255.255.H), so a file
+ * lint accepts also expands, and makes valid names, at run time.
+ */
+#define SCN_CHECK_DOMAIN	"xxxxxxxxxxxxxxxx.test"
+#define SCN_CHECK_A		255
+#define SCN_CHECK_B		255
+#define SCN_CHECK_HINT		"with a %d-character domain, as long as the " \
+				"runner's"	/* SCN_DOMAIN_LEN */
+#define SCN_FILENAME_SHOWN	68	/* a too-long file name, cut */
 #define SCN_DEFAULT_TTL		3600
 
 enum scn_node_type {
@@ -68,8 +77,11 @@ struct scn_pfields {
 	unsigned long	max_age;
 };
 
+_Static_assert(sizeof(SCN_CHECK_DOMAIN) - 1 == SCN_DOMAIN_LEN,
+    "SCN_CHECK_DOMAIN must be as long as the runner's domains");
+
 struct scn_loader {
-	const char		*name;
+	char			 shown[FILE_PATH_SHOWN]; /* name, escaped */
 	struct err		*err;
 	struct scenario		*scn;
 	ldns_rdf		*origin;	/* SCN_CHECK_DOMAIN. */
@@ -174,6 +186,8 @@ static int	scn_check_template(struct scn_loader *, const struct scn_world *,
 static int	scn_check_record(struct scn_loader *, const struct scn_world *,
 		    const char *, const struct scn_node *, const char *,
 		    ldns_rdf **, ldns_rr_type *);
+static bool	scn_rr_names_fit(const ldns_rr *);
+static bool	scn_relname_fits(size_t);
 static int	scn_check_fault_name(struct scn_loader *,
 		    const struct scn_node *);
 static int	scn_expand_run(const char *, const char *,
@@ -187,6 +201,8 @@ static int	scn_parse_step(struct scn_loader *, const struct scn_node *,
 		    size_t, struct scn_step *);
 static int	scn_parse_expect(struct scn_loader *, const struct scn_node *,
 		    const char *, struct scn_step *);
+static int	scn_check_first_step(struct scn_loader *,
+		    const struct scn_node *);
 
 static int	scn_load_tree(struct scn_loader *, const char *, size_t);
 
@@ -203,6 +219,12 @@ static const struct scn_name scn_delivery_names[] = {
 	{ "plain",	SCN_DELIVER_PLAIN },
 	{ "any",	SCN_DELIVER_ANY },
 	{ "none",	SCN_DELIVER_NONE },
+	{ NULL,		0 },
+};
+
+static const struct scn_name scn_wait_names[] = {
+	{ "none",	SCN_WAIT_NONE },
+	{ "policy",	SCN_WAIT_POLICY },
 	{ NULL,		0 },
 };
 
@@ -252,7 +274,7 @@ static const char *const scn_policy_keys[] = {
 };
 static const char *const scn_host_keys[] = { "starttls", "cert", NULL };
 static const char *const scn_step_keys[] = {
-	"expect", "attack", "clock", NULL
+	"expect", "attack", "clock", "strength", "wait", NULL
 };
 static const char *const scn_expect_keys[] = {
 	"delivery", "at", "sni", "policy_fetched", NULL
@@ -301,7 +323,10 @@ scn_delivery_str(enum scn_delivery d)
 	}
 }
 
-/* scn_error - "file:line:col: message" at node n (1:1 when n is NULL) */
+/*
+ * scn_error - "file:line:col: message" at node n (1:1 when n is NULL);
+ * the file name is shown escaped, so it cannot forge a line of its own
+ */
 static int
 scn_error(struct scn_loader *ld, const struct scn_node *n, const char *fmt,
     ...)
@@ -313,7 +338,7 @@ scn_error(struct scn_loader *ld, const struct scn_node *n, const char *fmt,
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		msg[0] = '\0';
 	va_end(ap);
-	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->name,
+	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->shown,
 	    n != NULL ? n->line : 1, n != NULL ? n->col : 1, msg);
 }
 
@@ -329,8 +354,8 @@ scn_error_at(struct scn_loader *ld, unsigned long line, unsigned long col,
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		msg[0] = '\0';
 	va_end(ap);
-	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->name, line,
-	    col, msg);
+	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->shown,
+	    line, col, msg);
 }
 
 /*
@@ -1216,7 +1241,8 @@ scn_check_record(struct scn_loader *ld, const struct scn_world *w,
 	struct err	 e;
 	ldns_rr		*rr = NULL;
 	ldns_status	 st;
-	char		 buf[SCN_EXPAND_MAX], q[SCN_QUOTE_MAX * 4 + 8];
+	char		 buf[SCN_RECORD_EXPANDED_MAX];
+	char		 q[SCN_QUOTE_MAX * 4 + 8];
 
 	(void)scn_quote(text, strlen(text), q, sizeof(q));
 	if (text[0] == '\0' || text[0] == ' ' || text[0] == '\t' ||
@@ -1225,8 +1251,12 @@ scn_check_record(struct scn_loader *ld, const struct scn_world *w,
 		    "name", what, q);
 	err_clear(&e);
 	if (scenario_expand(text, SCN_CHECK_DOMAIN, w, SCN_CHECK_A,
-	    SCN_CHECK_B, buf, sizeof(buf), &e) == -1)
+	    SCN_CHECK_B, buf, sizeof(buf), &e) == -1) {
+		if (e.code == ERR_RANGE)
+			return scn_error(ld, n, "%s \"%s\": %s (" SCN_CHECK_HINT
+			    ")", what, q, e.msg, SCN_DOMAIN_LEN);
 		return scn_error(ld, n, "%s \"%s\": %s", what, q, e.msg);
+	}
 	st = ldns_rr_new_frm_str(&rr, buf, SCN_DEFAULT_TTL, ld->origin, NULL);
 	if (st != LDNS_STATUS_OK)
 		return scn_error(ld, n, "%s \"%s\": %s", what, q,
@@ -1235,12 +1265,51 @@ scn_check_record(struct scn_loader *ld, const struct scn_world *w,
 		ldns_rr_free(rr);
 		return scn_error(ld, n, "%s \"%s\": unknown RR type", what, q);
 	}
+	if (!scn_rr_names_fit(rr)) {
+		ldns_rr_free(rr);
+		return scn_error(ld, n, "%s \"%s\": a name longer than %d "
+		    "bytes (" SCN_CHECK_HINT ")", what, q, DNS_NAME_MAX,
+		    SCN_DOMAIN_LEN);
+	}
 	if (owner != NULL)
 		*owner = ldns_rdf_clone(ldns_rr_owner(rr));
 	if (type != NULL)
 		*type = ldns_rr_get_type(rr);
 	ldns_rr_free(rr);
 	return 0;
+}
+
+/*
+ * scn_rr_names_fit - owner and every name in the rdata at most
+ * DNS_NAME_MAX on the wire: ldns appends the origin to a relative name
+ * without checking the sum, and neither does the zone at run time
+ */
+static bool
+scn_rr_names_fit(const ldns_rr *rr)
+{
+	const ldns_rdf	*rd;
+	size_t		 i;
+
+	if (ldns_rdf_size(ldns_rr_owner(rr)) > DNS_NAME_MAX)
+		return false;
+	for (i = 0; i < ldns_rr_rd_count(rr); i++) {
+		rd = ldns_rr_rdf(rr, i);
+		if (ldns_rdf_get_type(rd) == LDNS_RDF_TYPE_DNAME &&
+		    ldns_rdf_size(rd) > DNS_NAME_MAX)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * scn_relname_fits - a relative name of len bytes, with the longest domain
+ * appended, fits DNS_NAME_MAX on the wire (a length byte per label and
+ * the root's: the text's dots become length bytes, plus two)
+ */
+static bool
+scn_relname_fits(size_t len)
+{
+	return len + 1 + SCN_DOMAIN_LEN + 2 <= DNS_NAME_MAX;
 }
 
 /*
@@ -1265,6 +1334,10 @@ scn_check_fault_name(struct scn_loader *ld, const struct scn_node *n)
 	if (n->str[0] == '*' || !scn_is_relname(n->str))
 		return scn_error(ld, n, "faults: bad owner name \"%s\" (want "
 		    "\"@\" or a relative name like \"_mta-sts\")", q);
+	if (!scn_relname_fits(n->len))
+		return scn_error(ld, n, "faults: name \"%s\" makes a name "
+		    "longer than %d bytes (" SCN_CHECK_HINT ")", q,
+		    DNS_NAME_MAX, SCN_DOMAIN_LEN);
 	return 0;
 }
 
@@ -1594,6 +1667,7 @@ scn_parse_policy_mx(struct scn_loader *ld, const struct scn_node *n,
     const struct scn_world *w, struct scn_pfields *pf)
 {
 	const struct scn_node	*m;
+	char			 q[SCN_QUOTE_MAX * 4 + 8];
 	size_t			 i;
 
 	if (scn_want(ld, n, SCN_NODE_SEQ, "policy.mx") == -1)
@@ -1611,6 +1685,12 @@ scn_parse_policy_mx(struct scn_loader *ld, const struct scn_node *n,
 			    "bytes", SCN_NAME_MAX - 1);
 		if (scn_check_template(ld, w, pf->mx[i], m, "policy.mx") == -1)
 			return -1;
+		/* a name the loader completes must stay a name at run time */
+		if (scn_is_relname(m->str) && !scn_relname_fits(m->len))
+			return scn_error(ld, m, "policy.mx: \"%s\" makes a "
+			    "name longer than %d bytes (" SCN_CHECK_HINT ")",
+			    scn_quote(m->str, m->len, q, sizeof(q)),
+			    DNS_NAME_MAX, SCN_DOMAIN_LEN);
 	}
 	pf->nmx = n->nkids;
 	return 0;
@@ -1828,19 +1908,25 @@ scn_parse_expect(struct scn_loader *ld, const struct scn_node *n,
 	return 0;
 }
 
-/* scn_parse_step - one step: expect, attack (default false), clock */
+/*
+ * scn_parse_step - one step: expect, attack (default false), clock
+ * (default 0), strength (default the scenario's), wait (default none)
+ */
 static int
 scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
     struct scn_step *st)
 {
 	const struct scn_node	*v;
-	char			 what[32];
+	char			 what[32], q[SCN_QUOTE_MAX * 4 + 8];
+	int			 e;
 
 	(void)snprintf(what, sizeof(what), "step %zu", idx + 1);
 	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1 ||
 	    scn_map_check(ld, n, what, scn_step_keys) == -1)
 		return -1;
 	memset(st, 0, sizeof(*st));
+	st->strength = ld->scn->strength;
+	st->wait = SCN_WAIT_NONE;
 	if ((v = scn_map_get(n, "attack")) != NULL) {
 		if (scn_get_bool(ld, v, "step.attack", &st->attack) == -1)
 			return -1;
@@ -1848,13 +1934,46 @@ scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
 			return scn_error(ld, v, "%s: attack: true but the "
 			    "scenario has no attack", what);
 	}
-	if ((v = scn_map_get(n, "clock")) != NULL &&
-	    scn_get_uint(ld, v, "step.clock", 0, SCN_UINT32_MAX,
-	    &st->clock) == -1)
-		return -1;
+	if ((v = scn_map_get(n, "clock")) != NULL) {
+		if (scn_want(ld, v, SCN_NODE_SCALAR, "step.clock") == -1)
+			return -1;
+		if (parse_uint(v->str, SCN_CLOCK_STEP_MAX, &st->clock) == -1)
+			return scn_error(ld, v, "step.clock: \"%s\" is not an "
+			    "integer in 0..%lu (at most %lu days)",
+			    scn_quote(v->str, v->len, q, sizeof(q)),
+			    SCN_CLOCK_STEP_MAX, SCN_CLOCK_STEP_MAX / 86400);
+	}
+	if ((v = scn_map_get(n, "strength")) != NULL) {
+		if (scn_get_enum(ld, v, "step.strength", scn_strength_names,
+		    &e) == -1)
+			return -1;
+		st->strength = (enum scn_strength)e;
+	}
+	if ((v = scn_map_get(n, "wait")) != NULL) {
+		if (scn_get_enum(ld, v, "step.wait", scn_wait_names, &e) == -1)
+			return -1;
+		st->wait = (enum scn_wait)e;
+	}
 	if ((v = scn_map_need(ld, n, what, "expect")) == NULL)
 		return -1;
 	return scn_parse_expect(ld, v, "step.expect", st);
+}
+
+/*
+ * scn_check_first_step - every step delivers, so step 1 is the first
+ * delivery-bearing one. If it expects none and there is no attack (hence
+ * no clean twin, which must deliver), nothing in the scenario shows that
+ * the sender can deliver at all: a sender that never delivers would pass.
+ */
+static int
+scn_check_first_step(struct scn_loader *ld, const struct scn_node *expect)
+{
+	if (ld->scn->has_attack ||
+	    ld->scn->steps[0].expect != SCN_DELIVER_NONE)
+		return 0;
+	return scn_error(ld, expect, "step 1: expects none, but the scenario "
+	    "has no attack (so no clean twin) and no earlier step expects "
+	    "delivery; a sender that never delivers would pass");
 }
 
 /* scn_parse_steps - exactly one of expect (shorthand) and steps */
@@ -1884,8 +2003,12 @@ scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
 	if (ex != NULL) {
 		memset(&scn->steps[0], 0, sizeof(scn->steps[0]));
 		scn->steps[0].attack = scn->has_attack;
+		scn->steps[0].strength = scn->strength;
+		scn->steps[0].wait = SCN_WAIT_NONE;
 		scn->nsteps = 1;
-		return scn_parse_expect(ld, ex, "expect", &scn->steps[0]);
+		if (scn_parse_expect(ld, ex, "expect", &scn->steps[0]) == -1)
+			return -1;
+		return scn_check_first_step(ld, ex);
 	}
 	if (scn_want(ld, steps, SCN_NODE_SEQ, "steps") == -1)
 		return -1;
@@ -1896,6 +2019,9 @@ scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
 		    "many steps (at most %d)", SCN_STEPS_MAX);
 	for (i = 0; i < steps->nkids; i++) {
 		if (scn_parse_step(ld, steps->kids[i], i, &scn->steps[i]) == -1)
+			return -1;
+		if (i == 0 && scn_check_first_step(ld, scn_map_get(
+		    steps->kids[0], "expect")) == -1)
 			return -1;
 		attacked = attacked || scn->steps[i].attack;
 	}
@@ -1954,17 +2080,20 @@ scenario_load_buf(const char *name, const char *buf, size_t len,
 {
 	struct scn_loader	 ld;
 	struct scenario		*scn;
+	char			 cut[SCN_FILENAME_SHOWN];
 
 	*out = NULL;
 	memset(&ld, 0, sizeof(ld));
-	ld.name = name;
+	(void)str_escape(ld.shown, sizeof(ld.shown), name);
 	ld.err = err;
 	scn = xcalloc(1, sizeof(*scn));
 	ld.scn = scn;
+	/* scn->file stays raw: JSON output escapes it on its own */
 	if (str_copy(scn->file, name, sizeof(scn->file)) == -1) {
 		free(scn);
-		return err_set(err, ERR_RANGE, "%.64s...: file name longer "
-		    "than %d bytes", name, SCN_PATH_MAX - 1);
+		return err_set(err, ERR_RANGE, "%s:1:1: file name longer "
+		    "than %d bytes", str_escape(cut, sizeof(cut), name),
+		    SCN_PATH_MAX - 1);
 	}
 	if ((ld.origin = ldns_dname_new_frm_str(SCN_CHECK_DOMAIN ".")) == NULL)
 		fatalx("scenario_load_buf: ldns origin");

@@ -25,6 +25,8 @@
 #define SCN_LABEL_MAX		64	/* a host label relative to the domain */
 #define SCN_RECORDS_MAX		32
 #define SCN_RECORD_MAX		512	/* one zone line before expansion */
+/* one zone line after scenario_expand(), as the runner's world buffer */
+#define SCN_RECORD_EXPANDED_MAX	(SCN_RECORD_MAX * 2)
 #define SCN_FAULTS_MAX		8
 #define SCN_HOSTS_MAX		8
 #define SCN_POLICY_MX_MAX	8

@@ -3,7 +3,8 @@
  * test_scenario.c -- the scenario loader: a table of YAML texts that must
  * load or fail with a given "file:line:col: message", checks of the
  * resolved worlds (W0, overlay, attacker flags, rendered body, steps),
- * scenario_expand, file loading, and every shipped scenario file.
+ * scenario_expand, file loading (and the catalogue's walk over files a
+ * hostile name or a FIFO could spoil), and every shipped scenario file.
  */
 #include <sys/stat.h>
 
@@ -20,14 +21,36 @@
 #include <cmocka.h>
 
 #include "../../common/str.h"
+#include "../../harness/catalog.h"
 #include "../../harness/scenario.h"
 
 #define T_NAME		"t.yaml"
 #define T_HEAD		"id: t\ntitle: T\nclauses: [R-4-1]\nstrength: MUST\n"
 #define T_DEEP		10000
 #define T_FILES_MAX	256
+#define T_ALARM		10	/* seconds; a blocking open would hang */
+#define T_EVIL		"ev\nil\x1b[2J"	/* forges a console line */
+#define T_EVIL_SHOWN	"ev\\x0ail\\x1b[2J"	/* as str_escape shows it */
 #define T_X8		"x1234567"
 #define T_X64		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8
+/* DNS labels of 59, 51 and 40 bytes, and relative names built of them */
+#define T_L59		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 "abc"
+#define T_L51		T_X8 T_X8 T_X8 T_X8 T_X8 T_X8 "abc"
+#define T_L40		T_X8 T_X8 T_X8 T_X8 T_X8
+/* + "." + a 21-char domain: 263 bytes on the wire (254 with 12 chars) */
+#define T_N239		T_L59 "." T_L59 "." T_L59 "." T_L59
+/* the longest that fits: 231 + 1 + 21 + 2 = 255 on the wire */
+#define T_N231		T_L59 "." T_L59 "." T_L59 "." T_L51
+#define T_N220		T_L59 "." T_L59 "." T_L59 "." T_L40
+/* the first step must not expect none without an attack: */
+#define T_NONE_MSG	"step 1: expects none, but the scenario has no " \
+			"attack (so no clean twin) and no earlier step " \
+			"expects delivery; a sender that never delivers " \
+			"would pass"
+#define T_LONG_HINT	"(with a 21-character domain, as long as the " \
+			"runner's)"
+#define T_MX1_10	"{mx1} {mx1} {mx1} {mx1} {mx1} {mx1} {mx1} {mx1} " \
+			"{mx1} {mx1} "
 
 struct load_case {
 	const char	*label;
@@ -46,13 +69,13 @@ static const struct load_case load_cases[] = {
 	{ "id of 48 chars", "id: a" T_X8 T_X8 T_X8 T_X8 T_X8 "1234567\ntitle: "
 	    "T\nclauses: [R-4-1]\nstrength: MUST\nexpect: tls\n", true, NULL },
 	{ "eight clauses", "id: t\ntitle: T\nclauses: [R-1, R-2, R-3, R-4, "
-	    "R-5, R-6, R-7, TR-4.3-1]\nstrength: INFO\nexpect: none\n", true,
+	    "R-5, R-6, R-7, TR-4.3-1]\nstrength: INFO\nexpect: any\n", true,
 	    NULL },
 	{ "quoted numbers", T_HEAD "world:\n  policy: {max_age: \"0\", "
 	    "status: '599'}\nexpect: tls\n", true, NULL },
 	{ "max_age at the bound", T_HEAD "world:\n  policy: {max_age: "
 	    "4294967295}\nexpect: tls\n", true, NULL },
-	{ "empty records list", T_HEAD "world:\n  records: []\nexpect: none\n",
+	{ "empty records list", T_HEAD "world:\n  records: []\nexpect: any\n",
 	    true, NULL },
 	{ "bad policy mode is data", T_HEAD "world:\n  policy: {mode: "
 	    "\"ENFORCE \"}\nexpect: any\n", true, NULL },
@@ -417,8 +440,9 @@ static const struct load_case load_cases[] = {
 	    "mta-sts}\n", false, "expect.at: unknown host \"mta-sts\"" },
 	{ "expect sni and policy fetch", T_HEAD "expect: {delivery: tls, "
 	    "sni: true, policy_fetched: true}\n", true, NULL },
-	{ "expect policy fetch with none", T_HEAD "expect: {delivery: none, "
-	    "policy_fetched: true}\n", true, NULL },
+	{ "expect policy fetch with none", T_HEAD "attack: {hosts: {mx1: "
+	    "{starttls: strip}}}\nexpect: {delivery: none, policy_fetched: "
+	    "true}\n", true, NULL },
 	{ "expect sni without tls", T_HEAD "expect: {delivery: plain, "
 	    "sni: true}\n", false, "t.yaml:5:32: expect.sni: needs delivery: "
 	    "tls" },
@@ -445,7 +469,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:5: step 1: missing required key \"expect\"" },
 	{ "step unknown key", T_HEAD "steps:\n  - {expect: tls, deliver: 2}\n",
 	    false, "t.yaml:6:19: step 1: unknown key \"deliver\" (allowed: "
-	    "expect, attack, clock)" },
+	    "expect, attack, clock, strength, wait)" },
 	{ "step attack without attack", T_HEAD "steps:\n  - {expect: tls}\n"
 	    "  - {expect: none, attack: true}\n", false,
 	    "t.yaml:7:28: step 2: attack: true but the scenario has no attack" },
@@ -458,10 +482,144 @@ static const struct load_case load_cases[] = {
 	    "attack but no step has attack: true" },
 	{ "step clock negative", T_HEAD "steps:\n  - {expect: tls, clock: "
 	    "-5}\n", false, "t.yaml:6:26: step.clock: \"-5\" is not an integer "
-	    "in 0..4294967295" },
+	    "in 0..63158400 (at most 731 days)" },
 	{ "step clock huge", T_HEAD "steps:\n  - {expect: tls, clock: "
 	    "99999999999999999999999}\n", false, "step.clock: "
 	    "\"99999999999999999999999\" is not an integer" },
+
+	/* step clock: at most SCN_CLOCK_STEP_MAX (2 years) per step */
+	{ "step clock at the bound", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "63158400}\n", true, NULL },
+	{ "step clock past the bound", T_HEAD "steps:\n  - {expect: tls, "
+	    "clock: 63158401}\n", false, "t.yaml:6:26: step.clock: "
+	    "\"63158401\" is not an integer in 0..63158400 (at most 731 "
+	    "days)" },
+	{ "step clock old bound", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "4294967295}\n", false, "t.yaml:6:26: step.clock: \"4294967295\" "
+	    "is not an integer in 0..63158400" },
+	{ "step clock sequence", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "[1]}\n", false, "t.yaml:6:26: step.clock: expected a scalar, "
+	    "found a sequence" },
+	{ "step clock quoted", T_HEAD "steps:\n  - {expect: tls, clock: "
+	    "\"86400\"}\n", true, NULL },
+
+	/* step strength and wait */
+	{ "step strength and wait", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: SHOULD, wait: policy}\n  - {expect: tls, strength: "
+	    "INFO, wait: none}\n", true, NULL },
+	{ "step strength lower case", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: should}\n", false, "t.yaml:6:29: step.strength: bad "
+	    "value \"should\" (allowed: MUST, SHOULD, MAY, INFO)" },
+	{ "step strength empty", T_HEAD "steps:\n  - expect: tls\n    "
+	    "strength:\n", false, "t.yaml:7:14: step.strength: bad value \"\" "
+	    "(allowed: MUST, SHOULD, MAY, INFO)" },
+	{ "step strength sequence", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: [MUST]}\n", false, "t.yaml:6:29: step.strength: "
+	    "expected a scalar, found a sequence" },
+	{ "step strength control char", T_HEAD "steps:\n  - {expect: tls, "
+	    "strength: \"MUST\\e[2J\"}\n", false, "t.yaml:6:29: step.strength: "
+	    "bad value \"MUST\\x1b[2J\"" },
+	{ "step wait bad value", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "fetch}\n", false, "t.yaml:6:25: step.wait: bad value \"fetch\" "
+	    "(allowed: none, policy)" },
+	{ "step wait upper case", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "POLICY}\n", false, "t.yaml:6:25: step.wait: bad value "
+	    "\"POLICY\" (allowed: none, policy)" },
+	{ "step wait bool", T_HEAD "steps:\n  - {expect: tls, wait: true}\n",
+	    false, "t.yaml:6:25: step.wait: bad value \"true\"" },
+	{ "step wait mapping", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "{policy: 1}}\n", false, "t.yaml:6:25: step.wait: expected a "
+	    "scalar, found a mapping" },
+	{ "step wait duplicate", T_HEAD "steps:\n  - {expect: tls, wait: "
+	    "policy, wait: none}\n", false, "t.yaml:6:33: step 1: duplicate "
+	    "key \"wait\" (first at 6:19)" },
+	{ "strength inside expect", T_HEAD "expect: {delivery: tls, strength: "
+	    "MAY}\n", false, "t.yaml:5:25: expect: unknown key \"strength\" "
+	    "(allowed: delivery, at, sni, policy_fetched)" },
+	{ "wait at top level", T_HEAD "expect: tls\nwait: policy\n", false,
+	    "t.yaml:6:1: top level: unknown key \"wait\"" },
+
+	/* the first step expects none: only with an attack (a clean twin) */
+	{ "first step none, shorthand", T_HEAD "expect: none\n", false,
+	    "t.yaml:5:9: " T_NONE_MSG },
+	{ "first step none, shorthand mapping", T_HEAD "expect: {delivery: "
+	    "none, at: mx1}\n", false, "t.yaml:5:9: " T_NONE_MSG },
+	{ "first step none, steps", T_HEAD "steps:\n  - {expect: none}\n"
+	    "  - {expect: tls}\n", false, "t.yaml:6:14: " T_NONE_MSG },
+	{ "first step none, block mapping", T_HEAD "steps:\n  - clock: 5\n"
+	    "    expect:\n      delivery: none\n", false,
+	    "t.yaml:8:7: " T_NONE_MSG },
+	{ "first step none, INFO strength", "id: t\ntitle: T\nclauses: "
+	    "[R-4-1]\nstrength: INFO\nexpect: none\n", false,
+	    "t.yaml:5:9: " T_NONE_MSG },
+	{ "first step none, step strength", T_HEAD "steps:\n  - {expect: none, "
+	    "strength: INFO}\n", false, "t.yaml:6:14: " T_NONE_MSG },
+	{ "first step none before a later error", T_HEAD "steps:\n  - {expect: "
+	    "none}\n  - {expect: bogus}\n", false, "t.yaml:6:14: "
+	    T_NONE_MSG },
+	{ "later step none without attack", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: none}\n", true, NULL },
+	{ "first step none with attack", T_HEAD "attack: {hosts: {mx1: "
+	    "{starttls: strip}}}\nsteps:\n  - {expect: none}\n  - {attack: "
+	    "true, expect: none}\n", true, NULL },
+
+	/*
+	 * templates are checked with a 21-char domain and 127.255.255.H, as
+	 * long as anything the runner gives: each failing row here passed
+	 * with "example.test" and 127.1.2.H
+	 */
+	{ "record owner longest", T_HEAD "world:\n  records: [\"" T_N231 " 1 A "
+	    "1.2.3.4\"]\nexpect: any\n", true, NULL },
+	{ "record owner too long", T_HEAD "world:\n  records: [\"" T_N239 " 1 "
+	    "A 1.2.3.4\"]\nexpect: any\n", false, "t.yaml:6:13: record "
+	    "\"x1234567x1234567x1234567x1234567x1234567x1234567...\": a name "
+	    "longer than 255 bytes " T_LONG_HINT },
+	{ "record MX target too long", T_HEAD "world:\n  records: [\"@ 1 MX 10 "
+	    T_N239 "\"]\nexpect: any\n", false, "a name longer than 255 bytes "
+	    T_LONG_HINT },
+	{ "record CNAME target longest", T_HEAD "world:\n  records: [\"a 1 "
+	    "CNAME " T_N231 "\"]\nexpect: any\n", true, NULL },
+	{ "attack record too long", T_HEAD "attack:\n  records: [\"@ 1 MX 10 "
+	    T_N239 "\"]\nexpect: any\n", false, "t.yaml:6:13: record \"@ 1 MX "
+	    "10 x1234567" },
+	{ "record address in a name", T_HEAD "world:\n  records: [\"" T_N220
+	    ".{mx1} 1 A 1.2.3.4\"]\nexpect: any\n", false, "a name longer than "
+	    "255 bytes" },
+	{ "record label glued to domain", T_HEAD "world:\n  records: [\"" T_X8
+	    T_X8 T_X8 T_X8 T_X8 T_X8 "{domain}. 1 A 1.2.3.4\"]\nexpect: any\n",
+	    false, "t.yaml:6:13: record \"x1234567" },
+	{ "record label glued to domain fits", T_HEAD "world:\n  records: [\""
+	    T_X8 T_X8 T_X8 T_X8 T_X8 "1234567{domain}. 1 A 1.2.3.4\"]\n"
+	    "expect: any\n", true, NULL },
+	{ "record expansion overflow", T_HEAD "world:\n  records: [\"x 1 TXT "
+	    T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10
+	    "\"]\nexpect: any\n", false, "\": expansion overflows 1024 bytes "
+	    "at \"{mx1}\" " T_LONG_HINT },
+	{ "record expansion fits", T_HEAD "world:\n  records: [\"x 1 TXT "
+	    T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 T_MX1_10 "{mx1} {mx1} "
+	    "{mx1} {mx1} {mx1} {mx1} {mx1}\"]\nexpect: any\n", true, NULL },
+	{ "fault name longest", T_HEAD "world:\n  faults: {" T_N231 ": "
+	    "timeout}\nexpect: any\n", true, NULL },
+	{ "fault name too long", T_HEAD "world:\n  faults: {" T_N239 ": "
+	    "timeout}\nexpect: any\n", false, "t.yaml:6:12: faults: name "
+	    "\"x1234567x1234567x1234567x1234567x1234567x1234567...\" makes a "
+	    "name longer than 255 bytes " T_LONG_HINT },
+	{ "attack fault name too long", T_HEAD "attack:\n  faults: {" T_N239
+	    ": servfail}\nexpect: any\n", false, "t.yaml:6:12: faults: name" },
+	{ "policy mx longest", T_HEAD "world:\n  policy: {mx: [" T_N231 "]}\n"
+	    "expect: any\n", true, NULL },
+	{ "policy mx too long", T_HEAD "world:\n  policy: {mx: [" T_N239
+	    "]}\nexpect: any\n", false, "t.yaml:6:17: policy.mx: "
+	    "\"x1234567x1234567x1234567x1234567x1234567x1234567...\" makes a "
+	    "name longer than 255 bytes " T_LONG_HINT },
+	{ "policy mx wildcard too long", T_HEAD "world:\n  policy: {mx: [\"*."
+	    T_N231 "\"]}\nexpect: any\n", false, "t.yaml:6:17: policy.mx: "
+	    "\"*.x1234567" },
+	{ "attack policy mx too long", T_HEAD "attack:\n  policy: {mx: ["
+	    T_N239 "]}\nexpect: any\n", false, "t.yaml:6:17: policy.mx: "
+	    "\"x1234567" },
+	{ "policy mx literal is not a name", T_HEAD "world:\n  policy: {mx: "
+	    "[\"" T_N239 ".{domain}\"]}\nexpect: any\n", true, NULL },
 	{ NULL, NULL, false, NULL },
 };
 
@@ -529,6 +687,10 @@ static void	test_scenario_expand_args(void **);
 static void	test_scenario_host_octet(void **);
 static void	test_scenario_strings(void **);
 static void	test_scenario_load_file(void **);
+static void	test_scenario_file_names(void **);
+static void	test_scenario_catalog(void **);
+static void	t_write(const char *, const char *);
+static bool	t_one_line(const char *);
 static void	test_scenario_shipped_files(void **);
 
 static int
@@ -942,6 +1104,7 @@ test_scenario_steps(void **state)
 {
 	struct scenario	*scn;
 	struct err	 err;
+	size_t		 i;
 
 	(void)state;
 	assert_int_equal(t_load(T_HEAD "attack:\n  hosts: {mx1: {starttls: "
@@ -959,12 +1122,51 @@ test_scenario_steps(void **state)
 	assert_int_equal(scn->steps[1].clock, 3600);
 	assert_false(scn->steps[2].attack);
 	assert_int_equal(scn->steps[2].expect, SCN_DELIVER_ANY);
+	/* no strength or wait given: the scenario's, and none */
+	for (i = 0; i < scn->nsteps; i++) {
+		assert_int_equal(scn->steps[i].strength, SCN_MUST);
+		assert_int_equal(scn->steps[i].wait, SCN_WAIT_NONE);
+	}
 	scenario_free(scn);
 
 	/* no attack: the shorthand step is a clean one */
-	assert_int_equal(t_load(T_HEAD "expect: none\n", &scn, &err), 0);
+	assert_int_equal(t_load(T_HEAD "expect: any\n", &scn, &err), 0);
 	assert_false(scn->steps[0].attack);
+	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_ANY);
+	scenario_free(scn);
+
+	/* the shorthand's step has the scenario's strength */
+	assert_int_equal(t_load("id: t\ntitle: T\nclauses: [R-4-1]\n"
+	    "strength: SHOULD\nexpect: tls\n", &scn, &err), 0);
+	assert_int_equal(scn->strength, SCN_SHOULD);
+	assert_int_equal(scn->steps[0].strength, SCN_SHOULD);
+	assert_int_equal(scn->steps[0].wait, SCN_WAIT_NONE);
+	scenario_free(scn);
+
+	/* each step's own strength and wait; defaults from the scenario */
+	assert_int_equal(t_load("id: t\ntitle: T\nclauses: [R-4-1]\n"
+	    "strength: MAY\nsteps:\n  - {expect: tls, wait: policy}\n"
+	    "  - {expect: tls, strength: MUST, clock: 63158400}\n"
+	    "  - {expect: any, strength: SHOULD, wait: none}\n"
+	    "  - {expect: none, strength: INFO}\n", &scn, &err), 0);
+	assert_int_equal(scn->nsteps, 4);
+	assert_int_equal(scn->steps[0].strength, SCN_MAY);
+	assert_int_equal(scn->steps[0].wait, SCN_WAIT_POLICY);
+	assert_int_equal(scn->steps[1].strength, SCN_MUST);
+	assert_int_equal(scn->steps[1].wait, SCN_WAIT_NONE);
+	assert_int_equal(scn->steps[1].clock, SCN_CLOCK_STEP_MAX);
+	assert_int_equal(scn->steps[2].strength, SCN_SHOULD);
+	assert_int_equal(scn->steps[2].wait, SCN_WAIT_NONE);
+	assert_int_equal(scn->steps[3].strength, SCN_INFO);
+	assert_int_equal(scn->steps[3].expect, SCN_DELIVER_NONE);
+	scenario_free(scn);
+
+	/* an attack's first step may expect none: its clean twin delivers */
+	assert_int_equal(t_load(T_HEAD "attack: {hosts: {mx1: {starttls: "
+	    "strip}}}\nexpect: {delivery: none}\n", &scn, &err), 0);
+	assert_true(scn->steps[0].attack);
 	assert_int_equal(scn->steps[0].expect, SCN_DELIVER_NONE);
+	assert_int_equal(scn->steps[0].strength, SCN_MUST);
 	scenario_free(scn);
 }
 
@@ -1077,7 +1279,7 @@ test_scenario_load_file(void **state)
 	struct scenario	*scn;
 	struct err	 err;
 	char		 dir[] = "/tmp/test_scenario.XXXXXX", path[128];
-	char		*big;
+	char		 want[256], *big;
 	FILE		*fp;
 	size_t		 n;
 
@@ -1101,24 +1303,236 @@ test_scenario_load_file(void **state)
 	assert_true(str_has_prefix(err.msg, path));
 	assert_non_null(strstr(err.msg, ".yaml:5:9: expect: bad value"));
 
-	/* more than 1 MiB */
+	/* more than 1 MiB: located at the first byte past the bound */
 	n = 1024 * 1024 + 10;
 	big = xmalloc(n);
 	memset(big, '#', n);
 	assert_non_null(fp = fopen(path, "w"));
 	assert_int_equal(fwrite(big, 1, n, fp), n);
 	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1048577: file "
+	    "larger than 1048576 bytes", path), 0);
+	assert_string_equal(err.msg, want);
+	/* ... also after lines: "#\n" pairs put byte 1048576 on line 524289 */
+	for (n = 1; n < 1024 * 1024 + 10; n += 2)
+		big[n] = '\n';
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(big, 1, n - 1, fp), n - 1);
+	assert_int_equal(fclose(fp), 0);
 	free(big);
 	assert_int_equal(scenario_load(path, &scn, &err), -1);
-	assert_non_null(strstr(err.msg, "file larger than 1048576 bytes"));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:524289:1: file "
+	    "larger than 1048576 bytes", path), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(err.code, ERR_RANGE);
 
-	/* a directory, and a missing file */
+	/* a directory, and a missing file: located at 1:1 */
 	assert_int_equal(scenario_load(dir, &scn, &err), -1);
-	assert_non_null(strstr(err.msg, "not a regular file"));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: not a regular "
+	    "file", dir), 0);
+	assert_string_equal(err.msg, want);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(scenario_load(path, &scn, &err), -1);
 	assert_int_equal(err.code, ERR_NOTFOUND);
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: no such file",
+	    path), 0);
+	assert_string_equal(err.msg, want);
 	assert_null(scn);
+
+	/* a FIFO named *.yaml: refused at once, no writer needed */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(T_ALARM);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	alarm(0);
+	assert_null(scn);
+	assert_int_equal(err.code, ERR_SYNTAX);
+	assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: not a regular "
+	    "file", path), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(unlink(path), 0);
+
+	/* unreadable: an open error, located too (root reads anything) */
+	if (geteuid() != 0) {
+		t_write(path, T_HEAD "expect: tls\n");
+		assert_int_equal(chmod(path, 0), 0);
+		assert_int_equal(scenario_load(path, &scn, &err), -1);
+		assert_int_equal(err.code, ERR_SYS);
+		assert_int_equal(str_fmt(want, sizeof(want), "%s:1:1: open: ",
+		    path), 0);
+		assert_true(str_has_prefix(err.msg, want));
+		assert_int_equal(unlink(path), 0);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* t_write - text into a new file at path */
+static void
+t_write(const char *path, const char *text)
+{
+	FILE	*fp;
+
+	assert_non_null(fp = fopen(path, "w"));
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* t_one_line - no control byte at all: a message or a line is inert */
+static bool
+t_one_line(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * test_scenario_file_names - a file name is shown escaped in every message
+ * (it cannot forge a line), but kept raw in scn->file
+ */
+static void
+test_scenario_file_names(void **state)
+{
+	struct scenario	*scn;
+	struct err	 err;
+	char		 dir[] = "/tmp/test_scenario.XXXXXX", path[128];
+	char		 want[256], *longname;
+	size_t		 n = SCN_PATH_MAX + 100;
+
+	(void)state;
+	/* from memory: a syntax error */
+	err_clear(&err);
+	assert_int_equal(scenario_load_buf(T_EVIL ".yaml", T_HEAD
+	    "expect: tsl\n", strlen(T_HEAD "expect: tsl\n"), &scn, &err), -1);
+	assert_true(t_one_line(err.msg));
+	assert_true(str_has_prefix(err.msg, T_EVIL_SHOWN ".yaml:5:9: expect: "
+	    "bad value \"tsl\""));
+	/* ... and the first-step rule, and the size bound */
+	assert_int_equal(scenario_load_buf(T_EVIL ".yaml", T_HEAD
+	    "expect: none\n", strlen(T_HEAD "expect: none\n"), &scn, &err),
+	    -1);
+	assert_true(t_one_line(err.msg));
+	assert_true(str_has_prefix(err.msg, T_EVIL_SHOWN ".yaml:5:9: step "
+	    "1: "));
+
+	/* a good file keeps its raw name */
+	assert_int_equal(scenario_load_buf(T_EVIL ".yaml", T_HEAD
+	    "expect: tls\n", strlen(T_HEAD "expect: tls\n"), &scn, &err), 0);
+	assert_string_equal(scn->file, T_EVIL ".yaml");
+	scenario_free(scn);
+
+	/* on disk: a bad value, a missing file, a FIFO */
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/" T_EVIL ".yaml",
+	    dir), 0);
+	t_write(path, T_HEAD "expect: tsl\n");
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_true(t_one_line(err.msg));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/" T_EVIL_SHOWN
+	    ".yaml:5:9: expect: bad value", dir), 0);
+	assert_true(str_has_prefix(err.msg, want));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	assert_true(t_one_line(err.msg));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/" T_EVIL_SHOWN
+	    ".yaml:1:1: no such file", dir), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(T_ALARM);
+	assert_int_equal(scenario_load(path, &scn, &err), -1);
+	alarm(0);
+	assert_true(t_one_line(err.msg));
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/" T_EVIL_SHOWN
+	    ".yaml:1:1: not a regular file", dir), 0);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+
+	/* a file name over the bound: located, escaped and cut */
+	longname = xmalloc(n + 1);
+	memset(longname, 'a', n);
+	longname[0] = '\n';
+	longname[n] = '\0';
+	assert_int_equal(scenario_load_buf(longname, "", 0, &scn, &err), -1);
+	assert_null(scn);
+	assert_true(t_one_line(err.msg));
+	assert_true(str_has_prefix(err.msg, "\\x0aaaa"));
+	assert_non_null(strstr(err.msg, "...:1:1: file name longer than 1023 "
+	    "bytes"));
+	assert_true(strlen(err.msg) < 128);
+	free(longname);
+}
+
+/*
+ * test_scenario_catalog - the walk: a FIFO, hostile names and a duplicate
+ * id give one located, escaped line each, and nothing hangs
+ */
+static void
+test_scenario_catalog(void **state)
+{
+	struct catalog	 cat;
+	char		 dir[] = "/tmp/test_scenario.XXXXXX", path[128];
+	char		 want[512], *out = NULL, *line, *nl;
+	char		*paths[2];
+	size_t		 outlen = 0, nlines = 0;
+	FILE		*errfp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* a good file, its duplicate under an evil name, and a FIFO */
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/a.yaml", dir), 0);
+	t_write(path, T_HEAD "expect: tls\n");
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/b" T_EVIL ".yaml",
+	    dir), 0);
+	t_write(path, T_HEAD "expect: tls\n");
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/c" T_EVIL ".yaml",
+	    dir), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+
+	paths[0] = dir;
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/nosuch" T_EVIL,
+	    dir), 0);
+	paths[1] = path;
+	assert_non_null(errfp = open_memstream(&out, &outlen));
+	alarm(T_ALARM);
+	assert_int_equal(catalog_load(&cat, paths, 2, errfp), -1);
+	alarm(0);
+	assert_int_equal(fclose(errfp), 0);
+	assert_int_equal(cat.n, 0);
+
+	/* every line is inert and starts with the (escaped) directory */
+	for (line = out; *line != '\0'; line = nl + 1) {
+		assert_non_null(nl = strchr(line, '\n'));
+		*nl = '\0';
+		assert_true(t_one_line(line));
+		assert_true(str_has_prefix(line, dir));
+		nlines++;
+	}
+	assert_int_equal(nlines, 3);
+	line = out;
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/nosuch" T_EVIL_SHOWN
+	    ":1:1: No such file or directory", dir), 0);
+	assert_string_equal(line, want);
+	line += strlen(line) + 1;
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/b" T_EVIL_SHOWN
+	    ".yaml: duplicate scenario id \"t\" (also in %s/a.yaml)", dir,
+	    dir), 0);
+	assert_string_equal(line, want);
+	line += strlen(line) + 1;
+	assert_int_equal(str_fmt(want, sizeof(want), "%s/c" T_EVIL_SHOWN
+	    ".yaml:1:1: not a regular file", dir), 0);
+	assert_string_equal(line, want);
+	free(out);
+
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/a.yaml", dir), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/b" T_EVIL ".yaml",
+	    dir), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(str_fmt(path, sizeof(path), "%s/c" T_EVIL ".yaml",
+	    dir), 0);
+	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(dir), 0);
 }
 
@@ -1200,6 +1614,8 @@ main(void)
 		cmocka_unit_test(test_scenario_host_octet),
 		cmocka_unit_test(test_scenario_strings),
 		cmocka_unit_test(test_scenario_load_file),
+		cmocka_unit_test(test_scenario_file_names),
+		cmocka_unit_test(test_scenario_catalog),
 		cmocka_unit_test(test_scenario_shipped_files),
 	};
 
