@@ -3,9 +3,12 @@
  * adapter.c -- one adapter verb at a time as a child process. Owns the
  * child's pid and the read ends of its pipes. Completion is the child's
  * exit (reaped on SIGCHLD), not EOF: a verb like "start" may leave daemons
- * behind that keep the pipes open.
+ * behind that keep the pipes open. Those pipes stay open and are drained
+ * (their bytes dropped) until EOF, so a daemon that logs to the stdout it
+ * inherited neither blocks nor dies of SIGPIPE.
  */
 #define _GNU_SOURCE		/* pipe2 */
+#include <sys/queue.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -25,12 +28,20 @@
 
 #define ADAPTER_ARGS_MAX	8
 
-extern char **environ;
+/* A pipe a finished verb's leftovers may still write to. */
+struct adapter_linger {
+	TAILQ_ENTRY(adapter_linger)	 entry;
+	struct adapter			*ad;
+	int				 fd;
+	struct event			*ev;
+};
 
 struct adapter {
 	struct event_base	*base;
 	char			*path;
-	char			**envp;		/* environ + overrides */
+	char			*cwd;
+	char			**envp;		/* the child's whole environment */
+	TAILQ_HEAD(, adapter_linger) lingers;
 	/* the running verb */
 	pid_t			 pid;
 	int			 outfd, errfd;
@@ -45,39 +56,38 @@ static void	adapter_on_timeout(evutil_socket_t, short, void *);
 static void	adapter_drain(struct adapter *, int, bool);
 static void	adapter_finish(struct adapter *, int);
 static void	adapter_close_fds(struct adapter *);
+static void	adapter_linger(struct adapter *, int);
+static void	adapter_on_linger(evutil_socket_t, short, void *);
+static void	adapter_linger_free(struct adapter_linger *);
 static void	adapter_child(struct adapter *, const char *const *, int, int)
 		    __attribute__((noreturn));
 
 struct adapter *
 adapter_new(struct event_base *base, const char *path,
-    const char *const *env, size_t nenv, struct err *err)
+    const char *const *env, size_t nenv, const char *cwd, struct err *err)
 {
 	struct adapter	*ad;
-	size_t		 n = 0, i, j, klen;
+	size_t		 j;
 
 	if (access(path, X_OK) == -1) {
 		err_sys(err, "adapter %s", path);
 		return NULL;
 	}
+	if (nenv > ADAPTER_ENV_MAX) {
+		err_set(err, ERR_RANGE, "adapter: more than %d environment "
+		    "variables", ADAPTER_ENV_MAX);
+		return NULL;
+	}
 	ad = xcalloc(1, sizeof(*ad));
 	ad->base = base;
 	ad->path = xstrdup(path);
+	ad->cwd = xstrdup(cwd);
 	ad->pid = -1;
 	ad->outfd = ad->errfd = -1;
-	while (environ[n] != NULL)
-		n++;
-	ad->envp = xcalloc(n + nenv + 1, sizeof(char *));
-	for (i = 0, n = 0; environ[i] != NULL; i++) {
-		for (j = 0; j < nenv; j++) {
-			klen = strcspn(env[j], "=") + 1;
-			if (strncmp(environ[i], env[j], klen) == 0)
-				break;
-		}
-		if (j == nenv)
-			ad->envp[n++] = xstrdup(environ[i]);
-	}
+	TAILQ_INIT(&ad->lingers);
+	ad->envp = xcalloc(nenv + 1, sizeof(char *));
 	for (j = 0; j < nenv; j++)
-		ad->envp[n++] = xstrdup(env[j]);
+		ad->envp[j] = xstrdup(env[j]);
 	return ad;
 }
 
@@ -97,9 +107,15 @@ adapter_busy(const struct adapter *ad)
 static void
 adapter_child(struct adapter *ad, const char *const *argv, int outw, int errw)
 {
-	int	fd, maxfd;
+	sigset_t	none;
+	int		fd, maxfd;
 
 	(void)setpgid(0, 0);
+	if (chdir(ad->cwd) == -1) {
+		dprintf(errw, "sts-harness: chdir %s: %s\n", ad->cwd,
+		    strerror(errno));
+		_exit(127);
+	}
 	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1 ||
 	    dup2(outw, 1) == -1 || dup2(errw, 2) == -1)
 		_exit(127);
@@ -111,7 +127,11 @@ adapter_child(struct adapter *ad, const char *const *argv, int outw, int errw)
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
+	/* the harness reads its signals from a signalfd: blocked there */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(ad->path, (char *const *)argv, ad->envp);
 	dprintf(2, "sts-harness: exec %s: %s\n", ad->path, strerror(errno));
 	_exit(127);
@@ -150,10 +170,8 @@ adapter_run(struct adapter *ad, const char *verb, const char *const *args,
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	ad->pid = fork();
-	if (ad->pid == 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ad->pid == 0)
 		adapter_child(ad, argv, outp[1], errp[1]);
-	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ad->pid == -1) {
 		err_sys(err, "adapter: fork");
@@ -254,6 +272,11 @@ adapter_on_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)kill(ad->pid, SIGKILL);
 }
 
+/*
+ * adapter_close_fds - the verb is over: stop watching its pipes. A pipe
+ * not at EOF yet has a writer left (a daemon the verb started); it is
+ * drained until EOF instead of being closed under that writer.
+ */
 static void
 adapter_close_fds(struct adapter *ad)
 {
@@ -265,10 +288,49 @@ adapter_close_fds(struct adapter *ad)
 		event_free(ad->ev_timeout);
 	ad->ev_out = ad->ev_err = ad->ev_timeout = NULL;
 	if (ad->outfd != -1)
-		close(ad->outfd);
+		adapter_linger(ad, ad->outfd);
 	if (ad->errfd != -1)
-		close(ad->errfd);
+		adapter_linger(ad, ad->errfd);
 	ad->outfd = ad->errfd = -1;
+}
+
+/* adapter_linger - keep reading fd, dropping the bytes, until EOF */
+static void
+adapter_linger(struct adapter *ad, int fd)
+{
+	struct adapter_linger	*l = xcalloc(1, sizeof(*l));
+
+	l->ad = ad;
+	l->fd = fd;
+	l->ev = event_new(ad->base, fd, EV_READ | EV_PERSIST,
+	    adapter_on_linger, l);
+	if (l->ev == NULL)
+		fatalx("adapter_linger: event_new failed");
+	event_add(l->ev, NULL);
+	TAILQ_INSERT_TAIL(&ad->lingers, l, entry);
+}
+
+static void
+adapter_on_linger(evutil_socket_t fd, short what, void *arg)
+{
+	struct adapter_linger	*l = arg;
+	char			 buf[4096];
+	ssize_t			 n;
+
+	(void)what;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		adapter_linger_free(l);
+}
+
+static void
+adapter_linger_free(struct adapter_linger *l)
+{
+	TAILQ_REMOVE(&l->ad->lingers, l, entry);
+	event_free(l->ev);
+	close(l->fd);
+	free(l);
 }
 
 /* adapter_finish - the child exited: collect output, report */
@@ -282,8 +344,7 @@ adapter_finish(struct adapter *ad, int wstatus)
 	if (ad->errfd != -1)
 		adapter_drain(ad, ad->errfd, false);
 	adapter_close_fds(ad);
-	/* what the verb left in its group (e.g. a stuck helper) goes too */
-	(void)kill(-ad->pid, SIGKILL);
+	/* what the verb started lives on: the runner ends it after stop */
 	ad->pid = -1;
 	if (WIFEXITED(wstatus))
 		ad->res.status = WEXITSTATUS(wstatus);
@@ -329,9 +390,12 @@ adapter_free(struct adapter *ad)
 		(void)waitpid(ad->pid, NULL, 0);
 	}
 	adapter_close_fds(ad);
+	while (!TAILQ_EMPTY(&ad->lingers))
+		adapter_linger_free(TAILQ_FIRST(&ad->lingers));
 	for (i = 0; ad->envp[i] != NULL; i++)
 		free(ad->envp[i]);
 	free(ad->envp);
+	free(ad->cwd);
 	free(ad->path);
 	free(ad);
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * adapter.h -- run the verbs of the adapter protocol (DESIGN.md) without
- * blocking the event loop that hosts the fake servers. Each verb is a
- * child process in its own process group, with stdin /dev/null, stdout
- * and stderr captured (bounded), a timeout after which the whole group is
- * killed, and the run's STS_* environment.
+ * adapter.h -- run the verbs of the adapter protocol (docs/adapter-protocol.md,
+ * version 2) without blocking the event loop that hosts the fake servers.
+ * Each verb is a child process in its own process group, with stdin
+ * /dev/null, stdout and stderr captured (bounded), the environment and
+ * working directory the caller gives, and a timeout after which its whole
+ * group is killed. A verb is done when its process exits; what it started
+ * keeps running (daemons live until the caller ends them after "stop"),
+ * and output they write later is read and dropped.
  */
 #ifndef HARNESS_ADAPTER_H
 #define HARNESS_ADAPTER_H
@@ -16,7 +19,7 @@
 
 #define ADAPTER_OUT_MAX		8192	/* stdout kept */
 #define ADAPTER_ERR_MAX		8192	/* stderr kept (first bytes) */
-#define ADAPTER_ENV_MAX		16
+#define ADAPTER_ENV_MAX		64
 #define ADAPTER_EXIT_UNSUPPORTED 89
 
 struct event_base;
@@ -35,9 +38,13 @@ struct adapter_result {
 
 typedef void adapter_done_fn(const struct adapter_result *, void *arg);
 
-/* adapter_new - path is the adapter executable; env "K=V" strings copied */
+/*
+ * adapter_new - path is the adapter executable; env holds the child's
+ * whole environment ("K=V", copied; nothing else is inherited); cwd is
+ * its working directory.
+ */
 struct adapter *adapter_new(struct event_base *, const char *path,
-	    const char *const *env, size_t nenv, struct err *);
+	    const char *const *env, size_t nenv, const char *cwd, struct err *);
 const char *adapter_path(const struct adapter *);
 /*
  * adapter_run - start "path verb args..."; done is called once, from the
@@ -53,7 +60,7 @@ bool	adapter_busy(const struct adapter *);
 void	adapter_kill(struct adapter *);
 /* adapter_on_sigchld - reap children; call from the SIGCHLD handler */
 void	adapter_on_sigchld(struct adapter *);
-/* adapter_free - kill a running verb (no callback) and free */
+/* adapter_free - kill a running verb (no callback), close every pipe */
 void	adapter_free(struct adapter *);
 
 #endif

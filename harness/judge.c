@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * judge.c -- turn observations into verdicts. Ground truth is what the fake
- * MX hosts saw; the adapter's outcome only raises a misreport flag. A
- * clean twin that does not deliver over TLS makes an otherwise passing
- * attack ERROR: a SUT that never delivers cannot pass an attack.
+ * servers saw; the adapter's outcome only raises a misreport flag, or makes
+ * the scenario ERROR when it says the SUT or the adapter broke. The
+ * scenario verdict is the first row of judge_rules[] that decides, in the
+ * order docs/verdicts.md gives: an observed leak outranks everything the
+ * adapter says, an incomplete observation is never a PASS, and a clean
+ * twin that cannot deliver keeps an attack from passing.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,11 +16,55 @@
 #include "../common/str.h"
 #include "judge.h"
 
-static bool	judge_session_counts(const struct obs_session *, const char *);
-static enum leak judge_session_leak(const struct obs_session *);
-static bool	judge_expect_met(const struct scn_step *,
-		    const struct scn_world *, const struct obs_session *,
-		    size_t, const char *);
+/* Everything one scenario verdict is computed from. */
+struct judge_ctx {
+	const struct scenario		*scn;
+	const struct judge_instance	*inst[2];	/* main, twin (or NULL) */
+	const struct step_result	*res[2];
+};
+
+typedef bool judge_rule_fn(const struct judge_ctx *, struct judge_verdict *);
+
+struct judge_rule {
+	const char	*name;		/* as docs/verdicts.md numbers it */
+	judge_rule_fn	*decide;
+};
+
+static bool	judge_at_ok(const struct scn_step *, const struct scn_host *);
+static const struct scn_host *judge_data_host(const struct scenario *,
+		    const struct judge_instance *, const struct obs_data *,
+		    bool *);
+static bool	judge_data_allowed(const struct scn_step *,
+		    const struct scn_host *, bool, const struct obs_data *);
+static bool	judge_data_delivers(const struct scn_step *,
+		    const struct scn_host *, bool, const struct obs_data *);
+static void	judge_step_of(const struct scenario *, bool, size_t,
+		    struct scn_step *);
+static enum verdict judge_grade(enum scn_strength);
+static int	judge_severity(enum verdict);
+static void	judge_where(const struct judge_ctx *, int, size_t, char *,
+		    size_t);
+static void	judge_say(struct judge_verdict *, enum verdict, const char *,
+		    const struct judge_ctx *, int, size_t, const char *, ...)
+		    __attribute__((format(printf, 7, 8)));
+static bool	judge_data_expected(const struct judge_ctx *, int,
+		    const struct obs_data *);
+static judge_rule_fn judge_rule_leak, judge_rule_incomplete,
+		    judge_rule_adapter, judge_rule_unsupported,
+		    judge_rule_nothing, judge_rule_expect, judge_rule_twin,
+		    judge_rule_recorded;
+
+/* The rules in the order they decide (docs/verdicts.md). */
+static const struct judge_rule judge_rules[] = {
+	{ "1 every leak counts", judge_rule_leak },
+	{ "3 observation complete", judge_rule_incomplete },
+	{ "2 adapter or SUT error", judge_rule_adapter },
+	{ "2 unsupported", judge_rule_unsupported },
+	{ "5 something happened", judge_rule_nothing },
+	{ "expectation", judge_rule_expect },
+	{ "clean twin", judge_rule_twin },
+	{ "7 recorded", judge_rule_recorded },
+};
 
 static const char *const judge_verdicts[] = {
 	[VERDICT_PASS] = "PASS",
@@ -43,6 +91,12 @@ static const char *const judge_outcomes[] = {
 	[OUTCOME_FAILED] = "adapter-failed",
 };
 
+static const char *const judge_data_results[] = {
+	[DATA_COMPLETE] = "complete",
+	[DATA_TOO_BIG] = "too-big",
+	[DATA_ABORTED] = "aborted",
+};
+
 const char *
 verdict_str(enum verdict v)
 {
@@ -65,6 +119,14 @@ outcome_str(enum outcome o)
 	if ((unsigned)o > OUTCOME_FAILED)
 		return "?";
 	return judge_outcomes[o];
+}
+
+const char *
+data_result_str(enum data_result d)
+{
+	if ((unsigned)d > DATA_ABORTED)
+		return "?";
+	return judge_data_results[d];
 }
 
 int
@@ -100,188 +162,539 @@ verdict_is_met(enum verdict v)
 	}
 }
 
-static bool
-judge_session_counts(const struct obs_session *s, const char *token)
+void
+judge_twin_step(const struct scn_step *src, struct scn_step *dst)
 {
-	return s->token[0] == '\0' || token == NULL ||
-	    strcmp(s->token, token) == 0;
+	*dst = *src;
+	dst->attack = false;
+	dst->expect = SCN_DELIVER_TLS;
+	dst->expect_at[0] = '\0';
+	dst->expect_sni = false;
+	dst->expect_fetch = false;
 }
 
-static enum leak
-judge_session_leak(const struct obs_session *s)
+const struct scn_world *
+judge_world(const struct scenario *scn, bool twin, size_t step)
 {
-	if (s->data)
-		return LEAK_MESSAGE;
-	if (s->envelope)
-		return LEAK_ENVELOPE;
-	if (s->ehlo)
-		return LEAK_EHLO;
-	return LEAK_NONE;
+	if (twin || step >= scn->nsteps || !scn->steps[step].attack)
+		return &scn->clean;
+	return &scn->attacked;
 }
 
-/* judge_expect_met - does some session satisfy the step's expectation? */
-static bool
-judge_expect_met(const struct scn_step *step, const struct scn_world *w,
-    const struct obs_session *ss, size_t n, const char *token)
+/* judge_step_of - step i as the instance runs it */
+static void
+judge_step_of(const struct scenario *scn, bool twin, size_t i,
+    struct scn_step *st)
 {
-	const struct scn_host	*h;
-	size_t			 i;
-	bool			 any = false;
+	if (twin)
+		judge_twin_step(&scn->steps[i], st);
+	else
+		*st = scn->steps[i];
+}
 
-	for (i = 0; i < n; i++) {
-		if (!ss[i].data || !judge_session_counts(&ss[i], token))
-			continue;
-		any = true;
-		if (ss[i].host < 0 || (size_t)ss[i].host >= w->nhosts)
-			continue;
-		h = &w->hosts[ss[i].host];
-		if (step->expect_at[0] != '\0' &&
-		    strcmp(step->expect_at, h->label) != 0)
-			continue;
-		switch (step->expect) {
-		case SCN_DELIVER_TLS:
-			if (ss[i].data_tls && !h->attacker &&
-			    h->cert == CERT_VALID &&
-			    (!step->expect_sni || ss[i].sni_ok))
-				return true;
-			break;
-		case SCN_DELIVER_PLAIN:
-			if (!ss[i].data_tls)
-				return true;
-			break;
-		case SCN_DELIVER_ANY:
-			return true;
-		case SCN_DELIVER_NONE:
-			break;
-		default:
-			fatalx("judge: bad expectation %d", step->expect);
-		}
+static bool
+judge_at_ok(const struct scn_step *st, const struct scn_host *h)
+{
+	return st->expect_at[0] == '\0' ||
+	    (h != NULL && strcmp(st->expect_at, h->label) == 0);
+}
+
+/*
+ * judge_data_host - the host a DATA reached, in the world live where it
+ * arrived; *attacker says whether that endpoint is attacker-controlled.
+ * Another instance's host, or one we cannot place, counts as the
+ * attacker's: the recipient domain never named it.
+ */
+static const struct scn_host *
+judge_data_host(const struct scenario *scn, const struct judge_instance *in,
+    const struct obs_data *d, bool *attacker)
+{
+	const struct scn_world	*w;
+
+	*attacker = true;
+	if (d->foreign || d->at_step < 0 || (size_t)d->at_step >= scn->nsteps)
+		return NULL;
+	w = judge_world(scn, in->twin, (size_t)d->at_step);
+	if (d->host < 0 || (size_t)d->host >= w->nhosts)
+		return NULL;
+	*attacker = w->hosts[d->host].attacker;
+	return &w->hosts[d->host];
+}
+
+/* judge_data_allowed - may a body reach this endpoint under st? */
+static bool
+judge_data_allowed(const struct scn_step *st, const struct scn_host *h,
+    bool attacker, const struct obs_data *d)
+{
+	if (!attacker)
+		return true;		/* genuine hosts are never leaks */
+	if (h == NULL || !judge_at_ok(st, h))
+		return false;
+	switch (st->expect) {
+	case SCN_DELIVER_PLAIN:
+		return !d->tls;
+	case SCN_DELIVER_ANY:
+		return true;
+	case SCN_DELIVER_TLS:		/* only genuine hosts count as TLS */
+	case SCN_DELIVER_NONE:
+		return false;
+	default:
+		fatalx("judge: bad expectation %d", st->expect);
 	}
-	if (step->expect == SCN_DELIVER_NONE)
-		return !any;
-	return false;
+}
+
+/* judge_data_delivers - does this DATA meet st's delivery expectation? */
+static bool
+judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
+    bool attacker, const struct obs_data *d)
+{
+	if (d->result != DATA_COMPLETE || d->late || h == NULL ||
+	    !judge_at_ok(st, h))
+		return false;
+	switch (st->expect) {
+	case SCN_DELIVER_TLS:
+		return d->tls && !attacker && h->cert == CERT_VALID &&
+		    (!st->expect_sni || d->sni_ok);
+	case SCN_DELIVER_PLAIN:
+		return !d->tls;
+	case SCN_DELIVER_ANY:
+		return true;
+	case SCN_DELIVER_NONE:
+		return false;
+	default:
+		fatalx("judge: bad expectation %d", st->expect);
+	}
 }
 
 void
-judge_step(const struct scn_step *step, const struct scn_world *w,
-    const struct obs_session *ss, size_t n, unsigned int named_fetches,
-    const char *token, enum outcome outcome, struct step_result *r)
+judge_step(const struct scenario *scn, const struct judge_instance *in,
+    size_t i, struct step_result *r)
 {
-	const struct obs_session	*s;
-	size_t				 i;
-	enum leak			 l;
-	bool				 fetch_bad;
+	const struct step_obs		*o = &in->obs[i];
+	const struct step_claim		*c = &in->claims[i];
+	const struct obs_data		*d, *bad = NULL;
+	const struct scn_host		*h;
+	const struct scn_world		*w;
+	struct scn_step			 st;
+	size_t				 k;
+	bool				 attacker, met = false, fetch_bad;
+	char				 sni[SCN_NAME_MAX + 16];
+	char				 fetch[96], extra[160];
 
 	memset(r, 0, sizeof(*r));
-	r->outcome = outcome;
-	for (i = 0; i < n; i++) {
-		s = &ss[i];
-		if (s->host >= 0 && (size_t)s->host < w->nhosts &&
-		    w->hosts[s->host].attacker) {
-			l = judge_session_leak(s);
-			if (l > r->leak)
-				r->leak = l;
-		}
-		if (!s->data || !judge_session_counts(s, token) ||
-		    r->delivered)
+	judge_step_of(scn, in->twin, i, &st);
+	for (k = 0; k < in->ndata; k++) {
+		d = &in->data[k];
+		if (d->step < 0 || (size_t)d->step != i)
 			continue;
-		r->delivered = true;
-		r->delivered_tls = s->data_tls;
-		(void)str_copy(r->delivered_sni, s->sni,
-		    sizeof(r->delivered_sni));
-		if (s->host >= 0 && (size_t)s->host < w->nhosts)
-			(void)str_copy(r->delivered_at, w->hosts[s->host].label,
+		r->ndata++;
+		h = judge_data_host(scn, in, d, &attacker);
+		if (attacker)
+			r->leak = LEAK_MESSAGE;
+		if (!judge_data_allowed(&st, h, attacker, d) && bad == NULL)
+			bad = d;
+		if (d->result == DATA_COMPLETE && !d->late && !r->delivered) {
+			r->delivered = true;
+			r->delivered_tls = d->tls;
+			(void)str_copy(r->delivered_at, d->server,
 			    sizeof(r->delivered_at));
+			(void)str_copy(r->delivered_sni, d->sni,
+			    sizeof(r->delivered_sni));
+		}
+		if (judge_data_delivers(&st, h, attacker, d))
+			met = true;
 	}
-	r->met = judge_expect_met(step, w, ss, n, token);
-	if ((outcome == OUTCOME_DELIVERED && !r->delivered) ||
-	    ((outcome == OUTCOME_DEFERRED || outcome == OUTCOME_BOUNCED) &&
-	    r->delivered))
-		r->misreport = true;
+	for (k = 0; k < in->nsessions; k++) {
+		const struct obs_session *s = &in->sessions[k];
+
+		if (s->step < 0 || (size_t)s->step != i)
+			continue;
+		w = judge_world(scn, in->twin, i);
+		if ((s->host < 0 || (size_t)s->host >= w->nhosts ||
+		    w->hosts[s->host].attacker) && s->level > r->leak)
+			r->leak = s->level;
+	}
+	r->met = st.expect == SCN_DELIVER_NONE ? !r->delivered : met;
 	/* RFC 8461 §3.3, §7.1: the GET names mta-sts.<D> in SNI and Host */
-	fetch_bad = step->expect_fetch && named_fetches == 0;
+	fetch_bad = st.expect_fetch && o->named_fetches == 0;
 	if (fetch_bad)
 		r->met = false;
-	if (r->delivered)
+	if (bad != NULL) {
+		r->met = false;
+		r->forbidden = true;
+		r->forbidden_late = bad->late;
+		(void)str_fmt(r->leak_what, sizeof(r->leak_what),
+		    "%smessage body reached %s (attacker-controlled%s) %s%s%s",
+		    bad->late ? "late delivery: " : "", bad->server,
+		    bad->foreign ? ", not a host of this domain" : "",
+		    bad->tls ? "over TLS" : "in plaintext",
+		    bad->result == DATA_COMPLETE ? "" : ", then ",
+		    bad->result == DATA_COMPLETE ? "" :
+		    bad->result == DATA_TOO_BIG ? "rejected with 552" :
+		    "cut off");
+	}
+	if (c->deliver_ran) {
+		if ((c->outcome == OUTCOME_DELIVERED && !r->delivered) ||
+		    ((c->outcome == OUTCOME_DEFERRED ||
+		    c->outcome == OUTCOME_BOUNCED) && r->delivered))
+			r->misreport = true;
+		r->nothing = c->outcome != OUTCOME_FAILED && o->queries == 0 &&
+		    o->fetches == 0 && o->mx_connects == 0 &&
+		    o->https_connects == 0;
+	}
+	sni[0] = '\0';
+	if (r->delivered && r->delivered_tls)
+		(void)str_fmt(sni, sizeof(sni), " (SNI \"%s\")",
+		    r->delivered_sni);
+	fetch[0] = extra[0] = '\0';
+	if (fetch_bad)
+		(void)str_copy(fetch, "no policy fetch naming the policy host, ",
+		    sizeof(fetch));
+	if (st.strength == SCN_MAY || st.strength == SCN_INFO)
+		(void)str_fmt(extra, sizeof(extra), "; %s",
+		    o->named_fetches == 0 ? "no policy fetch" : o->fetch_first ?
+		    "policy fetched before any MX connection (synchronous)" :
+		    "an MX was contacted before the policy fetch");
+	if (c->policy_wait_timed_out)
+		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
+		    strlen(extra), "; no policy fetch within STS_TIMEOUT");
+	if (bad != NULL)
+		(void)str_fmt(r->reason, sizeof(r->reason), "expected %s; %s, "
+		    "adapter said %s%s%s", scn_delivery_str(st.expect),
+		    r->leak_what, outcome_str(c->outcome),
+		    r->misreport ? " (misreport)" : "", extra);
+	else if (r->delivered)
 		(void)str_fmt(r->reason, sizeof(r->reason),
-		    "expected %s%s%s; observed %sDATA at %s over %s%s%s%s, "
-		    "adapter said %s%s", scn_delivery_str(step->expect),
-		    step->expect_sni ? " with SNI" : "",
-		    step->expect_fetch ? " after a policy fetch" : "",
-		    fetch_bad ? "no policy fetch naming the policy host, " : "",
-		    r->delivered_at[0] != '\0' ? r->delivered_at : "?",
-		    r->delivered_tls ? "TLS" : "plaintext",
-		    r->delivered_tls ? " (SNI \"" : "",
-		    r->delivered_tls ? r->delivered_sni : "",
-		    r->delivered_tls ? "\")" : "", outcome_str(outcome),
-		    r->misreport ? " (misreport)" : "");
+		    "expected %s%s%s; observed %sDATA at %s over %s%s, "
+		    "adapter said %s%s%s", scn_delivery_str(st.expect),
+		    st.expect_sni ? " with SNI" : "",
+		    st.expect_fetch ? " after a policy fetch" : "", fetch,
+		    r->delivered_at, r->delivered_tls ? "TLS" : "plaintext",
+		    sni, outcome_str(c->outcome),
+		    r->misreport ? " (misreport)" : "", extra);
 	else
 		(void)str_fmt(r->reason, sizeof(r->reason),
-		    "expected %s%s; observed %sno delivery, adapter said %s%s",
-		    scn_delivery_str(step->expect),
-		    step->expect_fetch ? " after a policy fetch" : "",
-		    fetch_bad ? "no policy fetch naming the policy host, " : "",
-		    outcome_str(outcome), r->misreport ? " (misreport)" : "");
+		    "expected %s%s; observed %sno delivery, adapter said %s%s%s",
+		    scn_delivery_str(st.expect),
+		    st.expect_fetch ? " after a policy fetch" : "", fetch,
+		    outcome_str(c->outcome), r->misreport ? " (misreport)" : "",
+		    extra);
 }
 
-enum verdict
-judge_scenario(const struct scenario *scn, const struct step_result *steps,
-    size_t nsteps, const struct step_result *twin, size_t ntwin,
-    enum leak *leak, char *reason, size_t reasonsz)
+static enum verdict
+judge_grade(enum scn_strength s)
 {
-	const struct step_result	*bad = NULL;
-	size_t				 i;
-	enum verdict			 v;
-
-	*leak = LEAK_NONE;
-	reason[0] = '\0';
-	for (i = 0; i < nsteps; i++) {
-		if (steps[i].leak > *leak)
-			*leak = steps[i].leak;
-		if (steps[i].outcome == OUTCOME_UNSUPPORTED) {
-			(void)str_fmt(reason, reasonsz, "step %zu: the SUT "
-			    "does not support this (adapter exit 89)", i + 1);
-			return VERDICT_SKIP;
-		}
-		if (steps[i].outcome == OUTCOME_FAILED) {
-			(void)str_fmt(reason, reasonsz, "step %zu: adapter "
-			    "failed: %s", i + 1, steps[i].reason);
-			return VERDICT_ERROR;
-		}
-		if (!steps[i].met && bad == NULL)
-			bad = &steps[i];
-	}
-	if (bad != NULL) {
-		switch (scn->strength) {
-		case SCN_MUST:
-			v = VERDICT_FAIL;
-			break;
-		case SCN_SHOULD:
-			v = VERDICT_NON_STRICT;
-			break;
-		case SCN_MAY:
-		case SCN_INFO:
-			v = VERDICT_INFO;
-			break;
-		default:
-			fatalx("judge: bad strength %d", scn->strength);
-		}
-		(void)str_fmt(reason, reasonsz, "step %zu: %s",
-		    (size_t)(bad - steps) + 1, bad->reason);
-		return v;
-	}
-	for (i = 0; twin != NULL && i < ntwin; i++)
-		if (!twin[i].met) {
-			(void)str_fmt(reason, reasonsz, "clean twin step %zu "
-			    "did not deliver over verified TLS: %s", i + 1,
-			    twin[i].reason);
-			return VERDICT_ERROR;
-		}
-	if (scn->strength == SCN_MAY || scn->strength == SCN_INFO) {
-		(void)str_fmt(reason, reasonsz, "recorded (%s): %s",
-		    scn_strength_str(scn->strength), nsteps > 0 ?
-		    steps[nsteps - 1].reason : "no step ran");
+	switch (s) {
+	case SCN_MUST:
+		return VERDICT_FAIL;
+	case SCN_SHOULD:
+		return VERDICT_NON_STRICT;
+	case SCN_MAY:
+	case SCN_INFO:
 		return VERDICT_INFO;
+	default:
+		fatalx("judge: bad strength %d", s);
 	}
-	return VERDICT_PASS;
+}
+
+/* judge_severity - how bad a not-met grade is; higher is worse */
+static int
+judge_severity(enum verdict v)
+{
+	return v == VERDICT_FAIL ? 3 : v == VERDICT_NON_STRICT ? 2 :
+	    v == VERDICT_INFO ? 1 : 0;
+}
+
+/* judge_where - "step 2" or "clean twin step 2" */
+static void
+judge_where(const struct judge_ctx *cx, int which, size_t i, char *buf,
+    size_t size)
+{
+	(void)cx;
+	(void)str_fmt(buf, size, "%sstep %zu", which == 1 ? "clean twin " : "",
+	    i + 1);
+}
+
+static void
+judge_say(struct judge_verdict *v, enum verdict verdict, const char *rule,
+    const struct judge_ctx *cx, int which, size_t i, const char *fmt, ...)
+{
+	char	where[32], text[JUDGE_REASON_MAX];
+	va_list	ap;
+
+	judge_where(cx, which, i, where, sizeof(where));
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	v->verdict = verdict;
+	v->rule = rule;
+	(void)str_fmt(v->reason, sizeof(v->reason), "%s: %s", where, text);
+}
+
+/* Rule 1: a forbidden leak fails its step, whatever the adapter says. */
+static bool
+judge_rule_leak(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	enum verdict	g, worst = VERDICT_PASS;
+	int		which, wi = 0;
+	size_t		i, wstep = 0;
+
+	for (which = 0; which < 2; which++) {
+		if (cx->inst[which] == NULL)
+			continue;
+		for (i = 0; i < cx->inst[which]->nsteps; i++) {
+			if (!cx->res[which][i].forbidden)
+				continue;
+			g = judge_grade(cx->scn->steps[i].strength);
+			if (judge_severity(g) > judge_severity(worst)) {
+				worst = g;
+				wi = which;
+				wstep = i;
+			}
+		}
+	}
+	if (worst != VERDICT_FAIL && worst != VERDICT_NON_STRICT)
+		return false;
+	judge_say(v, worst, judge_rules[0].name, cx, wi, wstep, "%s",
+	    cx->res[wi][wstep].reason);
+	return true;
+}
+
+/* Rule 3: observation complete, or ERROR. */
+static bool
+judge_rule_incomplete(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	int	which;
+	size_t	i;
+
+	for (which = 0; which < 2; which++) {
+		if (cx->inst[which] == NULL)
+			continue;
+		for (i = 0; i < cx->inst[which]->nsteps; i++)
+			if (cx->inst[which]->obs[i].incomplete[0] != '\0') {
+				judge_say(v, VERDICT_ERROR, judge_rules[1].name,
+				    cx, which, i, "observation incomplete: %s",
+				    cx->inst[which]->obs[i].incomplete);
+				return true;
+			}
+	}
+	return false;
+}
+
+/* Rule 2: a broken adapter, or a SUT that says "error", is ERROR. */
+static bool
+judge_rule_adapter(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	const struct step_claim	*c;
+	int			 which;
+	size_t			 i;
+
+	for (which = 0; which < 2; which++) {
+		if (cx->inst[which] == NULL)
+			continue;
+		for (i = 0; i < cx->inst[which]->nsteps; i++) {
+			c = &cx->inst[which]->claims[i];
+			if (c->outcome == OUTCOME_FAILED) {
+				judge_say(v, VERDICT_ERROR, judge_rules[2].name,
+				    cx, which, i, "adapter failed: %s",
+				    c->detail);
+				return true;
+			}
+			if (c->outcome == OUTCOME_ERROR) {
+				judge_say(v, VERDICT_ERROR, judge_rules[2].name,
+				    cx, which, i, "SUT error: %s", c->detail);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * judge_data_expected - a DATA an honest SUT could have sent before it
+ * said "unsupported": in its step's window, at a step that expects
+ * delivery, and not forbidden there.
+ */
+static bool
+judge_data_expected(const struct judge_ctx *cx, int which,
+    const struct obs_data *d)
+{
+	const struct judge_instance	*in = cx->inst[which];
+	const struct scn_host		*h;
+	struct scn_step			 st;
+	bool				 attacker;
+
+	if (d->late || d->step < 0 || (size_t)d->step >= in->nsteps)
+		return false;
+	judge_step_of(cx->scn, in->twin, (size_t)d->step, &st);
+	h = judge_data_host(cx->scn, in, d, &attacker);
+	return st.expect != SCN_DELIVER_NONE &&
+	    judge_data_allowed(&st, h, attacker, d);
+}
+
+/* Rule 2: SKIP only when "unsupported" and no unexplained DATA. */
+static bool
+judge_rule_unsupported(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	const struct judge_instance	*in;
+	int				 which, w2;
+	size_t				 i, k;
+
+	for (which = 0; which < 2; which++) {
+		if ((in = cx->inst[which]) == NULL)
+			continue;
+		for (i = 0; i < in->nsteps; i++) {
+			if (in->claims[i].outcome != OUTCOME_UNSUPPORTED)
+				continue;
+			for (w2 = 0; w2 < 2; w2++) {
+				if (cx->inst[w2] == NULL)
+					continue;
+				for (k = 0; k < cx->inst[w2]->ndata; k++)
+					if (!judge_data_expected(cx, w2,
+					    &cx->inst[w2]->data[k])) {
+						judge_say(v, VERDICT_ERROR,
+						    judge_rules[3].name, cx,
+						    which, i, "the adapter "
+						    "said unsupported (%s), but "
+						    "a message body reached %s",
+						    in->claims[i].detail,
+						    cx->inst[w2]->data[k].server);
+						return true;
+					}
+			}
+			judge_say(v, VERDICT_SKIP, judge_rules[3].name, cx,
+			    which, i, "the SUT does not support this (%s)",
+			    in->claims[i].detail);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Rule 5: a step in which nothing happened proves nothing. */
+static bool
+judge_rule_nothing(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	int	which;
+	size_t	i;
+
+	for (which = 0; which < 2; which++) {
+		if (cx->inst[which] == NULL)
+			continue;
+		for (i = 0; i < cx->inst[which]->nsteps; i++)
+			if (cx->res[which][i].nothing) {
+				judge_say(v, VERDICT_ERROR, judge_rules[4].name,
+				    cx, which, i, "nothing observed: the SUT "
+				    "queried nothing about the domain and "
+				    "connected to none of its hosts (adapter "
+				    "said %s)", outcome_str(
+				    cx->inst[which]->claims[i].outcome));
+				return true;
+			}
+	}
+	return false;
+}
+
+/* The attacked instance's expectations, each graded by its step. */
+static bool
+judge_rule_expect(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	enum verdict	g, worst = VERDICT_PASS;
+	size_t		i, wstep = 0, n = cx->inst[0]->nsteps;
+
+	if (n < cx->scn->nsteps) {
+		/* the runner stops early only for reasons judged above */
+		v->verdict = VERDICT_ERROR;
+		v->rule = judge_rules[5].name;
+		(void)str_fmt(v->reason, sizeof(v->reason), "only %zu of %zu "
+		    "steps ran", n, cx->scn->nsteps);
+		return true;
+	}
+	for (i = 0; i < n; i++) {
+		if (cx->res[0][i].met)
+			continue;
+		g = judge_grade(cx->scn->steps[i].strength);
+		if (judge_severity(g) > judge_severity(worst)) {
+			worst = g;
+			wstep = i;
+		}
+	}
+	if (worst == VERDICT_PASS)
+		return false;
+	judge_say(v, worst, judge_rules[5].name, cx, 0, wstep, "%s",
+	    cx->res[0][wstep].reason);
+	return true;
+}
+
+/* A clean twin that did not deliver over verified TLS: no PASS. */
+static bool
+judge_rule_twin(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	size_t	i;
+
+	if (cx->inst[1] == NULL)
+		return false;
+	for (i = 0; i < cx->inst[1]->nsteps; i++)
+		if (!cx->res[1][i].met) {
+			judge_say(v, VERDICT_ERROR, judge_rules[6].name, cx, 1,
+			    i, "did not deliver over verified TLS: %s",
+			    cx->res[1][i].reason);
+			return true;
+		}
+	return false;
+}
+
+/* MAY and INFO scenarios are recorded, never passed. */
+static bool
+judge_rule_recorded(const struct judge_ctx *cx, struct judge_verdict *v)
+{
+	size_t	n = cx->inst[0]->nsteps;
+
+	if (cx->scn->strength != SCN_MAY && cx->scn->strength != SCN_INFO)
+		return false;
+	if (n == 0) {
+		v->verdict = VERDICT_INFO;
+		v->rule = judge_rules[7].name;
+		(void)str_copy(v->reason, "recorded: no step ran",
+		    sizeof(v->reason));
+		return true;
+	}
+	judge_say(v, VERDICT_INFO, judge_rules[7].name, cx, 0, n - 1,
+	    "recorded (%s): %s", scn_strength_str(cx->scn->strength),
+	    cx->res[0][n - 1].reason);
+	return true;
+}
+
+void
+judge_scenario(const struct scenario *scn, const struct judge_instance *main,
+    const struct judge_instance *twin, struct step_result *steps,
+    struct step_result *twin_steps, struct judge_verdict *v)
+{
+	struct judge_ctx	cx;
+	size_t			i;
+	int			which;
+
+	memset(v, 0, sizeof(*v));
+	cx.scn = scn;
+	cx.inst[0] = main;
+	cx.inst[1] = twin;
+	cx.res[0] = steps;
+	cx.res[1] = twin_steps;
+	for (which = 0; which < 2; which++) {
+		if (cx.inst[which] == NULL)
+			continue;
+		for (i = 0; i < cx.inst[which]->nsteps; i++) {
+			judge_step(scn, cx.inst[which], i,
+			    which == 0 ? &steps[i] : &twin_steps[i]);
+			if (cx.res[which][i].leak > v->leak)
+				v->leak = cx.res[which][i].leak;
+			if (cx.res[which][i].misreport)
+				v->misreport = true;
+		}
+	}
+	for (i = 0; i < sizeof(judge_rules) / sizeof(judge_rules[0]); i++)
+		if (judge_rules[i].decide(&cx, v))
+			return;
+	v->verdict = VERDICT_PASS;
+	v->rule = "expectation";
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * judge.h -- verdicts from ground truth. Pure functions: what the fake MX
- * hosts observed during one step (obs_session rows) plus the step's
- * expectation give a step result; step results of a scenario and of its
- * clean twin give the verdict. The adapter's claim is only cross-checked
- * (misreport), never trusted.
+ * judge.h -- verdicts from ground truth. Pure functions: what the fake
+ * servers observed for one instance of a scenario (the attacked run, or
+ * its clean twin), step by step, plus the adapter's claims, give step
+ * results; the step results of a scenario's instances give its verdict,
+ * through the rules of docs/verdicts.md, one table row each. The
+ * adapter's claim never decides a verdict: it is cross-checked
+ * (misreport), and an "error" claim or a broken adapter is ERROR.
  */
 #ifndef HARNESS_JUDGE_H
 #define HARNESS_JUDGE_H
@@ -33,14 +35,15 @@ enum leak {
 	LEAK_MESSAGE,
 };
 
-/* The adapter's own claim for one deliver verb. */
+/* The adapter's claim for a step, or why there is none. */
 enum outcome {
 	OUTCOME_DELIVERED = 0,
 	OUTCOME_DEFERRED,
 	OUTCOME_BOUNCED,
 	OUTCOME_ERROR,		/* the SUT said "error" */
-	OUTCOME_UNSUPPORTED,	/* adapter exit 89 */
-	OUTCOME_FAILED,		/* adapter crashed, timed out, bad output */
+	OUTCOME_UNSUPPORTED,	/* a verb other than deliver exited 89 */
+	OUTCOME_FAILED,		/* adapter crashed, timed out, bad output,
+				   deliver exited 89, harness could not ask */
 };
 
 const char *verdict_str(enum verdict);
@@ -52,53 +55,129 @@ int	outcome_parse(const char *, enum outcome *)
 /* verdict_is_met - PASS, INFO and SKIP meet the expectation */
 bool	verdict_is_met(enum verdict);
 
-/* One SMTP session at a fake MX, summarised from its event records. */
-struct obs_session {
-	uint64_t	id;
-	int		host;		/* index in the step's world hosts */
-	bool		ehlo;		/* EHLO/HELO seen (plaintext or TLS) */
-	bool		envelope;	/* MAIL or RCPT seen */
-	bool		tls;		/* STARTTLS handshake completed */
-	bool		data;		/* DATA completed (message accepted) */
-	bool		data_tls;	/* ... inside TLS */
-	bool		sni_ok;		/* TLS SNI named this host */
-	char		sni[SCN_NAME_MAX];
-	char		token[STS_TOKEN_MAX + 1];
+#define JUDGE_REASON_MAX	512
+#define JUDGE_DETAIL_MAX	256
+
+/* How a DATA transfer ended at the fake MX. */
+enum data_result {
+	DATA_COMPLETE = 0,	/* final dot, 250 */
+	DATA_TOO_BIG,		/* final dot, 552: the body was sent anyway */
+	DATA_ABORTED,		/* the session ended inside the body */
 };
 
-#define JUDGE_REASON_MAX	256
+const char *data_result_str(enum data_result);
+
+/* One SMTP session at one of the instance's own fake MX hosts. */
+struct obs_session {
+	int		step;		/* the instance's step live at connect */
+	int		host;		/* index in that step's world; -1 ? */
+	enum leak	level;		/* NONE (connected), EHLO, ENVELOPE */
+};
+
+/*
+ * One DATA transfer (a message body sent), attributed to one step of one
+ * instance: by its token when it carries one the harness issued, else to
+ * the step live where it arrived.
+ */
+struct obs_data {
+	uint64_t	 seq;		/* arrival order in the run */
+	int		 step;		/* the step it is attributed to */
+	bool		 by_token;
+	bool		 late;		/* that step had ended on arrival */
+	bool		 foreign;	/* arrived at another instance's host */
+	int		 at_step;	/* own instance: step live on arrival */
+	int		 host;		/* own instance: host index, or -1 */
+	enum data_result result;
+	bool		 tls;		/* the body went inside TLS */
+	bool		 sni_ok;	/* the session's SNI named the host */
+	char		 server[SCN_NAME_MAX];	/* host name it reached */
+	char		 sni[SCN_NAME_MAX];
+};
+
+/* Counters of one step's window (records that arrived during it). */
+struct step_obs {
+	unsigned int	queries;	/* DNS queries about the domain */
+	unsigned int	fetches;	/* HTTPS requests at the policy host */
+	unsigned int	named_fetches;	/* ... SNI and Host named it */
+	unsigned int	mx_connects;
+	unsigned int	https_connects;
+	bool		fetch_first;	/* a named fetch came before any MX
+					   connection of the step */
+	char		incomplete[JUDGE_DETAIL_MAX];	/* "" = complete */
+};
+
+/* What the adapter said, or what kept the harness from asking. */
+struct step_claim {
+	bool		deliver_ran;	/* the SUT was asked to deliver */
+	enum outcome	outcome;
+	char		detail[JUDGE_DETAIL_MAX];	/* as the adapter said
+							   it: escape to print */
+	bool		policy_wait;	/* the step waited for a policy GET */
+	bool		policy_wait_timed_out;
+};
+
+/* One instance of a scenario as it ran: the attack, or its clean twin. */
+struct judge_instance {
+	bool			  twin;
+	size_t			  nsteps;	/* steps that ran */
+	const struct step_obs	 *obs;		/* [nsteps] */
+	const struct step_claim	 *claims;	/* [nsteps] */
+	const struct obs_session *sessions;
+	size_t			  nsessions;
+	const struct obs_data	 *data;		/* attributed to this one */
+	size_t			  ndata;
+};
 
 struct step_result {
-	bool		met;
-	bool		delivered;	/* some DATA completed */
+	bool		met;		/* the expectation held in the window */
+	bool		delivered;	/* a complete DATA in the window */
 	bool		delivered_tls;
-	bool		misreport;	/* adapter claim contradicts observation */
-	enum leak	leak;
-	enum outcome	outcome;
-	char		delivered_at[SCN_LABEL_MAX];	/* "" if none */
-	char		delivered_sni[SCN_NAME_MAX];	/* SNI it sent */
+	char		delivered_at[SCN_NAME_MAX];	/* host name, "" */
+	char		delivered_sni[SCN_NAME_MAX];
+	bool		misreport;	/* claim contradicts the observation */
+	bool		nothing;	/* nothing observed in the window */
+	enum leak	leak;		/* at attacker-controlled endpoints */
+	bool		forbidden;	/* a body reached one the step's
+					   expectation does not allow */
+	bool		forbidden_late;
+	size_t		ndata;		/* DATA attributed to the step */
+	char		leak_what[JUDGE_DETAIL_MAX];	/* the forbidden one */
+	char		reason[JUDGE_REASON_MAX];
+};
+
+/* The step a twin runs in place of step i: verified TLS, any host. */
+void	judge_twin_step(const struct scn_step *, struct scn_step *);
+/* The world step i of an instance runs in. */
+const struct scn_world *judge_world(const struct scenario *, bool twin,
+	    size_t step);
+
+/*
+ * judge_step - the result of step i of an instance. A DATA counts for
+ * delivery only inside its step's window; every DATA attributed to the
+ * step, in the window or late, counts as a leak when it reached an
+ * attacker-controlled endpoint (a host the attack touched or added, or
+ * a host of another instance) that the expectation does not allow.
+ */
+void	judge_step(const struct scenario *, const struct judge_instance *,
+	    size_t i, struct step_result *);
+
+struct judge_verdict {
+	enum verdict	verdict;
+	enum leak	leak;		/* worst over both instances */
+	bool		misreport;	/* some step's claim contradicts */
+	const char	*rule;		/* the docs/verdicts.md rule that
+					   decided (static string) */
 	char		reason[JUDGE_REASON_MAX];
 };
 
 /*
- * judge_step - compare what was observed in one step with its
- * expectation. w is the world the step ran in (attacker flags, cert
- * profiles). A session counts only if its token is this step's token or
- * empty (a SUT may strip unknown headers). named_fetches counts policy
- * GETs whose SNI and Host both named the policy host.
+ * judge_scenario - the verdict from the attacked instance and the clean
+ * twin (NULL when the scenario has no attack). steps[] and twin_steps[]
+ * receive each step's result (SCN_STEPS_MAX each).
  */
-void	judge_step(const struct scn_step *, const struct scn_world *w,
-	    const struct obs_session *, size_t, unsigned int named_fetches,
-	    const char *token, enum outcome, struct step_result *);
-
-/*
- * judge_scenario - the verdict of a scenario from its steps and, for an
- * attack, its clean twin's steps (twin NULL when there is none). Writes
- * the deciding reason and the worst leak.
- */
-enum verdict judge_scenario(const struct scenario *,
-	    const struct step_result *steps, size_t nsteps,
-	    const struct step_result *twin, size_t ntwin,
-	    enum leak *leak, char *reason, size_t reasonsz);
+void	judge_scenario(const struct scenario *,
+	    const struct judge_instance *main, const struct judge_instance *twin,
+	    struct step_result *steps, struct step_result *twin_steps,
+	    struct judge_verdict *);
 
 #endif

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * main.c -- the sts-harness program: parse argv, load the scenarios, make
- * the run's private temp dir and namespaces, run, report. Exit status:
- * 0 every scenario met its expectation, 1 some did not (or the run could
- * not start), 2 usage or input error, 130 interrupted.
+ * main.c -- the sts-harness program: parse argv, load the scenarios, check
+ * everything a run needs (adapter, --json path, clock budget) before
+ * anything runs, make the run's temp dir and namespaces, run, report.
+ * Exit status: 0 every scenario met its expectation, 1 some did not (or
+ * the run could not start), 2 usage or input error, 128 + N interrupted
+ * by signal N.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/rand.h>
 
 #include "../common/log.h"
 #include "../common/proto.h"
@@ -24,15 +30,23 @@
 #include "report.h"
 #include "runner.h"
 
-#define HARNESS_VERSION		"0.1.0"
+#define HARNESS_VERSION		"0.2.0"
 #define HARNESS_DNS_ADDR	"127.0.0.53"
 #define HARNESS_TIMEOUT		30
 #define HARNESS_TIMEOUT_MAX	3600
+#define HARNESS_QUIET		2	/* --quiet-period default, seconds */
+#define HARNESS_QUIET_MAX	600
+#define HARNESS_ENV_NAME_MAX	64
 
 struct harness_opts {
 	const char	*sut;
 	const char	*json;
 	unsigned long	 timeout;
+	unsigned long	 quiet;
+	bool		 has_seed;
+	uint64_t	 seed;
+	const char	*pass_env[RUNNER_PASS_ENV_MAX];
+	size_t		 npass_env;
 	int		 verbose;
 	char		**paths;
 	size_t		 npaths;
@@ -47,6 +61,11 @@ static int	harness_run(const struct harness_opts *, const char *,
 		    const char *);
 static int	harness_list(const struct harness_opts *, const char *, bool);
 static enum scn_delivery harness_attack_expect(const struct scenario *);
+static int	harness_adapter(const struct harness_opts *, const char *,
+		    const char *, char *, size_t);
+static int	harness_clock_budget(const struct catalog *);
+static bool	harness_is_env_name(const char *);
+static void	harness_nofile(void);
 
 /* harness_attack_expect - expectation of the last attacked step */
 static enum scn_delivery
@@ -65,7 +84,9 @@ harness_usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: sts-harness run [--sut NAME|PATH] [--json FILE] "
-	    "[--timeout SEC] [-v] [SCENARIO-FILE|DIR ...]\n"
+	    "[--timeout SEC]\n"
+	    "           [--quiet-period SEC] [--seed N] [--pass-env NAME]... "
+	    "[-v] [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness list [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness lint [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness --version\n"
@@ -96,7 +117,8 @@ harness_root(char *root, size_t rootsz, char *bindir, size_t binsz)
 	if (env != NULL && *env != '\0')
 		return str_copy(root, env, rootsz);
 	for (up = 0; up < 4; up++) {
-		(void)str_fmt(probe, sizeof(probe), "%s/suts", exe);
+		/* the build has a suts/ of its own; scenarios/ is the tree's */
+		(void)str_fmt(probe, sizeof(probe), "%s/scenarios", exe);
 		if (access(probe, F_OK) == 0)
 			return str_copy(root, exe, rootsz);
 		if ((slash = strrchr(exe, '/')) == NULL || slash == exe)
@@ -113,17 +135,23 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		{ "sut", required_argument, NULL, 's' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "quiet-period", required_argument, NULL, 'q' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "pass-env", required_argument, NULL, 'e' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int	ch;
+	unsigned long long	 seed;
+	char			*end;
+	int			 ch;
 
 	memset(o, 0, sizeof(*o));
 	o->sut = "reference";
 	o->timeout = HARNESS_TIMEOUT;
+	o->quiet = HARNESS_QUIET;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:j:t:vh", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "s:j:t:q:S:e:vh", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 's':
@@ -140,6 +168,40 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 				    HARNESS_TIMEOUT_MAX);
 				return -1;
 			}
+			break;
+		case 'q':
+			if (parse_uint(optarg, HARNESS_QUIET_MAX,
+			    &o->quiet) == -1 || o->quiet == 0) {
+				fprintf(stderr, "sts-harness: --quiet-period: "
+				    "\"%s\" is not 1..%d seconds\n", optarg,
+				    HARNESS_QUIET_MAX);
+				return -1;
+			}
+			break;
+		case 'S':
+			errno = 0;
+			seed = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+			    errno != 0) {
+				fprintf(stderr, "sts-harness: --seed: \"%s\" is "
+				    "not a decimal number below 2^64\n", optarg);
+				return -1;
+			}
+			o->seed = seed;
+			o->has_seed = true;
+			break;
+		case 'e':
+			if (!harness_is_env_name(optarg)) {
+				fprintf(stderr, "sts-harness: --pass-env: \"%s\" "
+				    "is not a variable name\n", optarg);
+				return -1;
+			}
+			if (o->npass_env == RUNNER_PASS_ENV_MAX) {
+				fprintf(stderr, "sts-harness: --pass-env: at "
+				    "most %d names\n", RUNNER_PASS_ENV_MAX);
+				return -1;
+			}
+			o->pass_env[o->npass_env++] = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -197,6 +259,91 @@ harness_list(const struct harness_opts *o, const char *root, bool lint)
 	return 0;
 }
 
+/* harness_is_env_name - [A-Za-z_][A-Za-z0-9_]*, bounded */
+static bool
+harness_is_env_name(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' &&
+		    s[i] <= 'z') || s[i] == '_' || (i > 0 && s[i] >= '0' &&
+		    s[i] <= '9')))
+			return false;
+	return i > 0 && i <= HARNESS_ENV_NAME_MAX;
+}
+
+/*
+ * harness_adapter - the adapter executable: PATH if --sut has a '/', else
+ * the built copy bindir/suts/NAME/adapter (which finds the binaries of
+ * this build next to it), else root/suts/NAME/adapter. A regular,
+ * executable file, or exit 2 before anything runs.
+ */
+static int
+harness_adapter(const struct harness_opts *o, const char *root,
+    const char *bindir, char *out, size_t outsz)
+{
+	struct stat	st;
+	char		esc[PATH_MAX], abs[PATH_MAX];
+	int		rc;
+
+	if (strchr(o->sut, '/') != NULL)
+		rc = str_copy(out, o->sut, outsz);
+	else {
+		rc = str_fmt(out, outsz, "%s/suts/%s/adapter", bindir, o->sut);
+		if (rc == 0 && access(out, X_OK) == -1)
+			rc = str_fmt(out, outsz, "%s/suts/%s/adapter", root,
+			    o->sut);
+	}
+	/* absolute: verbs run in STS_STATE_DIR */
+	if (rc == 0 && realpath(out, abs) != NULL)
+		rc = str_copy(out, abs, outsz);
+	if (rc == -1 || stat(out, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    access(out, X_OK) == -1) {
+		fprintf(stderr, "sts-harness: --sut %s: no executable adapter "
+		    "file at %s\n", str_escape(esc, sizeof(esc) / 2, o->sut),
+		    str_escape(esc + sizeof(esc) / 2, sizeof(esc) / 2, out));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * harness_clock_budget - the SUT's clock only moves forward, summed over
+ * the run (a twin moves it too); the PKI's validity windows (pki.h) keep
+ * every certificate profile true up to RUNNER_CLOCK_RUN_MAX.
+ */
+static int
+harness_clock_budget(const struct catalog *cat)
+{
+	unsigned long long	sum = 0;
+	size_t			i, j;
+
+	for (i = 0; i < cat->n; i++)
+		for (j = 0; j < cat->scns[i]->nsteps; j++)
+			sum += (unsigned long long)cat->scns[i]->steps[j].clock *
+			    (cat->scns[i]->has_attack ? 2 : 1);
+	if (sum <= RUNNER_CLOCK_RUN_MAX)
+		return 0;
+	fprintf(stderr, "sts-harness: the clock moves of these scenarios add "
+	    "up to %llu s (twins included), more than the %lu s the test "
+	    "certificates stay valid for; run fewer at once\n", sum,
+	    RUNNER_CLOCK_RUN_MAX);
+	return -1;
+}
+
+/* harness_nofile - every world stays up: allow as many fds as we may */
+static void
+harness_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static int
 harness_run(const struct harness_opts *o, const char *root,
     const char *bindir)
@@ -207,80 +354,91 @@ harness_run(const struct harness_opts *o, const char *root,
 	struct scn_result	*res;
 	struct err		 err;
 	char			 adapter[PATH_MAX], tmpdir[PATH_MAX];
-	char			 resolv[PATH_MAX + 16];
+	char			 esc[PATH_MAX];
 	const char		*tmp = getenv("TMPDIR");
-	FILE			*fp;
 	size_t			 counts[VERDICT_ERROR + 1], bad;
-	int			 rc;
+	uint64_t		 seed = o->seed;
+	int			 rc, json_fd = -1;
 
-	if (strchr(o->sut, '/') != NULL)
-		rc = str_copy(adapter, o->sut, sizeof(adapter));
-	else
-		rc = str_fmt(adapter, sizeof(adapter), "%s/suts/%s/adapter",
-		    root, o->sut);
-	if (rc == -1 || access(adapter, X_OK) == -1) {
-		fprintf(stderr, "sts-harness: --sut %s: no executable adapter "
-		    "at %s\n", o->sut, adapter);
+	if (harness_adapter(o, root, bindir, adapter, sizeof(adapter)) == -1)
 		return 2;
-	}
 	if (harness_catalog(o, root, &cat) == -1)
 		return 2;
+	if (harness_clock_budget(&cat) == -1) {
+		catalog_clear(&cat);
+		return 2;
+	}
+	/* an unwritable --json must stop the run before it starts */
+	if (o->json != NULL && (json_fd = open(o->json, O_WRONLY | O_CREAT |
+	    O_CLOEXEC | O_NOCTTY, 0644)) == -1) {
+		fprintf(stderr, "sts-harness: --json %s: %s\n",
+		    str_escape(esc, sizeof(esc), o->json), strerror(errno));
+		catalog_clear(&cat);
+		return 2;
+	}
+	if (!o->has_seed && RAND_bytes((unsigned char *)&seed,
+	    sizeof(seed)) != 1) {
+		fprintf(stderr, "sts-harness: no random seed\n");
+		rc = 1;
+		goto out_early;
+	}
 	if (str_fmt(tmpdir, sizeof(tmpdir), "%s/sts-harness.XXXXXX",
 	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp") == -1 ||
 	    mkdtemp(tmpdir) == NULL) {
 		fprintf(stderr, "sts-harness: cannot make a temp dir in %s: %s\n",
-		    tmp != NULL ? tmp : "/tmp", strerror(errno));
-		catalog_clear(&cat);
-		return 1;
-	}
-	(void)str_fmt(resolv, sizeof(resolv), "%s/resolv.conf", tmpdir);
-	if ((fp = fopen(resolv, "w")) == NULL ||
-	    fprintf(fp, "nameserver %s\noptions timeout:1 attempts:2\n",
-	    HARNESS_DNS_ADDR) < 0 || fclose(fp) != 0) {
-		fprintf(stderr, "sts-harness: %s: %s\n", resolv,
+		    tmp != NULL ? str_escape(esc, sizeof(esc), tmp) : "/tmp",
 		    strerror(errno));
-		(void)ns_rmtree(tmpdir);
-		catalog_clear(&cat);
-		return 1;
+		rc = 1;
+		goto out_early;
 	}
+	harness_nofile();
 	fflush(NULL);
-	if (ns_enter(tmpdir, resolv, &err) == -1) {
+	if (ns_enter(tmpdir, HARNESS_DNS_ADDR, &err) == -1) {
 		fprintf(stderr, "sts-harness: %s\n", err.msg);
 		(void)ns_rmtree(tmpdir);
-		catalog_clear(&cat);
-		return 1;
+		rc = 1;
+		goto out_early;
 	}
 	/* from here on: PID 1 of the run's namespaces */
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.adapter = adapter;
 	cfg.tmpdir = tmpdir;
-	cfg.build_dir = bindir;
 	cfg.timeout = (int)o->timeout;
+	cfg.quiet_ms = (unsigned int)o->quiet * 1000;
+	cfg.seed = seed;
+	cfg.pass_env = o->pass_env;
+	cfg.npass_env = o->npass_env;
 	cfg.smtp_port = SMTP_PORT;
 	cfg.https_port = HTTPS_PORT;
 	cfg.dns_port = DNS_PORT;
 	cfg.dns_addr = HARNESS_DNS_ADDR;
 	cfg.progress = stdout;
 	res = xcalloc(cat.n, sizeof(*res));
-	printf("sts-harness %s: %zu scenarios against %s\n", HARNESS_VERSION,
-	    cat.n, adapter);
+	printf("sts-harness %s: %zu scenarios against %s (seed %llu)\n",
+	    HARNESS_VERSION, cat.n, str_escape(esc, sizeof(esc), adapter),
+	    (unsigned long long)seed);
 	fflush(stdout);
 	if (runner_run(&cfg, cat.scns, cat.n, res, &sum, &err) == -1) {
 		fprintf(stderr, "sts-harness: %s\n", err.msg);
 		rc = 1;
 		goto out;
 	}
+	report_changes(stdout, res, cat.n);
 	report_summary(stdout, res, cat.n, &sum);
 	bad = report_counts(res, cat.n, counts);
-	rc = sum.interrupted ? 130 : bad > 0 ? 1 : 0;
-	if (o->json != NULL && report_json(o->json, adapter, res, cat.n, &sum,
-	    &err) == -1) {
+	rc = sum.interrupted ? 128 + (sum.signal > 0 ? sum.signal : 2) :
+	    bad > 0 ? 1 : 0;
+	if (json_fd != -1 && report_json(json_fd, o->json, adapter, res,
+	    cat.n, &sum, &err) == -1) {
 		fprintf(stderr, "sts-harness: %s\n", err.msg);
 		rc = rc == 0 ? 1 : rc;
 	}
 out:
 	runner_results_clear(res, cat.n);
 	free(res);
+out_early:
+	if (json_fd != -1)
+		close(json_fd);
 	catalog_clear(&cat);
 	return rc;
 }
@@ -311,7 +469,7 @@ main(int argc, char **argv)
 	log_init("sts-harness", o.verbose);
 	if (harness_root(root, sizeof(root), bindir, sizeof(bindir)) == -1) {
 		fprintf(stderr, "sts-harness: cannot find the project directory "
-		    "(suts/); set STS_HARNESS_ROOT\n");
+		    "(scenarios/); set STS_HARNESS_ROOT\n");
 		return 2;
 	}
 	if (strcmp(cmd, "run") == 0)

@@ -31,10 +31,13 @@
 #include "../common/str.h"
 #include "ns.h"
 
+#define NS_PATH_MAX	4096
+#define NS_TMPFS_SIZE	"256m"	/* the run's files; SUT state included */
+
 static int	ns_write_file(const char *, const char *, struct err *);
 static int	ns_userns(uid_t, gid_t, struct err *);
 static int	ns_lo_up(struct err *);
-static int	ns_inside(const char *, struct err *);
+static int	ns_inside(const char *, const char *, struct err *);
 static void	ns_on_signal(int);
 static int	ns_rmtree_at(int, const char *);
 
@@ -94,10 +97,17 @@ ns_lo_up(struct err *err)
 	return 0;
 }
 
-/* ns_inside - set up the child's view: private mounts, lo, resolv.conf */
+/*
+ * ns_inside - set up the child's view: private mounts, a fresh /proc, lo,
+ * the run's tmpfs and a resolv.conf in it naming the fake resolver.
+ */
 static int
-ns_inside(const char *resolv_conf, struct err *err)
+ns_inside(const char *tmpdir, const char *resolver, struct err *err)
 {
+	char	path[NS_PATH_MAX], text[128];
+	int	fd;
+	ssize_t	n;
+
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return err_sys(err, "namespace: make mounts private");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -106,9 +116,24 @@ ns_inside(const char *resolv_conf, struct err *err)
 		    strerror(errno));
 	if (ns_lo_up(err) == -1)
 		return -1;
-	if (mount(resolv_conf, "/etc/resolv.conf", NULL, MS_BIND, NULL) == -1)
+	if (mount("sts-harness", tmpdir, "tmpfs", MS_NOSUID | MS_NODEV,
+	    "mode=0755,size=" NS_TMPFS_SIZE) == -1)
+		return err_sys(err, "namespace: tmpfs on %s", tmpdir);
+	if (str_fmt(path, sizeof(path), "%s/resolv.conf", tmpdir) == -1 ||
+	    str_fmt(text, sizeof(text), "nameserver %s\noptions timeout:1 "
+	    "attempts:2\n", resolver) == -1)
+		return err_set(err, ERR_RANGE, "namespace: %s: path too long",
+		    tmpdir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1)
+		return err_sys(err, "namespace: %s", path);
+	n = write(fd, text, strlen(text));
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return err_sys(err, "namespace: write %s", path);
+	if (mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) == -1)
 		return err_sys(err, "namespace: bind %s on /etc/resolv.conf",
-		    resolv_conf);
+		    path);
 	return 0;
 }
 
@@ -120,7 +145,7 @@ ns_on_signal(int sig)
 }
 
 int
-ns_enter(const char *tmpdir, const char *resolv_conf, struct err *err)
+ns_enter(const char *tmpdir, const char *resolver, struct err *err)
 {
 	struct sigaction	sa;
 	uid_t			uid = geteuid();
@@ -142,7 +167,7 @@ ns_enter(const char *tmpdir, const char *resolv_conf, struct err *err)
 	if (pid == 0) {
 		/* PID 1 of the new namespace; die if the parent dies */
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		return ns_inside(resolv_conf, err);
+		return ns_inside(tmpdir, resolver, err);
 	}
 	ns_child_pid = pid;
 	memset(&sa, 0, sizeof(sa));
@@ -154,6 +179,9 @@ ns_enter(const char *tmpdir, const char *resolv_conf, struct err *err)
 	while (waitpid(pid, &wstatus, 0) == -1)
 		if (errno != EINTR)
 			fatal("namespace: waitpid");
+	/* this process shares the run's mount namespace: the tmpfs goes */
+	if (umount2(tmpdir, MNT_DETACH) == -1 && errno != EINVAL)
+		log_warn("umount %s", tmpdir);
 	if (ns_rmtree(tmpdir) == -1)
 		log_warn("could not remove %s", tmpdir);
 	if (WIFEXITED(wstatus))

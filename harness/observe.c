@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * observe.c -- fold event records into observations. Owns nothing but its
- * copies of the records; never trusts a record's content beyond parsing it
- * (a malformed record is counted and dropped).
+ * observe.c -- fold event records into observations. Owns the instances
+ * and their copies of the records; never trusts a record's content beyond
+ * parsing it. Every bound here is high enough for a hostile SUT, and
+ * reaching one marks the step incomplete instead of dropping what it saw.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,123 +14,265 @@
 #include "../common/str.h"
 #include "observe.h"
 
-#define OBS_STEPS_MAX		(SCN_STEPS_MAX + 1)
-#define OBS_SESSIONS_MAX	256	/* per step; more is a flood */
+#define OBS_BLOCKS		(256 * 256)	/* 127.a.b.0/24 blocks */
 
-struct obs_entry {
-	char			laddr[16];
-	bool			closed;
-	struct obs_session	s;
+/* An SMTP session's state beyond what the judge reads. */
+struct obs_sess_state {
+	unsigned int	octet;		/* last octet of its host's address */
+	uint64_t	id;
+	bool		closed;
+	bool		sni_ok;
+	char		sni[SCN_NAME_MAX];
+};
+
+/* (octet, session id) -> index + 1 in the session arrays; 0 = empty */
+struct obs_slot {
+	uint64_t	key;
+	size_t		idx1;
 };
 
 struct obs_step {
-	struct obs_entry	*entries;
-	struct obs_session	*view;		/* contiguous copy for judge */
-	size_t			 n, cap;
-	unsigned int		 fetches, named_fetches, queries, dropped;
-	const char		**lines;
-	size_t			 nlines;
+	bool		 ended;
+	uint64_t	 first_mx_seq, first_fetch_seq;	/* 0 = none yet */
+	const char	**lines;
+	size_t		 nlines, dropped;
+};
+
+struct obs_token {
+	char			 token[STS_TOKEN_MAX + 1];
+	struct obs_instance	*in;
+	int			 step;
 };
 
 struct obs_instance {
-	struct obs_instance	*next;
 	struct observer		*obs;
 	char			 domain[SCN_NAME_MAX];
-	char			 prefix[16];		/* "127.a.b." */
-	int			 step;
-	size_t			 nlines;		/* over all steps */
-	struct obs_step		 steps[OBS_STEPS_MAX];
+	unsigned int		 a, b;
+	bool			 twin;
+	int			 cur;		/* live step, -1 before any */
+	uint64_t		 last_seq;
+	unsigned int		 named_total;
+	size_t			 nlines;	/* kept, over all steps */
+	struct step_obs		 so[OBS_STEPS_MAX];
+	struct obs_step		 st[OBS_STEPS_MAX];
+	struct obs_session	*sess;		/* judge view */
+	struct obs_sess_state	*sstate;	/* parallel to sess */
+	size_t			 nsess, sesscap;
+	struct obs_slot		*slots;
+	size_t			 nslots;	/* power of two */
+	struct obs_data		*data;		/* attributed here */
+	size_t			 ndata, datacap;
 };
 
 struct observer {
-	struct obs_instance	*head;
-	unsigned long		 malformed;
+	struct obs_instance	**insts;
+	size_t			  ninsts;
+	struct obs_instance	**by_block;	/* [OBS_BLOCKS] */
+	struct obs_token	 *tokens;
+	size_t			  ntokens;
+	uint64_t		  seq;
 };
 
 static struct obs_instance *observer_route(struct observer *,
+		    const struct log_record *, unsigned int *);
+static bool	obs_parse_laddr(const char *, unsigned int *, unsigned int *,
+		    unsigned int *);
+static uint64_t	obs_slot_key(unsigned int, uint64_t);
+static long	obs_sess_find(const struct obs_instance *, unsigned int,
+		    uint64_t);
+static void	obs_sess_index(struct obs_instance *, uint64_t, size_t);
+static void	obs_sess_new(struct obs_instance *, unsigned int, uint64_t);
+static void	obs_fold_mx(struct obs_instance *, const struct log_record *,
+		    unsigned int);
+static void	obs_fold_https(struct obs_instance *,
 		    const struct log_record *);
-static struct obs_entry *obs_entry_get(struct obs_step *, const char *,
-		    uint64_t, int);
-static void	obs_fold_mx(struct obs_step *, const struct log_record *,
-		    const char *, int);
-static void	obs_keep_line(struct obs_instance *, struct obs_step *,
-		    const char *);
+static void	obs_fold_data(struct obs_instance *, const struct log_record *,
+		    unsigned int, long);
+static void	obs_keep_line(struct obs_instance *, const char *);
+static void	obs_mark(struct obs_instance *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 static bool	obs_names_server(const struct log_record *, const char *);
+static struct obs_token *obs_token_find(struct observer *, const char *);
 
 struct observer *
 observer_new(void)
 {
-	return xcalloc(1, sizeof(struct observer));
+	struct observer	*obs = xcalloc(1, sizeof(*obs));
+
+	obs->by_block = xcalloc(OBS_BLOCKS, sizeof(*obs->by_block));
+	return obs;
 }
 
 void
 observer_free(struct observer *obs)
 {
+	struct obs_instance	*in;
+	size_t			 i, s, j;
+
+	if (obs == NULL)
+		return;
+	for (i = 0; i < obs->ninsts; i++) {
+		in = obs->insts[i];
+		for (s = 0; s < OBS_STEPS_MAX; s++) {
+			for (j = 0; j < in->st[s].nlines; j++)
+				free((char *)in->st[s].lines[j]);
+			free(in->st[s].lines);
+		}
+		free(in->sess);
+		free(in->sstate);
+		free(in->slots);
+		free(in->data);
+		free(in);
+	}
+	free(obs->insts);
+	free(obs->by_block);
+	free(obs->tokens);
 	free(obs);
+}
+
+uint64_t
+observer_seq(const struct observer *obs)
+{
+	return obs->seq;
 }
 
 struct obs_instance *
 obs_instance_new(struct observer *obs, const char *domain, unsigned int a,
-    unsigned int b)
+    unsigned int b, bool twin)
 {
-	struct obs_instance	*in = xcalloc(1, sizeof(*in));
+	struct obs_instance	*in;
 
+	if (a > 255 || b > 255 || obs->by_block[a * 256 + b] != NULL)
+		fatalx("obs_instance_new: block 127.%u.%u is taken", a, b);
+	in = xcalloc(1, sizeof(*in));
 	in->obs = obs;
-	if (str_copy(in->domain, domain, sizeof(in->domain)) == -1 ||
-	    str_fmt(in->prefix, sizeof(in->prefix), "127.%u.%u.", a, b) == -1)
-		fatalx("obs_instance_new: bad instance %s", domain);
+	if (str_copy(in->domain, domain, sizeof(in->domain)) == -1)
+		fatalx("obs_instance_new: bad domain %s", domain);
 	str_lower(in->domain);
-	in->step = -1;
-	in->next = obs->head;
-	obs->head = in;
+	in->a = a;
+	in->b = b;
+	in->twin = twin;
+	in->cur = -1;
+	obs->insts = xrealloc(obs->insts, (obs->ninsts + 1) *
+	    sizeof(*obs->insts));
+	obs->insts[obs->ninsts++] = in;
+	obs->by_block[a * 256 + b] = in;
 	return in;
-}
-
-void
-obs_instance_free(struct obs_instance *in)
-{
-	struct obs_instance	**pp;
-	size_t			  i, j;
-
-	if (in == NULL)
-		return;
-	for (pp = &in->obs->head; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == in) {
-			*pp = in->next;
-			break;
-		}
-	for (i = 0; i < OBS_STEPS_MAX; i++) {
-		free(in->steps[i].entries);
-		free(in->steps[i].view);
-		for (j = 0; j < in->steps[i].nlines; j++)
-			free((char *)in->steps[i].lines[j]);
-		free(in->steps[i].lines);
-	}
-	free(in);
 }
 
 void
 obs_instance_set_step(struct obs_instance *in, int step)
 {
-	if (step >= OBS_STEPS_MAX)
+	if (step < 0 || step >= OBS_STEPS_MAX)
 		fatalx("obs_instance_set_step: step %d out of range", step);
-	in->step = step;
+	in->cur = step;
+}
+
+void
+obs_instance_end_step(struct obs_instance *in, int step)
+{
+	if (step < 0 || step >= OBS_STEPS_MAX)
+		fatalx("obs_instance_end_step: step %d out of range", step);
+	in->st[step].ended = true;
+}
+
+void
+obs_token_add(struct observer *obs, const char *token, struct obs_instance *in,
+    int step)
+{
+	struct obs_token	*t;
+
+	if (step < 0 || step >= OBS_STEPS_MAX || *token == '\0')
+		fatalx("obs_token_add: bad token or step %d", step);
+	obs->tokens = xrealloc(obs->tokens, (obs->ntokens + 1) *
+	    sizeof(*obs->tokens));
+	t = &obs->tokens[obs->ntokens++];
+	if (str_copy(t->token, token, sizeof(t->token)) == -1)
+		fatalx("obs_token_add: token too long");
+	t->in = in;
+	t->step = step;
+}
+
+static struct obs_token *
+obs_token_find(struct observer *obs, const char *token)
+{
+	size_t	i;
+
+	if (token == NULL || *token == '\0')
+		return NULL;
+	for (i = 0; i < obs->ntokens; i++)
+		if (strcmp(obs->tokens[i].token, token) == 0)
+			return &obs->tokens[i];
+	return NULL;
+}
+
+/* obs_mark - step's observation is incomplete; the first reason stays */
+static void
+obs_mark(struct obs_instance *in, int step, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*dst;
+
+	if (step < 0 || step >= OBS_STEPS_MAX)
+		return;
+	dst = in->so[step].incomplete;
+	if (*dst != '\0')
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(dst, sizeof(in->so[step].incomplete), fmt, ap);
+	va_end(ap);
+}
+
+void
+obs_instance_incomplete(struct obs_instance *in, const char *why)
+{
+	obs_mark(in, in->cur, "%s", why);
+}
+
+static bool
+obs_parse_laddr(const char *laddr, unsigned int *a, unsigned int *b,
+    unsigned int *h)
+{
+	unsigned long	v[4];
+	char		buf[16], *p, *dot;
+	int		i;
+
+	if (str_copy(buf, laddr, sizeof(buf)) == -1)
+		return false;
+	for (i = 0, p = buf; i < 4; i++) {
+		dot = strchr(p, '.');
+		if ((dot == NULL) != (i == 3))
+			return false;
+		if (dot != NULL)
+			*dot = '\0';
+		if (parse_uint(p, 255, &v[i]) == -1)
+			return false;
+		p = dot + 1;
+	}
+	if (v[0] != 127)
+		return false;
+	*a = (unsigned int)v[1];
+	*b = (unsigned int)v[2];
+	*h = (unsigned int)v[3];
+	return true;
 }
 
 /* observer_route - the instance a record belongs to, or NULL */
 static struct obs_instance *
-observer_route(struct observer *obs, const struct log_record *rec)
+observer_route(struct observer *obs, const struct log_record *rec,
+    unsigned int *octet)
 {
 	struct obs_instance	*in;
 	const char		*laddr, *name;
 	char			 lname[SCN_NAME_MAX];
-	size_t			 nl, dl;
+	unsigned int		 a, b;
+	size_t			 nl, dl, i;
 
+	*octet = 0;
 	if ((laddr = log_record_get(rec, "laddr")) != NULL) {
-		for (in = obs->head; in != NULL; in = in->next)
-			if (str_has_prefix(laddr, in->prefix))
-				return in;
-		return NULL;
+		if (!obs_parse_laddr(laddr, &a, &b, octet))
+			return NULL;
+		return obs->by_block[a * 256 + b];
 	}
 	if ((name = log_record_get(rec, "name")) == NULL ||
 	    str_copy(lname, name, sizeof(lname)) == -1)
@@ -137,7 +281,8 @@ observer_route(struct observer *obs, const struct log_record *rec)
 	nl = strlen(lname);
 	if (nl > 0 && lname[nl - 1] == '.')
 		lname[--nl] = '\0';
-	for (in = obs->head; in != NULL; in = in->next) {
+	for (i = 0; i < obs->ninsts; i++) {
+		in = obs->insts[i];
 		dl = strlen(in->domain);
 		if (nl == dl ? strcmp(lname, in->domain) == 0 :
 		    nl > dl && lname[nl - dl - 1] == '.' &&
@@ -147,31 +292,86 @@ observer_route(struct observer *obs, const struct log_record *rec)
 	return NULL;
 }
 
-static struct obs_entry *
-obs_entry_get(struct obs_step *st, const char *laddr, uint64_t id, int host)
+static uint64_t
+obs_slot_key(unsigned int octet, uint64_t id)
 {
-	struct obs_entry	*e;
-	size_t			 i;
+	return ((uint64_t)octet << 56) ^ id;
+}
 
-	for (i = 0; i < st->n; i++)
-		if (st->entries[i].s.id == id &&
-		    strcmp(st->entries[i].laddr, laddr) == 0)
-			return &st->entries[i];
-	if (st->n == OBS_SESSIONS_MAX) {
-		st->dropped++;
-		return NULL;
+static long
+obs_sess_find(const struct obs_instance *in, unsigned int octet, uint64_t id)
+{
+	uint64_t	key = obs_slot_key(octet, id);
+	size_t		i, mask = in->nslots - 1;
+
+	if (in->nslots == 0)
+		return -1;
+	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & mask;
+	    in->slots[i].idx1 != 0; i = (i + 1) & mask) {
+		size_t k = in->slots[i].idx1 - 1;
+
+		if (in->slots[i].key == key && in->sstate[k].octet == octet &&
+		    in->sstate[k].id == id)
+			return (long)k;
 	}
-	if (st->n == st->cap) {
-		st->cap = st->cap == 0 ? 8 : st->cap * 2;
-		st->entries = xrealloc(st->entries, st->cap *
-		    sizeof(*st->entries));
+	return -1;
+}
+
+/* obs_sess_index - point (key) at idx; a reused id points at the newest */
+static void
+obs_sess_index(struct obs_instance *in, uint64_t key, size_t idx)
+{
+	struct obs_slot	*old = in->slots;
+	size_t		 oldn = in->nslots, i, j, mask;
+
+	if ((in->nsess + 1) * 2 > in->nslots) {
+		in->nslots = in->nslots == 0 ? 64 : in->nslots * 2;
+		in->slots = xcalloc(in->nslots, sizeof(*in->slots));
+		for (j = 0; j < oldn; j++)
+			if (old[j].idx1 != 0)
+				obs_sess_index(in, old[j].key,
+				    old[j].idx1 - 1);
+		free(old);
 	}
-	e = &st->entries[st->n++];
-	memset(e, 0, sizeof(*e));
-	(void)str_copy(e->laddr, laddr, sizeof(e->laddr));
-	e->s.id = id;
-	e->s.host = host;
-	return e;
+	mask = in->nslots - 1;
+	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & mask;
+	    in->slots[i].idx1 != 0; i = (i + 1) & mask)
+		if (in->slots[i].key == key) {
+			in->slots[i].idx1 = idx + 1;
+			return;
+		}
+	in->slots[i].key = key;
+	in->slots[i].idx1 = idx + 1;
+}
+
+static void
+obs_sess_new(struct obs_instance *in, unsigned int octet, uint64_t id)
+{
+	struct obs_session	*s;
+	struct obs_sess_state	*ss;
+
+	if (in->nsess == OBS_SESSIONS_MAX) {
+		obs_mark(in, in->cur, "more than %d SMTP sessions",
+		    OBS_SESSIONS_MAX);
+		return;
+	}
+	if (in->nsess == in->sesscap) {
+		in->sesscap = in->sesscap == 0 ? 16 : in->sesscap * 2;
+		in->sess = xrealloc(in->sess, in->sesscap * sizeof(*in->sess));
+		in->sstate = xrealloc(in->sstate, in->sesscap *
+		    sizeof(*in->sstate));
+	}
+	s = &in->sess[in->nsess];
+	ss = &in->sstate[in->nsess];
+	memset(s, 0, sizeof(*s));
+	memset(ss, 0, sizeof(*ss));
+	s->step = in->cur;
+	s->host = (int)octet - SCN_HOST_OCTET0;
+	s->level = LEAK_NONE;
+	ss->octet = octet;
+	ss->id = id;
+	obs_sess_index(in, obs_slot_key(octet, id), in->nsess);
+	in->nsess++;
 }
 
 /* obs_names_server - does field key name the record's own server? */
@@ -185,55 +385,162 @@ obs_names_server(const struct log_record *rec, const char *key)
 	    str_eq_ci(v, server);
 }
 
-/* obs_fold_mx - update the session summary from one mx record */
+/* obs_fold_data - one DATA transfer, attributed by token */
 static void
-obs_fold_mx(struct obs_step *st, const struct log_record *rec,
-    const char *laddr, int octet)
+obs_fold_data(struct obs_instance *in, const struct log_record *rec,
+    unsigned int octet, long si)
 {
-	struct obs_entry	*e;
+	struct observer		*obs = in->obs;
+	struct obs_token	*t;
+	struct obs_instance	*to = in;
+	struct obs_data		*d;
+	const char		*v, *server;
+	enum data_result	 result;
+	int			 step = in->cur;
+
+	v = log_record_get(rec, "result");
+	if (v != NULL && strcmp(v, "complete") == 0)
+		result = DATA_COMPLETE;
+	else if (v != NULL && strcmp(v, "too-big") == 0)
+		result = DATA_TOO_BIG;
+	else if (v != NULL && strcmp(v, "aborted") == 0)
+		result = DATA_ABORTED;
+	else {
+		obs_mark(in, in->cur, "a DATA record with result \"%s\"",
+		    v != NULL ? v : "");
+		return;
+	}
+	if ((t = obs_token_find(obs, log_record_get(rec, "token"))) != NULL) {
+		to = t->in;
+		step = t->step;
+	}
+	if (to->ndata == OBS_DATA_MAX) {
+		obs_mark(to, step, "more than %d DATA transfers",
+		    OBS_DATA_MAX);
+		return;
+	}
+	if (to->ndata == to->datacap) {
+		to->datacap = to->datacap == 0 ? 8 : to->datacap * 2;
+		to->data = xrealloc(to->data, to->datacap * sizeof(*to->data));
+	}
+	d = &to->data[to->ndata++];
+	memset(d, 0, sizeof(*d));
+	d->seq = obs->seq;
+	d->step = step;
+	d->by_token = t != NULL;
+	d->late = to->st[step].ended;
+	d->foreign = to != in;
+	d->at_step = in->cur;
+	d->host = (int)octet - SCN_HOST_OCTET0;
+	d->result = result;
+	v = log_record_get(rec, "tls");
+	d->tls = v != NULL && strcmp(v, "yes") == 0;
+	if ((server = log_record_get(rec, "server")) != NULL)
+		(void)str_copy(d->server, server, sizeof(d->server));
+	if (si >= 0) {
+		d->sni_ok = in->sstate[si].sni_ok;
+		(void)str_copy(d->sni, in->sstate[si].sni, sizeof(d->sni));
+	}
+}
+
+/* obs_fold_mx - update sessions and counters from one mx record */
+static void
+obs_fold_mx(struct obs_instance *in, const struct log_record *rec,
+    unsigned int octet)
+{
+	struct step_obs		*so = &in->so[in->cur];
+	struct obs_step		*st = &in->st[in->cur];
 	const char		*sid, *ev, *v;
 	unsigned long long	 id;
 	char			*end;
+	long			 si;
 
-	if ((sid = log_record_get(rec, "session")) == NULL ||
-	    (ev = log_record_get(rec, "event")) == NULL)
+	if ((ev = log_record_get(rec, "event")) == NULL)
+		return;
+	if (strcmp(ev, "refused") == 0) {
+		obs_mark(in, in->cur, "fake MX %s refused a connection (%s)",
+		    log_record_get(rec, "server") != NULL ?
+		    log_record_get(rec, "server") : "?",
+		    log_record_get(rec, "reason") != NULL ?
+		    log_record_get(rec, "reason") : "?");
+		return;
+	}
+	if ((sid = log_record_get(rec, "session")) == NULL)
 		return;
 	id = strtoull(sid, &end, 16);
-	if (*end != '\0')
+	if (*end != '\0' || end == sid)
 		return;
-	e = obs_entry_get(st, laddr, id, octet - SCN_HOST_OCTET0);
-	if (e == NULL)
+	if (strcmp(ev, "connect") == 0) {
+		so->mx_connects++;
+		if (st->first_mx_seq == 0)
+			st->first_mx_seq = in->obs->seq;
+		obs_sess_new(in, octet, id);
 		return;
-	if (strcmp(ev, "ehlo") == 0)
-		e->s.ehlo = true;
-	else if (strcmp(ev, "mail") == 0 || strcmp(ev, "rcpt") == 0)
-		e->s.envelope = true;
+	}
+	si = obs_sess_find(in, octet, id);
+	if (strcmp(ev, "data") == 0) {
+		obs_fold_data(in, rec, octet, si);
+		return;
+	}
+	if (si < 0)
+		return;
+	if (strcmp(ev, "ehlo") == 0) {
+		if (in->sess[si].level < LEAK_EHLO)
+			in->sess[si].level = LEAK_EHLO;
+	} else if (strcmp(ev, "mail") == 0 || strcmp(ev, "rcpt") == 0)
+		in->sess[si].level = LEAK_ENVELOPE;
 	else if (strcmp(ev, "starttls") == 0) {
 		v = log_record_get(rec, "result");
 		if (v != NULL && strcmp(v, "ok") == 0) {
-			e->s.tls = true;
 			if ((v = log_record_get(rec, "sni")) != NULL)
-				(void)str_copy(e->s.sni, v, sizeof(e->s.sni));
-			e->s.sni_ok = obs_names_server(rec, "sni");
+				(void)str_copy(in->sstate[si].sni, v,
+				    sizeof(in->sstate[si].sni));
+			in->sstate[si].sni_ok = obs_names_server(rec, "sni");
 		}
-	} else if (strcmp(ev, "data") == 0) {
-		v = log_record_get(rec, "result");
-		if (v == NULL || strcmp(v, "complete") != 0)
-			return;
-		e->s.data = true;
-		v = log_record_get(rec, "tls");
-		e->s.data_tls = v != NULL && strcmp(v, "yes") == 0;
-		if ((v = log_record_get(rec, "token")) != NULL)
-			(void)str_copy(e->s.token, v, sizeof(e->s.token));
 	} else if (strcmp(ev, "close") == 0)
-		e->closed = true;
+		in->sstate[si].closed = true;
 }
 
 static void
-obs_keep_line(struct obs_instance *in, struct obs_step *st, const char *line)
+obs_fold_https(struct obs_instance *in, const struct log_record *rec)
 {
-	if (in->nlines >= OBS_TRANSCRIPT_MAX)
+	struct step_obs	*so = &in->so[in->cur];
+	struct obs_step	*st = &in->st[in->cur];
+	const char	*ev = log_record_get(rec, "event");
+
+	if (ev == NULL)
 		return;
+	if (strcmp(ev, "connect") == 0)
+		so->https_connects++;
+	else if (strcmp(ev, "refused") == 0)
+		obs_mark(in, in->cur, "policy host %s refused a connection "
+		    "(%s)", log_record_get(rec, "server") != NULL ?
+		    log_record_get(rec, "server") : "?",
+		    log_record_get(rec, "reason") != NULL ?
+		    log_record_get(rec, "reason") : "?");
+	else if (strcmp(ev, "fetch") == 0) {
+		so->fetches++;
+		if (obs_names_server(rec, "sni") &&
+		    obs_names_server(rec, "host")) {
+			so->named_fetches++;
+			in->named_total++;
+			if (st->first_fetch_seq == 0) {
+				st->first_fetch_seq = in->obs->seq;
+				so->fetch_first = st->first_mx_seq == 0;
+			}
+		}
+	}
+}
+
+static void
+obs_keep_line(struct obs_instance *in, const char *line)
+{
+	struct obs_step	*st = &in->st[in->cur];
+
+	if (in->nlines >= OBS_TRANSCRIPT_MAX) {
+		st->dropped++;
+		return;
+	}
 	st->lines = xrealloc(st->lines, (st->nlines + 1) * sizeof(char *));
 	st->lines[st->nlines++] = xstrdup(line);
 	in->nlines++;
@@ -244,98 +551,89 @@ observer_feed(struct observer *obs, const char *line)
 {
 	struct log_record	 rec;
 	struct obs_instance	*in;
-	struct obs_step		*st;
-	const char		*laddr, *ev;
-	unsigned long		 octet;
+	const char		*t;
+	unsigned int		 octet;
+	size_t			 i;
 
+	obs->seq++;
 	if (log_record_parse(line, &rec) == -1) {
-		obs->malformed++;
+		/* it could belong to any instance that is live */
+		for (i = 0; i < obs->ninsts; i++)
+			obs_mark(obs->insts[i], obs->insts[i]->cur,
+			    "an event record did not parse");
 		return;
 	}
-	if ((in = observer_route(obs, &rec)) == NULL || in->step < 0)
+	if ((in = observer_route(obs, &rec, &octet)) == NULL || in->cur < 0)
 		return;
-	st = &in->steps[in->step];
-	obs_keep_line(in, st, line);
-	ev = log_record_get(&rec, "event");
+	in->last_seq = obs->seq;
+	obs_keep_line(in, line);
+	if ((t = log_record_get(&rec, "truncated")) != NULL &&
+	    strcmp(t, "yes") == 0)
+		obs_mark(in, in->cur, "a %s record was truncated",
+		    rec.component);
 	if (strcmp(rec.component, "dns") == 0) {
-		if (ev != NULL && strcmp(ev, "query") == 0)
-			st->queries++;
-		return;
-	}
-	if (strcmp(rec.component, "https") == 0) {
-		if (ev == NULL || strcmp(ev, "fetch") != 0)
-			return;
-		st->fetches++;
-		if (obs_names_server(&rec, "sni") &&
-		    obs_names_server(&rec, "host"))
-			st->named_fetches++;
-		return;
-	}
-	if (strcmp(rec.component, "mx") != 0 ||
-	    (laddr = log_record_get(&rec, "laddr")) == NULL ||
-	    parse_uint(laddr + strlen(in->prefix), 255, &octet) == -1)
-		return;
-	obs_fold_mx(st, &rec, laddr, (int)octet);
-}
-
-const struct obs_session *
-obs_instance_sessions(const struct obs_instance *in, int step, size_t *n)
-{
-	struct obs_step	*st;
-	size_t		 i;
-
-	if (step < 0 || step >= OBS_STEPS_MAX) {
-		*n = 0;
-		return NULL;
-	}
-	st = (struct obs_step *)&in->steps[step];
-	free(st->view);
-	st->view = xcalloc(st->n, sizeof(*st->view));
-	for (i = 0; i < st->n; i++)
-		st->view[i] = st->entries[i].s;
-	*n = st->n;
-	return st->view;
+		t = log_record_get(&rec, "event");
+		if (t != NULL && strcmp(t, "query") == 0)
+			in->so[in->cur].queries++;
+	} else if (strcmp(rec.component, "https") == 0)
+		obs_fold_https(in, &rec);
+	else if (strcmp(rec.component, "mx") == 0)
+		obs_fold_mx(in, &rec, octet);
 }
 
 size_t
 obs_instance_open(const struct obs_instance *in)
 {
-	size_t	i, j, open = 0;
+	size_t	i, open = 0;
 
-	for (i = 0; i < OBS_STEPS_MAX; i++)
-		for (j = 0; j < in->steps[i].n; j++)
-			if (!in->steps[i].entries[j].closed)
-				open++;
+	for (i = 0; i < in->nsess; i++)
+		if (!in->sstate[i].closed)
+			open++;
 	return open;
 }
 
 unsigned int
-obs_instance_fetches(const struct obs_instance *in, int step)
+obs_instance_named_fetches(const struct obs_instance *in)
 {
-	return step >= 0 && step < OBS_STEPS_MAX ? in->steps[step].fetches : 0;
+	return in->named_total;
 }
 
-unsigned int
-obs_instance_named_fetches(const struct obs_instance *in, int step)
+uint64_t
+obs_instance_last_seq(const struct obs_instance *in)
 {
-	return step >= 0 && step < OBS_STEPS_MAX ?
-	    in->steps[step].named_fetches : 0;
+	return in->last_seq;
 }
 
-unsigned int
-obs_instance_queries(const struct obs_instance *in, int step)
+const struct step_obs *
+obs_instance_steps(const struct obs_instance *in)
 {
-	return step >= 0 && step < OBS_STEPS_MAX ? in->steps[step].queries : 0;
+	return in->so;
+}
+
+const struct obs_session *
+obs_instance_sessions(const struct obs_instance *in, size_t *n)
+{
+	*n = in->nsess;
+	return in->sess;
+}
+
+const struct obs_data *
+obs_instance_data(const struct obs_instance *in, size_t *n)
+{
+	*n = in->ndata;
+	return in->data;
 }
 
 size_t
 obs_instance_transcript(const struct obs_instance *in, int step,
-    const char ***lines)
+    const char *const **lines, size_t *dropped)
 {
 	if (step < 0 || step >= OBS_STEPS_MAX) {
 		*lines = NULL;
+		*dropped = 0;
 		return 0;
 	}
-	*lines = in->steps[step].lines;
-	return in->steps[step].nlines;
+	*lines = in->st[step].lines;
+	*dropped = in->st[step].dropped;
+	return in->st[step].nlines;
 }

@@ -4,8 +4,10 @@
  * the JSON comes from the observed step records; the adapter's words
  * appear only as "outcome"/"detail" next to what was observed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -14,6 +16,7 @@
 #include "report.h"
 
 static json_t	*report_steps(const struct step_record *, size_t);
+static json_t	*report_data(const struct step_record *);
 static json_t	*report_scenario(const struct scn_result *);
 
 size_t
@@ -31,6 +34,34 @@ report_counts(const struct scn_result *res, size_t n,
 	return bad;
 }
 
+size_t
+report_misreports(const struct scn_result *res, size_t n)
+{
+	size_t	i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (res[i].misreport)
+			m++;
+	return m;
+}
+
+void
+report_changes(FILE *fp, const struct scn_result *res, size_t n)
+{
+	size_t	i, changed = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!res[i].shown || (res[i].verdict == res[i].shown_verdict &&
+		    res[i].leak == res[i].shown_leak &&
+		    res[i].misreport == res[i].shown_misreport))
+			continue;
+		if (changed++ == 0)
+			fprintf(fp, "changed by what arrived after their steps "
+			    "(late deliveries, teardown):\n");
+		runner_line(fp, &res[i], " (final)");
+	}
+}
+
 void
 report_summary(FILE *fp, const struct scn_result *res, size_t n,
     const struct runner_summary *sum)
@@ -43,7 +74,33 @@ report_summary(FILE *fp, const struct scn_result *res, size_t n,
 	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
 		fprintf(fp, " %zu %s%s", counts[v], verdict_str((enum verdict)v),
 		    v < VERDICT_ERROR ? "," : "");
-	fprintf(fp, "%s\n", sum->interrupted ? " (interrupted)" : "");
+	fprintf(fp, "; %zu misreported%s\n", report_misreports(res, n),
+	    sum->interrupted ? " (interrupted)" : "");
+}
+
+static json_t *
+report_data(const struct step_record *rec)
+{
+	json_t	*arr = json_array(), *o;
+	size_t	 i;
+
+	for (i = 0; i < rec->ndata; i++) {
+		const struct obs_data *d = &rec->data[i];
+
+		o = json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:s}",
+		    "seq", (json_int_t)d->seq,
+		    "server", d->server,
+		    "result", data_result_str(d->result),
+		    "tls", d->tls,
+		    "late", d->late,
+		    "foreign", d->foreign,
+		    "by_token", d->by_token,
+		    "sni", d->sni);
+		if (o == NULL)
+			fatalx("report: json_pack data");
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }
 
 static json_t *
@@ -59,24 +116,37 @@ report_steps(const struct step_record *recs, size_t n)
 		for (j = 0; j < rec->ntranscript; j++)
 			json_array_append_new(tr,
 			    json_string(rec->transcript[j]));
-		st = json_pack("{s:b, s:s, s:b, s:s, s:s, s:b, s:b, s:s, s:s,"
-		    " s:b, s:s, s:i, s:i, s:i, s:s, s:o}",
+		st = json_pack("{s:b, s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:s,"
+		    " s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
+		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i}",
 		    "attack", rec->attack,
 		    "expect", scn_delivery_str(rec->expect),
+		    "strength", scn_strength_str(rec->strength),
 		    "met", rec->r.met,
-		    "outcome", outcome_str(rec->r.outcome),
-		    "detail", rec->detail,
+		    "outcome", outcome_str(rec->claim.outcome),
+		    "detail", rec->claim.detail,
 		    "delivered", rec->r.delivered,
 		    "delivered_tls", rec->r.delivered_tls,
 		    "delivered_at", rec->r.delivered_at,
 		    "delivered_sni", rec->r.delivered_sni,
 		    "misreport", rec->r.misreport,
 		    "leak", leak_str(rec->r.leak),
-		    "policy_fetches", (int)rec->fetches,
-		    "policy_fetches_named", (int)rec->named_fetches,
-		    "dns_queries", (int)rec->queries,
+		    "forbidden_leak", rec->r.forbidden,
+		    "late_leak", rec->r.forbidden_late,
+		    "nothing_observed", rec->r.nothing,
+		    "policy_fetches", (int)rec->obs.fetches,
+		    "policy_fetches_named", (int)rec->obs.named_fetches,
+		    "dns_queries", (int)rec->obs.queries,
+		    "mx_connections", (int)rec->obs.mx_connects,
+		    "https_connections", (int)rec->obs.https_connects,
+		    "fetch_before_mx", rec->obs.fetch_first,
+		    "policy_wait", rec->claim.policy_wait,
+		    "policy_wait_timed_out", rec->claim.policy_wait_timed_out,
+		    "incomplete", rec->obs.incomplete,
 		    "reason", rec->r.reason,
-		    "transcript", tr);
+		    "data", report_data(rec),
+		    "transcript", tr,
+		    "transcript_dropped", (int)rec->transcript_dropped);
 		if (st == NULL)
 			fatalx("report: json_pack step");
 		json_array_append_new(arr, st);
@@ -93,8 +163,8 @@ report_scenario(const struct scn_result *res)
 
 	for (i = 0; i < scn->nclauses; i++)
 		json_array_append_new(clauses, json_string(scn->clauses[i]));
-	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:b, s:s, s:s, s:s, s:f,"
-	    " s:o, s:o}",
+	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:b, s:s, s:s, s:s, s:s,"
+	    " s:b, s:s, s:s, s:b, s:f, s:o, s:o}",
 	    "id", scn->id,
 	    "file", scn->file,
 	    "title", scn->title,
@@ -104,6 +174,11 @@ report_scenario(const struct scn_result *res)
 	    "verdict", verdict_str(res->verdict),
 	    "leak", leak_str(res->leak),
 	    "reason", res->reason,
+	    "rule", res->rule != NULL ? res->rule : "",
+	    "misreport", res->misreport,
+	    "domain", res->domain,
+	    "twin_domain", res->twin_domain,
+	    "twin_first", res->twin_first,
 	    "seconds", res->seconds,
 	    "steps", report_steps(res->steps, res->nsteps),
 	    "twin", report_steps(res->twin, res->ntwin));
@@ -113,13 +188,14 @@ report_scenario(const struct scn_result *res)
 }
 
 int
-report_json(const char *path, const char *adapter,
+report_json(int fd, const char *path, const char *adapter,
     const struct scn_result *res, size_t n, const struct runner_summary *sum,
     struct err *err)
 {
 	json_t		*root, *scns = json_array(), *info, *summary;
 	json_error_t	 je;
 	size_t		 counts[VERDICT_ERROR + 1], bad, i;
+	char		 seed[32];
 	int		 v;
 
 	info = json_loads(sum->sut_info, JSON_DECODE_ANY, &je);
@@ -129,9 +205,15 @@ report_json(const char *path, const char *adapter,
 		if (res[i].scn != NULL)
 			json_array_append_new(scns, report_scenario(&res[i]));
 	bad = report_counts(res, n, counts);
-	summary = json_pack("{s:i, s:i, s:b, s:f, s:I, s:I}", "total", (int)n,
-	    "not_met", (int)bad, "interrupted", sum->interrupted, "seconds",
-	    sum->seconds, "harness_max_rss_kb",
+	/* a string: JSON readers lose integers above 2^53 */
+	(void)str_fmt(seed, sizeof(seed), "%llu",
+	    (unsigned long long)sum->seed);
+	summary = json_pack("{s:i, s:i, s:i, s:b, s:f, s:f, s:f, s:s, s:I,"
+	    " s:I}", "total", (int)n, "not_met", (int)bad,
+	    "misreported", (int)report_misreports(res, n),
+	    "interrupted", sum->interrupted, "seconds", sum->seconds,
+	    "quiet_period", sum->quiet_period, "quiet_seconds",
+	    sum->quiet_seconds, "seed", seed, "harness_max_rss_kb",
 	    (json_int_t)sum->harness_max_rss_kb, "sut_max_rss_kb",
 	    (json_int_t)sum->sut_max_rss_kb);
 	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
@@ -144,7 +226,9 @@ report_json(const char *path, const char *adapter,
 	    "summary", summary);
 	if (root == NULL)
 		return err_set(err, ERR_NOMEM, "report: json_pack");
-	if (json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS) == -1) {
+	if (ftruncate(fd, 0) == -1 || lseek(fd, 0, SEEK_SET) == -1 ||
+	    json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) == -1 ||
+	    write(fd, "\n", 1) != 1) {
 		json_decref(root);
 		return err_sys(err, "cannot write %s", path);
 	}

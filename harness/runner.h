@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * runner.h -- run scenarios against one SUT: start it through its adapter,
- * for each scenario run the clean twin (if any) and then the scenario,
- * step by step, in worlds of fake servers on one event loop; judge each
- * step from what the fake servers observed; stop the SUT.
+ * runner.h -- run scenarios against one SUT: start it through its adapter;
+ * for each scenario run its instances (the attacked world and, for an
+ * attack, its clean twin, in a seeded random order, each on a random
+ * domain of its own), step by step, in worlds of fake servers on one event
+ * loop; keep every world up until the run ends; wait for a quiet period;
+ * stop the SUT; judge every scenario from everything observed.
  */
 #ifndef HARNESS_RUNNER_H
 #define HARNESS_RUNNER_H
@@ -17,21 +19,25 @@
 #include "judge.h"
 #include "scenario.h"
 
-#define RUNNER_DETAIL_MAX	256
 #define RUNNER_INFO_MAX		2048
+#define RUNNER_PASS_ENV_MAX	16
+/* the clock moves of one run (twins included) add up to at most this */
+#define RUNNER_CLOCK_RUN_MAX	(1827UL * 86400)	/* 5 years */
 
-/* One step as it ran, with its evidence. */
+/* One step of one instance as it ran, with its evidence. */
 struct step_record {
-	bool			ran;
-	bool			attack;
-	enum scn_delivery	expect;
-	struct step_result	r;
-	unsigned int		fetches;	/* policy GETs seen */
-	unsigned int		named_fetches;	/* ... SNI+Host named the host */
-	unsigned int		queries;	/* DNS queries seen */
-	char			detail[RUNNER_DETAIL_MAX];	/* adapter's */
+	bool			 ran;
+	bool			 attack;
+	enum scn_delivery	 expect;
+	enum scn_strength	 strength;
+	struct step_claim	 claim;
+	struct step_obs		 obs;
+	struct step_result	 r;
+	struct obs_data		*data;		/* attributed here; owned */
+	size_t			 ndata;
 	char			**transcript;	/* owned */
-	size_t			ntranscript;
+	size_t			 ntranscript;
+	size_t			 transcript_dropped;
 };
 
 struct scn_result {
@@ -39,28 +45,45 @@ struct scn_result {
 	bool			 ran;
 	enum verdict		 verdict;
 	enum leak		 leak;
-	char			 reason[512];
+	bool			 misreport;
+	const char		*rule;		/* the deciding rule */
+	char			 reason[JUDGE_REASON_MAX];
+	char			 domain[SCN_NAME_MAX];	/* attacked run */
+	char			 twin_domain[SCN_NAME_MAX];	/* "" if none */
+	bool			 twin_first;
 	struct step_record	 steps[SCN_STEPS_MAX];
 	size_t			 nsteps;
 	struct step_record	 twin[SCN_STEPS_MAX];
 	size_t			 ntwin;
 	double			 seconds;
+	/* what the console showed when the scenario's runs ended */
+	bool			 shown;
+	enum verdict		 shown_verdict;
+	enum leak		 shown_leak;
+	bool			 shown_misreport;
 };
 
 struct runner_config {
-	const char	*adapter;	/* adapter executable */
-	const char	*tmpdir;	/* private dir of this run */
-	const char	*build_dir;	/* exported as STS_HARNESS_BUILD */
-	int		 timeout;	/* STS_TIMEOUT, seconds */
-	uint16_t	 smtp_port, https_port, dns_port;
-	const char	*dns_addr;	/* where fake-dns listens */
-	FILE		*progress;	/* one line per scenario, or NULL */
+	const char		*adapter;	/* adapter executable */
+	const char		*tmpdir;	/* the run's tmpfs */
+	int			 timeout;	/* STS_TIMEOUT, seconds */
+	unsigned int		 quiet_ms;	/* --quiet-period */
+	uint64_t		 seed;		/* domains, addresses, order */
+	const char *const	*pass_env;	/* names from --pass-env */
+	size_t			 npass_env;
+	uint16_t		 smtp_port, https_port, dns_port;
+	const char		*dns_addr;	/* where fake-dns listens */
+	FILE			*progress;	/* console lines, or NULL */
 };
 
 struct runner_summary {
 	char		sut_info[RUNNER_INFO_MAX];	/* adapter info JSON */
 	bool		interrupted;
+	int		signal;		/* that interrupted the run, or 0 */
 	double		seconds;
+	double		quiet_seconds;	/* spent in the quiet period */
+	uint64_t	seed;
+	double		quiet_period;	/* --quiet-period, seconds */
 	long		harness_max_rss_kb;	/* getrusage(RUSAGE_SELF) */
 	long		sut_max_rss_kb;		/* largest reaped child */
 };
@@ -73,5 +96,7 @@ int	runner_run(const struct runner_config *, struct scenario *const *scns,
 	    size_t n, struct scn_result *results, struct runner_summary *,
 	    struct err *) __attribute__((warn_unused_result));
 void	runner_results_clear(struct scn_result *, size_t);
+/* runner_line - the console line of one result (escaped, one line) */
+void	runner_line(FILE *, const struct scn_result *, const char *suffix);
 
 #endif

@@ -53,7 +53,7 @@ static int
 world_dns(struct world *wd, const struct scn_world *w, unsigned int a,
     unsigned int b, struct err *err)
 {
-	char	rr[SCN_RECORD_MAX * 2], origin[SCN_NAME_MAX + 1];
+	char	rr[SCN_RECORD_EXPANDED_MAX], origin[SCN_NAME_MAX + 1];
 	char	name[SCN_NAME_MAX];
 	size_t	i;
 

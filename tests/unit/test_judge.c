@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_judge.c -- step and scenario verdicts from observations, table
- * driven, with the adversarial rows that matter: a SUT that lies, a
- * delivery to the attacker over TLS, a token from another step, a twin
- * that never delivers.
+ * driven, with the adversarial rows that matter: a SUT that lies, leaks
+ * and then says "unsupported", leaks late, leaks to another domain's host,
+ * floods, fails closed because it is broken, or does nothing at all.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,30 +16,40 @@
 #include "../../common/str.h"
 #include "../../harness/judge.h"
 
-/* a world: mx1 genuine (valid cert), evil attacker, mx2 expired cert */
-static struct scn_world	judge_world;
+enum { H_MX1 = 0, H_EVIL = 1, H_MX2 = 2, H_GONE = 7 };
+
+/* clean world: mx1; attacked: mx1, evil (attacker), mx2 (expired cert) */
+static struct scenario	judge_scn;
+
+static void
+judge_host(struct scn_world *w, const char *label, enum cert_profile cert,
+    bool attacker)
+{
+	struct scn_host	*h = &w->hosts[w->nhosts++];
+
+	(void)str_copy(h->label, label, sizeof(h->label));
+	h->cert = cert;
+	h->attacker = attacker;
+}
 
 static int
 judge_setup(void **state)
 {
 	(void)state;
-	memset(&judge_world, 0, sizeof(judge_world));
-	(void)str_copy(judge_world.hosts[0].label, "mx1", sizeof(judge_world.hosts[0].label));
-	judge_world.hosts[0].cert = CERT_VALID;
-	(void)str_copy(judge_world.hosts[1].label, "evil", sizeof(judge_world.hosts[1].label));
-	judge_world.hosts[1].cert = CERT_VALID;
-	judge_world.hosts[1].attacker = true;
-	(void)str_copy(judge_world.hosts[2].label, "mx2", sizeof(judge_world.hosts[2].label));
-	judge_world.hosts[2].cert = CERT_EXPIRED;
-	judge_world.nhosts = 3;
+	memset(&judge_scn, 0, sizeof(judge_scn));
+	judge_host(&judge_scn.clean, "mx1", CERT_VALID, false);
+	judge_host(&judge_scn.attacked, "mx1", CERT_VALID, false);
+	judge_host(&judge_scn.attacked, "evil", CERT_VALID, true);
+	judge_host(&judge_scn.attacked, "mx2", CERT_EXPIRED, false);
+	judge_scn.has_attack = true;
+	judge_scn.nsteps = 1;
+	judge_scn.steps[0].attack = true;
 	return 0;
 }
 
-#define S(host, ehlo, env, tls, data, dtls, tok) \
-	{ 0, host, ehlo, env, tls, data, dtls, tls, "", tok }
-/* a TLS delivery whose SNI did not name the host */
-#define S_NOSNI(host, tok) \
-	{ 0, host, true, true, true, true, true, false, "", tok }
+/* a DATA at host, with its result, TLS, SNI, late and foreign flags */
+#define D(host, res, tls, sni, late, foreign) \
+	{ 1, 0, true, late, foreign, 0, host, res, tls, sni, "h", "" }
 
 struct step_case {
 	const char		*label;
@@ -48,170 +58,369 @@ struct step_case {
 	bool			 sni;		/* expect_sni */
 	bool			 fetch;		/* expect_fetch */
 	unsigned int		 named_fetches;
-	struct obs_session	 ss[3];
-	size_t			 n;
+	unsigned int		 queries;
+	struct obs_data		 data[3];
+	size_t			 ndata;
+	struct obs_session	 sess[2];
+	size_t			 nsess;
 	enum outcome		 claim;
 	bool			 want_met;
 	enum leak		 want_leak;
+	bool			 want_forbidden;
 	bool			 want_misreport;
+	bool			 want_nothing;
 };
 
 static const struct step_case step_cases[] = {
-	{ "tls to genuine mx", SCN_DELIVER_TLS, "", false, false, 1,
-	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, true,
-	    LEAK_NONE, false },
-	{ "tls expected, plaintext delivery", SCN_DELIVER_TLS, "", false, false, 1,
-	    { S(0, 1, 1, 0, 1, 0, "T") }, 1, OUTCOME_DELIVERED, false,
-	    LEAK_NONE, false },
-	{ "tls to the attacker is not tls", SCN_DELIVER_TLS, "", false, false, 1,
-	    { S(1, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
-	    LEAK_MESSAGE, false },
-	{ "tls to a host with a bad cert", SCN_DELIVER_TLS, "", false, false, 1,
-	    { S(2, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
-	    LEAK_NONE, false },
-	{ "tls at the wrong host", SCN_DELIVER_TLS, "mx2", false, false, 1,
-	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
-	    LEAK_NONE, false },
-	{ "none: withheld, ehlo leaked", SCN_DELIVER_NONE, "", false, false, 1,
-	    { S(1, 1, 0, 0, 0, 0, "") }, 1, OUTCOME_DEFERRED, true,
-	    LEAK_EHLO, false },
-	{ "none: envelope leaked", SCN_DELIVER_NONE, "", false, false, 1,
-	    { S(1, 1, 1, 0, 0, 0, "") }, 1, OUTCOME_DEFERRED, true,
-	    LEAK_ENVELOPE, false },
-	{ "none: delivered to attacker", SCN_DELIVER_NONE, "", false, false, 1,
-	    { S(1, 1, 1, 0, 1, 0, "T") }, 1, OUTCOME_DELIVERED, false,
-	    LEAK_MESSAGE, false },
-	{ "none: nothing at all", SCN_DELIVER_NONE, "", false, false, 1, { { 0 } }, 0,
-	    OUTCOME_DEFERRED, true, LEAK_NONE, false },
-	{ "liar: claims delivered, nothing seen", SCN_DELIVER_TLS, "", false, false, 1,
-	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_NONE, true },
-	{ "liar: claims deferred, delivered", SCN_DELIVER_NONE, "", false, false, 1,
-	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DEFERRED, false,
-	    LEAK_NONE, true },
-	{ "other step's token does not count", SCN_DELIVER_NONE, "", false, false, 1,
-	    { S(0, 1, 1, 1, 1, 1, "OTHER") }, 1, OUTCOME_DEFERRED, true,
-	    LEAK_NONE, false },
-	{ "stripped token still counts", SCN_DELIVER_ANY, "", false, false, 1,
-	    { S(0, 1, 1, 0, 1, 0, "") }, 1, OUTCOME_DELIVERED, true,
-	    LEAK_NONE, false },
-	{ "plain expected, plain seen", SCN_DELIVER_PLAIN, "mx1", false, false, 1,
-	    { S(0, 1, 1, 0, 1, 0, "T") }, 1, OUTCOME_DELIVERED, true,
-	    LEAK_NONE, false },
-	{ "plain expected, tls seen", SCN_DELIVER_PLAIN, "", false, false, 1,
-	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, false,
-	    LEAK_NONE, false },
-	{ "unknown host index ignored", SCN_DELIVER_TLS, "", false, false, 1,
-	    { S(7, 1, 1, 1, 1, 1, "T"), S(-1, 1, 1, 1, 1, 1, "T") }, 2,
-	    OUTCOME_DELIVERED, false, LEAK_NONE, false },
-	{ "second session delivers", SCN_DELIVER_TLS, "", false, false, 1,
-	    { S(1, 1, 0, 0, 0, 0, ""), S(0, 1, 1, 1, 1, 1, "T") }, 2,
-	    OUTCOME_DELIVERED, true, LEAK_EHLO, false },
-	{ "sni required and sent", SCN_DELIVER_TLS, "", true, false, 1,
-	    { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED, true,
-	    LEAK_NONE, false },
-	{ "sni required, not sent", SCN_DELIVER_TLS, "", true, false, 1,
-	    { S_NOSNI(0, "T") }, 1, OUTCOME_DELIVERED, false, LEAK_NONE,
+	{ "tls to genuine mx", SCN_DELIVER_TLS, "", false, false, 1, 3,
+	    { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, true, LEAK_NONE, false, false, false },
+	{ "tls expected, plaintext delivery", SCN_DELIVER_TLS, "", false,
+	    false, 1, 3, { D(H_MX1, DATA_COMPLETE, 0, 0, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_NONE, false, false,
 	    false },
-	{ "sni not required, not sent", SCN_DELIVER_TLS, "", false, false, 1,
-	    { S_NOSNI(0, "T") }, 1, OUTCOME_DELIVERED, true, LEAK_NONE,
+	{ "tls to the attacker is a forbidden leak", SCN_DELIVER_TLS, "",
+	    false, false, 1, 3, { D(H_EVIL, DATA_COMPLETE, 1, 1, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_MESSAGE, true, false,
 	    false },
+	{ "attacker first, then genuine: still a leak", SCN_DELIVER_TLS, "mx1",
+	    false, false, 1, 3, { D(H_EVIL, DATA_COMPLETE, 0, 0, 0, 0),
+	    D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 2, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, false, LEAK_MESSAGE, true, false, false },
+	{ "tls to a host with a bad cert", SCN_DELIVER_TLS, "", false, false,
+	    1, 3, { D(H_MX2, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, false, LEAK_NONE, false, false, false },
+	{ "tls at the wrong host", SCN_DELIVER_TLS, "mx2", false, false, 1, 3,
+	    { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, false, LEAK_NONE, false, false, false },
+	{ "none: withheld, ehlo leaked", SCN_DELIVER_NONE, "", false, false,
+	    1, 3, { { 0 } }, 0, { { 0, H_EVIL, LEAK_EHLO } }, 1,
+	    OUTCOME_DEFERRED, true, LEAK_EHLO, false, false, false },
+	{ "none: envelope leaked", SCN_DELIVER_NONE, "", false, false, 1, 3,
+	    { { 0 } }, 0, { { 0, H_EVIL, LEAK_ENVELOPE } }, 1,
+	    OUTCOME_DEFERRED, true, LEAK_ENVELOPE, false, false, false },
+	{ "none: delivered to attacker", SCN_DELIVER_NONE, "", false, false,
+	    1, 3, { D(H_EVIL, DATA_COMPLETE, 0, 0, 0, 0) }, 1, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, false, LEAK_MESSAGE, true, false, false },
+	{ "none: 552 after the body is still a leak", SCN_DELIVER_NONE, "",
+	    false, false, 1, 3, { D(H_EVIL, DATA_TOO_BIG, 0, 0, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DEFERRED, false, LEAK_MESSAGE, true, false,
+	    false },
+	{ "none: a body cut off is still a leak", SCN_DELIVER_NONE, "", false,
+	    false, 1, 3, { D(H_EVIL, DATA_ABORTED, 0, 0, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DEFERRED, false, LEAK_MESSAGE, true, false,
+	    false },
+	{ "none: late delivery to the attacker", SCN_DELIVER_NONE, "", false,
+	    false, 1, 3, { D(H_EVIL, DATA_COMPLETE, 0, 0, 1, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DEFERRED, false, LEAK_MESSAGE, true, false,
+	    false },
+	{ "none: a late genuine delivery is no leak", SCN_DELIVER_NONE, "",
+	    false, false, 1, 3, { D(H_MX1, DATA_COMPLETE, 1, 1, 1, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DEFERRED, true, LEAK_NONE, false, false,
+	    false },
+	{ "none: to another domain's host", SCN_DELIVER_NONE, "", false,
+	    false, 1, 3, { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 1) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_MESSAGE, true, false,
+	    false },
+	{ "none: to a host we cannot place", SCN_DELIVER_NONE, "", false,
+	    false, 1, 3, { D(H_GONE, DATA_COMPLETE, 0, 0, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_MESSAGE, true, false,
+	    false },
+	{ "none: nothing at all", SCN_DELIVER_NONE, "", false, false, 0, 0,
+	    { { 0 } }, 0, { { 0 } }, 0, OUTCOME_DEFERRED, true, LEAK_NONE,
+	    false, false, true },
+	{ "liar: claims delivered, nothing seen", SCN_DELIVER_TLS, "", false,
+	    false, 1, 3, { { 0 } }, 0, { { 0 } }, 0, OUTCOME_DELIVERED, false,
+	    LEAK_NONE, false, true, false },
+	{ "liar: claims deferred, delivered", SCN_DELIVER_NONE, "", false,
+	    false, 1, 3, { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DEFERRED, false, LEAK_NONE, false, true,
+	    false },
+	{ "plain expected, plain seen at the attacked host", SCN_DELIVER_PLAIN,
+	    "evil", false, false, 1, 3, { D(H_EVIL, DATA_COMPLETE, 0, 0, 0, 0) },
+	    1, { { 0 } }, 0, OUTCOME_DELIVERED, true, LEAK_MESSAGE, false,
+	    false, false },
+	{ "plain expected, tls at the attacker", SCN_DELIVER_PLAIN, "", false,
+	    false, 1, 3, { D(H_EVIL, DATA_COMPLETE, 1, 1, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_MESSAGE, true, false,
+	    false },
+	{ "any at the named host, elsewhere forbidden", SCN_DELIVER_ANY, "mx1",
+	    false, false, 1, 3, { D(H_EVIL, DATA_COMPLETE, 0, 0, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_MESSAGE, true, false,
+	    false },
+	{ "a late delivery does not meet tls", SCN_DELIVER_TLS, "", false,
+	    false, 1, 3, { D(H_MX1, DATA_COMPLETE, 1, 1, 1, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DEFERRED, false, LEAK_NONE, false, false,
+	    false },
+	{ "sni required and sent", SCN_DELIVER_TLS, "", true, false, 1, 3,
+	    { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, true, LEAK_NONE, false, false, false },
+	{ "sni required, not sent", SCN_DELIVER_TLS, "", true, false, 1, 3,
+	    { D(H_MX1, DATA_COMPLETE, 1, 0, 0, 0) }, 1, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, false, LEAK_NONE, false, false, false },
 	{ "policy fetch required, none named", SCN_DELIVER_TLS, "", false,
-	    true, 0, { S(0, 1, 1, 1, 1, 1, "T") }, 1, OUTCOME_DELIVERED,
-	    false, LEAK_NONE, false },
-	{ "policy fetch required and seen", SCN_DELIVER_NONE, "", false,
-	    true, 2, { { 0 } }, 0, OUTCOME_DEFERRED, true, LEAK_NONE,
-	    false },
-	{ NULL, 0, NULL, false, false, 0, { { 0 } }, 0, 0, false, 0, false },
+	    true, 0, 3, { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } },
+	    0, OUTCOME_DELIVERED, false, LEAK_NONE, false, false, false },
+	{ "policy fetch required and seen", SCN_DELIVER_NONE, "", false, true,
+	    2, 3, { { 0 } }, 0, { { 0 } }, 0, OUTCOME_DEFERRED, true,
+	    LEAK_NONE, false, false, false },
+	{ NULL, 0, NULL, false, false, 0, 0, { { 0 } }, 0, { { 0 } }, 0, 0,
+	    false, 0, false, false, false },
 };
 
 static void
 test_judge_step_table(void **state)
 {
 	const struct step_case	*tc;
-	struct scn_step		 st;
+	struct judge_instance	 in;
+	struct step_obs		 so;
+	struct step_claim	 c;
 	struct step_result	 r;
 
 	(void)state;
 	for (tc = step_cases; tc->label != NULL; tc++) {
-		memset(&st, 0, sizeof(st));
-		st.expect = tc->expect;
-		st.expect_sni = tc->sni;
-		st.expect_fetch = tc->fetch;
-		(void)str_copy(st.expect_at, tc->at, sizeof(st.expect_at));
-		judge_step(&st, &judge_world, tc->ss, tc->n, tc->named_fetches,
-		    "T", tc->claim, &r);
+		judge_scn.steps[0].expect = tc->expect;
+		judge_scn.steps[0].expect_sni = tc->sni;
+		judge_scn.steps[0].expect_fetch = tc->fetch;
+		(void)str_copy(judge_scn.steps[0].expect_at, tc->at,
+		    sizeof(judge_scn.steps[0].expect_at));
+		memset(&so, 0, sizeof(so));
+		so.named_fetches = tc->named_fetches;
+		so.fetches = tc->named_fetches;
+		so.queries = tc->queries;
+		memset(&c, 0, sizeof(c));
+		c.deliver_ran = true;
+		c.outcome = tc->claim;
+		memset(&in, 0, sizeof(in));
+		in.nsteps = 1;
+		in.obs = &so;
+		in.claims = &c;
+		in.data = tc->data;
+		in.ndata = tc->ndata;
+		in.sessions = tc->sess;
+		in.nsessions = tc->nsess;
+		judge_step(&judge_scn, &in, 0, &r);
 		if (r.met != tc->want_met || r.leak != tc->want_leak ||
-		    r.misreport != tc->want_misreport)
-			fail_msg("%s: met %d leak %s misreport %d (%s)",
-			    tc->label, r.met, leak_str(r.leak), r.misreport,
-			    r.reason);
+		    r.forbidden != tc->want_forbidden ||
+		    r.misreport != tc->want_misreport ||
+		    r.nothing != tc->want_nothing)
+			fail_msg("%s: met %d leak %s forbidden %d misreport %d "
+			    "nothing %d (%s)", tc->label, r.met,
+			    leak_str(r.leak), r.forbidden, r.misreport,
+			    r.nothing, r.reason);
+		if (r.reason[0] == '\0')
+			fail_msg("%s: no reason", tc->label);
 	}
 }
 
+/* What one instance did, in a scenario row. */
+enum judge_kind {
+	K_WITHHELD = 0,		/* queried, connected to evil, no DATA */
+	K_LEAK,			/* DATA at evil, in the window */
+	K_LEAK_LATE,		/* DATA at evil after the step */
+	K_GOOD,			/* TLS DATA at mx1 */
+	K_PLAIN,		/* plaintext DATA at mx1 (genuine) */
+	K_NOTHING,		/* no query, no connection */
+	K_FOREIGN,		/* its body at another instance's host */
+};
+
 struct scn_case {
 	const char		*label;
-	enum scn_strength	 strength;
-	bool			 main_met;
-	enum outcome		 main_outcome;
-	bool			 has_twin;
-	bool			 twin_met;
+	enum scn_strength	 strength;	/* the scenario's */
+	enum scn_strength	 step_strength;
+	enum scn_delivery	 expect;
+	enum judge_kind		 kind;
+	enum outcome		 claim;
+	bool			 deliver_ran;
+	const char		*incomplete;
+	int			 twin;		/* -1 none, else a kind */
+	size_t			 ran;		/* steps of main that ran */
 	enum verdict		 want;
+	const char		*want_reason;	/* substring */
 };
 
 static const struct scn_case scn_cases[] = {
-	{ "must met", SCN_MUST, true, OUTCOME_DEFERRED, true, true,
-	    VERDICT_PASS },
-	{ "must broken", SCN_MUST, false, OUTCOME_DELIVERED, true, true,
-	    VERDICT_FAIL },
-	{ "should broken", SCN_SHOULD, false, OUTCOME_DEFERRED, true, true,
-	    VERDICT_NON_STRICT },
-	{ "may broken is info", SCN_MAY, false, OUTCOME_DEFERRED, false,
-	    false, VERDICT_INFO },
-	{ "info met is info", SCN_INFO, true, OUTCOME_DELIVERED, false,
-	    false, VERDICT_INFO },
-	{ "twin silent: no pass", SCN_MUST, true, OUTCOME_DEFERRED, true,
-	    false, VERDICT_ERROR },
-	{ "twin silent but attack leaked: still fail", SCN_MUST, false,
-	    OUTCOME_DELIVERED, true, false, VERDICT_FAIL },
-	{ "unsupported", SCN_MUST, false, OUTCOME_UNSUPPORTED, true, true,
-	    VERDICT_SKIP },
-	{ "adapter failed", SCN_MUST, true, OUTCOME_FAILED, true, true,
-	    VERDICT_ERROR },
-	{ NULL, 0, false, 0, false, false, 0 },
+	{ "must met", SCN_MUST, SCN_MUST, SCN_DELIVER_NONE, K_WITHHELD,
+	    OUTCOME_DEFERRED, true, "", K_GOOD, 1, VERDICT_PASS, "" },
+	{ "must broken", SCN_MUST, SCN_MUST, SCN_DELIVER_NONE, K_LEAK,
+	    OUTCOME_DELIVERED, true, "", K_GOOD, 1, VERDICT_FAIL,
+	    "attacker-controlled" },
+	{ "leak, then exit 89 from deliver: FAIL", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_LEAK, OUTCOME_FAILED, true, "", K_GOOD, 1,
+	    VERDICT_FAIL, "attacker-controlled" },
+	{ "leak, then clock says unsupported: FAIL", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_LEAK, OUTCOME_UNSUPPORTED, false, "", K_GOOD,
+	    1, VERDICT_FAIL, "attacker-controlled" },
+	{ "leak beats incomplete observation", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_LEAK, OUTCOME_DELIVERED, true, "x", K_GOOD, 1,
+	    VERDICT_FAIL, "attacker-controlled" },
+	{ "late leak fails", SCN_MUST, SCN_MUST, SCN_DELIVER_NONE,
+	    K_LEAK_LATE, OUTCOME_DEFERRED, true, "", K_GOOD, 1, VERDICT_FAIL,
+	    "late delivery" },
+	{ "leak in a SHOULD step", SCN_MUST, SCN_SHOULD, SCN_DELIVER_NONE,
+	    K_LEAK, OUTCOME_DELIVERED, true, "", K_GOOD, 1,
+	    VERDICT_NON_STRICT, "attacker-controlled" },
+	{ "leak on first contact (INFO step) is recorded", SCN_INFO, SCN_INFO,
+	    SCN_DELIVER_NONE, K_LEAK, OUTCOME_DELIVERED, true, "", K_GOOD, 1,
+	    VERDICT_INFO, "attacker-controlled" },
+	{ "twin's message at another domain's host", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_WITHHELD, OUTCOME_DEFERRED, true, "",
+	    K_FOREIGN, 1, VERDICT_FAIL, "clean twin step 1" },
+	{ "incomplete observation is never a pass", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_WITHHELD, OUTCOME_DEFERRED, true,
+	    "fake MX refused a connection", K_GOOD, 1, VERDICT_ERROR,
+	    "observation incomplete" },
+	{ "outcome error is ERROR, not a non-delivery", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_WITHHELD, OUTCOME_ERROR, true, "", K_GOOD, 1,
+	    VERDICT_ERROR, "SUT error" },
+	{ "deliver exit 89 is ERROR", SCN_MUST, SCN_MUST, SCN_DELIVER_NONE,
+	    K_WITHHELD, OUTCOME_FAILED, true, "", K_GOOD, 1, VERDICT_ERROR,
+	    "adapter failed" },
+	{ "clock unsupported, nothing sent: SKIP", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_NOTHING, OUTCOME_UNSUPPORTED, false, "",
+	    K_GOOD, 1, VERDICT_SKIP, "does not support" },
+	{ "clock unsupported after an expected delivery: SKIP", SCN_MUST,
+	    SCN_MUST, SCN_DELIVER_TLS, K_GOOD, OUTCOME_UNSUPPORTED, false, "",
+	    K_GOOD, 1, VERDICT_SKIP, "does not support" },
+	{ "clock unsupported, but a body got out: ERROR", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_GOOD, OUTCOME_UNSUPPORTED, false, "", K_GOOD,
+	    1, VERDICT_ERROR, "but a message body reached" },
+	{ "nothing observed is ERROR", SCN_MUST, SCN_MUST, SCN_DELIVER_NONE,
+	    K_NOTHING, OUTCOME_DEFERRED, true, "", K_GOOD, 1, VERDICT_ERROR,
+	    "nothing observed" },
+	{ "a twin that did nothing: ERROR", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_NONE, K_WITHHELD, OUTCOME_DEFERRED, true, "",
+	    K_NOTHING, 1, VERDICT_ERROR, "clean twin step 1: nothing" },
+	{ "twin silent: no pass", SCN_MUST, SCN_MUST, SCN_DELIVER_NONE,
+	    K_WITHHELD, OUTCOME_DEFERRED, true, "", K_WITHHELD, 1,
+	    VERDICT_ERROR, "did not deliver" },
+	{ "twin silent, attack failed: still fail", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_TLS, K_PLAIN, OUTCOME_DELIVERED, true, "", K_WITHHELD,
+	    1, VERDICT_FAIL, "expected tls" },
+	{ "should broken", SCN_SHOULD, SCN_SHOULD, SCN_DELIVER_TLS, K_PLAIN,
+	    OUTCOME_DELIVERED, true, "", -1, 1, VERDICT_NON_STRICT,
+	    "expected tls" },
+	{ "may broken is info", SCN_MAY, SCN_MAY, SCN_DELIVER_TLS, K_PLAIN,
+	    OUTCOME_DELIVERED, true, "", -1, 1, VERDICT_INFO, "expected tls" },
+	{ "info met is recorded", SCN_INFO, SCN_INFO, SCN_DELIVER_TLS, K_GOOD,
+	    OUTCOME_DELIVERED, true, "", -1, 1, VERDICT_INFO, "recorded" },
+	{ "steps missing without a reason", SCN_MUST, SCN_MUST,
+	    SCN_DELIVER_TLS, K_GOOD, OUTCOME_DELIVERED, true, "", -1, 0,
+	    VERDICT_ERROR, "steps ran" },
+	{ NULL, 0, 0, 0, 0, 0, false, NULL, 0, 0, 0, NULL },
 };
+
+/* judge_fill - one instance of kind k with one step */
+static void
+judge_fill(enum judge_kind k, struct step_obs *so, struct obs_data *d,
+    size_t *nd, struct obs_session *s, size_t *ns)
+{
+	static const struct obs_data good = D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0);
+	static const struct obs_data plain = D(H_MX1, DATA_COMPLETE, 0, 0, 0,
+	    0);
+	static const struct obs_data leak = D(H_EVIL, DATA_COMPLETE, 0, 0, 0,
+	    0);
+	static const struct obs_data late = D(H_EVIL, DATA_COMPLETE, 0, 0, 1,
+	    0);
+	static const struct obs_data foreign = D(H_MX1, DATA_COMPLETE, 1, 1,
+	    0, 1);
+
+	memset(so, 0, sizeof(*so));
+	*nd = *ns = 0;
+	if (k == K_NOTHING)
+		return;
+	so->queries = 4;
+	so->mx_connects = 1;
+	so->named_fetches = so->fetches = 1;
+	switch (k) {
+	case K_WITHHELD:
+		s[(*ns)++] = (struct obs_session){ 0, H_EVIL, LEAK_EHLO };
+		break;
+	case K_LEAK:
+		d[(*nd)++] = leak;
+		break;
+	case K_LEAK_LATE:
+		d[(*nd)++] = late;
+		break;
+	case K_GOOD:
+		d[(*nd)++] = good;
+		break;
+	case K_PLAIN:
+		d[(*nd)++] = plain;
+		break;
+	case K_FOREIGN:
+		d[(*nd)++] = foreign;
+		break;
+	case K_NOTHING:
+	default:
+		break;
+	}
+}
 
 static void
 test_judge_scenario_table(void **state)
 {
 	const struct scn_case	*tc;
-	struct scenario		 scn;
-	struct step_result	 main, twin;
-	enum leak		 leak;
-	enum verdict		 v;
-	char			 reason[256];
+	struct judge_instance	 main, twin;
+	struct step_obs		 so[2];
+	struct step_claim	 c[2];
+	struct obs_data		 d[2][2];
+	struct obs_session	 s[2][2];
+	struct step_result	 rs[SCN_STEPS_MAX], rt[SCN_STEPS_MAX];
+	struct judge_verdict	 v;
 
 	(void)state;
 	for (tc = scn_cases; tc->label != NULL; tc++) {
-		memset(&scn, 0, sizeof(scn));
-		scn.strength = tc->strength;
-		scn.has_attack = tc->has_twin;
-		scn.nsteps = 1;
+		judge_scn.strength = tc->strength;
+		judge_scn.steps[0].strength = tc->step_strength;
+		judge_scn.steps[0].expect = tc->expect;
+		judge_scn.steps[0].expect_at[0] = '\0';
+		judge_scn.steps[0].expect_sni = false;
+		judge_scn.steps[0].expect_fetch = false;
 		memset(&main, 0, sizeof(main));
-		main.met = tc->main_met;
-		main.outcome = tc->main_outcome;
-		main.leak = tc->main_met ? LEAK_EHLO : LEAK_MESSAGE;
 		memset(&twin, 0, sizeof(twin));
-		twin.met = tc->twin_met;
-		v = judge_scenario(&scn, &main, 1, tc->has_twin ? &twin : NULL,
-		    tc->has_twin ? 1 : 0, &leak, reason, sizeof(reason));
-		if (v != tc->want)
+		memset(c, 0, sizeof(c));
+		judge_fill(tc->kind, &so[0], d[0], &main.ndata, s[0],
+		    &main.nsessions);
+		(void)str_copy(so[0].incomplete, tc->incomplete,
+		    sizeof(so[0].incomplete));
+		c[0].outcome = tc->claim;
+		c[0].deliver_ran = tc->deliver_ran;
+		(void)str_copy(c[0].detail, "why", sizeof(c[0].detail));
+		main.nsteps = tc->ran;
+		main.obs = &so[0];
+		main.claims = &c[0];
+		main.data = d[0];
+		main.sessions = s[0];
+		if (tc->twin >= 0) {
+			judge_fill((enum judge_kind)tc->twin, &so[1], d[1],
+			    &twin.ndata, s[1], &twin.nsessions);
+			c[1].outcome = tc->twin == K_GOOD ? OUTCOME_DELIVERED :
+			    OUTCOME_DEFERRED;
+			c[1].deliver_ran = true;
+			twin.twin = true;
+			twin.nsteps = 1;
+			twin.obs = &so[1];
+			twin.claims = &c[1];
+			twin.data = d[1];
+			twin.sessions = s[1];
+		}
+		judge_scenario(&judge_scn, &main, tc->twin >= 0 ? &twin : NULL,
+		    rs, rt, &v);
+		if (v.verdict != tc->want)
 			fail_msg("%s: got %s, want %s (%s)", tc->label,
-			    verdict_str(v), verdict_str(tc->want), reason);
-		if (leak != main.leak)
-			fail_msg("%s: leak %s", tc->label, leak_str(leak));
-		if (v != VERDICT_PASS && reason[0] == '\0')
+			    verdict_str(v.verdict), verdict_str(tc->want),
+			    v.reason);
+		if (strstr(v.reason, tc->want_reason) == NULL)
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", tc->label,
+			    v.reason, tc->want_reason);
+		if (v.verdict != VERDICT_PASS && v.reason[0] == '\0')
 			fail_msg("%s: no reason given", tc->label);
+		if (v.rule == NULL)
+			fail_msg("%s: no deciding rule", tc->label);
 	}
+	judge_scn.strength = SCN_MUST;
+	judge_scn.steps[0].strength = SCN_MUST;
 }
 
 static void
@@ -222,8 +431,11 @@ test_judge_strings(void **state)
 	(void)state;
 	assert_string_equal(verdict_str(VERDICT_NON_STRICT), "NON-STRICT");
 	assert_string_equal(leak_str(LEAK_ENVELOPE), "envelope");
+	assert_string_equal(data_result_str(DATA_TOO_BIG), "too-big");
 	assert_int_equal(outcome_parse("deferred", &o), 0);
 	assert_int_equal(o, OUTCOME_DEFERRED);
+	assert_int_equal(outcome_parse("error", &o), 0);
+	assert_int_equal(o, OUTCOME_ERROR);
 	/* the harness's own outcomes are not claims a SUT may make */
 	assert_int_equal(outcome_parse("adapter-failed", &o), -1);
 	assert_int_equal(outcome_parse("unsupported", &o), -1);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_observe.c -- records reach the right instance and step: by listen
- * address for mx/https, by queried name for dns; sessions fold into the
- * summaries the judge reads; hostile or foreign records change nothing.
+ * address for mx/https, by queried name for dns; every DATA transfer is its
+ * own observation, attributed by its token wherever and whenever it lands;
+ * nothing is dropped silently (what cannot be kept marks the step
+ * incomplete); hostile or foreign records change nothing else.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -17,7 +20,7 @@
 struct obs_fixture {
 	struct observer		*obs;
 	struct obs_instance	*a;	/* a.test on 127.1.1.0/24 */
-	struct obs_instance	*b;	/* a-twin.test on 127.1.10.0/24 */
+	struct obs_instance	*b;	/* b.test on 127.1.10.0/24 (twin) */
 };
 
 static int
@@ -26,10 +29,12 @@ obs_setup(void **state)
 	static struct obs_fixture	fx;
 
 	fx.obs = observer_new();
-	fx.a = obs_instance_new(fx.obs, "a.test", 1, 1);
-	fx.b = obs_instance_new(fx.obs, "A-Twin.test", 1, 10);
+	fx.a = obs_instance_new(fx.obs, "a.test", 1, 1, false);
+	fx.b = obs_instance_new(fx.obs, "B.test", 1, 10, true);
 	obs_instance_set_step(fx.a, 0);
 	obs_instance_set_step(fx.b, 0);
+	obs_token_add(fx.obs, "T1", fx.a, 0);
+	obs_token_add(fx.obs, "TB", fx.b, 0);
 	*state = &fx;
 	return 0;
 }
@@ -39,14 +44,19 @@ obs_teardown(void **state)
 {
 	struct obs_fixture	*fx = *state;
 
-	obs_instance_free(fx->a);
-	obs_instance_free(fx->b);
 	observer_free(fx->obs);
 	return 0;
 }
 
+static void
+obs_feed_all(struct observer *obs, const char *const *lines)
+{
+	for (; *lines != NULL; lines++)
+		observer_feed(obs, *lines);
+}
+
 static const char *const obs_lines[] = {
-	/* a session at a.test's mx1 (.25) that delivers over TLS */
+	/* a session at a.test's mx1 (.25) that delivers over TLS, twice */
 	"mx session=0000000000000001 event=connect laddr=127.1.1.25 "
 	    "server=mx1.a.test peer=127.0.0.1:1",
 	"mx session=0000000000000001 event=ehlo laddr=127.1.1.25 "
@@ -58,14 +68,22 @@ static const char *const obs_lines[] = {
 	    "server=mx1.a.test from=a@b tls=yes",
 	"mx session=0000000000000001 event=data laddr=127.1.1.25 "
 	    "server=mx1.a.test result=complete tls=yes bytes=10 token=T1",
+	/* a second DATA in the same session, with no token */
+	"mx session=0000000000000001 event=data laddr=127.1.1.25 "
+	    "server=mx1.a.test result=too-big tls=yes bytes=99 token=\"\"",
 	/* the same session id on another host (.26) is another session */
 	"mx session=0000000000000001 event=connect laddr=127.1.1.26 "
 	    "server=evil.a.test peer=127.0.0.1:2",
 	"mx session=0000000000000001 event=ehlo laddr=127.1.1.26 "
 	    "server=evil.a.test verb=EHLO arg=x tls=no",
-	/* twin instance 127.1.10.x must not be mistaken for 127.1.1.x */
+	/* b's message, delivered to a's evil host: b's, and foreign */
+	"mx session=0000000000000001 event=data laddr=127.1.1.26 "
+	    "server=evil.a.test result=aborted tls=no bytes=5 token=TB",
+	/* 127.1.10.x must not be mistaken for 127.1.1.x */
 	"mx session=0000000000000002 event=connect laddr=127.1.10.25 "
-	    "server=mx1.a-twin.test peer=127.0.0.1:3",
+	    "server=mx1.b.test peer=127.0.0.1:3",
+	"https session=0000000000000001 event=connect laddr=127.1.1.10 "
+	    "server=mta-sts.a.test peer=127.0.0.1:4",
 	"https session=0000000000000001 event=fetch laddr=127.1.1.10 "
 	    "server=mta-sts.a.test sni=mta-sts.a.test host=mta-sts.a.test "
 	    "method=GET path=/.well-known/mta-sts.txt status=200 bytes=1",
@@ -75,17 +93,15 @@ static const char *const obs_lines[] = {
 	"dns session=0000000000000001 event=query proto=udp peer=x "
 	    "name=_MTA-STS.A.TEST. type=TXT rcode=NOERROR answers=1 fault=none",
 	"dns session=0000000000000002 event=query proto=udp peer=x "
-	    "name=mx1.a-twin.test type=A rcode=NOERROR answers=1 fault=none",
-	/* foreign and hostile records: no effect */
+	    "name=mx1.b.test type=A rcode=NOERROR answers=1 fault=none",
+	/* foreign records: no effect on a or b */
 	"dns session=0000000000000003 event=query proto=udp peer=x "
 	    "name=xa.test type=A rcode=NXDOMAIN answers=0 fault=none",
 	"mx session=0000000000000009 event=data laddr=127.2.1.25 "
 	    "server=other result=complete tls=no bytes=1 token=T1",
-	"mx session=zz event=data laddr=127.1.1.25 result=complete tls=no",
 	"mx session=0000000000000005 event=data laddr=127.1.1.xx "
 	    "result=complete tls=no",
-	"mx session=0000000000000006 event=\"unterminated",
-	"",
+	"mx session=zz event=ehlo laddr=127.1.1.25 server=mx1.a.test",
 	NULL,
 };
 
@@ -94,81 +110,220 @@ test_observe_routing(void **state)
 {
 	struct obs_fixture		*fx = *state;
 	const struct obs_session	*ss;
-	const char			**lines;
-	const char *const		*l;
-	size_t				 n;
+	const struct obs_data		*d;
+	const struct step_obs		*so;
+	const char *const		*lines;
+	size_t				 n, dropped;
 
-	for (l = obs_lines; *l != NULL; l++)
-		observer_feed(fx->obs, *l);
-	ss = obs_instance_sessions(fx->a, 0, &n);
+	obs_feed_all(fx->obs, obs_lines);
+	ss = obs_instance_sessions(fx->a, &n);
 	assert_int_equal(n, 2);
 	assert_int_equal(ss[0].host, 0);
-	assert_true(ss[0].ehlo && ss[0].envelope && ss[0].tls && ss[0].data &&
-	    ss[0].data_tls);
-	assert_string_equal(ss[0].sni, "mx1.a.test");
-	assert_true(ss[0].sni_ok);		/* SNI named the server */
-	assert_string_equal(ss[0].token, "T1");
+	assert_int_equal(ss[0].level, LEAK_ENVELOPE);
 	assert_int_equal(ss[1].host, 1);
-	assert_true(ss[1].ehlo && !ss[1].envelope && !ss[1].data);
-	assert_int_equal(obs_instance_fetches(fx->a, 0), 2);
+	assert_int_equal(ss[1].level, LEAK_EHLO);
+	d = obs_instance_data(fx->a, &n);
+	assert_int_equal(n, 2);			/* two transfers, one session */
+	assert_true(d[0].by_token && d[0].tls && d[0].sni_ok);
+	assert_int_equal(d[0].result, DATA_COMPLETE);
+	assert_string_equal(d[0].sni, "mx1.a.test");
+	assert_string_equal(d[0].server, "mx1.a.test");
+	assert_false(d[1].by_token);		/* no token: where it landed */
+	assert_int_equal(d[1].result, DATA_TOO_BIG);
+	assert_int_equal(d[1].step, 0);
+	d = obs_instance_data(fx->b, &n);
+	assert_int_equal(n, 1);			/* b's token, on a's host */
+	assert_true(d[0].foreign && d[0].by_token && !d[0].tls);
+	assert_int_equal(d[0].result, DATA_ABORTED);
+	assert_string_equal(d[0].server, "evil.a.test");
+	so = obs_instance_steps(fx->a);
+	assert_int_equal(so[0].fetches, 2);
 	/* only the GET whose SNI and Host name the policy host counts */
-	assert_int_equal(obs_instance_named_fetches(fx->a, 0), 1);
-	assert_int_equal(obs_instance_queries(fx->a, 0), 1);
+	assert_int_equal(so[0].named_fetches, 1);
+	assert_int_equal(so[0].queries, 1);
+	assert_int_equal(so[0].mx_connects, 2);
+	assert_int_equal(so[0].https_connects, 1);
+	assert_false(so[0].fetch_first);	/* an MX came first */
+	assert_string_equal(so[0].incomplete, "");
 	assert_int_equal(obs_instance_open(fx->a), 2);	/* no close seen */
-	/* 10 routed records + 2 malformed ones kept as evidence, not folded */
-	assert_int_equal(obs_instance_transcript(fx->a, 0, &lines), 12);
-
-	ss = obs_instance_sessions(fx->b, 0, &n);
-	assert_int_equal(n, 1);
-	assert_false(ss[0].ehlo);
-	assert_int_equal(obs_instance_queries(fx->b, 0), 1);
+	/* 14 routed records (a bad session id too, kept as evidence) */
+	assert_int_equal(obs_instance_transcript(fx->a, 0, &lines, &dropped),
+	    14);
+	assert_int_equal(dropped, 0);
+	so = obs_instance_steps(fx->b);
+	assert_int_equal(so[0].mx_connects, 1);
+	assert_int_equal(so[0].queries, 1);
 }
 
 static void
-test_observe_steps_and_close(void **state)
+test_observe_late_and_reuse(void **state)
 {
 	struct obs_fixture	*fx = *state;
+	const struct obs_data	*d;
+	const struct obs_session *ss;
+	const struct step_obs	*so;
 	size_t			 n;
 
+	/* step 0 of a is over; a's token comes back during step 1 */
+	obs_instance_end_step(fx->a, 0);
 	obs_instance_set_step(fx->a, 1);
-	observer_feed(fx->obs, "mx session=0000000000000007 event=connect "
+	obs_token_add(fx->obs, "T2", fx->a, 1);
+	/* a new world reuses session id 1 on .25: a new session */
+	observer_feed(fx->obs, "https session=0000000000000003 event=fetch "
+	    "laddr=127.1.1.10 server=mta-sts.a.test sni=mta-sts.a.test "
+	    "host=mta-sts.a.test method=GET path=/ status=200 bytes=1");
+	observer_feed(fx->obs, "mx session=0000000000000001 event=connect "
 	    "laddr=127.1.1.25 server=mx1.a.test peer=p");
-	observer_feed(fx->obs, "mx session=0000000000000007 event=close "
+	observer_feed(fx->obs, "mx session=0000000000000001 event=data "
+	    "laddr=127.1.1.25 server=mx1.a.test result=complete tls=no "
+	    "bytes=1 token=T1");
+	observer_feed(fx->obs, "mx session=0000000000000001 event=data "
+	    "laddr=127.1.1.25 server=mx1.a.test result=complete tls=no "
+	    "bytes=1 token=T2");
+	observer_feed(fx->obs, "mx session=0000000000000001 event=close "
 	    "laddr=127.1.1.25 server=mx1.a.test reason=quit");
-	(void)obs_instance_sessions(fx->a, 1, &n);
-	assert_int_equal(n, 1);
-	(void)obs_instance_sessions(fx->a, 0, &n);
-	assert_int_equal(n, 2);			/* step 0 untouched */
-	assert_null(obs_instance_sessions(fx->a, -1, &n));
-	assert_int_equal(n, 0);
-	assert_null(obs_instance_sessions(fx->a, 99, &n));
-	/* an instance with no step yet records nothing */
-	obs_instance_set_step(fx->b, -1);
-	observer_feed(fx->obs, "mx session=0000000000000008 event=connect "
-	    "laddr=127.1.10.25 server=x peer=p");
-	(void)obs_instance_sessions(fx->b, 0, &n);
-	assert_int_equal(n, 1);
+	d = obs_instance_data(fx->a, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(d[2].step, 0);		/* by token: step 0 ... */
+	assert_true(d[2].late);			/* ... which had ended */
+	assert_int_equal(d[2].at_step, 1);
+	assert_false(d[2].sni_ok);		/* the new session has no TLS */
+	assert_int_equal(d[3].step, 1);
+	assert_false(d[3].late);
+	ss = obs_instance_sessions(fx->a, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(ss[2].step, 1);
+	assert_int_equal(obs_instance_open(fx->a), 2);	/* step 0's two */
+	so = obs_instance_steps(fx->a);
+	assert_true(so[1].fetch_first);		/* GET before the MX */
+	assert_int_equal(obs_instance_named_fetches(fx->a), 2);
+}
+
+/* A bound reached, or a record we cannot read: never a silent drop. */
+struct incomplete_case {
+	const char	*label;
+	const char	*line;
+	const char	*want;		/* substring of the reason */
+};
+
+static const struct incomplete_case incomplete_cases[] = {
+	{ "record that does not parse",
+	    "mx session=0000000000000006 event=\"unterminated",
+	    "did not parse" },
+	{ "empty line", "", "did not parse" },
+	{ "truncated record",
+	    "mx session=0000000000000006 event=ehlo laddr=127.1.1.25 "
+	    "server=mx1.a.test truncated=yes", "truncated" },
+	{ "fake MX refused a connection",
+	    "mx session=0000000000000007 event=refused laddr=127.1.1.25 "
+	    "server=mx1.a.test peer=p reason=too-many-connections",
+	    "refused a connection (too-many-connections)" },
+	{ "fake MX missed an accept",
+	    "mx session=0000000000000000 event=refused laddr=127.1.1.26 "
+	    "server=evil.a.test reason=accept-error", "accept-error" },
+	{ "policy host refused",
+	    "https session=0000000000000009 event=refused laddr=127.1.1.10 "
+	    "server=mta-sts.a.test reason=too-many-connections",
+	    "policy host" },
+	{ "DATA with an unknown result",
+	    "mx session=0000000000000001 event=data laddr=127.1.1.25 "
+	    "server=mx1.a.test result=weird tls=no bytes=1 token=T1",
+	    "result" },
+	{ NULL, NULL, NULL },
+};
+
+static void
+test_observe_incomplete(void **state)
+{
+	const struct incomplete_case	*tc;
+	struct observer			*obs;
+	struct obs_instance		*a, *b;
+	const struct step_obs		*so;
+
+	(void)state;
+	for (tc = incomplete_cases; tc->label != NULL; tc++) {
+		obs = observer_new();
+		a = obs_instance_new(obs, "a.test", 1, 1, false);
+		b = obs_instance_new(obs, "b.test", 1, 10, false);
+		obs_instance_set_step(a, 0);
+		obs_instance_set_step(b, 0);
+		observer_feed(obs, tc->line);
+		so = obs_instance_steps(a);
+		if (strstr(so[0].incomplete, tc->want) == NULL)
+			fail_msg("%s: incomplete \"%s\", want \"%s\"",
+			    tc->label, so[0].incomplete, tc->want);
+		observer_free(obs);
+	}
 }
 
 static void
-test_observe_flood_is_bounded(void **state)
+test_observe_flood_is_seen(void **state)
 {
-	struct obs_fixture	*fx = *state;
-	const char		**lines;
+	struct observer		*obs;
+	struct obs_instance	*a;
+	const struct obs_data	*d;
+	const char *const	*lines;
 	char			 line[200];
-	size_t			 n;
+	size_t			 n, dropped;
 	int			 i;
 
-	obs_instance_set_step(fx->a, 2);
+	(void)state;
+	obs = observer_new();
+	a = obs_instance_new(obs, "a.test", 1, 1, false);
+	obs_instance_set_step(a, 0);
+	/* 2000 idle connections and then the leak: every one is seen */
 	for (i = 0; i < 2000; i++) {
 		(void)snprintf(line, sizeof(line), "mx session=%016x "
-		    "event=connect laddr=127.1.1.25 server=x peer=p", i + 100);
-		observer_feed(fx->obs, line);
+		    "event=connect laddr=127.1.1.26 server=evil.a.test peer=p",
+		    i + 1);
+		observer_feed(obs, line);
 	}
-	(void)obs_instance_sessions(fx->a, 2, &n);
-	assert_true(n <= 256);
-	assert_true(obs_instance_transcript(fx->a, 2, &lines) <=
+	observer_feed(obs, "mx session=00000000000007d0 event=data "
+	    "laddr=127.1.1.26 server=evil.a.test result=complete tls=no "
+	    "bytes=1 token=\"\"");
+	(void)obs_instance_sessions(a, &n);
+	assert_int_equal(n, 2000);
+	d = obs_instance_data(a, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].host, 1);
+	assert_string_equal(obs_instance_steps(a)[0].incomplete, "");
+	/* the transcript is bounded, and says how much it left out */
+	assert_int_equal(obs_instance_transcript(a, 0, &lines, &dropped),
 	    OBS_TRANSCRIPT_MAX);
+	assert_int_equal(dropped, 2001 - OBS_TRANSCRIPT_MAX);
+	/* past the session bound: incomplete, not silently capped */
+	for (i = 2000; i <= OBS_SESSIONS_MAX; i++) {
+		(void)snprintf(line, sizeof(line), "mx session=%016x "
+		    "event=connect laddr=127.1.1.25 server=mx1.a.test peer=p",
+		    i + 1);
+		observer_feed(obs, line);
+	}
+	assert_non_null(strstr(obs_instance_steps(a)[0].incomplete,
+	    "SMTP sessions"));
+	observer_free(obs);
+}
+
+static void
+test_observe_not_before_step(void **state)
+{
+	struct observer		*obs;
+	struct obs_instance	*a;
+	size_t			 n;
+
+	(void)state;
+	obs = observer_new();
+	a = obs_instance_new(obs, "a.test", 1, 1, false);
+	/* an instance whose first step has not begun records nothing */
+	observer_feed(obs, "mx session=0000000000000008 event=connect "
+	    "laddr=127.1.1.25 server=x peer=p");
+	(void)obs_instance_sessions(a, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(obs_instance_last_seq(a), 0);
+	obs_instance_set_step(a, 0);
+	observer_feed(obs, "mx session=0000000000000008 event=connect "
+	    "laddr=127.1.1.25 server=x peer=p");
+	assert_int_equal(obs_instance_last_seq(a), observer_seq(obs));
+	observer_free(obs);
 }
 
 int
@@ -176,8 +331,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_observe_routing),
-		cmocka_unit_test(test_observe_steps_and_close),
-		cmocka_unit_test(test_observe_flood_is_bounded),
+		cmocka_unit_test(test_observe_late_and_reuse),
+		cmocka_unit_test(test_observe_incomplete),
+		cmocka_unit_test(test_observe_flood_is_seen),
+		cmocka_unit_test(test_observe_not_before_step),
 	};
 
 	return cmocka_run_group_tests_name("observe", tests, obs_setup,
