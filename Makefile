@@ -38,10 +38,17 @@ LIBS		:= $(LIB_HARNESS) $(LIB_MX) $(LIB_DNS) $(LIB_REF) $(LIB_COMMON)
 
 PROGS		:= $(BUILD)/sts-harness $(BUILD)/fake-dns $(BUILD)/fake-mx \
 		   $(BUILD)/sts-send
+# built-in adapters are copied next to the build they drive, so that each
+# finds the binaries of its own build from its own path
+ADAPTERS	:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/adapter))
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps run check unit lint clean bench
-all: $(PROGS)
+all: $(PROGS) $(ADAPTERS)
+
+$(BUILD)/suts/%/adapter: suts/%/adapter
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 deps:
 	@scripts/install-deps
