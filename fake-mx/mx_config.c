@@ -66,5 +66,6 @@ mx_config_init(struct mx_config *cfg, const char *hostname)
 	cfg->cert = CERT_VALID;
 	cfg->timeout_sec = MX_TIMEOUT_DEFAULT;
 	cfg->max_message = SMTP_MESSAGE_MAX;
+	cfg->max_sessions = MX_SESSIONS_DEFAULT;
 	cfg->lifetime_sec = MX_LIFETIME_DEFAULT;
 }
