@@ -2,9 +2,10 @@
 /*
  * pki.c -- the test PKI of one run. Makes a CA name-constrained to .test
  * (the one the SUT trusts), a second CA the SUT never sees, and leaves per
- * (profile, host) on demand, cached until pki_free(). Writes only the
- * trusted CA's certificate (0644) and key (0600) into the caller's private
- * directory and removes them again in pki_free().
+ * (profile, host) on demand, cached until pki_free(). Every private key
+ * lives in memory only: the one file written is the trusted CA's
+ * certificate (0644), removed again in pki_free(), so even a run killed
+ * with SIGKILL leaves nothing secret behind.
  */
 #include <sys/stat.h>
 
@@ -26,8 +27,22 @@
 #include "str.h"
 
 #define PKI_PATH_MAX		4096
-#define PKI_DAY			(24L * 3600)
+#define PKI_YEAR		365	/* days */
 #define PKI_WRONG_NAME		"wrong-name.test"
+
+/*
+ * Validity windows in days from now (pki.h says why). The SUT's clock may
+ * run up to 5 years ahead of ours, so each bound keeps its meaning past
+ * that: what is valid stays valid, what has expired or not begun stays so.
+ */
+#define PKI_CA_FROM		(-1)
+#define PKI_CA_TO		(30 * PKI_YEAR)
+#define PKI_LEAF_FROM		(-1)
+#define PKI_LEAF_TO		(10 * PKI_YEAR)
+#define PKI_EXPIRED_FROM	(-2 * PKI_YEAR)
+#define PKI_EXPIRED_TO		(-1)
+#define PKI_NOT_YET_FROM	(20 * PKI_YEAR)
+#define PKI_NOT_YET_TO		(30 * PKI_YEAR)
 
 struct pki_leaf {
 	struct pki_leaf		*next;
@@ -39,8 +54,7 @@ struct pki_leaf {
 
 struct pki {
 	char		 ca_file[PKI_PATH_MAX];
-	char		 key_file[PKI_PATH_MAX];
-	EVP_PKEY	*ca_key;
+	EVP_PKEY	*ca_key;		/* never written anywhere */
 	X509		*ca_cert;
 	EVP_PKEY	*unknown_key;
 	X509		*unknown_cert;
@@ -50,11 +64,10 @@ struct pki {
 static EVP_PKEY	*pki_keygen(struct err *);
 static int	 pki_add_ext(X509 *, X509 *, int, const char *, struct err *);
 static X509	*pki_make_cert(const char *, EVP_PKEY *, X509 *, EVP_PKEY *,
-		    long, long, bool, const char *, struct err *);
+		    int, int, bool, const char *, struct err *);
 static int	 pki_make_ca(const char *, const char *, EVP_PKEY **, X509 **,
 		    struct err *);
-static int	 pki_write(const char *, mode_t, X509 *, EVP_PKEY *,
-		    struct err *);
+static int	 pki_write_cert(const char *, X509 *, struct err *);
 
 static const char *const pki_profile_names[CERT_PROFILE_COUNT] = {
 	[CERT_VALID] = "valid",
@@ -120,12 +133,13 @@ pki_add_ext(X509 *cert, X509 *issuer, int nid, const char *value,
 
 /*
  * pki_make_cert - one certificate for key, signed by issuer_key (issuer
- * NULL: self-signed). Validity is [now+from, now+to] seconds. san NULL:
- * a CA certificate with CN=cn.
+ * NULL: self-signed). Validity is [now+from, now+to] days (UTCTime or,
+ * from 2050, GeneralizedTime: RFC 5280 §4.1.2.5). san NULL: a CA
+ * certificate with CN=cn.
  */
 static X509 *
 pki_make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
-    EVP_PKEY *issuer_key, long from, long to, bool ca, const char *san,
+    EVP_PKEY *issuer_key, int from, int to, bool ca, const char *san,
     struct err *err)
 {
 	X509		*cert;
@@ -145,8 +159,9 @@ pki_make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
 	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) == NULL)
 		goto fail;
 	if (X509_set_version(cert, 2) != 1 ||
-	    X509_gmtime_adj(X509_getm_notBefore(cert), from) == NULL ||
-	    X509_gmtime_adj(X509_getm_notAfter(cert), to) == NULL ||
+	    X509_time_adj_ex(X509_getm_notBefore(cert), from, 0, NULL) ==
+	    NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(cert), to, 0, NULL) == NULL ||
 	    X509_set_pubkey(cert, key) != 1)
 		goto fail;
 	name = X509_get_subject_name(cert);
@@ -207,7 +222,7 @@ pki_make_ca(const char *cn, const char *what, EVP_PKEY **key, X509 **cert,
 {
 	if ((*key = pki_keygen(err)) == NULL)
 		return -1;
-	*cert = pki_make_cert(cn, *key, NULL, *key, -PKI_DAY, 30 * PKI_DAY,
+	*cert = pki_make_cert(cn, *key, NULL, *key, PKI_CA_FROM, PKI_CA_TO,
 	    true, NULL, err);
 	if (*cert == NULL) {
 		err_prefix(err, "pki: %s", what);
@@ -216,23 +231,21 @@ pki_make_ca(const char *cn, const char *what, EVP_PKEY **key, X509 **cert,
 	return 0;
 }
 
-/* pki_write - write cert (and key, if given) as PEM to a new file */
+/* pki_write_cert - cert as PEM to a new, world-readable file */
 static int
-pki_write(const char *path, mode_t mode, X509 *cert, EVP_PKEY *key,
-    struct err *err)
+pki_write_cert(const char *path, X509 *cert, struct err *err)
 {
 	FILE	*fp;
 	int	 fd, rc;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1)
 		return err_sys(err, "pki: create %s", path);
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		return err_sys(err, "pki: fdopen %s", path);
 	}
-	rc = key != NULL ? PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL,
-	    NULL) : PEM_write_X509(fp, cert);
+	rc = PEM_write_X509(fp, cert);
 	if (fclose(fp) != 0 || rc != 1)
 		return err_set(err, ERR_IO, "pki: write %s", path);
 	return 0;
@@ -244,8 +257,7 @@ pki_new(const char *dir, struct err *err)
 	struct pki	*pki = xcalloc(1, sizeof(*pki));
 
 	if (str_fmt(pki->ca_file, sizeof(pki->ca_file), "%s/ca.pem",
-	    dir) == -1 || str_fmt(pki->key_file, sizeof(pki->key_file),
-	    "%s/ca.key", dir) == -1) {
+	    dir) == -1) {
 		err_set(err, ERR_RANGE, "pki: directory name too long: %s",
 		    dir);
 		goto fail;
@@ -255,11 +267,7 @@ pki_new(const char *dir, struct err *err)
 	    pki_make_ca("sts-harness unknown CA", "unknown CA",
 	    &pki->unknown_key, &pki->unknown_cert, err) == -1)
 		goto fail;
-	if (pki_write(pki->key_file, 0600, NULL, pki->ca_key, err) == -1) {
-		pki->key_file[0] = '\0';
-		goto fail;
-	}
-	if (pki_write(pki->ca_file, 0644, pki->ca_cert, NULL, err) == -1) {
+	if (pki_write_cert(pki->ca_file, pki->ca_cert, err) == -1) {
 		pki->ca_file[0] = '\0';
 		goto fail;
 	}
@@ -283,8 +291,6 @@ pki_free(struct pki *pki)
 		free(l->host);
 		free(l);
 	}
-	if (pki->key_file[0] != '\0')
-		(void)unlink(pki->key_file);
 	if (pki->ca_file[0] != '\0')
 		(void)unlink(pki->ca_file);
 	X509_free(pki->ca_cert);
@@ -314,7 +320,7 @@ pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
 	EVP_PKEY	*k, *ikey = pki->ca_key;
 	X509		*c, *issuer = pki->ca_cert;
 	const char	*san = host;
-	long		 from = -3600, to = 30 * PKI_DAY;
+	int		 from = PKI_LEAF_FROM, to = PKI_LEAF_TO;
 
 	for (l = pki->leaves; l != NULL; l = l->next)
 		if (l->profile == profile && strcmp(l->host, host) == 0) {
@@ -329,12 +335,12 @@ pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
 		san = PKI_WRONG_NAME;
 		break;
 	case CERT_EXPIRED:
-		from = -30 * PKI_DAY;
-		to = -PKI_DAY;
+		from = PKI_EXPIRED_FROM;
+		to = PKI_EXPIRED_TO;
 		break;
 	case CERT_NOT_YET_VALID:
-		from = PKI_DAY;
-		to = 30 * PKI_DAY;
+		from = PKI_NOT_YET_FROM;
+		to = PKI_NOT_YET_TO;
 		break;
 	case CERT_SELF_SIGNED:
 		issuer = NULL;

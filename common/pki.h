@@ -2,9 +2,19 @@
 /*
  * pki.h -- the test PKI of one run: a fresh CA (name-constrained to .test),
  * a second "unknown" CA the SUT never trusts, and leaf certificates made on
- * demand per (profile, host name). The CA certificate is written to
- * <dir>/ca.pem for the SUT (STS_CA_FILE); the CA key to <dir>/ca.key with
- * mode 0600. pki_free() removes both files. Keys are EC P-256.
+ * demand per (profile, host name). Keys are EC P-256 and never leave
+ * memory: the only file is the CA certificate, <dir>/ca.pem (0644), for
+ * the SUT (STS_CA_FILE); pki_free() removes it. A run killed by SIGKILL
+ * leaves that public certificate behind and nothing else.
+ *
+ * Validity, in days from pki_new()/pki_leaf() (a "year" is 365 days). A
+ * SUT whose clock runs up to 5 years ahead of ours still sees each profile
+ * as its name says (and one a day behind does too):
+ *   both CAs				now-1 .. now+30 years
+ *   valid, wrong-name, self-signed,
+ *   unknown-ca leaves			now-1 .. now+10 years
+ *   expired				now-2 years .. now-1
+ *   not-yet-valid			now+20 years .. now+30 years
  */
 #ifndef COMMON_PKI_H
 #define COMMON_PKI_H
@@ -19,8 +29,8 @@
 enum cert_profile {
 	CERT_VALID = 0,		/* SAN = host, CA-signed, in date */
 	CERT_WRONG_NAME,	/* SAN = wrong-name.invalid.test, CA-signed */
-	CERT_EXPIRED,		/* notAfter in the past */
-	CERT_NOT_YET_VALID,	/* notBefore in the future */
+	CERT_EXPIRED,		/* notAfter yesterday */
+	CERT_NOT_YET_VALID,	/* notBefore in 20 years */
 	CERT_SELF_SIGNED,	/* SAN = host, signed by its own key */
 	CERT_UNKNOWN_CA,	/* SAN = host, signed by a CA the SUT lacks */
 	CERT_PROFILE_COUNT
@@ -33,7 +43,10 @@ int	cert_profile_parse(const char *, enum cert_profile *)
 
 struct pki;
 
-/* pki_new - make the run's CAs; dir must exist and be private (0700) */
+/*
+ * pki_new - make the run's CAs and write <dir>/ca.pem; dir must exist
+ * and need not be private (nothing secret goes there)
+ */
 struct pki *pki_new(const char *dir, struct err *);
 void	pki_free(struct pki *);
 /* pki_ca_file - path of the trusted CA's PEM (borrowed) */

@@ -2,8 +2,10 @@
 /*
  * main.c -- the standalone fake-mx: one fake MX, or one HTTPS policy host,
  * on one address, for manual runs and demos. Parses argv, makes a fresh
- * PKI, runs the loop until SIGINT/SIGTERM, prints event records to stdout
- * and tears everything down. All behaviour lives in the library.
+ * PKI, runs the loop until a signal that would otherwise kill it (HUP,
+ * INT, QUIT, TERM, USR1, USR2), prints event records to stdout and tears
+ * everything down, the PKI dir it made included. All behaviour lives in
+ * the library.
  */
 #include <sys/stat.h>
 
@@ -30,6 +32,16 @@
 #define FAKEMX_POLICY_FILE_MAX	(1024 * 1024)	/* room for oversize tests */
 #define FAKEMX_TIMEOUT_MAX	3600		/* seconds */
 #define FAKEMX_EXIT_USAGE	2
+
+/*
+ * The signals whose default action would end us without a teardown, and
+ * so leave the PKI dir behind (SIGPIPE is ignored instead; SIGKILL cannot
+ * be caught, and then only the public ca.pem stays).
+ */
+static const int fakemx_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
+};
+#define FAKEMX_NSIGNALS	(sizeof(fakemx_signals) / sizeof(fakemx_signals[0]))
 
 enum fakemx_opt {
 	FAKEMX_OPT_HOST = 256,
@@ -58,8 +70,7 @@ struct fakemx_ctx {
 
 	/* built */
 	struct event_base	*base;
-	struct event		*ev_int;
-	struct event		*ev_term;
+	struct event		*ev_signal[FAKEMX_NSIGNALS];
 	char			 pki_dir[PATH_MAX];
 	bool			 pki_dir_made;
 	struct pki		*pki;
@@ -74,6 +85,7 @@ static void	fakemx_setup(struct fakemx_ctx *);
 static void	fakemx_teardown(struct fakemx_ctx *);
 static char    *fakemx_read_file(const char *, size_t, size_t *);
 static void	fakemx_on_signal(evutil_socket_t, short, void *);
+static void	fakemx_catch_signals(struct fakemx_ctx *);
 
 int
 main(int argc, char **argv)
@@ -231,23 +243,30 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 		ctx->port = ctx->policy_file != NULL ? HTTPS_PORT : SMTP_PORT;
 }
 
-/* fakemx_setup - PKI, event base, server, signals; fatal on failure */
+/*
+ * fakemx_setup - event base and signals first (a signal during the rest is
+ * then caught and ends the loop at once), PKI, server; fatal on failure
+ */
 static void
 fakemx_setup(struct fakemx_ctx *ctx)
 {
 	struct err	err;
 
 	memset(&err, 0, sizeof(err));
+	if ((ctx->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	fakemx_catch_signals(ctx);
 	if (ctx->policy_file != NULL) {
 		ctx->body = fakemx_read_file(ctx->policy_file,
 		    FAKEMX_POLICY_FILE_MAX, &ctx->policy.body_len);
 		ctx->policy.body = ctx->body;
 	}
+	/* only a certificate goes there, so anyone may read it */
 	if (ctx->pki_arg != NULL) {
 		if (str_copy(ctx->pki_dir, ctx->pki_arg,
 		    sizeof(ctx->pki_dir)) == -1)
 			fatalx("--pki: path too long");
-		if (mkdir(ctx->pki_dir, 0700) == 0)
+		if (mkdir(ctx->pki_dir, 0755) == 0)
 			ctx->pki_dir_made = true;
 		else if (errno != EEXIST)
 			fatal("mkdir %s", ctx->pki_dir);
@@ -259,14 +278,14 @@ fakemx_setup(struct fakemx_ctx *ctx)
 		    "/tmp") == -1 || mkdtemp(ctx->pki_dir) == NULL)
 			fatal("mkdtemp");
 		ctx->pki_dir_made = true;
+		if (chmod(ctx->pki_dir, 0755) == -1)
+			log_warn("chmod %s", ctx->pki_dir);
 	}
 	if ((ctx->pki = pki_new(ctx->pki_dir, &err)) == NULL) {
 		fakemx_teardown(ctx);
 		fatalx("%s", err.msg);
 	}
 
-	if ((ctx->base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
 	log_set_event_stream(stdout);
 	if (ctx->policy_file != NULL)
 		ctx->ph = policy_host_new(ctx->base, ctx->pki, &ctx->policy,
@@ -279,15 +298,6 @@ fakemx_setup(struct fakemx_ctx *ctx)
 		fatalx("%s", err.msg);
 	}
 
-	ctx->ev_int = evsignal_new(ctx->base, SIGINT, fakemx_on_signal, ctx);
-	ctx->ev_term = evsignal_new(ctx->base, SIGTERM, fakemx_on_signal, ctx);
-	if (ctx->ev_int == NULL || ctx->ev_term == NULL ||
-	    evsignal_add(ctx->ev_int, NULL) == -1 ||
-	    evsignal_add(ctx->ev_term, NULL) == -1) {
-		fakemx_teardown(ctx);
-		fatalx("cannot catch SIGINT/SIGTERM");
-	}
-
 	fprintf(stderr, "fake-mx: CA certificate (trust this): %s\n",
 	    pki_ca_file(ctx->pki));
 	fprintf(stderr, "fake-mx: %s %s on %s port %u\n",
@@ -296,14 +306,34 @@ fakemx_setup(struct fakemx_ctx *ctx)
 	    mx_server_port(ctx->mx_srv)));
 }
 
+/* fakemx_catch_signals - every row of fakemx_signals ends the loop */
+static void
+fakemx_catch_signals(struct fakemx_ctx *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < FAKEMX_NSIGNALS; i++) {
+		ctx->ev_signal[i] = evsignal_new(ctx->base, fakemx_signals[i],
+		    fakemx_on_signal, ctx);
+		if (ctx->ev_signal[i] == NULL ||
+		    evsignal_add(ctx->ev_signal[i], NULL) == -1) {
+			fakemx_teardown(ctx);
+			fatalx("cannot catch signal %d", fakemx_signals[i]);
+		}
+	}
+}
+
 /* fakemx_teardown - free in reverse order; safe on a partial setup */
 static void
 fakemx_teardown(struct fakemx_ctx *ctx)
 {
-	if (ctx->ev_term != NULL)
-		event_free(ctx->ev_term);
-	if (ctx->ev_int != NULL)
-		event_free(ctx->ev_int);
+	size_t	i;
+
+	for (i = 0; i < FAKEMX_NSIGNALS; i++)
+		if (ctx->ev_signal[i] != NULL) {
+			event_free(ctx->ev_signal[i]);
+			ctx->ev_signal[i] = NULL;
+		}
 	policy_host_free(ctx->ph);
 	mx_server_free(ctx->mx_srv);
 	if (ctx->base != NULL)
@@ -312,7 +342,6 @@ fakemx_teardown(struct fakemx_ctx *ctx)
 	if (ctx->pki_dir_made && rmdir(ctx->pki_dir) == -1)
 		log_warn("rmdir %s", ctx->pki_dir);
 	free(ctx->body);
-	ctx->ev_term = ctx->ev_int = NULL;
 	ctx->ph = NULL;
 	ctx->mx_srv = NULL;
 	ctx->base = NULL;
@@ -343,7 +372,7 @@ fakemx_read_file(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
-/* fakemx_on_signal - SIGINT/SIGTERM: leave the loop, main frees all */
+/* fakemx_on_signal - a fakemx_signals row: leave the loop, main frees all */
 static void
 fakemx_on_signal(evutil_socket_t sig, short what, void *arg)
 {

@@ -53,7 +53,7 @@ mx_starttls_parse(const char *s, enum mx_starttls *out)
 	return -1;
 }
 
-/* mx_config_init - defaults: offer, valid cert, 30 s, SMTP_MESSAGE_MAX */
+/* mx_config_init - defaults: offer, valid cert, 30 s, bounds of mx_config.h */
 void
 mx_config_init(struct mx_config *cfg, const char *hostname)
 {
@@ -66,4 +66,6 @@ mx_config_init(struct mx_config *cfg, const char *hostname)
 	cfg->cert = CERT_VALID;
 	cfg->timeout_sec = MX_TIMEOUT_DEFAULT;
 	cfg->max_message = SMTP_MESSAGE_MAX;
+	cfg->max_sessions = MX_SESSIONS_DEFAULT;
+	cfg->lifetime_sec = MX_LIFETIME_DEFAULT;
 }

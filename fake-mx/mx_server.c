@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * mx_server.c -- a fake MX: an evconnlistener whose every connection
- * becomes an smtp_session. Owns the listener, the SSL_CTX of its
- * certificate profile and the list of live sessions; the sessions own
- * their connections. Session ids count up per server from 1.
+ * becomes an smtp_session, up to a bound on live sessions. Owns the
+ * listener, the SSL_CTX of its certificate profile and the list of live
+ * sessions; the sessions own their connections. Session ids count up per
+ * server from 1, refused connections included. Never drops a connection
+ * without a record.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -13,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/listener.h>
@@ -30,6 +33,10 @@
 #define MX_ADDR_MAX	INET6_ADDRSTRLEN	/* numeric listen address */
 #define MX_PEER_MAX	(INET6_ADDRSTRLEN + 8)	/* "[addr]:port" */
 #define MX_BACKLOG	64
+#define MX_ACCEPT_PAUSE_USEC	(100 * 1000)	/* after EMFILE and friends:
+						 * the listener stays readable,
+						 * so it must not spin (ours) */
+#define MX_REFUSE_REPLY		"421 4.7.0 Too many connections\r\n"
 
 struct mx_conn {
 	TAILQ_ENTRY(mx_conn)	 entry;
@@ -40,11 +47,14 @@ struct mx_conn {
 struct mx_server {
 	struct event_base	*base;
 	struct evconnlistener	*listener;
+	struct event		*resume;	/* re-enables the listener */
 	SSL_CTX			*ctx;		/* NULL unless offering TLS */
 	struct mx_config	 cfg;
 	char			 addr[MX_ADDR_MAX];
 	uint16_t		 port;
 	uint64_t		 next_id;
+	unsigned int		 max_sessions;
+	unsigned int		 nconns;	/* entries in conns */
 	TAILQ_HEAD(, mx_conn)	 conns;
 };
 
@@ -52,6 +62,11 @@ static void	mx_server_on_accept(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 static void	mx_server_on_accept_error(struct evconnlistener *, void *);
 static void	mx_server_on_session_close(struct smtp_session *, void *);
+static void	mx_server_on_resume(evutil_socket_t, short, void *);
+static void	mx_server_refuse(struct mx_server *, evutil_socket_t,
+		    const char *);
+static void	mx_server_refused(const struct mx_server *, uint64_t,
+		    const char *, const char *);
 
 /* mx_server_new - listen on addr:port (0: ephemeral) and serve cfg */
 struct mx_server *
@@ -67,6 +82,8 @@ mx_server_new(struct event_base *base, struct pki *pki,
 	srv->base = base;
 	srv->cfg = *cfg;
 	srv->next_id = 1;
+	srv->max_sessions = cfg->max_sessions > 0 ? cfg->max_sessions :
+	    MX_SESSIONS_DEFAULT;
 	TAILQ_INIT(&srv->conns);
 	if (str_copy(srv->addr, addr, sizeof(srv->addr)) == -1) {
 		err_set(err, ERR_RANGE, "mx %s: address too long", addr);
@@ -92,6 +109,11 @@ mx_server_new(struct event_base *base, struct pki *pki,
 		goto fail;
 	}
 	evconnlistener_set_error_cb(srv->listener, mx_server_on_accept_error);
+	if ((srv->resume = evtimer_new(base, mx_server_on_resume, srv)) ==
+	    NULL) {
+		err_set(err, ERR_NOMEM, "mx %s: evtimer_new", cfg->hostname);
+		goto fail;
+	}
 	if (sockaddr_bound_port(evconnlistener_get_fd(srv->listener),
 	    &srv->port, err) == -1) {
 		err_prefix(err, "mx %s", cfg->hostname);
@@ -125,11 +147,13 @@ mx_server_free(struct mx_server *srv)
 		smtp_session_free(c->session);
 		free(c);
 	}
+	if (srv->resume != NULL)
+		event_free(srv->resume);
 	SSL_CTX_free(srv->ctx);
 	free(srv);
 }
 
-/* mx_server_on_accept - one connection, one session */
+/* mx_server_on_accept - one connection, one session, or a refusal */
 static void
 mx_server_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -143,6 +167,10 @@ mx_server_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	(void)salen;
 	if (sockaddr_format(sa, peer, sizeof(peer)) == -1)
 		(void)str_copy(peer, "?", sizeof(peer));
+	if (srv->nconns >= srv->max_sessions) {
+		mx_server_refuse(srv, fd, peer);
+		return;
+	}
 	c = xcalloc(1, sizeof(*c));
 	c->srv = srv;
 	/* takes ownership of fd, closing it on failure */
@@ -155,16 +183,66 @@ mx_server_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
 }
 
-/* mx_server_on_accept_error - EMFILE and friends: keep listening */
+/*
+ * mx_server_refuse - over the bound: record it, say 421 (RFC 5321 §4.2.3)
+ * if the socket takes it at once, close
+ */
+static void
+mx_server_refuse(struct mx_server *srv, evutil_socket_t fd, const char *peer)
+{
+	mx_server_refused(srv, srv->next_id++, peer, "too-many-connections");
+	/* best effort: never wait for a client that does not read */
+	(void)send(fd, MX_REFUSE_REPLY, sizeof(MX_REFUSE_REPLY) - 1,
+	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+/* mx_server_refused - "mx ... event=refused"; peer NULL: not known */
+static void
+mx_server_refused(const struct mx_server *srv, uint64_t id, const char *peer,
+    const char *why)
+{
+	struct log_event	ev;
+
+	log_event_begin(&ev, "mx", id, "refused");
+	log_event_str(&ev, "laddr", srv->addr);
+	log_event_str(&ev, "server", srv->cfg.hostname);
+	if (peer != NULL)
+		log_event_str(&ev, "peer", peer);
+	log_event_str(&ev, "reason", why);
+	log_event_end(&ev);
+}
+
+/*
+ * mx_server_on_accept_error - EMFILE and friends: a client may be waiting
+ * that we never saw, so say so; pause, since the listener stays readable
+ */
 static void
 mx_server_on_accept_error(struct evconnlistener *l, void *arg)
 {
 	struct mx_server	*srv = arg;
+	struct timeval		 tv = { 0, MX_ACCEPT_PAUSE_USEC };
 
-	(void)l;
 	log_warn("mx %s: accept on %s", srv->cfg.hostname, srv->addr);
+	mx_server_refused(srv, 0, NULL, "accept-error");
+	if (evconnlistener_disable(l) == -1 ||
+	    evtimer_add(srv->resume, &tv) == -1)
+		log_warnx("mx %s: cannot pause accepting", srv->cfg.hostname);
+}
+
+/* mx_server_on_resume - listen again after an accept error */
+static void
+mx_server_on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct mx_server	*srv = arg;
+
+	(void)fd;
+	(void)what;
+	if (evconnlistener_enable(srv->listener) == -1)
+		log_warnx("mx %s: cannot resume accepting", srv->cfg.hostname);
 }
 
 /* mx_server_on_session_close - a session ended by itself: unlink it */
@@ -175,6 +253,7 @@ mx_server_on_session_close(struct smtp_session *s, void *arg)
 
 	(void)s;
 	TAILQ_REMOVE(&c->srv->conns, c, entry);
+	c->srv->nconns--;
 	free(c);
 }
 

@@ -6,6 +6,16 @@
  * offer). Session ids count from 1 per server; every record carries
  * laddr=<addr as given> and server=<cfg->hostname> (grammar in
  * smtp_session.h). The caller must ignore SIGPIPE.
+ *
+ * At most cfg->max_sessions sessions live at once; a connection beyond
+ * that takes the next session id, gets "421 4.7.0 Too many connections"
+ * (if the socket takes it without waiting) and is closed:
+ *   mx session=ID event=refused laddr=A server=H peer=IP:PORT
+ *       reason=too-many-connections
+ * A failed accept() (EMFILE, ENFILE, ENOBUFS...) may have cost a client
+ * its connection; it is recorded, and accepting pauses for 100 ms:
+ *   mx session=0000000000000000 event=refused laddr=A server=H
+ *       reason=accept-error
  */
 #ifndef FAKE_MX_MX_SERVER_H
 #define FAKE_MX_MX_SERVER_H

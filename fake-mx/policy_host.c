@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * policy_host.c -- the HTTPS policy host of one policy domain (RFC 8461
- * §3.3): evhttp over bufferevent_openssl. Owns the evhttp, its SSL_CTX and
- * a copy of the body; serves the scenario's answer at STS_POLICY_PATH and
- * 404 elsewhere, and records every request as one "https" fetch event.
- * Session ids count requests per host from 1.
+ * §3.3): evhttp over bufferevent_openssl. Owns the evhttp, its SSL_CTX, a
+ * copy of the body and one policy_conn per live connection; serves the
+ * scenario's answer at STS_POLICY_PATH and 404 elsewhere. Records each
+ * connection (connect, a failed handshake, a refusal) and each request
+ * (fetch) as "https" events. Session ids count connections per host from 1.
+ *
+ * evhttp owns the connections and tells nobody when it accepts or frees
+ * one, so: its bufferevent callback (called at accept, before the fd is
+ * set) makes the policy_conn and a zero-delay event that records the
+ * connect once the fd is there; the SSL carries the conn as ex_data whose
+ * free callback (the SSL dies with the bufferevent, from the loop) ends
+ * it; and the SSL_CTX's info callback sees the handshake fail.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -24,6 +33,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "../common/log.h"
@@ -39,21 +49,38 @@
 #define POLICY_HEADERS_MAX	8192	/* request head; hostile clients */
 #define POLICY_REQ_BODY_MAX	1024	/* a GET has none */
 #define POLICY_TIMEOUT_DEFAULT	30	/* seconds, when cfg says 0 */
+#define POLICY_REASON_MAX	256	/* OpenSSL reason text */
 #define POLICY_ALL_METHODS	(EVHTTP_REQ_GET | EVHTTP_REQ_POST | \
 	EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | \
 	EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | \
 	EVHTTP_REQ_PATCH)
 
+/* One accepted connection, from evhttp's bufferevent callback until its
+ * SSL is freed (or the host is). */
+struct policy_conn {
+	TAILQ_ENTRY(policy_conn) entry;
+	struct policy_host	*ph;
+	struct bufferevent	*bev;		/* evhttp's; NULL until made */
+	SSL			*ssl;		/* the bev's */
+	struct event		*accepted;	/* records the connect */
+	uint64_t		 id;
+	bool			 refused;	/* over max_connections */
+	bool			 tls_done;	/* handshake over, or failed */
+};
+
 struct policy_host {
 	struct event_base	*base;
 	struct evhttp		*http;
-	SSL_CTX			*ctx;
+	SSL_CTX			*ctx;		/* app data: this host */
+	int			 ex_idx;	/* SSL ex_data: policy_conn */
 	struct policy_config	 cfg;		/* cfg.body points at body */
 	char			*body;
 	char			 addr[POLICY_ADDR_MAX];
 	char			 location[POLICY_URL_MAX];
 	uint16_t		 port;
 	uint64_t		 next_id;
+	unsigned int		 nconns;	/* not refused, in conns */
+	TAILQ_HEAD(, policy_conn) conns;
 };
 
 /* An answer before it is sent: what the record says and what goes out. */
@@ -66,7 +93,20 @@ struct policy_answer {
 	size_t		 body_len;
 };
 
+/* connections */
 static struct bufferevent *policy_host_on_bev(struct event_base *, void *);
+static void	policy_host_on_accepted(evutil_socket_t, short, void *);
+static void	policy_host_on_tls_info(const SSL *, int, int);
+static void	policy_host_on_ssl_free(void *, void *, CRYPTO_EX_DATA *, int,
+		    long, void *);
+static void	policy_host_conn_free(struct policy_conn *);
+static void	policy_host_tls_failed(const struct policy_conn *,
+		    const char *);
+static void	policy_host_tls_reason(int, int, char *, size_t);
+static void	policy_host_event_begin(const struct policy_host *,
+		    struct log_event *, uint64_t, const char *);
+
+/* requests */
 static void	policy_host_on_request(struct evhttp_request *, void *);
 static void	policy_host_answer(const struct policy_host *,
 		    enum evhttp_cmd_type, const char *, struct policy_answer *);
@@ -136,8 +176,12 @@ policy_host_new(struct event_base *base, struct pki *pki,
 	ph->cfg = *cfg;
 	ph->cfg.body = NULL;
 	ph->next_id = 1;
+	ph->ex_idx = -1;
+	TAILQ_INIT(&ph->conns);
 	if (ph->cfg.timeout_sec <= 0)
 		ph->cfg.timeout_sec = POLICY_TIMEOUT_DEFAULT;
+	if (ph->cfg.max_connections == 0)
+		ph->cfg.max_connections = POLICY_CONNS_DEFAULT;
 	if (cfg->status < 100 || cfg->status > 599) {
 		err_set(err, ERR_RANGE, "https %s: bad HTTP status %d",
 		    cfg->hostname, cfg->status);
@@ -167,6 +211,14 @@ policy_host_new(struct event_base *base, struct pki *pki,
 		err_prefix(err, "https %s", cfg->hostname);
 		goto fail;
 	}
+	/* our own index, so the free callback is ours alone; freed with ph */
+	ph->ex_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL,
+	    policy_host_on_ssl_free);
+	if (ph->ex_idx == -1 || SSL_CTX_set_app_data(ph->ctx, ph) != 1) {
+		err_tls(err, "https %s: SSL ex_data", cfg->hostname);
+		goto fail;
+	}
+	SSL_CTX_set_info_callback(ph->ctx, policy_host_on_tls_info);
 	if ((ph->http = evhttp_new(base)) == NULL) {
 		err_set(err, ERR_NOMEM, "https %s: evhttp_new", cfg->hostname);
 		goto fail;
@@ -205,32 +257,73 @@ policy_host_port(const struct policy_host *ph)
 	return ph->port;
 }
 
-/* policy_host_free - close the listener and every connection */
+/*
+ * policy_host_free - close the listener and every connection; one cut off
+ * inside its handshake records reason=shutdown
+ */
 void
 policy_host_free(struct policy_host *ph)
 {
+	struct policy_conn	*c;
+
 	if (ph == NULL)
 		return;
 	if (ph->http != NULL)
 		evhttp_free(ph->http);
+	/*
+	 * The SSLs die later, when the loop finalizes their bufferevents;
+	 * until then each one is live, so its conn can be cut loose here.
+	 */
+	while ((c = TAILQ_FIRST(&ph->conns)) != NULL) {
+		if (!c->tls_done && !c->refused)
+			policy_host_tls_failed(c, "shutdown");
+		(void)SSL_set_ex_data(c->ssl, ph->ex_idx, NULL);
+		policy_host_conn_free(c);
+	}
+	if (ph->ex_idx != -1)
+		(void)CRYPTO_free_ex_index(CRYPTO_EX_INDEX_SSL, ph->ex_idx);
+	/* the SSLs keep the context alive; they must not find ph in it */
+	if (ph->ctx != NULL)
+		(void)SSL_CTX_set_app_data(ph->ctx, NULL);
 	SSL_CTX_free(ph->ctx);
 	free(ph->body);
 	free(ph);
 }
 
-/* policy_host_on_bev - every accepted connection speaks TLS first */
+/*
+ * policy_host_on_bev - evhttp accepted a connection: every one speaks TLS
+ * first and gets a policy_conn; the connect (or refusal) is recorded from
+ * the loop, once evhttp has given the bufferevent its fd
+ */
 static struct bufferevent *
 policy_host_on_bev(struct event_base *base, void *arg)
 {
 	struct policy_host	*ph = arg;
+	struct policy_conn	*c;
 	struct bufferevent	*bev;
 	SSL			*ssl;
 
-	if ((ssl = SSL_new(ph->ctx)) == NULL) {
+	c = xcalloc(1, sizeof(*c));
+	c->ph = ph;
+	c->id = ph->next_id++;
+	if ((c->accepted = event_new(base, -1, 0, policy_host_on_accepted,
+	    c)) == NULL || (ssl = SSL_new(ph->ctx)) == NULL) {
 		/* evhttp would fall back to plain HTTP; nothing better */
-		log_warnx("https %s: SSL_new failed", ph->cfg.hostname);
+		log_warnx("https %s: cannot set up a connection",
+		    ph->cfg.hostname);
+		if (c->accepted != NULL)
+			event_free(c->accepted);
+		free(c);
 		return NULL;
 	}
+	c->ssl = ssl;
+	TAILQ_INSERT_TAIL(&ph->conns, c, entry);
+	if (ph->nconns >= ph->cfg.max_connections)
+		c->refused = true;
+	else
+		ph->nconns++;
+	/* from here the SSL's free callback owns c */
+	(void)SSL_set_ex_data(ssl, ph->ex_idx, c);
 	/* frees ssl on failure; the fd comes later from evhttp */
 	bev = bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
@@ -239,8 +332,149 @@ policy_host_on_bev(struct event_base *base, void *arg)
 		    ph->cfg.hostname);
 		return NULL;
 	}
+	c->bev = bev;
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	event_active(c->accepted, 0, 0);
 	return bev;
+}
+
+/*
+ * policy_host_on_accepted - the first turn of the loop after the accept,
+ * before any byte of the handshake is read: record the connect, or refuse
+ * a connection over the bound. A refusal can only hang up (there is no
+ * TLS yet to say 503 over); evhttp then sees EOF and frees it.
+ */
+static void
+policy_host_on_accepted(evutil_socket_t unused, short what, void *arg)
+{
+	struct policy_conn	*c = arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	struct log_event	 ev;
+	evutil_socket_t		 fd = bufferevent_getfd(c->bev);
+	char			 peer[POLICY_PEER_MAX];
+
+	(void)unused;
+	(void)what;
+	if (fd == -1 || getpeername(fd, (struct sockaddr *)&ss, &sslen) ==
+	    -1 || sockaddr_format((struct sockaddr *)&ss, peer,
+	    sizeof(peer)) == -1)
+		(void)str_copy(peer, "?", sizeof(peer));
+	policy_host_event_begin(c->ph, &ev, c->id, c->refused ? "refused" :
+	    "connect");
+	log_event_str(&ev, "peer", peer);
+	if (c->refused)
+		log_event_str(&ev, "reason", "too-many-connections");
+	log_event_end(&ev);
+	if (c->refused && fd != -1)
+		(void)shutdown(fd, SHUT_RDWR);
+}
+
+/*
+ * policy_host_on_tls_info - the SSL_CTX's info callback: note the end of
+ * the handshake, and record it when it failed. bufferevent_openssl clears
+ * the thread's error queue before each handshake step, so what is queued
+ * at a failed exit is this connection's reason.
+ */
+static void
+policy_host_on_tls_info(const SSL *ssl, int where, int ret)
+{
+	struct policy_host	*ph;
+	struct policy_conn	*c;
+	char			 reason[POLICY_REASON_MAX];
+	int			 e;
+
+	ph = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+	if (ph == NULL || (c = SSL_get_ex_data(ssl, ph->ex_idx)) == NULL ||
+	    c->tls_done)
+		return;
+	if (where & SSL_CB_HANDSHAKE_DONE) {
+		c->tls_done = true;
+		return;
+	}
+	if ((where & SSL_CB_EXIT) == 0 || ret > 0)
+		return;
+	e = SSL_get_error(ssl, ret);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+		return;				/* more to come */
+	c->tls_done = true;
+	if (c->refused)
+		return;				/* we hung up on it */
+	policy_host_tls_reason(e, ret, reason, sizeof(reason));
+	policy_host_tls_failed(c, reason);
+}
+
+/* policy_host_tls_reason - OpenSSL's reason for a failed step, or ours */
+static void
+policy_host_tls_reason(int e, int ret, char *buf, size_t size)
+{
+	unsigned long	 first;
+	const char	*r;
+
+	if ((first = ERR_peek_error()) != 0) {
+		if ((r = ERR_reason_error_string(first)) != NULL)
+			(void)str_copy(buf, r, size);
+		else
+			ERR_error_string_n(first, buf, size);
+		return;
+	}
+	(void)str_copy(buf, e == SSL_ERROR_ZERO_RETURN || ret == 0 ? "eof" :
+	    "error", size);
+}
+
+static void
+policy_host_tls_failed(const struct policy_conn *c, const char *reason)
+{
+	struct log_event	ev;
+
+	policy_host_event_begin(c->ph, &ev, c->id, "tls");
+	log_event_str(&ev, "result", "failed");
+	log_event_str(&ev, "reason", reason);
+	log_event_end(&ev);
+}
+
+/*
+ * policy_host_on_ssl_free - the connection's SSL is gone, so is the
+ * connection. One whose handshake neither finished nor failed was given
+ * up by evhttp, and only its timeout does that before a request.
+ */
+static void
+policy_host_on_ssl_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
+    int idx, long argl, void *argp)
+{
+	struct policy_conn	*c = ptr;
+
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	if (c == NULL)
+		return;			/* some other SSL, or cut loose */
+	if (!c->tls_done && !c->refused && c->bev != NULL)
+		policy_host_tls_failed(c, "timeout");
+	policy_host_conn_free(c);
+}
+
+/* policy_host_conn_free - unlink and free one connection's record */
+static void
+policy_host_conn_free(struct policy_conn *c)
+{
+	TAILQ_REMOVE(&c->ph->conns, c, entry);
+	if (!c->refused)
+		c->ph->nconns--;
+	event_free(c->accepted);
+	free(c);
+}
+
+/* policy_host_event_begin - an "https" record with laddr= and server= */
+static void
+policy_host_event_begin(const struct policy_host *ph, struct log_event *ev,
+    uint64_t id, const char *name)
+{
+	log_event_begin(ev, "https", id, name);
+	log_event_str(ev, "laddr", ph->addr);
+	log_event_str(ev, "server", ph->cfg.hostname);
 }
 
 /* policy_host_answer - what to say to method on path */
@@ -319,6 +553,7 @@ policy_host_record(struct policy_host *ph, struct evhttp_request *req,
 {
 	struct evhttp_connection	*conn;
 	struct bufferevent		*bev;
+	struct policy_conn		*c = NULL;
 	struct log_event		 ev;
 	SSL				*ssl = NULL;
 	const char			*sni = NULL, *host;
@@ -335,14 +570,15 @@ policy_host_record(struct policy_host *ph, struct evhttp_request *req,
 	if (ip != NULL && str_fmt(peer, sizeof(peer), strchr(ip, ':') ?
 	    "[%s]:%u" : "%s:%u", ip, (unsigned)port) == -1)
 		peer[0] = '\0';
-	if (ssl != NULL)
+	if (ssl != NULL) {
 		sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+		c = SSL_get_ex_data(ssl, ph->ex_idx);
+	}
 	host = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Host");
 
-	log_event_begin(&ev, "https", ph->next_id++, "fetch");
-	log_event_str(&ev, "laddr", ph->addr);
-	log_event_str(&ev, "server", ph->cfg.hostname);
+	/* the connection's id: every record of one connection shares it */
+	policy_host_event_begin(ph, &ev, c != NULL ? c->id : 0, "fetch");
 	log_event_str(&ev, "peer", peer);
 	log_event_str(&ev, "sni", sni != NULL ? sni : "");
 	log_event_str(&ev, "host", host != NULL ? host : "");

@@ -4,11 +4,25 @@
  * bufferevent_openssl). Serves the scenario's body at STS_POLICY_PATH with
  * the scenario's status and Content-Type (no header when content_type is
  * ""), a Location of https://<hostname>/elsewhere with a 3xx status, 405
- * for other methods on that path and 404 elsewhere, and logs each request
- * before answering it (session = request counter per host, from 1):
- *   https session=<id> event=fetch laddr=A server=H peer=IP:PORT sni=S
+ * for other methods on that path and 404 elsewhere. Records each
+ * connection and logs each request before answering it; the session id
+ * counts connections per host from 1, and every record of one connection
+ * (each of its requests included) carries its id:
+ *   https session=ID event=connect laddr=A server=H peer=IP:PORT
+ *   https session=ID event=refused laddr=A server=H peer=IP:PORT
+ *       reason=too-many-connections
+ *   https session=ID event=tls laddr=A server=H result=failed reason=TEXT
+ *   https session=ID event=fetch laddr=A server=H peer=IP:PORT sni=S
  *       host=<Host header> method=GET path=P status=200 bytes=N
- * bytes is the body length sent (0 for HEAD, 204, 304).
+ * connect is written when TCP is accepted, before any TLS byte is read. A
+ * connection beyond cfg->max_connections live ones is refused instead:
+ * closed before its handshake, as TLS leaves nothing to say first. tls
+ * failed gives OpenSSL's reason (e.g. "tlsv1 alert unknown ca" when the
+ * client rejects our certificate), "eof" for a client that hung up,
+ * "timeout" for one that never finished the handshake within timeout_sec
+ * (the idle timeout, which also ends a connection that never sends a
+ * request), "shutdown" for one cut off by policy_host_free(). bytes is the
+ * body length sent (0 for HEAD, 204, 304).
  */
 #ifndef FAKE_MX_POLICY_HOST_H
 #define FAKE_MX_POLICY_HOST_H
@@ -18,6 +32,8 @@
 
 #include "../common/err.h"
 #include "../common/pki.h"
+
+#define POLICY_CONNS_DEFAULT	256	/* live connections per host (ours) */
 
 struct event_base;
 struct policy_host;
@@ -30,6 +46,8 @@ struct policy_config {
 	const char		*body;		/* copied by policy_host_new */
 	size_t			 body_len;
 	int			 timeout_sec;	/* 0: 30 s */
+	/* a connection beyond this many live ones is refused */
+	unsigned int		 max_connections; /* 0: POLICY_CONNS_DEFAULT */
 };
 
 struct policy_host *policy_host_new(struct event_base *, struct pki *,

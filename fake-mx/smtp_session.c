@@ -39,6 +39,8 @@
 						 * stop reading (ours) */
 #define SMTP_ADDR_STR_MAX	64	/* "[v6 literal]:port" fits */
 #define SMTP_REASON_MAX		256	/* OpenSSL reason text */
+#define SMTP_CLOSE_GRACE_SEC	5	/* past the deadline, to flush its
+					 * 421 (ours) */
 
 enum smtp_state {
 	SMTP_STATE_GREETED = 0,	/* no EHLO/HELO yet (again after TLS) */
@@ -65,6 +67,13 @@ enum smtp_close_reason {
 	SMTP_CLOSE_SHUTDOWN,
 };
 
+/* How a message ended: the result= of its data record. */
+enum smtp_data_result {
+	SMTP_DATA_COMPLETE = 0,	/* final dot, within every bound */
+	SMTP_DATA_TOO_BIG,	/* final dot, but over a bound: 552 */
+	SMTP_DATA_ABORTED,	/* the session ended before the final dot */
+};
+
 /* What the input loop does next; the session is never freed inside it. */
 enum smtp_verdict {
 	SMTP_CONTINUE = 0,	/* handled one line, look for another */
@@ -78,6 +87,7 @@ struct smtp_session {
 	struct bufferevent	*plain;		/* socket bev under TLS */
 	struct evbuffer_cb_entry *flush_cb;	/* on plain output, closing */
 	struct event		*defer;		/* close callback + free */
+	struct event		*deadline;	/* cfg.lifetime_sec from new */
 	SSL_CTX			*ctx;		/* borrowed; NULL: no TLS */
 	struct mx_config	 cfg;
 	char			 laddr[SMTP_ADDR_STR_MAX];
@@ -137,6 +147,7 @@ static void	smtp_on_event(struct bufferevent *, short, void *);
 static void	smtp_on_plain_drained(struct evbuffer *,
 		    const struct evbuffer_cb_info *, void *);
 static void	smtp_on_defer(evutil_socket_t, short, void *);
+static void	smtp_on_deadline(evutil_socket_t, short, void *);
 
 /* input */
 static void	smtp_process_input(struct smtp_session *);
@@ -147,6 +158,8 @@ static enum smtp_verdict smtp_data_line(struct smtp_session *, char *,
 		    size_t);
 static void	smtp_data_overlong(struct smtp_session *);
 static enum smtp_verdict smtp_data_end(struct smtp_session *);
+static void	smtp_data_record(const struct smtp_session *,
+		    enum smtp_data_result);
 
 /* commands */
 static enum smtp_verdict smtp_do_ehlo(struct smtp_session *, char *);
@@ -194,6 +207,7 @@ static void	smtp_close_if_flushed(struct smtp_session *);
 static void	smtp_close_now(struct smtp_session *);
 static void	smtp_destroy(struct smtp_session *);
 static const char *smtp_close_reason_str(enum smtp_close_reason);
+static const char *smtp_data_result_str(enum smtp_data_result);
 
 static const struct smtp_cmd smtp_cmds[] = {
 	{ "EHLO",	smtp_do_ehlo,		0,		SMTP_S_CMD },
@@ -264,7 +278,8 @@ smtp_session_new(struct event_base *base, int fd, SSL_CTX *ctx,
 		err_sys(err, "smtp_session: nonblocking fd %d", fd);
 		goto fail;
 	}
-	if ((s->defer = event_new(base, -1, 0, smtp_on_defer, s)) == NULL) {
+	if ((s->defer = event_new(base, -1, 0, smtp_on_defer, s)) == NULL ||
+	    (s->deadline = evtimer_new(base, smtp_on_deadline, s)) == NULL) {
 		err_set(err, ERR_NOMEM, "smtp_session: event_new");
 		goto fail;
 	}
@@ -283,6 +298,13 @@ smtp_session_new(struct event_base *base, int fd, SSL_CTX *ctx,
 		err_set(err, ERR_SYS, "smtp_session: enable bufferevent");
 		goto fail;
 	}
+	/* the idle timeouts alone let a client that trickles live forever */
+	tv.tv_sec = s->cfg.lifetime_sec > 0 ? s->cfg.lifetime_sec :
+	    MX_LIFETIME_DEFAULT;
+	if (evtimer_add(s->deadline, &tv) == -1) {
+		err_set(err, ERR_SYS, "smtp_session: add deadline");
+		goto fail;
+	}
 
 	smtp_event_begin(s, &ev, "connect");
 	log_event_str(&ev, "peer", s->peer);
@@ -295,6 +317,8 @@ fail:
 		bufferevent_free(s->bev);
 	if (fd != -1)
 		close(fd);
+	if (s->deadline != NULL)
+		event_free(s->deadline);
 	if (s->defer != NULL)
 		event_free(s->defer);
 	free(s);
@@ -307,7 +331,10 @@ smtp_session_id(const struct smtp_session *s)
 	return s->id;
 }
 
-/* smtp_session_free - close now (record reason=shutdown if still open) */
+/*
+ * smtp_session_free - close now: a message cut off is recorded aborted,
+ * then reason=shutdown if the session was still open
+ */
 void
 smtp_session_free(struct smtp_session *s)
 {
@@ -315,6 +342,8 @@ smtp_session_free(struct smtp_session *s)
 
 	if (s == NULL)
 		return;
+	if (s->state == SMTP_STATE_DATA)
+		smtp_data_record(s, SMTP_DATA_ABORTED);
 	if (s->state != SMTP_STATE_CLOSED) {
 		smtp_event_begin(s, &ev, "close");
 		log_event_str(&ev, "reason",
@@ -333,6 +362,7 @@ smtp_destroy(struct smtp_session *s)
 		    s->flush_cb);
 	/* the TLS filter frees the socket bev under it (CLOSE_ON_FREE) */
 	bufferevent_free(s->bev);
+	event_free(s->deadline);
 	event_free(s->defer);
 	free(s);
 }
@@ -348,6 +378,45 @@ smtp_on_defer(evutil_socket_t fd, short what, void *arg)
 	if (s->close_fn != NULL)
 		s->close_fn(s, s->close_arg);
 	smtp_destroy(s);
+}
+
+/*
+ * smtp_on_deadline - the session's lifetime is over: 421 and close after a
+ * short flush (RFC 5321 §3.8 lets a server close with 421 at any time),
+ * or close at once where no reply can go out or the flush is what drags
+ */
+static void
+smtp_on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct smtp_session	*s = arg;
+	struct timeval		 grace = { SMTP_CLOSE_GRACE_SEC, 0 };
+
+	(void)fd;
+	(void)what;
+	switch (s->state) {
+	case SMTP_STATE_GREETED:
+	case SMTP_STATE_READY:
+	case SMTP_STATE_MAIL:
+	case SMTP_STATE_RCPT:
+	case SMTP_STATE_DATA:
+		smtp_reply(s, "421 4.4.2 %s Session time limit exceeded",
+		    s->cfg.hostname);
+		smtp_close(s, SMTP_CLOSE_TIMEOUT, true);
+		if (s->state == SMTP_STATE_CLOSING)
+			(void)evtimer_add(s->deadline, &grace);
+		return;
+	case SMTP_STATE_HANDSHAKE:
+		smtp_tls_failed(s, "timeout");
+		smtp_close(s, SMTP_CLOSE_TIMEOUT, false);
+		return;
+	case SMTP_STATE_CLOSING:
+		smtp_close_now(s);	/* keeps the reason it had */
+		return;
+	case SMTP_STATE_CLOSED:
+		return;
+	default:
+		fatalx("smtp_session: bad state %d", (int)s->state);
+	}
 }
 
 /* smtp_on_read - feed complete, bounded lines to the current reader */
@@ -929,14 +998,8 @@ smtp_data_line(struct smtp_session *s, char *line, size_t len)
 static enum smtp_verdict
 smtp_data_end(struct smtp_session *s)
 {
-	struct log_event	ev;
-
-	smtp_event_begin(s, &ev, "data");
-	log_event_str(&ev, "result", s->data_too_big ? "too-big" : "complete");
-	log_event_bool(&ev, "tls", s->tls);
-	log_event_uint(&ev, "bytes", s->data_bytes);
-	log_event_str(&ev, "token", s->token);
-	log_event_end(&ev);
+	smtp_data_record(s, s->data_too_big ? SMTP_DATA_TOO_BIG :
+	    SMTP_DATA_COMPLETE);
 	if (s->data_too_big)
 		smtp_reply(s, "552 5.3.4 Message size exceeds fixed limit");
 	else
@@ -944,6 +1007,24 @@ smtp_data_end(struct smtp_session *s)
 	smtp_transaction_reset(s);
 	s->state = SMTP_STATE_READY;
 	return SMTP_CONTINUE;
+}
+
+/*
+ * smtp_data_record - the data record of the message being read: bytes and
+ * token as far as the text went (a last line without its CRLF is not
+ * counted)
+ */
+static void
+smtp_data_record(const struct smtp_session *s, enum smtp_data_result r)
+{
+	struct log_event	ev;
+
+	smtp_event_begin(s, &ev, "data");
+	log_event_str(&ev, "result", smtp_data_result_str(r));
+	log_event_bool(&ev, "tls", s->tls);
+	log_event_uint(&ev, "bytes", s->data_bytes);
+	log_event_str(&ev, "token", s->token);
+	log_event_end(&ev);
 }
 
 static bool
@@ -1134,6 +1215,9 @@ smtp_close(struct smtp_session *s, enum smtp_close_reason why, bool flush)
 			smtp_close_now(s);
 		return;
 	}
+	/* a message cut off still reached us: the judge must count it */
+	if (s->state == SMTP_STATE_DATA)
+		smtp_data_record(s, SMTP_DATA_ABORTED);
 	s->close_reason = why;
 	s->state = SMTP_STATE_CLOSING;
 	bufferevent_disable(s->bev, EV_READ);
@@ -1179,6 +1263,7 @@ smtp_close_now(struct smtp_session *s)
 	log_event_str(&ev, "reason", smtp_close_reason_str(s->close_reason));
 	log_event_end(&ev);
 	s->state = SMTP_STATE_CLOSED;
+	(void)evtimer_del(s->deadline);
 	bufferevent_disable(s->bev, EV_READ | EV_WRITE);
 	bufferevent_setcb(s->bev, NULL, NULL, NULL, NULL);
 	event_active(s->defer, 0, 0);
@@ -1202,5 +1287,20 @@ smtp_close_reason_str(enum smtp_close_reason why)
 		return "shutdown";
 	default:
 		fatalx("smtp_session: bad close reason %d", (int)why);
+	}
+}
+
+static const char *
+smtp_data_result_str(enum smtp_data_result r)
+{
+	switch (r) {
+	case SMTP_DATA_COMPLETE:
+		return "complete";
+	case SMTP_DATA_TOO_BIG:
+		return "too-big";
+	case SMTP_DATA_ABORTED:
+		return "aborted";
+	default:
+		fatalx("smtp_session: bad data result %d", (int)r);
 	}
 }

@@ -11,12 +11,18 @@
  *   mx ... event=starttls result=failed reason=<OpenSSL reason text>
  *   mx ... event=mail from=<addr> tls=yes|no
  *   mx ... event=rcpt to=<addr> tls=yes|no
- *   mx ... event=data result=complete|too-big tls=yes|no bytes=N token=T
+ *   mx ... event=data result=complete|too-big|aborted tls=yes|no bytes=N
+ *       token=T
  *   mx ... event=close reason=quit|eof|timeout|error|line-too-long|shutdown
  *   mx ... event=warn reason=<what the client did wrong>
  * pipelined counts plaintext bytes sent after STARTTLS (discarded); bytes
  * counts the unstuffed message text with CRLF line ends; data is recorded
- * before its 250/552 reply is queued.
+ * before its 250/552 reply is queued. A session that ends for any reason
+ * (smtp_session_free included) after its 354 and before the final dot
+ * records result=aborted, with bytes and token as far as the text went (an
+ * unterminated last line is not counted), just before its close record.
+ * Every session is closed cfg->lifetime_sec after it started (421, then
+ * reason=timeout) however busy the client keeps the idle timeout.
  */
 #ifndef FAKE_MX_SMTP_SESSION_H
 #define FAKE_MX_SMTP_SESSION_H
@@ -56,7 +62,8 @@ struct smtp_session *smtp_session_new(struct event_base *, int fd,
 	    void *arg, struct err *) MUST_CHECK;
 uint64_t smtp_session_id(const struct smtp_session *);
 /*
- * smtp_session_free - close now; a session still open emits
+ * smtp_session_free - close now; a session inside DATA emits
+ * "event=data result=aborted", a session still open then
  * "event=close reason=shutdown". Never calls the close callback.
  * NULL is a no-op.
  */

@@ -53,4 +53,44 @@ check "fake-dns: a missing zone file exits 2 with its name (exit $rc)" \
     [ "$rc" -eq 2 -a $? -eq 0 ]
 "$BUILD/fake-mx" --starttls sometimes >/dev/null 2>&1
 check "fake-mx: bad arguments exit 2" [ $? -eq 2 ]
+
+# gone PID -> 0 once PID has exited (reaped), within 5 s; else kill -9, 1
+gone() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	kill -0 "$1" 2>/dev/null || return 0
+	kill -KILL "$1" 2>/dev/null
+	return 1
+}
+
+# Every signal whose default action would kill fake-mx makes it clean up
+# and exit instead: the PKI dir it made (--pki, or its own under TMPDIR)
+# is removed, and no private key was ever on disk. (check() owns $d.)
+for sig in HUP USR1 USR2 QUIT TERM default-HUP; do
+	case $sig in
+	default-*) s=${sig#default-}; pd=""; set -- ;;
+	*) s=$sig; pd="$work/pki-$sig"; set -- --pki "$pd" ;;
+	esac
+	"$BUILD/fake-mx" -l 127.0.0.1 -p 0 --host mx1.standalone.test "$@" \
+	    >/dev/null 2>"$work/sig.err" &
+	spid=$!
+	port_of "$work/sig.err" >/dev/null
+	[ -n "$pd" ] || pd=$(sed -n 's/.*(trust this): \(.*\)\/ca\.pem$/\1/p' "$work/sig.err")
+	check "fake-mx ($sig): while it runs, its PKI dir holds ca.pem alone" \
+	    [ -n "$pd" -a "$(ls -A "$pd" 2>/dev/null)" = ca.pem ]
+	kill -"$s" "$spid"
+	if gone "$spid"; then
+		wait "$spid"
+		rc=$?
+		check "fake-mx ($sig): SIG$s makes it exit 0 (status $rc)" [ "$rc" -eq 0 ]
+	else
+		wait "$spid" 2>/dev/null
+		notok "fake-mx ($sig): still running 5 s after SIG$s"
+	fi
+	check "fake-mx ($sig): the PKI dir it made is gone ($pd)" [ ! -e "$pd" ]
+	check "fake-mx ($sig): no key file was left anywhere" \
+	    sh -c "! find '$work' -name '*.key' | grep -q ."
+done
 finish

@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_pki.c -- every certificate profile verifies (or fails) against the
- * run's CA exactly as its name says, the CA is name-constrained to .test,
- * the key file is private, and pki_free removes what pki_new wrote.
+ * run's CA exactly as its name says, today and with the verifier's clock
+ * years ahead; the CA is name-constrained to .test; no key ever reaches
+ * the disk (the dir holds ca.pem alone); pki_free removes what pki_new
+ * wrote.
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -56,9 +60,16 @@ pki_teardown(void **state)
 	return 0;
 }
 
-/* verify cert for host against the CA file, as a strict client would */
+#define PKI_T_DAY	(24L * 3600)
+#define PKI_T_YEAR	(365 * PKI_T_DAY)
+#define PKI_T_5Y	(5 * PKI_T_YEAR + 2 * PKI_T_DAY)	/* leap days */
+
+/*
+ * verify cert for host against the CA file, as a strict client would,
+ * with its clock ahead of ours by ahead seconds (0: now)
+ */
 static int
-pki_verify(const char *cafile, X509 *cert, const char *host)
+pki_verify(const char *cafile, X509 *cert, const char *host, long ahead)
 {
 	X509_STORE	*store = X509_STORE_new();
 	X509_STORE_CTX	*ctx = X509_STORE_CTX_new();
@@ -67,6 +78,9 @@ pki_verify(const char *cafile, X509 *cert, const char *host)
 	assert_int_equal(X509_STORE_load_file(store, cafile), 1);
 	assert_int_equal(X509_STORE_CTX_init(ctx, store, cert, NULL), 1);
 	X509_VERIFY_PARAM_set1_host(X509_STORE_CTX_get0_param(ctx), host, 0);
+	if (ahead != 0)
+		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx),
+		    time(NULL) + ahead);
 	rc = X509_verify_cert(ctx) == 1 ? 0 : X509_STORE_CTX_get_error(ctx);
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
@@ -76,21 +90,42 @@ pki_verify(const char *cafile, X509 *cert, const char *host)
 struct profile_case {
 	enum cert_profile	 profile;
 	const char		*host;
+	long			 ahead;		/* verifier's clock, seconds */
 	int			 want;		/* X509_V_OK or the error */
 };
 
 static const struct profile_case profile_cases[] = {
-	{ CERT_VALID, "mx1.a.test", X509_V_OK },
-	{ CERT_WRONG_NAME, "mx1.a.test", X509_V_ERR_HOSTNAME_MISMATCH },
-	{ CERT_EXPIRED, "mx1.a.test", X509_V_ERR_CERT_HAS_EXPIRED },
-	{ CERT_NOT_YET_VALID, "mx1.a.test", X509_V_ERR_CERT_NOT_YET_VALID },
-	{ CERT_SELF_SIGNED, "mx1.a.test",
+	{ CERT_VALID, "mx1.a.test", 0, X509_V_OK },
+	{ CERT_WRONG_NAME, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH },
+	{ CERT_EXPIRED, "mx1.a.test", 0, X509_V_ERR_CERT_HAS_EXPIRED },
+	{ CERT_NOT_YET_VALID, "mx1.a.test", 0,
+	    X509_V_ERR_CERT_NOT_YET_VALID },
+	{ CERT_SELF_SIGNED, "mx1.a.test", 0,
 	    X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT },
-	{ CERT_UNKNOWN_CA, "mx1.a.test",
+	{ CERT_UNKNOWN_CA, "mx1.a.test", 0,
 	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY },
 	/* the CA is name-constrained to .test */
-	{ CERT_VALID, "mx1.a.example", X509_V_ERR_PERMITTED_VIOLATION },
-	{ CERT_PROFILE_COUNT, NULL, 0 },
+	{ CERT_VALID, "mx1.a.example", 0, X509_V_ERR_PERMITTED_VIOLATION },
+	/* a SUT clock 5 years ahead: every profile still means its name */
+	{ CERT_VALID, "mx1.a.test", PKI_T_5Y, X509_V_OK },
+	{ CERT_EXPIRED, "mx1.a.test", PKI_T_5Y, X509_V_ERR_CERT_HAS_EXPIRED },
+	{ CERT_NOT_YET_VALID, "mx1.a.test", PKI_T_5Y,
+	    X509_V_ERR_CERT_NOT_YET_VALID },
+	{ CERT_WRONG_NAME, "mx1.a.test", PKI_T_5Y,
+	    X509_V_ERR_HOSTNAME_MISMATCH },
+	{ CERT_SELF_SIGNED, "mx1.a.test", PKI_T_5Y,
+	    X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT },
+	{ CERT_UNKNOWN_CA, "mx1.a.test", PKI_T_5Y,
+	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY },
+	/* and a clock a few hours behind */
+	{ CERT_VALID, "mx1.a.test", -12 * 3600, X509_V_OK },
+	{ CERT_EXPIRED, "mx1.a.test", -12 * 3600,
+	    X509_V_ERR_CERT_HAS_EXPIRED },
+	/* the windows are bounded, so the profiles are windows, not junk */
+	{ CERT_VALID, "mx1.a.test", 11 * PKI_T_YEAR,
+	    X509_V_ERR_CERT_HAS_EXPIRED },
+	{ CERT_NOT_YET_VALID, "mx1.a.test", 21 * PKI_T_YEAR, X509_V_OK },
+	{ CERT_PROFILE_COUNT, NULL, 0, 0 },
 };
 
 static void
@@ -109,11 +144,55 @@ test_pki_profiles(void **state)
 			fail_msg("%s: %s", cert_profile_str(tc->profile),
 			    err.msg);
 		assert_int_equal(X509_check_private_key(cert, key), 1);
-		got = pki_verify(pki_ca_file(fx->pki), cert, tc->host);
+		got = pki_verify(pki_ca_file(fx->pki), cert, tc->host,
+		    tc->ahead);
 		if (got != tc->want)
-			fail_msg("%s for %s: verify %d (%s), want %d",
-			    cert_profile_str(tc->profile), tc->host, got,
+			fail_msg("%s for %s, %+ld days: verify %d (%s), want "
+			    "%d", cert_profile_str(tc->profile), tc->host,
+			    tc->ahead / PKI_T_DAY, got,
 			    X509_verify_cert_error_string(got), tc->want);
+	}
+}
+
+/* test_pki_windows - each certificate's dates, in days from now (pki.h) */
+static void
+test_pki_windows(void **state)
+{
+	static const struct {
+		int	profile;		/* -1: the trusted CA */
+		int	from, to;		/* days from now */
+	} rows[] = {
+		{ -1, -1, 30 * 365 },
+		{ CERT_VALID, -1, 10 * 365 },
+		{ CERT_WRONG_NAME, -1, 10 * 365 },
+		{ CERT_SELF_SIGNED, -1, 10 * 365 },
+		{ CERT_UNKNOWN_CA, -1, 10 * 365 },
+		{ CERT_EXPIRED, -2 * 365, -1 },
+		{ CERT_NOT_YET_VALID, 20 * 365, 30 * 365 },
+	};
+	struct pki_fixture	*fx = *state;
+	X509			*cert;
+	EVP_PKEY		*key;
+	struct err		 err;
+	size_t			 i;
+	int			 from, to, sec;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].profile == -1)
+			cert = pki_ca_cert(fx->pki);
+		else
+			assert_int_equal(pki_leaf(fx->pki,
+			    (enum cert_profile)rows[i].profile, "w.a.test",
+			    &cert, &key, &err), 0);
+		/* whole days, rounded toward zero; made a moment ago */
+		assert_int_equal(ASN1_TIME_diff(&from, &sec, NULL,
+		    X509_get0_notBefore(cert)), 1);
+		assert_int_equal(ASN1_TIME_diff(&to, &sec, NULL,
+		    X509_get0_notAfter(cert)), 1);
+		if (from != rows[i].from && from != rows[i].from + 1)
+			fail_msg("row %zu: notBefore %+d days", i, from);
+		if (to != rows[i].to && to != rows[i].to - 1)
+			fail_msg("row %zu: notAfter %+d days", i, to);
 	}
 }
 
@@ -144,19 +223,48 @@ test_pki_cache_and_bad_input(void **state)
 	    &c1, &k1, &err), -1);
 }
 
+/*
+ * test_pki_files - pki_new wrote ca.pem (0644, a certificate and no key)
+ * and nothing else, even after leaves were made
+ */
 static void
 test_pki_files(void **state)
 {
 	struct pki_fixture	*fx = *state;
+	struct dirent		*de;
 	struct stat		 st;
-	char			 key[128];
+	DIR			*d;
+	FILE			*fp;
+	X509			*c;
+	EVP_PKEY		*k;
+	char			 path[128], line[128];
 	struct err		 err;
 	SSL_CTX			*ctx;
+	int			 n = 0;
 
+	assert_int_equal(pki_leaf(fx->pki, CERT_VALID, "f.a.test", &c, &k,
+	    &err), 0);
 	assert_int_equal(stat(pki_ca_file(fx->pki), &st), 0);
-	(void)str_fmt(key, sizeof(key), "%s/ca.key", fx->dir);
-	assert_int_equal(stat(key, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	(void)str_fmt(path, sizeof(path), "%s/ca.pem", fx->dir);
+	assert_string_equal(pki_ca_file(fx->pki), path);
+	assert_non_null(d = opendir(fx->dir));
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (strcmp(de->d_name, "ca.pem") != 0)
+			fail_msg("unexpected file %s/%s", fx->dir, de->d_name);
+		n++;
+	}
+	closedir(d);
+	assert_int_equal(n, 1);
+	/* and ca.pem holds no key either */
+	assert_non_null(fp = fopen(path, "r"));
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, "PRIVATE KEY") != NULL)
+			fail_msg("%s holds a key", path);
+	fclose(fp);
 	ctx = tls_ctx_server_new(fx->pki, CERT_VALID, "mx1.a.test", &err);
 	assert_non_null(ctx);
 	SSL_CTX_free(ctx);
@@ -190,6 +298,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pki_profiles),
+		cmocka_unit_test(test_pki_windows),
 		cmocka_unit_test(test_pki_cache_and_bad_input),
 		cmocka_unit_test(test_pki_files),
 		cmocka_unit_test(test_pki_profile_names),

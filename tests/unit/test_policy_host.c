@@ -5,9 +5,20 @@
  * the main thread). Rows: the scenario's status, body and Content-Type,
  * 404 elsewhere, redirects, HEAD, odd methods, clients that do not trust
  * us or send a hostile request head, and that each fetch record carries
- * the SNI and Host the client sent.
+ * the SNI and Host the client sent, after its connection's connect record.
+ * Raw TCP clients in the main thread: ones that never finish a handshake
+ * (silent, half a ClientHello, plain HTTP, garbage, an instant hang-up)
+ * are recorded and hung up on, the silent ones by the idle timeout; the
+ * bound on live connections refuses the one beyond and frees a place when
+ * a connection ends.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -19,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -39,13 +51,11 @@
 #define T_BODY_MAX	4096
 #define T_EVENTS_MAX	16
 #define T_GUARD_SEC	20
+#define T_RAW_MAX	8	/* raw TCP clients of one test */
 
 #define T_POLICY	"version: STSv1\nmode: enforce\nmx: mx1.x.test\n" \
 			"max_age: 86400\n"
 
-/* the fields every fetch record starts with, up to peer= */
-#define EV_FETCH	"https session=%016x event=fetch laddr=" T_ADDR \
-			" server=" T_HOST " peer=" T_ADDR ":"
 
 enum t_method {
 	T_GET = 0,
@@ -69,6 +79,7 @@ struct t_req {
 	const char	*want_ctype;	/* NULL: no Content-Type */
 	const char	*want_location;	/* NULL: no Location */
 	const char	*want_event;	/* after peer=; NULL: no record */
+	const char	*want_tls;	/* tls failed reason=; NULL: none */
 };
 
 struct t_case {
@@ -116,49 +127,51 @@ static const struct t_case t_cases[] = {
 	    CERT_VALID, 3, {
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
 	      " sni=" T_HOST " host=" T_HOST ":{port} method=GET path="
-	      STS_POLICY_PATH " status=200 bytes=59" },
+	      STS_POLICY_PATH " status=200 bytes=59", NULL },
 	    { "/", T_GET, T_TRUST_CA, 404, "not found\n", "text/plain", NULL,
 	      " sni=" T_HOST " host=" T_HOST ":{port} method=GET path=/"
-	      " status=404 bytes=10" },
+	      " status=404 bytes=10", NULL },
 	    { STS_POLICY_PATH "?x=1", T_GET, T_TRUST_CA, 200, T_POLICY,
 	      "text/plain", NULL, " method=GET path=" STS_POLICY_PATH
-	      " status=200" } } },
+	      " status=200", NULL } } },
 	{ "no Content-Type at all", 200, "", T_POLICY, CERT_VALID, 1, {
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, NULL, NULL,
-	      " status=200 bytes=59" } } },
+	      " status=200 bytes=59", NULL } } },
 	{ "wrong Content-Type, empty body", 200, "text/html; charset=utf-8",
 	    "", CERT_VALID, 1, {
 	    { NULL, T_GET, T_TRUST_CA, 200, "", "text/html; charset=utf-8",
-	      NULL, " status=200 bytes=0" } } },
+	      NULL, " status=200 bytes=0", NULL } } },
 	{ "server error", 500, "text/plain", "oops\n", CERT_VALID, 1, {
 	    { NULL, T_GET, T_TRUST_CA, 500, "oops\n", "text/plain", NULL,
-	      " status=500 bytes=5" } } },
+	      " status=500 bytes=5", NULL } } },
 	{ "redirect carries a Location", 301, "text/plain", T_POLICY,
 	    CERT_VALID, 2, {
 	    { NULL, T_GET, T_TRUST_CA, 301, NULL, "text/plain",
-	      "https://" T_HOST "/elsewhere", " status=301" },
+	      "https://" T_HOST "/elsewhere", " status=301", NULL },
 	    { "/elsewhere", T_GET, T_TRUST_CA, 404, NULL, "text/plain", NULL,
-	      " path=/elsewhere status=404" } } },
+	      " path=/elsewhere status=404", NULL } } },
 	{ "HEAD and POST", 200, "text/plain", T_POLICY, CERT_VALID, 2, {
 	    { NULL, T_HEAD, T_TRUST_CA, 200, "", "text/plain", NULL,
-	      " method=HEAD path=" STS_POLICY_PATH " status=200 bytes=0" },
+	      " method=HEAD path=" STS_POLICY_PATH " status=200 bytes=0", NULL },
 	    { NULL, T_POST, T_TRUST_CA, 405, NULL, "text/plain", NULL,
-	      " method=POST path=" STS_POLICY_PATH " status=405" } } },
+	      " method=POST path=" STS_POLICY_PATH " status=405", NULL } } },
 	{ "untrusting client fails, the server lives on", 200, "text/plain",
 	    T_POLICY, CERT_VALID, 2, {
-	    { NULL, T_GET, T_TRUST_OTHER, 0, NULL, NULL, NULL, NULL },
+	    { NULL, T_GET, T_TRUST_OTHER, 0, NULL, NULL, NULL, NULL,
+	      "\"tlsv1 alert unknown ca\"" },
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
-	      " sni=" T_HOST " host=" T_HOST ":{port} method=GET" } } },
+	      " sni=" T_HOST " host=" T_HOST ":{port} method=GET", NULL } } },
 	{ "unknown-CA certificate is rejected", 200, "text/plain", T_POLICY,
 	    CERT_UNKNOWN_CA, 2, {
-	    { NULL, T_GET, T_TRUST_CA, 0, NULL, NULL, NULL, NULL },
+	    { NULL, T_GET, T_TRUST_CA, 0, NULL, NULL, NULL, NULL,
+	      "\"tlsv1 alert unknown ca\"" },
 	    { NULL, T_GET, T_BY_IP, 200, T_POLICY, "text/plain", NULL,
-	      " sni=\"\" host=" T_ADDR ":{port} method=GET" } } },
+	      " sni=\"\" host=" T_ADDR ":{port} method=GET", NULL } } },
 	{ "request head over the limit", 200, "text/plain", T_POLICY,
 	    CERT_VALID, 2, {
-	    { NULL, T_GET, T_BIG_HEAD, -1, NULL, NULL, NULL, NULL },
+	    { NULL, T_GET, T_BIG_HEAD, -1, NULL, NULL, NULL, NULL, NULL },
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
-	      " status=200 bytes=59" } } },
+	      " status=200 bytes=59", NULL } } },
 	{ NULL, 0, NULL, NULL, CERT_VALID, 0, { { NULL } } },
 };
 
@@ -171,6 +184,35 @@ static size_t	t_on_body(char *, size_t, size_t, void *);
 static size_t	t_on_header(char *, size_t, size_t, void *);
 static void	t_check(const struct t_run *);
 static void	t_expand(const char *, uint16_t, char *, size_t);
+static long	t_find(const struct t_run *, const char *, unsigned, size_t);
+
+/* raw TCP clients, all in the main thread */
+struct t_raw {
+	struct event_base	*base;
+	struct event		*guard;
+	struct policy_host	*ph;
+	char			*events[T_EVENTS_MAX];
+	double			 at[T_EVENTS_MAX];	/* s since t0 */
+	size_t			 nevents;
+	size_t			 want;		/* stop at this many records */
+	struct timespec		 t0;
+	bool			 timed_out;
+};
+
+static void	t_raw_init(struct t_raw *, struct t_fixture *, unsigned int,
+		    int);
+static void	t_raw_clear(struct t_raw *);
+static void	t_raw_on_event(const char *, void *);
+static void	t_raw_on_guard(evutil_socket_t, short, void *);
+static void	t_raw_on_stop(evutil_socket_t, short, void *);
+static void	t_raw_run(struct t_raw *, size_t);
+static void	t_raw_flush(struct t_raw *);
+static long	t_raw_find(const struct t_raw *, const char *);
+static int	t_raw_connect(uint16_t);
+static uint16_t	t_raw_port(int);
+static bool	t_raw_is_closed(int);
+static bool	t_raw_is(const struct t_raw *, size_t, unsigned,
+		    const char *, const char *);
 
 static int
 t_setup(void **state)
@@ -365,19 +407,42 @@ t_expand(const char *tmpl, uint16_t port, char *out, size_t size)
 	    tmpl, (unsigned)port, at + 6), 0);
 }
 
-/* t_check - every answer as the row wants it, records in order */
+/* t_find - index of the first event=ev record of connection id at or
+ * after from, or -1 */
+static long
+t_find(const struct t_run *r, const char *ev, unsigned id, size_t from)
+{
+	char	want[160];
+	size_t	i;
+
+	(void)str_fmt(want, sizeof(want), "https session=%016x event=%s "
+	    "laddr=" T_ADDR " server=" T_HOST " ", id, ev);
+	for (i = from; i < r->nevents; i++)
+		if (strncmp(r->events[i], want, strlen(want)) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * t_check - every answer as the row wants it; each request is a
+ * connection of its own (ids from 1), whose connect record comes first,
+ * then a failed handshake or the fetch, and no record is unaccounted for
+ */
 static void
 t_check(const struct t_run *r)
 {
 	const struct t_case	*tc = r->tc;
 	const struct t_req	*rq;
 	const struct t_result	*res;
-	char			 want[512], head[160];
-	size_t			 i, ev = 0;
+	char			 want[512];
+	size_t			 i, nrec = 0;
+	long			 at, got;
+	unsigned		 id;
 
 	for (i = 0; i < tc->nreq; i++) {
 		rq = &tc->reqs[i];
 		res = &r->res[i];
+		id = (unsigned)(i + 1);
 		if (rq->want_status == 0) {
 			if (res->rc == CURLE_OK)
 				fail_msg("%s #%zu: fetch worked (%ld)",
@@ -410,25 +475,37 @@ t_check(const struct t_run *r)
 				fail_msg("%s #%zu: location \"%s\"",
 				    tc->label, i, res->location);
 		}
+		if ((at = t_find(r, "connect", id, 0)) == -1 ||
+		    strstr(r->events[at], " peer=" T_ADDR ":") == NULL)
+			fail_msg("%s #%zu: no connect record", tc->label, i);
+		nrec++;
+		if (rq->want_tls != NULL) {
+			if ((got = t_find(r, "tls", id, (size_t)at)) == -1)
+				fail_msg("%s #%zu: no tls record", tc->label,
+				    i);
+			if (strstr(r->events[got], rq->want_tls) == NULL)
+				fail_msg("%s #%zu: record %s lacks \"%s\"",
+				    tc->label, i, r->events[got],
+				    rq->want_tls);
+			nrec++;
+		}
 		if (rq->want_event == NULL)
 			continue;
-		/* the record of request i, in order, ids counting from 1 */
-		if (ev >= r->nevents)
-			fail_msg("%s #%zu: no fetch record", tc->label, i);
-		(void)str_fmt(head, sizeof(head), EV_FETCH,
-		    (unsigned)(ev + 1));
-		if (strncmp(r->events[ev], head, strlen(head)) != 0)
-			fail_msg("%s #%zu: record %s does not start %s",
-			    tc->label, i, r->events[ev], head);
+		if ((got = t_find(r, "fetch", id, (size_t)at)) == -1)
+			fail_msg("%s #%zu: no fetch record after the connect",
+			    tc->label, i);
 		t_expand(rq->want_event, r->port, want, sizeof(want));
-		if (strstr(r->events[ev], want) == NULL)
+		if (strstr(r->events[got], want) == NULL)
 			fail_msg("%s #%zu: record %s lacks \"%s\"", tc->label,
-			    i, r->events[ev], want);
-		ev++;
+			    i, r->events[got], want);
+		nrec++;
 	}
-	if (ev != r->nevents)
-		fail_msg("%s: %zu records, want %zu (last: %s)", tc->label,
-		    r->nevents, ev, r->events[r->nevents - 1]);
+	if (nrec != r->nevents) {
+		for (i = 0; i < r->nevents; i++)
+			fprintf(stderr, "  %s\n", r->events[i]);
+		fail_msg("%s: %zu records, want %zu", tc->label, r->nevents,
+		    nrec);
+	}
 }
 
 /* test_policy_host_fetch - every row against a fresh host */
@@ -499,6 +576,316 @@ test_policy_host_fetch(void **state)
 	}
 }
 
+static void
+t_raw_on_event(const char *line, void *arg)
+{
+	struct t_raw	*r = arg;
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r->nevents < T_EVENTS_MAX) {
+		r->at[r->nevents] = (double)(t1.tv_sec - r->t0.tv_sec) +
+		    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e9;
+		r->events[r->nevents++] = xstrdup(line);
+	}
+	if (r->nevents >= r->want)
+		event_base_loopexit(r->base, NULL);
+}
+
+static void
+t_raw_on_guard(evutil_socket_t fd, short what, void *arg)
+{
+	struct t_raw	*r = arg;
+
+	(void)fd;
+	(void)what;
+	r->timed_out = true;
+	event_base_loopbreak(r->base);
+}
+
+static void
+t_raw_on_stop(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopexit(arg, NULL);
+}
+
+/* t_raw_init - a host bounded to max connections (0: default) */
+static void
+t_raw_init(struct t_raw *r, struct t_fixture *fx, unsigned int max,
+    int timeout_sec)
+{
+	struct policy_config	cfg;
+	struct timeval		tv = { T_GUARD_SEC, 0 };
+	struct err		err;
+
+	memset(r, 0, sizeof(*r));
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(str_copy(cfg.hostname, T_HOST, sizeof(cfg.hostname)),
+	    0);
+	cfg.cert = CERT_VALID;
+	cfg.status = 200;
+	cfg.body = T_POLICY;
+	cfg.body_len = strlen(T_POLICY);
+	cfg.timeout_sec = timeout_sec;
+	cfg.max_connections = max;
+	assert_non_null(r->base = event_base_new());
+	assert_non_null(r->guard = evtimer_new(r->base, t_raw_on_guard, r));
+	assert_int_equal(evtimer_add(r->guard, &tv), 0);
+	log_set_event_hook(t_raw_on_event, r);
+	if ((r->ph = policy_host_new(r->base, fx->pki, &cfg, T_ADDR, 0,
+	    &err)) == NULL)
+		fail_msg("policy_host_new: %s", err.msg);
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+}
+
+static void
+t_raw_clear(struct t_raw *r)
+{
+	size_t	i;
+
+	policy_host_free(r->ph);
+	log_set_event_hook(NULL, NULL);
+	event_free(r->guard);
+	event_base_free(r->base);
+	for (i = 0; i < r->nevents; i++)
+		free(r->events[i]);
+}
+
+/* t_raw_run - run the loop until there are n records */
+static void
+t_raw_run(struct t_raw *r, size_t n)
+{
+	size_t	i;
+
+	r->want = n;
+	if (r->nevents < n)
+		assert_int_not_equal(event_base_dispatch(r->base), -1);
+	if (r->timed_out || r->nevents < n) {
+		for (i = 0; i < r->nevents; i++)
+			fprintf(stderr, "  %s\n", r->events[i]);
+		fail_msg("%zu records, want %zu", r->nevents, n);
+	}
+}
+
+/* t_raw_flush - a few turns, so freed bufferevents close their fds */
+static void
+t_raw_flush(struct t_raw *r)
+{
+	struct event	*stop;
+	struct timeval	 tv = { 0, 50 * 1000 };
+
+	r->want = SIZE_MAX;
+	assert_non_null(stop = evtimer_new(r->base, t_raw_on_stop, r->base));
+	assert_int_equal(evtimer_add(stop, &tv), 0);
+	assert_int_not_equal(event_base_dispatch(r->base), -1);
+	event_free(stop);
+}
+
+/* t_raw_find - index of the record that starts with text, or -1 */
+static long
+t_raw_find(const struct t_raw *r, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nevents; i++)
+		if (strncmp(r->events[i], text, strlen(text)) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* t_raw_connect - a nonblocking loopback client the kernel completed */
+static int
+t_raw_connect(uint16_t port)
+{
+	struct sockaddr_in	sin;
+	int			fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	return fd;
+}
+
+static uint16_t
+t_raw_port(int fd)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	return ntohs(sin.sin_port);
+}
+
+/* t_raw_is_closed - the server hung up: EOF or a reset, after any data */
+static bool
+t_raw_is_closed(int fd)
+{
+	char	buf[4096];
+	ssize_t	n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	return n == 0 || (n == -1 && errno == ECONNRESET);
+}
+
+/*
+ * test_policy_host_stalled - clients that never get through the
+ * handshake, side by side: every one is recorded at connect, then as a
+ * failed handshake, and hung up on; the silent ones only by the timeout
+ */
+static void
+test_policy_host_stalled(void **state)
+{
+	static const struct {
+		const char	*label;
+		const char	*say;		/* NULL: nothing */
+		size_t		 len;
+		bool		 hang_up;	/* the client closes at once */
+		const char	*want;		/* after result=failed */
+		bool		 slow;		/* only the timeout ends it */
+	} rows[] = {
+		{ "sends nothing", NULL, 0, false, " reason=timeout", true },
+		{ "half a ClientHello", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc",
+		  9, false, " reason=timeout", true },
+		{ "hangs up at once", NULL, 0, true,
+		  " reason=\"unexpected eof while reading\"", false },
+		{ "plain HTTP on the TLS port", "GET / HTTP/1.1\r\n\r\n", 18,
+		  false, " reason=\"http request\"", false },
+		{ "not TLS at all", "\x80\x00\x00\x00\x00\x00\x00\x00", 8, false,
+		  " reason=\"wrong version number\"", false },
+	};
+	struct t_fixture	*fx = *state;
+	struct t_raw		 r;
+	char			 want[160];
+	int			 fds[T_RAW_MAX];
+	size_t			 i, n = sizeof(rows) / sizeof(rows[0]);
+	long			 c, t;
+	int			 nfds = testutil_count_fds();
+
+	t_raw_init(&r, fx, 0, 1);
+	for (i = 0; i < n; i++) {
+		fds[i] = t_raw_connect(policy_host_port(r.ph));
+		if (rows[i].say != NULL)
+			assert_int_equal(write(fds[i], rows[i].say,
+			    rows[i].len), (ssize_t)rows[i].len);
+		if (rows[i].hang_up)
+			assert_int_equal(close(fds[i]), 0);
+	}
+	t_raw_run(&r, 2 * n);		/* a connect and a tls each */
+	t_raw_flush(&r);
+	for (i = 0; i < n; i++) {
+		/* accepted in the order they connected: ids from 1 */
+		(void)str_fmt(want, sizeof(want), "https session=%016zx "
+		    "event=connect laddr=" T_ADDR " server=" T_HOST " peer="
+		    T_ADDR ":", i + 1);
+		c = t_raw_find(&r, want);
+		(void)str_fmt(want, sizeof(want), "https session=%016zx "
+		    "event=tls laddr=" T_ADDR " server=" T_HOST
+		    " result=failed", i + 1);
+		t = t_raw_find(&r, want);
+		if (c == -1 || t == -1 || t < c)
+			fail_msg("%s: connect %ld, tls %ld", rows[i].label, c,
+			    t);
+		if (strstr(r.events[t], rows[i].want) == NULL)
+			fail_msg("%s: %s lacks \"%s\"", rows[i].label,
+			    r.events[t], rows[i].want);
+		if (rows[i].slow ? r.at[t] < 0.9 : r.at[t] > 0.5)
+			fail_msg("%s: failed after %.2f s", rows[i].label,
+			    r.at[t]);
+		if (rows[i].hang_up)
+			continue;
+		if (!t_raw_is_closed(fds[i]))
+			fail_msg("%s: still open", rows[i].label);
+		close(fds[i]);
+	}
+	assert_int_equal(r.nevents, 2 * n);
+	t_raw_clear(&r);
+	assert_int_equal(testutil_count_fds(), nfds);
+}
+
+/* t_raw_is - whether record i is event ev of session id, with text */
+static bool
+t_raw_is(const struct t_raw *r, size_t i, unsigned id, const char *ev,
+    const char *text)
+{
+	char	want[160];
+
+	(void)str_fmt(want, sizeof(want), "https session=%016x event=%s "
+	    "laddr=" T_ADDR " server=" T_HOST " ", id, ev);
+	return i < r->nevents && strncmp(r->events[i], want,
+	    strlen(want)) == 0 && strstr(r->events[i], text) != NULL;
+}
+
+/*
+ * test_policy_host_cap - at most max_connections live connections: the one
+ * beyond is refused (hung up on at once, no tls record), a connection
+ * that ends frees its place, and shutdown records the handshakes it cuts
+ */
+static void
+test_policy_host_cap(void **state)
+{
+	struct t_fixture	*fx = *state;
+	struct t_raw		 r;
+	char			 peer[64];
+	int			 a, b, c, d, e;
+	int			 nfds = testutil_count_fds();
+	uint16_t		 port;
+
+	t_raw_init(&r, fx, 2, 5);
+	port = policy_host_port(r.ph);
+	a = t_raw_connect(port);
+	b = t_raw_connect(port);
+	c = t_raw_connect(port);
+	t_raw_run(&r, 3);
+	(void)str_fmt(peer, sizeof(peer), " peer=" T_ADDR ":%u "
+	    "reason=too-many-connections", (unsigned)t_raw_port(c));
+	if (!t_raw_is(&r, 0, 1, "connect", " peer=") ||
+	    !t_raw_is(&r, 1, 2, "connect", " peer=") ||
+	    !t_raw_is(&r, 2, 3, "refused", peer))
+		fail_msg("records %s | %s | %s", r.events[0], r.events[1],
+		    r.events[2]);
+	t_raw_flush(&r);
+	assert_true(t_raw_is_closed(c));	/* at once, not at the timeout */
+
+	close(a);				/* frees connection 1's place */
+	t_raw_run(&r, 4);
+	assert_true(t_raw_is(&r, 3, 1, "tls", " result=failed reason="));
+	t_raw_flush(&r);
+	d = t_raw_connect(port);
+	t_raw_run(&r, 5);
+	assert_true(t_raw_is(&r, 4, 4, "connect", " peer="));
+	e = t_raw_connect(port);
+	t_raw_run(&r, 6);
+	assert_true(t_raw_is(&r, 5, 5, "refused",
+	    " reason=too-many-connections"));
+	t_raw_flush(&r);
+	assert_int_equal(r.nevents, 6);		/* no tls record for 3 or 5 */
+
+	policy_host_free(r.ph);
+	r.ph = NULL;
+	if (r.nevents != 8 ||
+	    !t_raw_is(&r, 6, 2, "tls", " result=failed reason=shutdown") ||
+	    !t_raw_is(&r, 7, 4, "tls", " result=failed reason=shutdown"))
+		fail_msg("%zu records after shutdown", r.nevents);
+	t_raw_flush(&r);
+	assert_true(t_raw_is_closed(b));
+	assert_true(t_raw_is_closed(d));
+	assert_true(t_raw_is_closed(e));
+	close(b);
+	close(c);
+	close(d);
+	close(e);
+	t_raw_clear(&r);
+	assert_int_equal(testutil_count_fds(), nfds);
+}
+
 /* test_policy_host_bad_config - refused before anything listens */
 static void
 test_policy_host_bad_config(void **state)
@@ -545,6 +932,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_host_bad_config),
+		cmocka_unit_test(test_policy_host_stalled),
+		cmocka_unit_test(test_policy_host_cap),
 		cmocka_unit_test(test_policy_host_fetch),
 	};
 

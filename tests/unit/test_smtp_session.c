@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -203,13 +204,65 @@ static const struct smtp_case smtp_cases[] = {
 	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n",
 	  .want_codes = "220 250 250",
 	  .want_events = { EV("close") " reason=eof" } },
-	{ .label = "client closes inside DATA",
+	{ .label = "client closes inside DATA: aborted, token as far as seen",
 	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
 	    "RCPT TO:<c@x.test>\r\n"
-	    "DATA\r\nSubject: cut\r\n",
+	    "DATA\r\nX-STS-Harness-Token: cut-1\r\nSubject: cut\r\n"
+	    "no CRLF yet",
 	  .want_codes = "220 250 250 250 354",
+	  .want_events = {
+	    EV("data") " result=aborted tls=no bytes=42 token=cut-1",
+	    EV("close") " reason=eof" },
+	  .reject_events = { "result=complete", "result=too-big" } },
+	{ .label = "client closes right after 354",
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\n",
+	  .want_codes = "220 250 250 250 354",
+	  .want_events = {
+	    EV("data") " result=aborted tls=no bytes=0 token=\"\"",
+	    EV("close") " reason=eof" } },
+	{ .label = "client closes before 354: no data record",
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\n",
+	  .want_codes = "220 250 250 250",
 	  .want_events = { EV("close") " reason=eof" },
 	  .reject_events = { "event=data" } },
+	{ .label = "over max_message, then cut off: aborted, not too-big",
+	  .max_message = 100,
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\n"
+	    "DATA\r\nX-STS-Harness-Token: big\r\n\r\n" A100 "\r\n",
+	  .want_codes = "220 250 250 250 354",
+	  .want_events = {
+	    EV("data") " result=aborted tls=no bytes=130 token=big",
+	    EV("close") " reason=eof" },
+	  .reject_events = { "result=too-big" } },
+	{ .label = "cut off inside an over-long text line",
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\n" A1000 A1000,
+	  .want_codes = "220 250 250 250 354",
+	  .want_events = { EV("warn") " reason=text-line-too-long",
+	    EV("data") " result=aborted tls=no",
+	    EV("close") " reason=eof" } },
+	{ .label = "second message cut off after a complete one",
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\nX-STS-Harness-Token: one\r\n"
+	    "\r\n.\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@x.test>\r\n"
+	    "DATA\r\nX-STS-Harness-Token: two\r\n",
+	  .want_codes = "220 250 250 250 354 250 250 250 354",
+	  .want_events = {
+	    EV("data") " result=complete tls=no bytes=28 token=one",
+	    EV("data") " result=aborted tls=no bytes=26 token=two",
+	    EV("close") " reason=eof" } },
+	{ .label = "idle inside DATA: 421, aborted, timeout",
+	  .timeout_sec = 1,
+	  .keep_open = true,
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\nSubject: x\r\n",
+	  .want_codes = "220 250 250 250 354 421",
+	  .want_events = {
+	    EV("data") " result=aborted tls=no bytes=12 token=\"\"",
+	    EV("close") " reason=timeout" } },
 	{ .label = "dot-stuffing and the token",
 	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
 	    "RCPT TO:<c@x.test>\r\n"
@@ -292,6 +345,18 @@ static const struct smtp_case smtp_cases[] = {
 	    EV("data") " result=complete tls=yes bytes=33 token=t1",
 	    EV("close") " reason=quit" },
 	  .reject_events = { "event=warn" } },
+	{ .label = "idle inside DATA over TLS: aborted with tls=yes",
+	  .timeout_sec = 1,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "EHLO c2.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\n"
+	    "DATA\r\nX-STS-Harness-Token: t3\r\n\r\nbody\r\n",
+	  .sni = T_HOST,
+	  .want_codes = "220 250 220 250 250 250 354 421",
+	  .want_events = { EV("starttls") " result=ok",
+	    EV("data") " result=aborted tls=yes bytes=33 token=t3",
+	    EV("close") " reason=timeout" },
+	  .reject_events = { "result=complete" } },
 	{ .label = "STARTTLS without SNI, TLS 1.2",
 	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
 	  .tls = "QUIT\r\n",
@@ -433,6 +498,9 @@ static void	t_write_all(int, const char *, size_t);
 static void	t_run_free(struct t_run *);
 static void	t_srv_on_event(const char *, void *);
 static int	t_connect(uint16_t, const char *);
+static void	t_on_trickle(evutil_socket_t, short, void *);
+static void	t_trickle_on_close(struct smtp_session *, void *);
+static const char *t_last_of(const struct t_run *, uint64_t, size_t);
 
 static int
 t_setup(void **state)
@@ -801,39 +869,241 @@ test_smtp_session_scripts(void **state)
 	}
 }
 
-/* test_smtp_session_free_live - the owner closes: shutdown, no callback */
+/*
+ * test_smtp_session_free_live - the owner closes: a message cut off is
+ * recorded aborted, then reason=shutdown; the callback is never called
+ */
 static void
 test_smtp_session_free_live(void **state)
 {
-	struct t_fixture	*fx = *state;
+	static const struct {
+		const char	*label;
+		const char	*say;
+		const char	*want[2];	/* the last records, in order */
+	} rows[] = {
+		{ "after EHLO", "EHLO c.test\r\n",
+		  { NULL, EV("close") " reason=shutdown" } },
+		{ "before DATA", "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+		  "RCPT TO:<c@x.test>\r\n",
+		  { EV("rcpt") " to=c@x.test tls=no",
+		    EV("close") " reason=shutdown" } },
+		{ "inside DATA", "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+		  "RCPT TO:<c@x.test>\r\nDATA\r\n"
+		  "X-STS-Harness-Token: f1\r\nSubject: s\r\nhal",
+		  { EV("data") " result=aborted tls=no bytes=37 token=f1",
+		    EV("close") " reason=shutdown" } },
+		{ "after a message", "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+		  "RCPT TO:<c@x.test>\r\nDATA\r\n"
+		  "X-STS-Harness-Token: f2\r\n\r\n.\r\n",
+		  { EV("data") " result=complete tls=no bytes=27 token=f2",
+		    EV("close") " reason=shutdown" } },
+	};
+	static const struct smtp_case tc = { .label = "free live" };
 	struct mx_config	 cfg;
 	struct t_run		 r;
 	struct err		 err;
+	size_t			 i, n;
 	int			 sv[2];
-	static const struct smtp_case tc = { .label = "free live" };
 
-	(void)fx;
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.tc = &tc;
+		mx_config_init(&cfg, T_HOST);
+		assert_non_null(r.base = event_base_new());
+		assert_non_null(r.transcript = evbuffer_new());
+		log_set_event_hook(t_on_event, &r);
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		t_write_all(sv[1], rows[i].say, strlen(rows[i].say));
+		r.session = smtp_session_new(r.base, sv[0], NULL, &cfg,
+		    T_LADDR, T_PEER, 1, t_on_close, &r, &err);
+		assert_non_null(r.session);
+		assert_int_equal(event_base_loop(r.base, EVLOOP_NONBLOCK), 0);
+		smtp_session_free(r.session);
+		r.session = NULL;
+		assert_int_not_equal(event_base_loop(r.base, EVLOOP_NONBLOCK),
+		    -1);
+		assert_int_equal(r.close_calls, 0);
+		n = r.nevents;
+		if (n < 3 || strstr(r.events[n - 1], rows[i].want[1]) == NULL ||
+		    (rows[i].want[0] != NULL &&
+		    strstr(r.events[n - 2], rows[i].want[0]) == NULL) ||
+		    (rows[i].want[0] == NULL &&
+		    strstr(r.events[n - 2], "event=data ") != NULL))
+			fail_msg("%s: last records \"%s\", \"%s\"",
+			    rows[i].label, n >= 2 ? r.events[n - 2] : "",
+			    n >= 1 ? r.events[n - 1] : "");
+		close(sv[1]);
+		t_run_free(&r);
+	}
+}
+
+#define T_LIFETIME_ROWS	3
+
+/* one session of test_smtp_session_lifetime; all run at once */
+struct t_trickle {
+	struct t_run		*r;
+	struct smtp_session	*session;
+	int			 fd;		/* the client's end */
+	const char		*bytes;		/* one at a time, cycling */
+	size_t			 at;
+	bool			 closed;
+	struct timespec		 t1;		/* when it closed */
+};
+
+/* t_on_trickle - one more byte to every open session: never idle */
+static void
+t_on_trickle(evutil_socket_t fd, short what, void *arg)
+{
+	struct t_trickle	*t = arg;
+	size_t			 i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < T_LIFETIME_ROWS; i++, t++) {
+		if (t->closed || t->bytes == NULL)
+			continue;
+		if (write(t->fd, &t->bytes[t->at], 1) != 1)
+			continue;
+		if (t->bytes[++t->at] == '\0')
+			t->at = 0;
+	}
+}
+
+static void
+t_trickle_on_close(struct smtp_session *s, void *arg)
+{
+	struct t_trickle	*t = arg;
+
+	assert_ptr_equal(s, t->session);
+	assert_false(t->closed);
+	t->closed = true;
+	t->session = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t->t1);
+	if (++t->r->close_calls == T_LIFETIME_ROWS)
+		event_base_loopexit(t->r->base, NULL);
+}
+
+/* t_last_of - the last record of session id that has event=... */
+static const char *
+t_last_of(const struct t_run *r, uint64_t id, size_t back)
+{
+	char	head[64];
+	size_t	i;
+
+	(void)str_fmt(head, sizeof(head), "mx session=%016llx ",
+	    (unsigned long long)id);
+	for (i = r->nevents; i > 0; i--)
+		if (strncmp(r->events[i - 1], head, strlen(head)) == 0 &&
+		    back-- == 0)
+			return r->events[i - 1];
+	return "";
+}
+
+/*
+ * test_smtp_session_lifetime - a client that keeps the idle timeout at bay
+ * (a byte every 200 ms) is still closed once lifetime_sec is over, in
+ * every state it can stall in; the rows run side by side
+ */
+static void
+test_smtp_session_lifetime(void **state)
+{
+	static const struct {
+		const char	*label;
+		const char	*say;
+		const char	*trickle;	/* NULL: send nothing more */
+		const char	*want_text;
+		const char	*want[2];	/* its last records */
+	} rows[T_LIFETIME_ROWS] = {
+		{ "trickling commands", "EHLO c.test\r\n", "NOOP\r\n",
+		  "\r\n421 4.4.2 " T_HOST " Session time limit exceeded\r\n",
+		  { NULL, EV("close") " reason=timeout" } },
+		{ "trickling message text", "EHLO c.test\r\n"
+		  "MAIL FROM:<a@b.test>\r\nRCPT TO:<c@x.test>\r\nDATA\r\n"
+		  "X-STS-Harness-Token: slow\r\n", "ab\r\n",
+		  "\r\n421 4.4.2 " T_HOST " Session time limit exceeded\r\n",
+		  { EV("data") " result=aborted tls=no",
+		    EV("close") " reason=timeout" } },
+		{ "stalled in the TLS handshake",
+		  "EHLO c.test\r\nSTARTTLS\r\n", NULL,
+		  "\r\n220 2.0.0 Ready to start TLS\r\n",
+		  { EV("starttls") " result=failed reason=timeout",
+		    EV("close") " reason=timeout" } },
+	};
+	static const struct smtp_case tc = { .label = "lifetime" };
+	struct t_fixture	*fx = *state;
+	struct t_trickle	 t[T_LIFETIME_ROWS];
+	struct mx_config	 cfg;
+	struct t_run		 r;
+	struct event		*tick;
+	struct timeval		 guard = { T_GUARD_SEC, 0 };
+	struct timeval		 every = { 0, 200 * 1000 };
+	struct timespec		 t0;
+	struct err		 err;
+	SSL_CTX			*sctx;
+	const char		*last, *before;
+	char			 text[4096];
+	ssize_t			 got;
+	size_t			 i, len;
+	double			 took;
+	int			 sv[2];
+
 	memset(&r, 0, sizeof(r));
+	memset(t, 0, sizeof(t));
 	r.tc = &tc;
 	mx_config_init(&cfg, T_HOST);
+	cfg.timeout_sec = 3;
+	cfg.lifetime_sec = 1;
+	assert_non_null(sctx = tls_ctx_server_new(fx->pki, CERT_VALID, T_HOST,
+	    &err));
 	assert_non_null(r.base = event_base_new());
-	assert_non_null(r.transcript = evbuffer_new());
+	assert_non_null(r.guard = evtimer_new(r.base, t_on_guard, &r));
+	assert_int_equal(evtimer_add(r.guard, &guard), 0);
+	assert_non_null(tick = event_new(r.base, -1, EV_PERSIST, t_on_trickle,
+	    t));
+	assert_int_equal(event_add(tick, &every), 0);
 	log_set_event_hook(t_on_event, &r);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	t_write_all(sv[1], "EHLO c.test\r\n", 13);
-	r.session = smtp_session_new(r.base, sv[0], NULL, &cfg, T_LADDR,
-	    T_PEER, 1, t_on_close, &r, &err);
-	assert_non_null(r.session);
-	assert_int_equal(event_base_loop(r.base, EVLOOP_NONBLOCK), 0);
-	smtp_session_free(r.session);
-	r.session = NULL;
-	assert_int_not_equal(event_base_loop(r.base, EVLOOP_NONBLOCK), -1);
-	assert_int_equal(r.close_calls, 0);
-	assert_true(r.nevents >= 2);
-	assert_non_null(strstr(r.events[r.nevents - 1],
-	    EV("close") " reason=shutdown"));
-	close(sv[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < T_LIFETIME_ROWS; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		t_write_all(sv[1], rows[i].say, strlen(rows[i].say));
+		t[i].r = &r;
+		t[i].fd = sv[1];
+		t[i].bytes = rows[i].trickle;
+		t[i].session = smtp_session_new(r.base, sv[0], sctx, &cfg,
+		    T_LADDR, T_PEER, i + 1, t_trickle_on_close, &t[i], &err);
+		assert_non_null(t[i].session);
+	}
+	assert_int_equal(event_base_dispatch(r.base), 0);
+	if (r.timed_out)
+		fail_msg("sessions still open after %d s", T_GUARD_SEC);
+
+	for (i = 0; i < T_LIFETIME_ROWS; i++) {
+		/* the deadline did it, not the 3 s idle timeout */
+		took = (double)(t[i].t1.tv_sec - t0.tv_sec) +
+		    (double)(t[i].t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (took < 0.9 || took > 2.5)
+			fail_msg("%s: closed after %.2f s", rows[i].label, took);
+		len = 0;
+		while (len < sizeof(text) - 1 && (got = read(t[i].fd,
+		    text + len, sizeof(text) - 1 - len)) > 0)
+			len += (size_t)got;
+		text[len] = '\0';
+		if (strstr(text, rows[i].want_text) == NULL)
+			fail_msg("%s: transcript lacks \"%s\":\n%s",
+			    rows[i].label, rows[i].want_text, text);
+		last = t_last_of(&r, i + 1, 0);
+		before = t_last_of(&r, i + 1, 1);
+		if (strstr(last, rows[i].want[1]) == NULL ||
+		    (rows[i].want[0] != NULL &&
+		    strstr(before, rows[i].want[0]) == NULL))
+			fail_msg("%s: last records \"%s\", \"%s\"",
+			    rows[i].label, before, last);
+		close(t[i].fd);
+	}
+	event_free(tick);
 	t_run_free(&r);
+	SSL_CTX_free(sctx);
 }
 
 /* test_smtp_session_bad_args - a session that cannot start owns no fd */
@@ -1044,6 +1314,7 @@ main(void)
 		cmocka_unit_test(test_smtp_session_config_names),
 		cmocka_unit_test(test_smtp_session_bad_args),
 		cmocka_unit_test(test_smtp_session_free_live),
+		cmocka_unit_test(test_smtp_session_lifetime),
 		cmocka_unit_test(test_smtp_session_mx_server),
 		cmocka_unit_test(test_smtp_session_scripts),
 	};
