@@ -32,7 +32,8 @@
 
 #define MX_ADDR_MAX	INET6_ADDRSTRLEN	/* numeric listen address */
 #define MX_PEER_MAX	(INET6_ADDRSTRLEN + 8)	/* "[addr]:port" */
-#define MX_BACKLOG	64
+#define MX_BACKLOG	1024	/* a burst of connects (a queue flush, a flood)
+				   must not wait for SYN retransmits (1 s) */
 #define MX_ACCEPT_PAUSE_USEC	(100 * 1000)	/* after EMFILE and friends:
 						 * the listener stays readable,
 						 * so it must not spin (ours) */
