@@ -355,7 +355,6 @@ harness_run(const struct harness_opts *o, const char *root,
 	struct err		 err;
 	char			 adapter[PATH_MAX], tmpdir[PATH_MAX];
 	char			 esc[PATH_MAX];
-	const char		*tmp = getenv("TMPDIR");
 	size_t			 counts[VERDICT_ERROR + 1], bad;
 	uint64_t		 seed = o->seed;
 	int			 rc, json_fd = -1;
@@ -382,20 +381,10 @@ harness_run(const struct harness_opts *o, const char *root,
 		rc = 1;
 		goto out_early;
 	}
-	if (str_fmt(tmpdir, sizeof(tmpdir), "%s/sts-harness.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp") == -1 ||
-	    mkdtemp(tmpdir) == NULL) {
-		fprintf(stderr, "sts-harness: cannot make a temp dir in %s: %s\n",
-		    tmp != NULL ? str_escape(esc, sizeof(esc), tmp) : "/tmp",
-		    strerror(errno));
-		rc = 1;
-		goto out_early;
-	}
 	harness_nofile();
 	fflush(NULL);
-	if (ns_enter(tmpdir, HARNESS_DNS_ADDR, &err) == -1) {
+	if (ns_enter(HARNESS_DNS_ADDR, tmpdir, sizeof(tmpdir), &err) == -1) {
 		fprintf(stderr, "sts-harness: %s\n", err.msg);
-		(void)ns_rmtree(tmpdir);
 		rc = 1;
 		goto out_early;
 	}

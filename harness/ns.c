@@ -17,7 +17,6 @@
 
 #include <net/if.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -33,13 +32,13 @@
 
 #define NS_PATH_MAX	4096
 #define NS_TMPFS_SIZE	"256m"	/* the run's files; SUT state included */
+#define NS_RUN_MOUNT	"/dev/shm"	/* a tmpfs of our own goes here */
 
 static int	ns_write_file(const char *, const char *, struct err *);
 static int	ns_userns(uid_t, gid_t, struct err *);
 static int	ns_lo_up(struct err *);
-static int	ns_inside(const char *, const char *, struct err *);
+static int	ns_inside(const char *, char *, size_t, struct err *);
 static void	ns_on_signal(int);
-static int	ns_rmtree_at(int, const char *);
 
 static volatile sig_atomic_t ns_child_pid;
 
@@ -99,10 +98,13 @@ ns_lo_up(struct err *err)
 
 /*
  * ns_inside - set up the child's view: private mounts, a fresh /proc, lo,
- * the run's tmpfs and a resolv.conf in it naming the fake resolver.
+ * a fresh tmpfs on /dev/shm holding the run's directory (its ancestors are
+ * traversable by anyone, so a SUT daemon that drops privileges can use
+ * it), and a resolv.conf in it naming the fake resolver.
  */
 static int
-ns_inside(const char *tmpdir, const char *resolver, struct err *err)
+ns_inside(const char *resolver, char *rundir, size_t rundirsz,
+    struct err *err)
 {
 	char	path[NS_PATH_MAX], text[128];
 	int	fd;
@@ -116,14 +118,18 @@ ns_inside(const char *tmpdir, const char *resolver, struct err *err)
 		    strerror(errno));
 	if (ns_lo_up(err) == -1)
 		return -1;
-	if (mount("sts-harness", tmpdir, "tmpfs", MS_NOSUID | MS_NODEV,
-	    "mode=0755,size=" NS_TMPFS_SIZE) == -1)
-		return err_sys(err, "namespace: tmpfs on %s", tmpdir);
-	if (str_fmt(path, sizeof(path), "%s/resolv.conf", tmpdir) == -1 ||
+	if (mount("sts-harness", NS_RUN_MOUNT, "tmpfs", MS_NOSUID | MS_NODEV,
+	    "mode=1777,size=" NS_TMPFS_SIZE) == -1)
+		return err_sys(err, "namespace: tmpfs on %s", NS_RUN_MOUNT);
+	if (str_copy(rundir, NS_RUN_MOUNT "/sts-harness", rundirsz) == -1)
+		return err_set(err, ERR_RANGE, "namespace: run dir too long");
+	if (mkdir(rundir, 0755) == -1 || chmod(rundir, 0755) == -1)
+		return err_sys(err, "namespace: mkdir %s", rundir);
+	if (str_fmt(path, sizeof(path), "%s/resolv.conf", rundir) == -1 ||
 	    str_fmt(text, sizeof(text), "nameserver %s\noptions timeout:1 "
 	    "attempts:2\n", resolver) == -1)
 		return err_set(err, ERR_RANGE, "namespace: %s: path too long",
-		    tmpdir);
+		    rundir);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0644)) == -1)
 		return err_sys(err, "namespace: %s", path);
@@ -145,7 +151,7 @@ ns_on_signal(int sig)
 }
 
 int
-ns_enter(const char *tmpdir, const char *resolver, struct err *err)
+ns_enter(const char *resolver, char *rundir, size_t rundirsz, struct err *err)
 {
 	struct sigaction	sa;
 	uid_t			uid = geteuid();
@@ -167,7 +173,7 @@ ns_enter(const char *tmpdir, const char *resolver, struct err *err)
 	if (pid == 0) {
 		/* PID 1 of the new namespace; die if the parent dies */
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		return ns_inside(tmpdir, resolver, err);
+		return ns_inside(resolver, rundir, rundirsz, err);
 	}
 	ns_child_pid = pid;
 	memset(&sa, 0, sizeof(sa));
@@ -179,11 +185,7 @@ ns_enter(const char *tmpdir, const char *resolver, struct err *err)
 	while (waitpid(pid, &wstatus, 0) == -1)
 		if (errno != EINTR)
 			fatal("namespace: waitpid");
-	/* this process shares the run's mount namespace: the tmpfs goes */
-	if (umount2(tmpdir, MNT_DETACH) == -1 && errno != EINVAL)
-		log_warn("umount %s", tmpdir);
-	if (ns_rmtree(tmpdir) == -1)
-		log_warn("could not remove %s", tmpdir);
+	/* the run's tmpfs lives in this mount namespace: it dies with us */
 	if (WIFEXITED(wstatus))
 		rc = WEXITSTATUS(wstatus);
 	else {
@@ -197,42 +199,4 @@ ns_enter(const char *tmpdir, const char *resolver, struct err *err)
 	 */
 	fflush(NULL);
 	_exit(rc);
-}
-
-static int
-ns_rmtree_at(int pfd, const char *name)
-{
-	struct dirent	*de;
-	DIR		*d;
-	int		 fd, rc = 0;
-
-	if (unlinkat(pfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return -1;
-	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (ns_rmtree_at(dirfd(d), de->d_name) == -1)
-			rc = -1;
-	}
-	closedir(d);
-	if (unlinkat(pfd, name, AT_REMOVEDIR) == -1 && errno != ENOENT)
-		rc = -1;
-	return rc;
-}
-
-int
-ns_rmtree(const char *path)
-{
-	return ns_rmtree_at(AT_FDCWD, path);
 }
