@@ -49,6 +49,10 @@ static void	judge_say(struct judge_verdict *, enum verdict, const char *,
 		    __attribute__((format(printf, 7, 8)));
 static bool	judge_data_expected(const struct judge_ctx *, int,
 		    const struct obs_data *);
+typedef bool judge_step_pred(const struct judge_ctx *, int, size_t);
+static bool	judge_first(const struct judge_ctx *, judge_step_pred *, int *,
+		    size_t *);
+static judge_step_pred judge_is_incomplete, judge_is_nothing;
 static judge_rule_fn judge_rule_leak, judge_rule_incomplete,
 		    judge_rule_adapter, judge_rule_unsupported,
 		    judge_rule_nothing, judge_rule_expect, judge_rule_twin,
@@ -460,6 +464,33 @@ judge_rule_leak(const struct judge_ctx *cx, struct judge_verdict *v)
 	return true;
 }
 
+/* judge_first - the first step of either instance for which pred holds */
+static bool
+judge_first(const struct judge_ctx *cx, judge_step_pred *pred, int *which,
+    size_t *i)
+{
+	for (*which = 0; *which < 2; (*which)++) {
+		if (cx->inst[*which] == NULL)
+			continue;
+		for (*i = 0; *i < cx->inst[*which]->nsteps; (*i)++)
+			if (pred(cx, *which, *i))
+				return true;
+	}
+	return false;
+}
+
+static bool
+judge_is_incomplete(const struct judge_ctx *cx, int which, size_t i)
+{
+	return cx->inst[which]->obs[i].incomplete[0] != '\0';
+}
+
+static bool
+judge_is_nothing(const struct judge_ctx *cx, int which, size_t i)
+{
+	return cx->res[which][i].nothing;
+}
+
 /* Rule 3: observation complete, or ERROR. */
 static bool
 judge_rule_incomplete(const struct judge_ctx *cx, struct judge_verdict *v)
@@ -467,18 +498,11 @@ judge_rule_incomplete(const struct judge_ctx *cx, struct judge_verdict *v)
 	int	which;
 	size_t	i;
 
-	for (which = 0; which < 2; which++) {
-		if (cx->inst[which] == NULL)
-			continue;
-		for (i = 0; i < cx->inst[which]->nsteps; i++)
-			if (cx->inst[which]->obs[i].incomplete[0] != '\0') {
-				judge_say(v, VERDICT_ERROR, judge_rules[1].name,
-				    cx, which, i, "observation incomplete: %s",
-				    cx->inst[which]->obs[i].incomplete);
-				return true;
-			}
-	}
-	return false;
+	if (!judge_first(cx, judge_is_incomplete, &which, &i))
+		return false;
+	judge_say(v, VERDICT_ERROR, judge_rules[1].name, cx, which, i,
+	    "observation incomplete: %s", cx->inst[which]->obs[i].incomplete);
+	return true;
 }
 
 /* Rule 2: a broken adapter, or a SUT that says "error", is ERROR. */
@@ -578,21 +602,13 @@ judge_rule_nothing(const struct judge_ctx *cx, struct judge_verdict *v)
 	int	which;
 	size_t	i;
 
-	for (which = 0; which < 2; which++) {
-		if (cx->inst[which] == NULL)
-			continue;
-		for (i = 0; i < cx->inst[which]->nsteps; i++)
-			if (cx->res[which][i].nothing) {
-				judge_say(v, VERDICT_ERROR, judge_rules[4].name,
-				    cx, which, i, "nothing observed: the SUT "
-				    "queried nothing about the domain and "
-				    "connected to none of its hosts (adapter "
-				    "said %s)", outcome_str(
-				    cx->inst[which]->claims[i].outcome));
-				return true;
-			}
-	}
-	return false;
+	if (!judge_first(cx, judge_is_nothing, &which, &i))
+		return false;
+	judge_say(v, VERDICT_ERROR, judge_rules[4].name, cx, which, i,
+	    "nothing observed: the SUT queried nothing about the domain and "
+	    "connected to none of its hosts (adapter said %s)",
+	    outcome_str(cx->inst[which]->claims[i].outcome));
+	return true;
 }
 
 /* The attacked instance's expectations, each graded by its step. */
