@@ -751,8 +751,11 @@ static void
 runner_after_settle(struct runner *r)
 {
 	const struct scn_step	*st = &r->scns[r->cur]->steps[r->step];
+	enum outcome		 o = r->ci->claims[r->step].outcome;
 
-	if (st->wait != SCN_WAIT_POLICY || r->interrupted) {
+	/* a broken adapter or SUT makes the step ERROR: nothing to wait for */
+	if (st->wait != SCN_WAIT_POLICY || r->interrupted ||
+	    o == OUTCOME_FAILED || o == OUTCOME_ERROR) {
 		runner_end_step(r);
 		return;
 	}
