@@ -18,4 +18,14 @@ check "flood: the fake MX answered the long line with 500 and closed" \
     grep -q 'reason=line-too-long' "$work/f.json"
 check "flood: no process left" [ -z "$(leftovers)" ]
 [ "$nfail" -eq 0 ] || cat "$out" "$work/err"
+
+# an adapter whose stderr would forge a console line and clear the screen
+run --sut "$adapters/stderr-forge" \
+    "$top/scenarios/discovery/enforce-baseline.yaml" >"$work/forge" 2>&1
+check "stderr-forge: the scenario is ERROR" \
+    [ "$(verdict "$work/forge" enforce-baseline)" = ERROR ]
+check "stderr-forge: no forged PASS line" absent '^PASS *forged' "$work/forge"
+check "stderr-forge: no terminal escape reaches the console" \
+    absent "$(printf '\033')" "$work/forge"
+check "stderr-forge: the newline is shown escaped" grep -q 'boom\\x0aPASS' "$work/forge"
 finish

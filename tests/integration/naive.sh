@@ -2,7 +2,9 @@
 # catalogue expects a sender to resist, with the message leaked.
 . "$(dirname "$0")/lib.sh"
 out="$work/out"
-"$harness" run --sut naive --json "$work/n.json" >"$out" 2>"$work/err"
+# the naive sender never fetches a policy: each priming step waits the
+# whole STS_TIMEOUT for it, so keep that short
+run --sut naive --timeout 1 --json "$work/n.json" >"$out" 2>"$work/err"
 rc=$?
 check "naive sender: sts-harness run exits 1 (got $rc)" [ "$rc" -eq 1 ]
 ids=$(attacks_expecting none)
@@ -11,6 +13,11 @@ for id in $ids; do
 	v=$(verdict "$out" "$id") l=$(leak "$out" "$id")
 	check "naive: $id is FAIL with leak=message (got $v leak=$l)" \
 	    [ "$v" = FAIL -a "$l" = message ]
+done
+for id in $("$harness" list | awk '$2 == "INFO" && $3 == "none" { print $1 }'); do
+	v=$(verdict "$out" "$id") r=$(reason "$out" "$id")
+	check "naive: first contact $id is recorded INFO, leak and no fetch noted" \
+	    sh -c "[ '$v' = INFO ] && echo '$r' | grep -q 'attacker-controlled.*no policy fetch'"
 done
 [ "$nfail" -eq 0 ] || cat "$out" "$work/err"
 finish
