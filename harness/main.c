@@ -367,9 +367,12 @@ harness_run(const struct harness_opts *o, const char *root,
 		catalog_clear(&cat);
 		return 2;
 	}
-	/* an unwritable --json must stop the run before it starts */
+	/*
+	 * an unwritable --json must stop the run before it starts; emptied
+	 * now, so a run that dies leaves no stale results behind
+	 */
 	if (o->json != NULL && (json_fd = open(o->json, O_WRONLY | O_CREAT |
-	    O_CLOEXEC | O_NOCTTY, 0644)) == -1) {
+	    O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644)) == -1) {
 		fprintf(stderr, "sts-harness: --json %s: %s\n",
 		    str_escape(esc, sizeof(esc), o->json), strerror(errno));
 		catalog_clear(&cat);

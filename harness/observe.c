@@ -410,6 +410,13 @@ obs_fold_data(struct obs_instance *in, const struct log_record *rec,
 		    v != NULL ? v : "");
 		return;
 	}
+	/* a session cut right after 354 sent no text: the envelope leaked */
+	v = log_record_get(rec, "bytes");
+	if (result == DATA_ABORTED && v != NULL && strcmp(v, "0") == 0) {
+		if (si >= 0)
+			in->sess[si].level = LEAK_ENVELOPE;
+		return;
+	}
 	if ((t = obs_token_find(obs, log_record_get(rec, "token"))) != NULL) {
 		to = t->in;
 		step = t->step;

@@ -71,6 +71,9 @@ static const char *const obs_lines[] = {
 	/* a second DATA in the same session, with no token */
 	"mx session=0000000000000001 event=data laddr=127.1.1.25 "
 	    "server=mx1.a.test result=too-big tls=yes bytes=99 token=\"\"",
+	/* cut right after 354: no text was sent, so no DATA observation */
+	"mx session=0000000000000001 event=data laddr=127.1.1.25 "
+	    "server=mx1.a.test result=aborted tls=yes bytes=0 token=\"\"",
 	/* the same session id on another host (.26) is another session */
 	"mx session=0000000000000001 event=connect laddr=127.1.1.26 "
 	    "server=evil.a.test peer=127.0.0.1:2",
@@ -146,9 +149,9 @@ test_observe_routing(void **state)
 	assert_false(so[0].fetch_first);	/* an MX came first */
 	assert_string_equal(so[0].incomplete, "");
 	assert_int_equal(obs_instance_open(fx->a), 2);	/* no close seen */
-	/* 14 routed records (a bad session id too, kept as evidence) */
+	/* 15 routed records (a bad session id too, kept as evidence) */
 	assert_int_equal(obs_instance_transcript(fx->a, 0, &lines, &dropped),
-	    14);
+	    15);
 	assert_int_equal(dropped, 0);
 	so = obs_instance_steps(fx->b);
 	assert_int_equal(so[0].mx_connects, 1);
