@@ -65,6 +65,8 @@ static int	harness_adapter(const struct harness_opts *, const char *,
 		    const char *, char *, size_t);
 static int	harness_clock_budget(const struct catalog *);
 static bool	harness_is_env_name(const char *);
+static int	harness_seconds(const char *, const char *, unsigned long,
+		    unsigned long *);
 static void	harness_nofile(void);
 
 /* harness_attack_expect - expectation of the last attacked step */
@@ -143,7 +145,7 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long	 seed;
-	char			*end;
+	char			*end, esc[64];
 	int			 ch;
 
 	memset(o, 0, sizeof(*o));
@@ -161,22 +163,14 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 			o->json = optarg;
 			break;
 		case 't':
-			if (parse_uint(optarg, HARNESS_TIMEOUT_MAX,
-			    &o->timeout) == -1 || o->timeout == 0) {
-				fprintf(stderr, "sts-harness: --timeout: "
-				    "\"%s\" is not 1..%d seconds\n", optarg,
-				    HARNESS_TIMEOUT_MAX);
+			if (harness_seconds("--timeout", optarg,
+			    HARNESS_TIMEOUT_MAX, &o->timeout) == -1)
 				return -1;
-			}
 			break;
 		case 'q':
-			if (parse_uint(optarg, HARNESS_QUIET_MAX,
-			    &o->quiet) == -1 || o->quiet == 0) {
-				fprintf(stderr, "sts-harness: --quiet-period: "
-				    "\"%s\" is not 1..%d seconds\n", optarg,
-				    HARNESS_QUIET_MAX);
+			if (harness_seconds("--quiet-period", optarg,
+			    HARNESS_QUIET_MAX, &o->quiet) == -1)
 				return -1;
-			}
 			break;
 		case 'S':
 			errno = 0;
@@ -184,7 +178,8 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
 			    errno != 0) {
 				fprintf(stderr, "sts-harness: --seed: \"%s\" is "
-				    "not a decimal number below 2^64\n", optarg);
+				    "not a decimal number below 2^64\n",
+				    str_escape(esc, sizeof(esc), optarg));
 				return -1;
 			}
 			o->seed = seed;
@@ -193,7 +188,8 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		case 'e':
 			if (!harness_is_env_name(optarg)) {
 				fprintf(stderr, "sts-harness: --pass-env: \"%s\" "
-				    "is not a variable name\n", optarg);
+				    "is not a variable name\n",
+				    str_escape(esc, sizeof(esc), optarg));
 				return -1;
 			}
 			if (o->npass_env == RUNNER_PASS_ENV_MAX) {
@@ -257,6 +253,20 @@ harness_list(const struct harness_opts *o, const char *root, bool lint)
 		printf("%zu scenario files OK\n", cat.n);
 	catalog_clear(&cat);
 	return 0;
+}
+
+/* harness_seconds - option opt's value: 1..max seconds, or a usage error */
+static int
+harness_seconds(const char *opt, const char *arg, unsigned long max,
+    unsigned long *out)
+{
+	char	esc[64];
+
+	if (parse_uint(arg, max, out) == 0 && *out > 0)
+		return 0;
+	fprintf(stderr, "sts-harness: %s: \"%s\" is not 1..%lu seconds\n", opt,
+	    str_escape(esc, sizeof(esc), arg), max);
+	return -1;
 }
 
 /* harness_is_env_name - [A-Za-z_][A-Za-z0-9_]*, bounded */
