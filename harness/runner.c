@@ -49,6 +49,8 @@
 #define RUNNER_DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
 				"/usr/bin:/sbin:/bin"
 
+extern char	**environ;
+
 enum runner_state {
 	RUNNER_INFO = 0,
 	RUNNER_START,
@@ -1032,7 +1034,6 @@ runner_env_add(char **env, size_t *n, size_t max, const char *key,
 static size_t
 runner_env(struct runner *r, char **env, size_t max)
 {
-	extern char	**environ;
 	static const char *const keep[] = { "HOME", "LANG" };
 	static const char *const ours[] = { "STS_CA_FILE", "STS_STATE_DIR",
 	    "STS_RESOLVER", "STS_TIMEOUT", "STS_MAIL_FROM",
