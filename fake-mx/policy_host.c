@@ -100,6 +100,7 @@ static void	policy_host_on_tls_info(const SSL *, int, int);
 static void	policy_host_on_ssl_free(void *, void *, CRYPTO_EX_DATA *, int,
 		    long, void *);
 static void	policy_host_conn_free(struct policy_conn *);
+static void	policy_host_closed(const struct policy_conn *, const char *);
 static void	policy_host_tls_failed(const struct policy_conn *,
 		    const char *);
 static void	policy_host_tls_reason(int, int, char *, size_t);
@@ -278,6 +279,7 @@ policy_host_free(struct policy_host *ph)
 		if (!c->tls_done && !c->refused)
 			policy_host_tls_failed(c, "shutdown");
 		(void)SSL_set_ex_data(c->ssl, ph->ex_idx, NULL);
+		policy_host_closed(c, "shutdown");
 		policy_host_conn_free(c);
 	}
 	if (ph->ex_idx != -1)
@@ -453,7 +455,24 @@ policy_host_on_ssl_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
 		return;			/* some other SSL, or cut loose */
 	if (!c->tls_done && !c->refused && c->bev != NULL)
 		policy_host_tls_failed(c, "timeout");
+	policy_host_closed(c, "done");
 	policy_host_conn_free(c);
+}
+
+/*
+ * policy_host_closed - the "close" record of a connection that was not
+ * refused: a sender that fetched has its answer once this is written
+ */
+static void
+policy_host_closed(const struct policy_conn *c, const char *reason)
+{
+	struct log_event	ev;
+
+	if (c->refused || c->bev == NULL)
+		return;
+	policy_host_event_begin(c->ph, &ev, c->id, "close");
+	log_event_str(&ev, "reason", reason);
+	log_event_end(&ev);
 }
 
 /* policy_host_conn_free - unlink and free one connection's record */

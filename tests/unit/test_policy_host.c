@@ -120,6 +120,7 @@ struct t_run {
 	atomic_bool		 done;
 	char			*events[T_EVENTS_MAX];
 	size_t			 nevents;
+	unsigned int		 closed[T_EVENTS_MAX];	/* by session */
 };
 
 static const struct t_case t_cases[] = {
@@ -253,11 +254,30 @@ t_teardown(void **state)
 	return 0;
 }
 
+/* t_is_close - a connection's close record (counted apart: its timing is
+ * the client's, after the answer) */
+static bool
+t_is_close(const char *line, unsigned long *id)
+{
+	const char	*p = strstr(line, " event=close ");
+
+	if (strncmp(line, "https session=", 14) != 0 || p == NULL)
+		return false;
+	*id = strtoul(line + 14, NULL, 16);
+	return true;
+}
+
 static void
 t_on_event(const char *line, void *arg)
 {
 	struct t_run	*r = arg;
+	unsigned long	 id;
 
+	if (t_is_close(line, &id)) {
+		if (id < T_EVENTS_MAX)
+			r->closed[id]++;
+		return;
+	}
 	if (r->nevents < T_EVENTS_MAX)
 		r->events[r->nevents++] = xstrdup(line);
 }
@@ -565,9 +585,14 @@ test_policy_host_fetch(void **state)
 		assert_int_equal(pthread_join(th, NULL), 0);
 
 		t_check(&r);
-		log_set_event_hook(NULL, NULL);
 		event_free(tick);
+		/* by the host's end every connection has its one close record */
 		policy_host_free(ph);
+		log_set_event_hook(NULL, NULL);
+		for (i = 1; i <= tc->nreq; i++)
+			if (r.closed[i] != 1)
+				fail_msg("%s #%zu: %u close records", tc->label,
+				    i - 1, r.closed[i]);
 		event_base_free(r.base);
 		for (i = 0; i < r.nevents; i++)
 			free(r.events[i]);
@@ -581,7 +606,10 @@ t_raw_on_event(const char *line, void *arg)
 {
 	struct t_raw	*r = arg;
 	struct timespec	 t1;
+	unsigned long	 id;
 
+	if (t_is_close(line, &id))
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (r->nevents < T_EVENTS_MAX) {
 		r->at[r->nevents] = (double)(t1.tv_sec - r->t0.tv_sec) +
