@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -370,6 +371,10 @@ policy_host_on_accepted(evutil_socket_t unused, short what, void *arg)
 	log_event_end(&ev);
 	if (c->refused && fd != -1)
 		(void)shutdown(fd, SHUT_RDWR);
+	else if (fd != -1)
+		/* the answer goes out in pieces: no Nagle delay between them */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+		    sizeof(int));
 }
 
 /*

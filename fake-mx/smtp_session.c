@@ -8,6 +8,9 @@
  */
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -274,6 +277,9 @@ smtp_session_new(struct event_base *base, int fd, SSL_CTX *ctx,
 		err_set(err, ERR_RANGE, "smtp_session: address too long");
 		goto fail;
 	}
+	/* replies are single lines: no Nagle delay behind a delayed ACK */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int));
 	if (evutil_make_socket_nonblocking(fd) == -1) {
 		err_sys(err, "smtp_session: nonblocking fd %d", fd);
 		goto fail;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -48,6 +49,7 @@ struct adapter {
 	struct event		*ev_out, *ev_err, *ev_timeout;
 	adapter_done_fn		*done;
 	void			*arg;
+	struct timespec		 t0;
 	struct adapter_result	 res;
 };
 
@@ -119,11 +121,18 @@ adapter_child(struct adapter *ad, const char *const *argv, int outw, int errw)
 	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1 ||
 	    dup2(outw, 1) == -1 || dup2(errw, 2) == -1)
 		_exit(127);
-	maxfd = (int)sysconf(_SC_OPEN_MAX);
-	if (maxfd < 0 || maxfd > 4096)
-		maxfd = 4096;
-	for (fd = 3; fd < maxfd; fd++)
-		(void)close(fd);
+	/*
+	 * every fd above 2 goes at once: the harness holds thousands (every
+	 * world stays up), and a listener a child still holds cannot be
+	 * bound again by the next world on that address
+	 */
+	if (close_range(3, ~0U, 0) == -1) {
+		maxfd = (int)sysconf(_SC_OPEN_MAX);
+		if (maxfd < 0 || maxfd > 65536)
+			maxfd = 65536;
+		for (fd = 3; fd < maxfd; fd++)
+			(void)close(fd);
+	}
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -164,6 +173,7 @@ adapter_run(struct adapter *ad, const char *verb, const char *const *args,
 	}
 	memset(&ad->res, 0, sizeof(ad->res));
 	ad->res.verb = verb;
+	clock_gettime(CLOCK_MONOTONIC, &ad->t0);
 	ad->done = done;
 	ad->arg = arg;
 	/* keep signal handlers of the parent from running in the child */
@@ -338,7 +348,11 @@ static void
 adapter_finish(struct adapter *ad, int wstatus)
 {
 	adapter_done_fn	*done = ad->done;
+	struct timespec	 t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ad->res.seconds = (double)(t1.tv_sec - ad->t0.tv_sec) +
+	    (double)(t1.tv_nsec - ad->t0.tv_nsec) / 1e9;
 	if (ad->outfd != -1)
 		adapter_drain(ad, ad->outfd, false);
 	if (ad->errfd != -1)
@@ -357,16 +371,13 @@ adapter_finish(struct adapter *ad, int wstatus)
 		done(&ad->res, ad->arg);
 }
 
-void
-adapter_on_sigchld(struct adapter *ad)
+bool
+adapter_on_exit(struct adapter *ad, pid_t pid, int wstatus)
 {
-	pid_t	pid;
-	int	wstatus;
-
-	/* as pid 1 of the namespace we also reap orphans of the SUT */
-	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
-		if (ad != NULL && pid == ad->pid)
-			adapter_finish(ad, wstatus);
+	if (ad == NULL || ad->pid == -1 || pid != ad->pid)
+		return false;
+	adapter_finish(ad, wstatus);
+	return true;
 }
 
 void

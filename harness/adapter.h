@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "../common/err.h"
 
@@ -30,6 +31,7 @@ struct adapter_result {
 	int		 status;	/* exit status; -1 if killed by a signal */
 	int		 signal;	/* the signal, or 0 */
 	bool		 timed_out;
+	double		 seconds;	/* from fork to exit */
 	char		 out[ADAPTER_OUT_MAX];
 	size_t		 outlen;
 	char		 errout[ADAPTER_ERR_MAX];
@@ -58,8 +60,11 @@ int	adapter_run(struct adapter *, const char *verb,
 bool	adapter_busy(const struct adapter *);
 /* adapter_kill - SIGKILL the running verb's process group, if any */
 void	adapter_kill(struct adapter *);
-/* adapter_on_sigchld - reap children; call from the SIGCHLD handler */
-void	adapter_on_sigchld(struct adapter *);
+/*
+ * adapter_on_exit - the caller reaped pid (it owns waitpid): true if it
+ * was this adapter's running verb, whose done callback then runs
+ */
+bool	adapter_on_exit(struct adapter *, pid_t, int wstatus);
 /* adapter_free - kill a running verb (no callback), close every pipe */
 void	adapter_free(struct adapter *);
 

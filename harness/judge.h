@@ -114,6 +114,7 @@ struct step_claim {
 							   it: escape to print */
 	bool		policy_wait;	/* the step waited for a policy GET */
 	bool		policy_wait_timed_out;
+	double		sut_seconds;	/* inside adapter verbs of the step */
 };
 
 /* One instance of a scenario as it ran: the attack, or its clean twin. */

@@ -37,6 +37,7 @@
 #define HARNESS_QUIET		2	/* --quiet-period default, seconds */
 #define HARNESS_QUIET_MAX	600
 #define HARNESS_ENV_NAME_MAX	64
+#define HARNESS_LANES_MAX	64	/* -j */
 
 struct harness_opts {
 	const char	*sut;
@@ -45,6 +46,7 @@ struct harness_opts {
 	unsigned long	 quiet;
 	bool		 has_seed;
 	uint64_t	 seed;
+	unsigned long	 lanes;		/* -j; 0: one per CPU */
 	const char	*pass_env[RUNNER_PASS_ENV_MAX];
 	size_t		 npass_env;
 	int		 verbose;
@@ -87,8 +89,9 @@ harness_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: sts-harness run [--sut NAME|PATH] [--json FILE] "
 	    "[--timeout SEC]\n"
-	    "           [--quiet-period SEC] [--seed N] [--pass-env NAME]... "
-	    "[-v] [SCENARIO-FILE|DIR ...]\n"
+	    "           [-j N] [--quiet-period SEC] [--seed N] "
+	    "[--pass-env NAME]... [-v]\n"
+	    "           [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness list [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness lint [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness --version\n"
@@ -135,11 +138,12 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "sut", required_argument, NULL, 's' },
-		{ "json", required_argument, NULL, 'j' },
+		{ "json", required_argument, NULL, 'O' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "quiet-period", required_argument, NULL, 'q' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "pass-env", required_argument, NULL, 'e' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -159,8 +163,17 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		case 's':
 			o->sut = optarg;
 			break;
-		case 'j':
+		case 'O':
 			o->json = optarg;
+			break;
+		case 'j':
+			if (parse_uint(optarg, HARNESS_LANES_MAX,
+			    &o->lanes) == -1 || o->lanes == 0) {
+				fprintf(stderr, "sts-harness: -j: \"%s\" is not "
+				    "1..%d lanes\n", str_escape(esc, sizeof(esc),
+				    optarg), HARNESS_LANES_MAX);
+				return -1;
+			}
 			break;
 		case 't':
 			if (harness_seconds("--timeout", optarg,
@@ -408,6 +421,13 @@ harness_run(const struct harness_opts *o, const char *root,
 	cfg.timeout = (int)o->timeout;
 	cfg.quiet_ms = (unsigned int)o->quiet * 1000;
 	cfg.seed = seed;
+	cfg.lanes = o->lanes;
+	if (cfg.lanes == 0) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cfg.lanes = ncpu < 1 ? 1 : ncpu > HARNESS_LANES_MAX ?
+		    HARNESS_LANES_MAX : (size_t)ncpu;
+	}
 	cfg.pass_env = o->pass_env;
 	cfg.npass_env = o->npass_env;
 	cfg.smtp_port = SMTP_PORT;

@@ -52,6 +52,7 @@ struct obs_instance {
 	int			 cur;		/* live step, -1 before any */
 	uint64_t		 last_seq;
 	unsigned int		 named_total;
+	unsigned int		 https_open;	/* connect records not closed */
 	size_t			 nlines;	/* kept, over all steps */
 	struct step_obs		 so[OBS_STEPS_MAX];
 	struct obs_step		 st[OBS_STEPS_MAX];
@@ -517,9 +518,13 @@ obs_fold_https(struct obs_instance *in, const struct log_record *rec)
 
 	if (ev == NULL)
 		return;
-	if (strcmp(ev, "connect") == 0)
+	if (strcmp(ev, "connect") == 0) {
 		so->https_connects++;
-	else if (strcmp(ev, "refused") == 0)
+		in->https_open++;
+	} else if (strcmp(ev, "close") == 0) {
+		if (in->https_open > 0)
+			in->https_open--;
+	} else if (strcmp(ev, "refused") == 0)
 		obs_mark(in, in->cur, "policy host %s refused a connection "
 		    "(%s)", log_record_get(rec, "server") != NULL ?
 		    log_record_get(rec, "server") : "?",
@@ -603,6 +608,12 @@ unsigned int
 obs_instance_named_fetches(const struct obs_instance *in)
 {
 	return in->named_total;
+}
+
+unsigned int
+obs_instance_https_open(const struct obs_instance *in)
+{
+	return in->https_open;
 }
 
 uint64_t

@@ -56,6 +56,8 @@ void	obs_instance_incomplete(struct obs_instance *, const char *why);
 size_t	obs_instance_open(const struct obs_instance *);
 /* obs_instance_named_fetches - over every step of the instance */
 unsigned int obs_instance_named_fetches(const struct obs_instance *);
+/* obs_instance_https_open - policy-host connections still without a close */
+unsigned int obs_instance_https_open(const struct obs_instance *);
 /* obs_instance_last_seq - observer_seq() of its newest record, or 0 */
 uint64_t obs_instance_last_seq(const struct obs_instance *);
 

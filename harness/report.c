@@ -118,7 +118,7 @@ report_steps(const struct step_record *recs, size_t n)
 			    json_string(rec->transcript[j]));
 		st = json_pack("{s:b, s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:s,"
 		    " s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
-		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i}",
+		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i, s:f}",
 		    "attack", rec->attack,
 		    "expect", scn_delivery_str(rec->expect),
 		    "strength", scn_strength_str(rec->strength),
@@ -146,7 +146,8 @@ report_steps(const struct step_record *recs, size_t n)
 		    "reason", rec->r.reason,
 		    "data", report_data(rec),
 		    "transcript", tr,
-		    "transcript_dropped", (int)rec->transcript_dropped);
+		    "transcript_dropped", (int)rec->transcript_dropped,
+		    "sut_seconds", rec->claim.sut_seconds);
 		if (st == NULL)
 			fatalx("report: json_pack step");
 		json_array_append_new(arr, st);
@@ -209,13 +210,16 @@ report_json(int fd, const char *path, const char *adapter,
 	(void)str_fmt(seed, sizeof(seed), "%llu",
 	    (unsigned long long)sum->seed);
 	summary = json_pack("{s:i, s:i, s:i, s:b, s:f, s:f, s:f, s:s, s:I,"
-	    " s:I}", "total", (int)n, "not_met", (int)bad,
+	    " s:I, s:i, s:f, s:f, s:f}", "total", (int)n, "not_met", (int)bad,
 	    "misreported", (int)report_misreports(res, n),
 	    "interrupted", sum->interrupted, "seconds", sum->seconds,
 	    "quiet_period", sum->quiet_period, "quiet_seconds",
 	    sum->quiet_seconds, "seed", seed, "harness_max_rss_kb",
 	    (json_int_t)sum->harness_max_rss_kb, "sut_max_rss_kb",
-	    (json_int_t)sum->sut_max_rss_kb);
+	    (json_int_t)sum->sut_max_rss_kb, "lanes", (int)sum->lanes,
+	    "steps_seconds", sum->steps_seconds, "sut_seconds",
+	    sum->sut_seconds, "overhead_ratio", sum->sut_seconds > 0 ?
+	    sum->steps_seconds * (double)sum->lanes / sum->sut_seconds : 0.0);
 	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
 		json_object_set_new(summary, verdict_str((enum verdict)v),
 		    json_integer((json_int_t)counts[v]));

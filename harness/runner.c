@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * runner.c -- the run as a state machine on one event loop. The fake
- * servers, the adapter's child processes, the signals (a signalfd) and the
- * timers all live on that loop; nothing blocks it. Owns the PKI, the
- * fake-dns zone and server, the observer, the adapter and every
- * instance's world, which stays up until the run ends so that a late
- * delivery still reaches the host it was sent to and is seen.
+ * runner.c -- the run as a scheduler over lanes on one event loop. A lane
+ * is one SUT instance (its own adapter, STS_STATE_DIR and STS_INSTANCE)
+ * running one scenario at a time; a step is the list of actions of
+ * runner_actions[], each of which finishes at once or when the event it
+ * waits for comes (a verb's exit, the last session's close, the policy
+ * GET), never on a fixed poll. The fake servers, the adapters' child
+ * processes, the signals (a signalfd) and the timers all live on the one
+ * loop. Owns the PKI, the fake-dns zone and server, the observer, the
+ * lanes and every instance's world, which stays up until the run ends so
+ * that a late delivery still reaches the host it was sent to and is seen.
  */
 #define _GNU_SOURCE		/* signalfd */
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -40,9 +45,10 @@
 #define RUNNER_VERB_TIMEOUT	60	/* info, start, stop, clock */
 #define RUNNER_STOP_TIMEOUT_INT	10	/* stop after an interrupt */
 #define RUNNER_DELIVER_SLACK	15	/* on top of STS_TIMEOUT */
-#define RUNNER_TICK_MS		50	/* polling: settle, wait, quiet */
-#define RUNNER_SETTLE_MAX	60	/* ticks for sessions to close: 3 s */
-#define RUNNER_FETCH_SETTLE_MS	100	/* after the policy GET is seen */
+#define RUNNER_SETTLE_MS	3000	/* for the step's sessions to close */
+#define RUNNER_FETCH_SETTLE_MS	100	/* a kept-alive policy connection */
+#define RUNNER_BIND_RETRY_MS	10	/* EADDRINUSE: another lane's fork */
+#define RUNNER_BIND_RETRIES	100	/* ... holds the old listener a bit */
 #define RUNNER_MAIL_FROM	"sts-harness@harness.example"
 #define RUNNER_PATH_MAX		1024
 #define RUNNER_BLOCKS		(256 * 256)
@@ -51,16 +57,23 @@
 
 extern char	**environ;
 
-enum runner_state {
-	RUNNER_INFO = 0,
-	RUNNER_START,
-	RUNNER_CLOCK,
-	RUNNER_DELIVER,
-	RUNNER_SETTLE,
-	RUNNER_WAIT_POLICY,
-	RUNNER_QUIET,
-	RUNNER_STOP,
-	RUNNER_DONE,
+/* Where a lane is. */
+enum lane_state {
+	LANE_INFO = 0,		/* lane 0 only: the info verb */
+	LANE_START,
+	LANE_READY,		/* started, waiting for the others */
+	LANE_STEP,		/* running a step's actions */
+	LANE_IDLE,		/* no scenario left for it */
+	LANE_STOP,
+	LANE_DONE,
+};
+
+/* What a lane's pending action waits for besides a verb. */
+enum lane_wait {
+	LANE_WAIT_NONE = 0,
+	LANE_WAIT_SETTLE,	/* the instance's SMTP sessions to close */
+	LANE_WAIT_POLICY,	/* a policy GET for the instance */
+	LANE_WAIT_WORLD,	/* an address to be free again */
 };
 
 /* One run of a scenario: its attacked world, or its clean twin. */
@@ -76,6 +89,32 @@ struct runner_inst {
 	size_t			 nsteps;	/* steps that ran */
 };
 
+struct runner;
+
+/* One SUT instance, running one scenario at a time. */
+struct runner_lane {
+	struct runner		*r;
+	unsigned int		 k;		/* STS_INSTANCE */
+	struct adapter		*adapter;
+	char			 state_dir[RUNNER_PATH_MAX];
+	enum lane_state		 state;
+	bool			 sut_up;
+	char			 start_error[JUDGE_DETAIL_MAX];
+	/* the running scenario, instance and step */
+	size_t			 cur;
+	size_t			 kth;
+	struct runner_inst	*ci;
+	size_t			 step;
+	size_t			 act;		/* next of runner_actions[] */
+	enum lane_wait		 wait;
+	char			 token[STS_TOKEN_MAX + 1];
+	struct event		*ev_timer;
+	struct timespec		 t0;		/* scenario start */
+	struct timespec		 fetch_at;	/* ci's newest named GET */
+	unsigned int		 fetches_seen;
+	unsigned int		 bind_retries;
+};
+
 struct runner {
 	const struct runner_config	*cfg;
 	struct event_base		*base;
@@ -83,80 +122,96 @@ struct runner {
 	struct dns_zone			*zone;
 	struct dns_server		*dns;
 	struct observer			*obs;
-	struct adapter			*adapter;
 	int				 sigfd;
-	struct event			*ev_sig, *ev_timer;
+	struct event			*ev_sig, *ev_quiet;
 	struct scenario *const		*scns;
 	struct scn_result		*results;
 	size_t				 n;
 	struct runner_summary		*sum;
-	enum runner_state		 state;
 	bool				 interrupted;
-	bool				 sut_up;
+	bool				 stopping;
 	uint64_t			 rng;
 	/* instances: scenario i owns insts[first[i]] (.. + 1 for a twin) */
 	struct runner_inst		*insts;
 	size_t				 ninsts;
 	size_t				*first;
-	/* the running instance */
-	size_t				 cur;		/* scenario index */
-	size_t				 k;		/* its k-th instance */
-	struct runner_inst		*ci;
-	size_t				 step;
-	char				 token[STS_TOKEN_MAX + 1];
-	int				 ticks;
-	struct timespec			 t0;		/* scenario start */
-	struct timespec			 wait_t0, fetch_at;
-	unsigned int			 fetches_seen;	/* of ci, named */
 	bool				*final;		/* [n]: judge at the end */
+	struct runner_lane		*lanes;
+	size_t				 nlanes;
+	size_t				 next;		/* next scenario to run */
+	size_t				 busy;		/* lanes inside a phase */
 	/* the quiet period */
-	struct timespec			 last_event, quiet_t0;
+	struct timespec			 last_event, quiet_t0, steps_t0;
+	bool				 steps_begun;
 	bool				 quiet_snapped;
 	uint64_t			 quiet_snap;
 	/* paths in the run's tmpfs */
 	char				 ca_file[RUNNER_PATH_MAX];
 	char				 cert_dir[RUNNER_PATH_MAX];
-	char				 state_dir[RUNNER_PATH_MAX];
+	char				 state_root[RUNNER_PATH_MAX];
 	char				 msg_dir[RUNNER_PATH_MAX];
 	char				 tmp_dir[RUNNER_PATH_MAX];
 };
 
+typedef bool runner_act_fn(struct runner_lane *);	/* true: go on */
+
+/* One action of a step; they run in this order, each may skip itself. */
+struct runner_action {
+	const char	*name;
+	runner_act_fn	*run;
+};
+
+static runner_act_fn runner_act_world, runner_act_clock, runner_act_deliver,
+		    runner_act_settle, runner_act_wait_policy;
+
+static const struct runner_action runner_actions[] = {
+	{ "world", runner_act_world },		/* the step's world, if new */
+	{ "clock", runner_act_clock },		/* clock verb, if asked */
+	{ "deliver", runner_act_deliver },	/* deliver verb */
+	{ "settle", runner_act_settle },	/* the step's sessions closed */
+	{ "wait-policy", runner_act_wait_policy },	/* wait: policy */
+};
+#define RUNNER_NACTIONS	(sizeof(runner_actions) / sizeof(runner_actions[0]))
+
 static void	runner_on_event(const char *, void *);
 static void	runner_on_signal(evutil_socket_t, short, void *);
-static void	runner_on_timer(evutil_socket_t, short, void *);
-static void	runner_on_verb(const struct adapter_result *, void *);
+static void	runner_on_quiet(evutil_socket_t, short, void *);
 static void	runner_echo(const struct adapter_result *);
-static void	runner_verb(struct runner *, enum runner_state, const char *,
-		    const char *const *, size_t, int);
-static void	runner_tick(struct runner *);
+static double	runner_since(const struct timespec *);
 static uint64_t	runner_rand(struct runner *);
 static int	runner_plan(struct runner *, struct err *);
-static void	runner_next_scenario(struct runner *);
-static void	runner_begin_instance(struct runner *);
-static void	runner_run_step(struct runner *);
-static void	runner_deliver(struct runner *);
-static void	runner_after_deliver(struct runner *,
-		    const struct adapter_result *);
-static void	runner_after_settle(struct runner *);
-static void	runner_end_step(struct runner *);
-static void	runner_end_instance(struct runner *);
-static void	runner_finish_scenario(struct runner *);
+static int	runner_dirs(struct runner *, struct err *);
+static size_t	runner_env(struct runner *, const struct runner_lane *,
+		    char **, size_t);
+static void	runner_env_add(char **, size_t *, size_t, const char *,
+		    const char *);
+static void	runner_all_started(struct runner *);
+static void	runner_lane_idle(struct runner *);
 static void	runner_fail_rest(struct runner *, const char *);
 static void	runner_quiet(struct runner *);
-static void	runner_stop(struct runner *);
+static void	runner_stop_all(struct runner *);
 static void	runner_teardown(struct runner *);
 static void	runner_judge(struct runner *, size_t, bool);
 static void	runner_copy_steps(struct runner_inst *, const struct scenario *,
 		    const struct step_result *, struct step_record *);
-static int	runner_write_message(struct runner *, char *, size_t,
-		    struct err *);
 static void	runner_parse_outcome(const struct adapter_result *,
 		    struct step_claim *);
-static double	runner_since(const struct timespec *);
-static int	runner_dirs(struct runner *, struct err *);
-static size_t	runner_env(struct runner *, char **, size_t);
-static void	runner_env_add(char **, size_t *, size_t, const char *,
-		    const char *);
+static void	lane_verb(struct runner_lane *, const char *,
+		    const char *const *, size_t, int);
+static void	lane_on_verb(const struct adapter_result *, void *);
+static void	lane_on_timer(evutil_socket_t, short, void *);
+static void	lane_after_verb(struct runner_lane *,
+		    const struct adapter_result *);
+static void	lane_next_scenario(struct runner_lane *);
+static void	lane_begin_instance(struct runner_lane *);
+static void	lane_begin_step(struct runner_lane *);
+static void	lane_continue(struct runner_lane *);
+static void	lane_end_step(struct runner_lane *);
+static void	lane_finish_scenario(struct runner_lane *);
+static void	lane_check_wait(struct runner_lane *);
+static void	lane_arm(struct runner_lane *, unsigned int);
+static int	lane_write_message(struct runner_lane *, char *, size_t,
+		    struct err *);
 
 static double
 runner_since(const struct timespec *t0)
@@ -177,61 +232,6 @@ runner_rand(struct runner *r)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
-}
-
-static void
-runner_on_event(const char *line, void *arg)
-{
-	struct runner	*r = arg;
-	char		 esc[LOG_EVENT_LINE_MAX * 4];
-
-	if (log_verbosity() >= 1)
-		fprintf(stderr, "  | %s\n", str_escape(esc, sizeof(esc), line));
-	clock_gettime(CLOCK_MONOTONIC, &r->last_event);
-	observer_feed(r->obs, line);
-	/* when the running instance's policy GET came, for wait: policy */
-	if (r->ci != NULL &&
-	    obs_instance_named_fetches(r->ci->obs) != r->fetches_seen) {
-		r->fetches_seen = obs_instance_named_fetches(r->ci->obs);
-		r->fetch_at = r->last_event;
-	}
-}
-
-/*
- * runner_on_signal - the signalfd. SIGCHLD reaps; SIGINT, SIGTERM and
- * SIGHUP stop the run only when sent from outside the namespace (si_pid
- * 0 there): a SUT inside cannot end the run that judges it.
- */
-static void
-runner_on_signal(evutil_socket_t fd, short what, void *arg)
-{
-	struct runner			*r = arg;
-	struct signalfd_siginfo		 si;
-	ssize_t				 n;
-
-	(void)what;
-	while ((n = read(fd, &si, sizeof(si))) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD) {
-			adapter_on_sigchld(r->adapter);
-			continue;
-		}
-		if (si.ssi_pid != 0) {
-			log_warnx("ignored signal %u from pid %u inside the "
-			    "namespace; only a signal from outside stops the "
-			    "run", si.ssi_signo, si.ssi_pid);
-			continue;
-		}
-		if (r->interrupted)
-			continue;
-		log_warnx("interrupted (signal %u): stopping the SUT",
-		    si.ssi_signo);
-		r->interrupted = true;
-		r->sum->interrupted = true;
-		r->sum->signal = (int)si.ssi_signo;
-		/* a running verb's callback, or the next tick, moves on */
-		if (adapter_busy(r->adapter))
-			adapter_kill(r->adapter);
-	}
 }
 
 /* runner_echo - with -v, show what the adapter said, line by line */
@@ -257,95 +257,181 @@ runner_echo(const struct adapter_result *res)
 		}
 }
 
-/* runner_verb - run one adapter verb; its end comes to runner_on_verb */
 static void
-runner_verb(struct runner *r, enum runner_state st, const char *verb,
-    const char *const *args, size_t nargs, int timeout)
+runner_on_event(const char *line, void *arg)
+{
+	struct runner	*r = arg;
+	char		 esc[LOG_EVENT_LINE_MAX * 4];
+	size_t		 i;
+
+	if (log_verbosity() >= 1)
+		fprintf(stderr, "  | %s\n", str_escape(esc, sizeof(esc), line));
+	clock_gettime(CLOCK_MONOTONIC, &r->last_event);
+	observer_feed(r->obs, line);
+	/* what a waiting lane waits for comes as a record */
+	for (i = 0; i < r->nlanes; i++)
+		if (r->lanes[i].state == LANE_STEP && r->lanes[i].ci != NULL)
+			lane_check_wait(&r->lanes[i]);
+}
+
+/*
+ * runner_on_signal - the signalfd. SIGCHLD reaps every child and hands
+ * each to the lane whose verb it was; SIGINT, SIGTERM and SIGHUP stop the
+ * run only when sent from outside the namespace (si_pid 0 there): a SUT
+ * inside cannot end the run that judges it.
+ */
+static void
+runner_on_signal(evutil_socket_t fd, short what, void *arg)
+{
+	struct runner			*r = arg;
+	struct signalfd_siginfo		 si;
+	pid_t				 pid;
+	int				 wstatus;
+	size_t				 i;
+
+	(void)what;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			/* as pid 1 of the namespace we reap orphans too */
+			while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+				for (i = 0; i < r->nlanes; i++)
+					if (adapter_on_exit(r->lanes[i].adapter,
+					    pid, wstatus))
+						break;
+			continue;
+		}
+		if (si.ssi_pid != 0) {
+			log_warnx("ignored signal %u from pid %u inside the "
+			    "namespace; only a signal from outside stops the "
+			    "run", si.ssi_signo, si.ssi_pid);
+			continue;
+		}
+		if (r->interrupted)
+			continue;
+		log_warnx("interrupted (signal %u): stopping the SUT",
+		    si.ssi_signo);
+		r->interrupted = true;
+		r->sum->interrupted = true;
+		r->sum->signal = (int)si.ssi_signo;
+		/* running verbs end; waiting lanes and the quiet period go on */
+		for (i = 0; i < r->nlanes; i++) {
+			if (adapter_busy(r->lanes[i].adapter))
+				adapter_kill(r->lanes[i].adapter);
+			else if (r->lanes[i].state == LANE_STEP &&
+			    r->lanes[i].wait != LANE_WAIT_NONE)
+				lane_arm(&r->lanes[i], 0);
+		}
+		if (evtimer_pending(r->ev_quiet, NULL))
+			event_active(r->ev_quiet, EV_TIMEOUT, 0);
+	}
+}
+
+/* lane_verb - run one adapter verb; its end comes to lane_on_verb */
+static void
+lane_verb(struct runner_lane *l, const char *verb, const char *const *args,
+    size_t nargs, int timeout)
 {
 	struct adapter_result	res;
 	struct err		err;
 
-	r->state = st;
-	if (adapter_run(r->adapter, verb, args, nargs, timeout, runner_on_verb,
-	    r, &err) == 0)
+	if (adapter_run(l->adapter, verb, args, nargs, timeout, lane_on_verb,
+	    l, &err) == 0)
 		return;
 	memset(&res, 0, sizeof(res));
 	res.verb = verb;
 	res.status = -1;
 	(void)str_fmt(res.errout, sizeof(res.errout), "%s", err.msg);
 	res.errlen = strlen(res.errout);
-	runner_on_verb(&res, r);
+	lane_on_verb(&res, l);
 }
 
 static void
-runner_on_verb(const struct adapter_result *res, void *arg)
+lane_on_verb(const struct adapter_result *res, void *arg)
 {
-	struct runner		*r = arg;
-	struct step_claim	*c;
-	char			 why[JUDGE_DETAIL_MAX], esc[160];
+	struct runner_lane	*l = arg;
+	struct runner		*r = l->r;
+	char			 esc[160];
 
 	if (log_verbosity() >= 1)
 		runner_echo(res);
-
-	switch (r->state) {
-	case RUNNER_INFO:
+	switch (l->state) {
+	case LANE_INFO:
 		if (res->status == 0)
 			(void)str_copy(r->sum->sut_info, res->out,
 			    sizeof(r->sum->sut_info));
+		runner_all_started(r);
+		return;
+	case LANE_START:
+		l->sut_up = true;	/* a failed start still gets its stop */
+		if (res->status != 0)
+			(void)str_fmt(l->start_error, sizeof(l->start_error),
+			    "adapter start failed (lane %u, status %d%s): "
+			    "%.160s", l->k, res->status, res->timed_out ?
+			    ", timed out" : "", res->errout);
+		l->state = LANE_READY;
+		if (--r->busy == 0)
+			runner_all_started(r);
+		return;
+	case LANE_STEP:
+		lane_after_verb(l, res);
+		return;
+	case LANE_STOP:
+		if (res->status != 0)
+			log_warnx("adapter stop (lane %u): status %d: %s", l->k,
+			    res->status, str_escape(esc, sizeof(esc),
+			    res->errout));
+		l->state = LANE_DONE;
+		if (--r->busy == 0)
+			runner_teardown(r);
+		return;
+	case LANE_READY:
+	case LANE_IDLE:
+	case LANE_DONE:
+	default:
+		fatalx("lane_on_verb: verb %s in state %d", res->verb,
+		    l->state);
+	}
+}
+
+/*
+ * runner_all_started - info done: start every lane; every lane started:
+ * hand out scenarios, or give up on them all if any lane failed (the
+ * verdicts must not depend on how many lanes there are)
+ */
+static void
+runner_all_started(struct runner *r)
+{
+	const char	*why = NULL;
+	size_t		 i;
+
+	if (r->lanes[0].state == LANE_INFO) {
 		if (r->interrupted) {
 			runner_fail_rest(r, "interrupted");
-			runner_stop(r);
+			runner_stop_all(r);
 			return;
 		}
-		runner_verb(r, RUNNER_START, "start", NULL, 0,
-		    RUNNER_VERB_TIMEOUT);
-		return;
-	case RUNNER_START:
-		r->sut_up = true;	/* a failed start still gets its stop */
-		if (res->status != 0 || r->interrupted) {
-			(void)str_fmt(why, sizeof(why), "adapter start failed "
-			    "(status %d%s): %.160s", res->status,
-			    res->timed_out ? ", timed out" : "", res->errout);
-			runner_fail_rest(r, r->interrupted ? "interrupted" :
-			    why);
-			runner_stop(r);
-			return;
+		r->busy = r->nlanes;
+		for (i = 0; i < r->nlanes; i++) {
+			r->lanes[i].state = LANE_START;
+			lane_verb(&r->lanes[i], "start", NULL, 0,
+			    RUNNER_VERB_TIMEOUT);
 		}
-		runner_next_scenario(r);
 		return;
-	case RUNNER_CLOCK:
-		if (res->status != 0 || r->interrupted) {
-			c = &r->ci->claims[r->step];
-			c->outcome = res->status == ADAPTER_EXIT_UNSUPPORTED &&
-			    !res->timed_out ? OUTCOME_UNSUPPORTED :
-			    OUTCOME_FAILED;
-			(void)str_fmt(c->detail, sizeof(c->detail),
-			    "clock: %s %d%s: %.160s", res->status == -1 ?
-			    "killed by signal" : "exit status",
-			    res->status == -1 ? res->signal : res->status,
-			    res->timed_out ? " (timed out)" : "", res->errout);
-			runner_end_step(r);
-			return;
-		}
-		runner_deliver(r);
-		return;
-	case RUNNER_DELIVER:
-		runner_after_deliver(r, res);
-		return;
-	case RUNNER_STOP:
-		if (res->status != 0)
-			log_warnx("adapter stop: status %d: %s", res->status,
-			    str_escape(esc, sizeof(esc), res->errout));
-		runner_teardown(r);
-		return;
-	case RUNNER_SETTLE:
-	case RUNNER_WAIT_POLICY:
-	case RUNNER_QUIET:
-	case RUNNER_DONE:
-	default:
-		fatalx("runner_on_verb: verb %s in state %d", res->verb,
-		    r->state);
 	}
+	for (i = 0; i < r->nlanes && why == NULL; i++)
+		if (r->lanes[i].start_error[0] != '\0')
+			why = r->lanes[i].start_error;
+	if (r->interrupted)
+		why = "interrupted";
+	if (why != NULL) {
+		runner_fail_rest(r, why);
+		runner_stop_all(r);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &r->steps_t0);
+	r->steps_begun = true;
+	for (i = 0; i < r->nlanes; i++)
+		lane_next_scenario(&r->lanes[i]);
 }
 
 static void
@@ -353,7 +439,7 @@ runner_fail_rest(struct runner *r, const char *why)
 {
 	size_t	i;
 
-	for (i = r->cur; i < r->n; i++) {
+	for (i = r->next; i < r->n; i++) {
 		if (r->results[i].ran)
 			continue;
 		r->results[i].scn = r->scns[i];
@@ -364,7 +450,507 @@ runner_fail_rest(struct runner *r, const char *why)
 		if (r->cfg->progress != NULL)
 			runner_line(r->cfg->progress, &r->results[i], "");
 	}
-	r->cur = r->n;
+	r->next = r->n;
+}
+
+/* lane_next_scenario - the next scenario nobody runs yet, or idle */
+static void
+lane_next_scenario(struct runner_lane *l)
+{
+	struct runner	*r = l->r;
+
+	if (r->interrupted || r->next >= r->n) {
+		l->state = LANE_IDLE;
+		l->ci = NULL;
+		runner_lane_idle(r);
+		return;
+	}
+	l->cur = r->next++;
+	r->results[l->cur].scn = r->scns[l->cur];
+	l->kth = 0;
+	clock_gettime(CLOCK_MONOTONIC, &l->t0);
+	lane_begin_instance(l);
+}
+
+static void
+lane_begin_instance(struct runner_lane *l)
+{
+	l->ci = &l->r->insts[l->r->first[l->cur] + l->kth];
+	l->fetches_seen = obs_instance_named_fetches(l->ci->obs);
+	l->step = 0;
+	lane_begin_step(l);
+}
+
+static void
+lane_begin_step(struct runner_lane *l)
+{
+	struct step_claim	*c = &l->ci->claims[l->step];
+
+	memset(c, 0, sizeof(*c));
+	c->outcome = OUTCOME_FAILED;
+	l->ci->nsteps = l->step + 1;
+	l->state = LANE_STEP;
+	l->act = 0;
+	l->wait = LANE_WAIT_NONE;
+	if (log_verbosity() >= 1)
+		fprintf(stderr, "  == [%u] %s: %s step %zu/%zu on %s\n", l->k,
+		    l->r->scns[l->cur]->id, l->ci->twin ? "clean twin" :
+		    "scenario", l->step + 1, l->r->scns[l->cur]->nsteps,
+		    l->ci->domain);
+	lane_continue(l);
+}
+
+/* lane_continue - run the step's actions until one waits, then end it */
+static void
+lane_continue(struct runner_lane *l)
+{
+	while (l->act < RUNNER_NACTIONS)
+		if (!runner_actions[l->act++].run(l))
+			return;			/* it resumes the lane later */
+	lane_end_step(l);
+}
+
+/* runner_act_world - bring up the step's world if it is not the one up */
+static bool
+runner_act_world(struct runner_lane *l)
+{
+	struct runner		*r = l->r;
+	const struct scenario	*scn = r->scns[l->cur];
+	struct runner_inst	*in = l->ci;
+	struct step_claim	*c = &in->claims[l->step];
+	const struct scn_world	*w = judge_world(scn, in->twin, l->step);
+	struct err		 err;
+	char			 esc[JUDGE_DETAIL_MAX];
+
+	if (w != in->world_src) {
+		/* the old world's last records still land in its step */
+		world_free(in->world);
+		in->world = NULL;
+		in->world_src = NULL;
+		in->world = world_new(r->base, r->pki, r->zone, w, in->domain,
+		    in->a, in->b, &(struct world_ports){ r->cfg->smtp_port,
+		    r->cfg->https_port }, &err);
+		/*
+		 * the old world's listener on this address may live on for a
+		 * moment in a child another lane just forked: try again soon
+		 */
+		if (in->world == NULL && err.sys_errno == EADDRINUSE &&
+		    l->bind_retries++ < RUNNER_BIND_RETRIES) {
+			l->act--;			/* this action again */
+			l->wait = LANE_WAIT_WORLD;
+			lane_arm(l, RUNNER_BIND_RETRY_MS);
+			return false;
+		}
+		l->bind_retries = 0;
+		if (in->world == NULL) {
+			(void)str_fmt(c->detail, sizeof(c->detail),
+			    "world: %s", err.msg);
+			log_warnx("%s: %s", scn->id, str_escape(esc,
+			    sizeof(esc), c->detail));
+			obs_instance_set_step(in->obs, (int)l->step);
+			l->act = RUNNER_NACTIONS;	/* nothing else runs */
+			return true;
+		}
+		in->world_src = w;
+	}
+	obs_instance_set_step(in->obs, (int)l->step);
+	return true;
+}
+
+static bool
+runner_act_clock(struct runner_lane *l)
+{
+	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
+	char			 secs[32];
+	const char		*args[1] = { secs };
+
+	if (st->clock == 0)
+		return true;
+	(void)str_fmt(secs, sizeof(secs), "%lu", st->clock);
+	lane_verb(l, "clock", args, 1, RUNNER_VERB_TIMEOUT);
+	return false;
+}
+
+static bool
+runner_act_deliver(struct runner_lane *l)
+{
+	struct step_claim	*c = &l->ci->claims[l->step];
+	char			 rcpt[SCN_NAME_MAX + 8], msg[RUNNER_PATH_MAX];
+	const char		*args[2] = { rcpt, msg };
+	struct err		 err;
+
+	(void)str_fmt(rcpt, sizeof(rcpt), "user@%s", l->ci->domain);
+	if (lane_write_message(l, msg, sizeof(msg), &err) == -1) {
+		(void)str_fmt(c->detail, sizeof(c->detail), "message: %s",
+		    err.msg);
+		l->act = RUNNER_NACTIONS;
+		return true;
+	}
+	obs_token_add(l->r->obs, l->token, l->ci->obs, (int)l->step);
+	c->deliver_ran = true;
+	lane_verb(l, "deliver", args, 2, l->r->cfg->timeout +
+	    RUNNER_DELIVER_SLACK);
+	return false;
+}
+
+/* lane_after_verb - clock or deliver ended: note it, go on or stop */
+static void
+lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
+{
+	struct step_claim	*c = &l->ci->claims[l->step];
+
+	c->sut_seconds += res->seconds;
+	l->r->sum->sut_seconds += res->seconds;
+	if (strcmp(res->verb, "clock") == 0) {
+		if (res->status != 0 || l->r->interrupted) {
+			c->outcome = res->status == ADAPTER_EXIT_UNSUPPORTED &&
+			    !res->timed_out ? OUTCOME_UNSUPPORTED :
+			    OUTCOME_FAILED;
+			(void)str_fmt(c->detail, sizeof(c->detail),
+			    "clock: %s %d%s: %.160s", res->status == -1 ?
+			    "killed by signal" : "exit status",
+			    res->status == -1 ? res->signal : res->status,
+			    res->timed_out ? " (timed out)" : "", res->errout);
+			l->act = RUNNER_NACTIONS;
+		}
+		lane_continue(l);
+		return;
+	}
+	runner_parse_outcome(res, c);
+	if (l->r->interrupted) {
+		c->outcome = OUTCOME_FAILED;
+		(void)str_copy(c->detail, "interrupted", sizeof(c->detail));
+	}
+	lane_continue(l);
+}
+
+/* runner_act_settle - the step ends when its SMTP sessions have closed */
+static bool
+runner_act_settle(struct runner_lane *l)
+{
+	if (l->r->interrupted || obs_instance_open(l->ci->obs) == 0)
+		return true;
+	l->wait = LANE_WAIT_SETTLE;
+	lane_arm(l, RUNNER_SETTLE_MS);
+	return false;
+}
+
+/*
+ * runner_act_wait_policy - wait: policy holds the lane until a named GET
+ * for the instance was seen and its connection closed (the sender has its
+ * answer), at most STS_TIMEOUT; nothing to wait for when the adapter broke
+ * or the SUT said "error" (that step is ERROR anyway)
+ */
+static bool
+runner_act_wait_policy(struct runner_lane *l)
+{
+	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
+	struct step_claim	*c = &l->ci->claims[l->step];
+
+	if (st->wait != SCN_WAIT_POLICY || l->r->interrupted ||
+	    c->outcome == OUTCOME_FAILED || c->outcome == OUTCOME_ERROR)
+		return true;
+	c->policy_wait = true;
+	l->wait = LANE_WAIT_POLICY;
+	lane_arm(l, (unsigned int)l->r->cfg->timeout * 1000);
+	lane_check_wait(l);
+	return false;
+}
+
+/* lane_check_wait - a record came: is what the lane waits for there? */
+static void
+lane_check_wait(struct runner_lane *l)
+{
+	struct obs_instance	*in = l->ci->obs;
+	unsigned int		 n;
+
+	if ((n = obs_instance_named_fetches(in)) != l->fetches_seen) {
+		l->fetches_seen = n;
+		l->fetch_at = l->r->last_event;
+	}
+	switch (l->wait) {
+	case LANE_WAIT_NONE:
+	case LANE_WAIT_WORLD:
+		return;
+	case LANE_WAIT_SETTLE:
+		if (obs_instance_open(in) > 0)
+			return;
+		break;
+	case LANE_WAIT_POLICY:
+		if (l->fetches_seen == 0)
+			return;
+		/* a connection kept alive gets a moment, not the timeout */
+		if (obs_instance_https_open(in) > 0) {
+			lane_arm(l, RUNNER_FETCH_SETTLE_MS);
+			return;
+		}
+		break;
+	default:
+		fatalx("lane_check_wait: bad wait %d", l->wait);
+	}
+	l->wait = LANE_WAIT_NONE;
+	evtimer_del(l->ev_timer);
+	lane_continue(l);
+}
+
+/* lane_arm - (re)start the lane's timer: the bound of what it waits for */
+static void
+lane_arm(struct runner_lane *l, unsigned int ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_del(l->ev_timer);
+	evtimer_add(l->ev_timer, &tv);
+}
+
+/* lane_on_timer - what the lane waited for did not come in time */
+static void
+lane_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct runner_lane	*l = arg;
+
+	(void)fd;
+	(void)what;
+	if (l->state != LANE_STEP || l->wait == LANE_WAIT_NONE)
+		return;
+	if (l->wait == LANE_WAIT_POLICY && l->fetches_seen == 0 &&
+	    !l->r->interrupted)
+		l->ci->claims[l->step].policy_wait_timed_out = true;
+	l->wait = LANE_WAIT_NONE;
+	lane_continue(l);
+}
+
+/* lane_end_step - close the step's window; next step or instance */
+static void
+lane_end_step(struct runner_lane *l)
+{
+	const struct scenario	*scn = l->r->scns[l->cur];
+	struct step_claim	*c = &l->ci->claims[l->step];
+
+	obs_instance_end_step(l->ci->obs, (int)l->step);
+	/* a broken adapter makes the remaining steps meaningless */
+	if (++l->step < scn->nsteps && !l->r->interrupted &&
+	    c->outcome != OUTCOME_FAILED && c->outcome != OUTCOME_UNSUPPORTED) {
+		lane_begin_step(l);
+		return;
+	}
+	if (!l->r->interrupted && ++l->kth < (scn->has_attack ? 2u : 1u)) {
+		lane_begin_instance(l);
+		return;
+	}
+	lane_finish_scenario(l);
+}
+
+static void
+lane_finish_scenario(struct runner_lane *l)
+{
+	struct runner		*r = l->r;
+	struct scn_result	*res = &r->results[l->cur];
+
+	res->ran = true;
+	res->seconds = runner_since(&l->t0);
+	if (r->interrupted) {
+		res->verdict = VERDICT_ERROR;
+		(void)str_copy(res->reason, "interrupted", sizeof(res->reason));
+	} else {
+		r->final[l->cur] = true;
+		runner_judge(r, l->cur, false);
+	}
+	res->shown = true;
+	res->shown_verdict = res->verdict;
+	res->shown_leak = res->leak;
+	res->shown_misreport = res->misreport;
+	if (r->cfg->progress != NULL)
+		runner_line(r->cfg->progress, res, "");
+	lane_next_scenario(l);
+}
+
+/* runner_lane_idle - once every lane is idle: the quiet period, or stop */
+static void
+runner_lane_idle(struct runner *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nlanes; i++)
+		if (r->lanes[i].state != LANE_IDLE)
+			return;
+	r->sum->steps_seconds = runner_since(&r->steps_t0);
+	if (r->interrupted) {
+		runner_fail_rest(r, "interrupted");
+		runner_stop_all(r);
+		return;
+	}
+	runner_quiet(r);
+}
+
+/*
+ * runner_quiet - wait until no record has come for --quiet-period; if the
+ * SUT is still busy STS_TIMEOUT seconds in, give it one more quiet period
+ * and mark what it does after that as unjudged (incomplete)
+ */
+static void
+runner_quiet(struct runner *r)
+{
+	clock_gettime(CLOCK_MONOTONIC, &r->quiet_t0);
+	r->quiet_snapped = false;
+	runner_on_quiet(-1, 0, r);
+}
+
+static void
+runner_on_quiet(evutil_socket_t fd, short what, void *arg)
+{
+	struct runner	*r = arg;
+	double		 quiet = r->cfg->quiet_ms / 1000.0, left, in;
+	struct timeval	 tv;
+	size_t		 i;
+
+	(void)fd;
+	(void)what;
+	in = runner_since(&r->quiet_t0);
+	left = quiet - runner_since(&r->last_event);
+	if (r->interrupted || left <= 0)
+		goto stop;
+	if (!r->quiet_snapped && in >= r->cfg->timeout) {
+		r->quiet_snapped = true;
+		r->quiet_snap = observer_seq(r->obs);
+	}
+	if (r->quiet_snapped && in >= r->cfg->timeout + quiet) {
+		for (i = 0; i < r->ninsts; i++)
+			if (obs_instance_last_seq(r->insts[i].obs) >
+			    r->quiet_snap)
+				obs_instance_incomplete(r->insts[i].obs,
+				    "the SUT was still active when the run "
+				    "ended");
+		goto stop;
+	}
+	if (!r->quiet_snapped && in + left > r->cfg->timeout)
+		left = r->cfg->timeout - in + 0.001;
+	tv.tv_sec = (time_t)left;
+	tv.tv_usec = (suseconds_t)((left - (double)tv.tv_sec) * 1e6) + 1;
+	evtimer_add(r->ev_quiet, &tv);
+	return;
+stop:
+	r->sum->quiet_seconds = in;
+	runner_stop_all(r);
+}
+
+/* runner_stop_all - stop every lane whose SUT was started */
+static void
+runner_stop_all(struct runner *r)
+{
+	size_t	i;
+
+	if (r->stopping)
+		return;
+	r->stopping = true;
+	r->busy = 0;
+	for (i = 0; i < r->nlanes; i++) {
+		if (!r->lanes[i].sut_up) {
+			r->lanes[i].state = LANE_DONE;
+			continue;
+		}
+		r->lanes[i].sut_up = false;
+		r->lanes[i].state = LANE_STOP;
+		r->busy++;
+	}
+	if (r->busy == 0) {
+		runner_teardown(r);
+		return;
+	}
+	for (i = 0; i < r->nlanes; i++)
+		if (r->lanes[i].state == LANE_STOP)
+			lane_verb(&r->lanes[i], "stop", NULL, 0,
+			    r->interrupted ? RUNNER_STOP_TIMEOUT_INT :
+			    RUNNER_VERB_TIMEOUT);
+}
+
+/*
+ * runner_teardown - after stop: end every process the SUT left in the
+ * namespace, bring the worlds down (a session cut inside DATA is still
+ * recorded), then give every scenario that ran its final verdict.
+ */
+static void
+runner_teardown(struct runner *r)
+{
+	size_t	i;
+
+	/* PID 1 of the namespace: -1 is everyone else in it, no more */
+	if (getpid() == 1)
+		(void)kill(-1, SIGKILL);
+	else
+		log_warnx("not PID 1 of a namespace: SUT leftovers not killed");
+	for (i = 0; i < r->ninsts; i++) {
+		world_free(r->insts[i].world);
+		r->insts[i].world = NULL;
+	}
+	for (i = 0; i < r->n; i++)
+		if (r->final[i])
+			runner_judge(r, i, true);
+	event_base_loopbreak(r->base);
+}
+
+/*
+ * runner_parse_outcome - the claim: the last line of stdout that starts
+ * with '{' must be {"outcome": ..., "detail": ...}. Exit 89 from deliver
+ * is no excuse: every SUT must deliver.
+ */
+static void
+runner_parse_outcome(const struct adapter_result *res, struct step_claim *c)
+{
+	char		 buf[ADAPTER_OUT_MAX];
+	char		*line, *p;
+	json_t		*j;
+	json_error_t	 je;
+	const char	*o, *d;
+
+	c->outcome = OUTCOME_FAILED;
+	if (res->timed_out) {
+		(void)str_copy(c->detail, "deliver timed out",
+		    sizeof(c->detail));
+		return;
+	}
+	if (res->status == ADAPTER_EXIT_UNSUPPORTED) {
+		(void)str_copy(c->detail, "deliver exited 89 (unsupported), "
+		    "but every SUT must deliver", sizeof(c->detail));
+		return;
+	}
+	if (res->status == -1) {
+		(void)str_fmt(c->detail, sizeof(c->detail), "deliver killed by "
+		    "signal %d: %.160s", res->signal, res->errout);
+		return;
+	}
+	if (res->status != 0) {
+		(void)str_fmt(c->detail, sizeof(c->detail), "deliver exit "
+		    "status %d: %.160s", res->status, res->errout);
+		return;
+	}
+	(void)str_copy(c->detail, "deliver printed no outcome JSON",
+	    sizeof(c->detail));
+	line = NULL;
+	memcpy(buf, res->out, res->outlen);
+	buf[res->outlen] = '\0';
+	for (p = buf; (p = strchr(p, '{')) != NULL; p++)
+		if (p == buf || p[-1] == '\n')
+			line = p;
+	if (line == NULL)
+		return;
+	if ((p = strchr(line, '\n')) != NULL)
+		*p = '\0';
+	if ((j = json_loads(line, 0, &je)) == NULL) {
+		(void)str_fmt(c->detail, sizeof(c->detail), "deliver output "
+		    "is not JSON: %s", je.text);
+		return;
+	}
+	o = json_string_value(json_object_get(j, "outcome"));
+	d = json_string_value(json_object_get(j, "detail"));
+	if (o == NULL || outcome_parse(o, &c->outcome) == -1) {
+		c->outcome = OUTCOME_FAILED;
+		(void)str_fmt(c->detail, sizeof(c->detail), "deliver: bad "
+		    "outcome %.64s", o != NULL ? o : "(none)");
+	} else
+		(void)str_copy(c->detail, d != NULL ? d : "",
+		    sizeof(c->detail));
+	json_decref(j);
 }
 
 void
@@ -445,426 +1031,6 @@ runner_plan(struct runner *r, struct err *err)
 	}
 	free(used);
 	return 0;
-}
-
-static void
-runner_next_scenario(struct runner *r)
-{
-	if (r->interrupted) {
-		runner_fail_rest(r, "interrupted");
-		runner_stop(r);
-		return;
-	}
-	if (r->cur >= r->n) {
-		runner_quiet(r);
-		return;
-	}
-	r->results[r->cur].scn = r->scns[r->cur];
-	r->k = 0;
-	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-	runner_begin_instance(r);
-}
-
-static void
-runner_begin_instance(struct runner *r)
-{
-	r->ci = &r->insts[r->first[r->cur] + r->k];
-	r->fetches_seen = obs_instance_named_fetches(r->ci->obs);
-	r->step = 0;
-	runner_run_step(r);
-}
-
-static void
-runner_run_step(struct runner *r)
-{
-	const struct scenario	*scn = r->scns[r->cur];
-	const struct scn_step	*st = &scn->steps[r->step];
-	const struct scn_world	*w;
-	struct runner_inst	*in = r->ci;
-	struct step_claim	*c = &in->claims[r->step];
-	struct err		 err;
-	char			 secs[32], esc[JUDGE_DETAIL_MAX];
-	const char		*args[1];
-
-	memset(c, 0, sizeof(*c));
-	c->outcome = OUTCOME_FAILED;
-	in->nsteps = r->step + 1;
-	w = judge_world(scn, in->twin, r->step);
-	if (log_verbosity() >= 1)
-		fprintf(stderr, "  == %s: %s step %zu/%zu on %s\n", scn->id,
-		    in->twin ? "clean twin" : "scenario", r->step + 1,
-		    scn->nsteps, in->domain);
-	if (w != in->world_src) {
-		/* the old world's last records still land in its step */
-		world_free(in->world);
-		in->world = NULL;
-		in->world_src = NULL;
-		in->world = world_new(r->base, r->pki, r->zone, w, in->domain,
-		    in->a, in->b, &(struct world_ports){ r->cfg->smtp_port,
-		    r->cfg->https_port }, &err);
-		if (in->world == NULL) {
-			(void)str_fmt(c->detail, sizeof(c->detail),
-			    "world: %s", err.msg);
-			log_warnx("%s: %s", scn->id, str_escape(esc,
-			    sizeof(esc), c->detail));
-			obs_instance_set_step(in->obs, (int)r->step);
-			runner_end_step(r);
-			return;
-		}
-		in->world_src = w;
-	}
-	obs_instance_set_step(in->obs, (int)r->step);
-	if (st->clock > 0) {
-		(void)str_fmt(secs, sizeof(secs), "%lu", st->clock);
-		args[0] = secs;
-		runner_verb(r, RUNNER_CLOCK, "clock", args, 1,
-		    RUNNER_VERB_TIMEOUT);
-		return;
-	}
-	runner_deliver(r);
-}
-
-/* runner_write_message - an RFC 5322 message carrying a fresh token */
-static int
-runner_write_message(struct runner *r, char *path, size_t pathsz,
-    struct err *err)
-{
-	unsigned char	 rnd[8];
-	char		 date[64];
-	time_t		 now = time(NULL);
-	struct tm	 tm;
-	FILE		*fp;
-	size_t		 i;
-
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return err_tls(err, "token");
-	for (i = 0; i < sizeof(rnd); i++)
-		(void)str_fmt(r->token + 2 * i, 3, "%02x", rnd[i]);
-	if (str_fmt(path, pathsz, "%s/%s.eml", r->msg_dir, r->token) == -1)
-		return err_set(err, ERR_RANGE, "message path too long");
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	if ((fp = fopen(path, "w")) == NULL)
-		return err_sys(err, "%s", path);
-	/* nothing here may tell one scenario, or a twin, from another */
-	fprintf(fp, "From: <%s>\r\nTo: <user@%s>\r\nSubject: MTA-STS "
-	    "delivery test\r\nDate: %s\r\nMessage-ID: <%s@harness.example>"
-	    "\r\n%s: %s\r\n\r\nThis message was sent by sts-harness to test "
-	    "MTA-STS (RFC 8461).\r\n", RUNNER_MAIL_FROM, r->ci->domain, date,
-	    r->token, STS_TOKEN_HEADER, r->token);
-	if (fclose(fp) != 0)
-		return err_sys(err, "%s", path);
-	return 0;
-}
-
-static void
-runner_deliver(struct runner *r)
-{
-	struct step_claim	*c = &r->ci->claims[r->step];
-	char			 rcpt[SCN_NAME_MAX + 8], msg[RUNNER_PATH_MAX];
-	const char		*args[2] = { rcpt, msg };
-	struct err		 err;
-
-	(void)str_fmt(rcpt, sizeof(rcpt), "user@%s", r->ci->domain);
-	if (runner_write_message(r, msg, sizeof(msg), &err) == -1) {
-		(void)str_fmt(c->detail, sizeof(c->detail), "message: %s",
-		    err.msg);
-		runner_end_step(r);
-		return;
-	}
-	obs_token_add(r->obs, r->token, r->ci->obs, (int)r->step);
-	c->deliver_ran = true;
-	runner_verb(r, RUNNER_DELIVER, "deliver", args, 2, r->cfg->timeout +
-	    RUNNER_DELIVER_SLACK);
-}
-
-/*
- * runner_parse_outcome - the claim: the last line of stdout that starts
- * with '{' must be {"outcome": ..., "detail": ...}. Exit 89 from deliver
- * is no excuse: every SUT must deliver.
- */
-static void
-runner_parse_outcome(const struct adapter_result *res, struct step_claim *c)
-{
-	char		 buf[ADAPTER_OUT_MAX];
-	char		*line, *p;
-	json_t		*j;
-	json_error_t	 je;
-	const char	*o, *d;
-
-	c->outcome = OUTCOME_FAILED;
-	if (res->timed_out) {
-		(void)str_copy(c->detail, "deliver timed out",
-		    sizeof(c->detail));
-		return;
-	}
-	if (res->status == ADAPTER_EXIT_UNSUPPORTED) {
-		(void)str_copy(c->detail, "deliver exited 89 (unsupported), "
-		    "but every SUT must deliver", sizeof(c->detail));
-		return;
-	}
-	if (res->status == -1) {
-		(void)str_fmt(c->detail, sizeof(c->detail), "deliver killed by "
-		    "signal %d: %.160s", res->signal, res->errout);
-		return;
-	}
-	if (res->status != 0) {
-		(void)str_fmt(c->detail, sizeof(c->detail), "deliver exit "
-		    "status %d: %.160s", res->status, res->errout);
-		return;
-	}
-	(void)str_copy(c->detail, "deliver printed no outcome JSON",
-	    sizeof(c->detail));
-	line = NULL;
-	memcpy(buf, res->out, res->outlen);
-	buf[res->outlen] = '\0';
-	for (p = buf; (p = strchr(p, '{')) != NULL; p++)
-		if (p == buf || p[-1] == '\n')
-			line = p;
-	if (line == NULL)
-		return;
-	if ((p = strchr(line, '\n')) != NULL)
-		*p = '\0';
-	if ((j = json_loads(line, 0, &je)) == NULL) {
-		(void)str_fmt(c->detail, sizeof(c->detail), "deliver output "
-		    "is not JSON: %s", je.text);
-		return;
-	}
-	o = json_string_value(json_object_get(j, "outcome"));
-	d = json_string_value(json_object_get(j, "detail"));
-	if (o == NULL || outcome_parse(o, &c->outcome) == -1) {
-		c->outcome = OUTCOME_FAILED;
-		(void)str_fmt(c->detail, sizeof(c->detail), "deliver: bad "
-		    "outcome %.64s", o != NULL ? o : "(none)");
-	} else
-		(void)str_copy(c->detail, d != NULL ? d : "",
-		    sizeof(c->detail));
-	json_decref(j);
-}
-
-static void
-runner_after_deliver(struct runner *r, const struct adapter_result *res)
-{
-	struct step_claim	*c = &r->ci->claims[r->step];
-
-	runner_parse_outcome(res, c);
-	if (r->interrupted) {
-		c->outcome = OUTCOME_FAILED;
-		(void)str_copy(c->detail, "interrupted", sizeof(c->detail));
-	}
-	r->state = RUNNER_SETTLE;
-	r->ticks = 0;
-	runner_on_timer(-1, 0, r);
-}
-
-static void
-runner_tick(struct runner *r)
-{
-	struct timeval	tv = { 0, RUNNER_TICK_MS * 1000 };
-
-	evtimer_add(r->ev_timer, &tv);
-}
-
-/* runner_on_timer - settle, wait for the policy GET, or the quiet period */
-static void
-runner_on_timer(evutil_socket_t fd, short what, void *arg)
-{
-	struct runner	*r = arg;
-	double		 quiet = r->cfg->quiet_ms / 1000.0;
-	size_t		 i;
-
-	(void)fd;
-	(void)what;
-	switch (r->state) {
-	case RUNNER_SETTLE:
-		if (!r->interrupted && obs_instance_open(r->ci->obs) > 0 &&
-		    ++r->ticks < RUNNER_SETTLE_MAX) {
-			runner_tick(r);
-			return;
-		}
-		runner_after_settle(r);
-		return;
-	case RUNNER_WAIT_POLICY:
-		if (r->interrupted) {
-			runner_end_step(r);
-			return;
-		}
-		/* the GET seen, and a moment for an async fetcher to store */
-		if (r->fetches_seen > 0) {
-			double left = RUNNER_FETCH_SETTLE_MS / 1000.0 -
-			    runner_since(&r->fetch_at);
-			struct timeval tv = { 0, 0 };
-
-			if (left <= 0) {
-				runner_end_step(r);
-				return;
-			}
-			tv.tv_usec = (suseconds_t)(left * 1e6) + 1;
-			evtimer_add(r->ev_timer, &tv);
-			return;
-		}
-		if (r->fetches_seen == 0 &&
-		    runner_since(&r->wait_t0) >= r->cfg->timeout) {
-			r->ci->claims[r->step].policy_wait_timed_out = true;
-			runner_end_step(r);
-			return;
-		}
-		runner_tick(r);
-		return;
-	case RUNNER_QUIET:
-		if (r->interrupted || runner_since(&r->last_event) >= quiet) {
-			r->sum->quiet_seconds = runner_since(&r->quiet_t0);
-			runner_stop(r);
-			return;
-		}
-		if (!r->quiet_snapped && runner_since(&r->quiet_t0) >=
-		    r->cfg->timeout) {
-			r->quiet_snapped = true;
-			r->quiet_snap = observer_seq(r->obs);
-		}
-		if (r->quiet_snapped && runner_since(&r->quiet_t0) >=
-		    r->cfg->timeout + quiet) {
-			/* still busy: what it does now goes unjudged */
-			for (i = 0; i < r->ninsts; i++)
-				if (obs_instance_last_seq(r->insts[i].obs) >
-				    r->quiet_snap)
-					obs_instance_incomplete(
-					    r->insts[i].obs, "the SUT was "
-					    "still active when the run ended");
-			r->sum->quiet_seconds = runner_since(&r->quiet_t0);
-			runner_stop(r);
-			return;
-		}
-		runner_tick(r);
-		return;
-	case RUNNER_INFO:
-	case RUNNER_START:
-	case RUNNER_CLOCK:
-	case RUNNER_DELIVER:
-	case RUNNER_STOP:
-	case RUNNER_DONE:
-	default:
-		fatalx("runner_on_timer: in state %d", r->state);
-	}
-}
-
-/* runner_after_settle - a step that asks for it waits for the policy GET */
-static void
-runner_after_settle(struct runner *r)
-{
-	const struct scn_step	*st = &r->scns[r->cur]->steps[r->step];
-	enum outcome		 o = r->ci->claims[r->step].outcome;
-
-	/* a broken adapter or SUT makes the step ERROR: nothing to wait for */
-	if (st->wait != SCN_WAIT_POLICY || r->interrupted ||
-	    o == OUTCOME_FAILED || o == OUTCOME_ERROR) {
-		runner_end_step(r);
-		return;
-	}
-	r->ci->claims[r->step].policy_wait = true;
-	r->state = RUNNER_WAIT_POLICY;
-	clock_gettime(CLOCK_MONOTONIC, &r->wait_t0);
-	runner_on_timer(-1, 0, r);
-}
-
-/* runner_end_step - close the step's window; next step or instance */
-static void
-runner_end_step(struct runner *r)
-{
-	const struct scenario	*scn = r->scns[r->cur];
-	struct step_claim	*c = &r->ci->claims[r->step];
-
-	obs_instance_end_step(r->ci->obs, (int)r->step);
-	/* a broken adapter makes the remaining steps meaningless */
-	if (++r->step < scn->nsteps && !r->interrupted &&
-	    c->outcome != OUTCOME_FAILED && c->outcome != OUTCOME_UNSUPPORTED) {
-		runner_run_step(r);
-		return;
-	}
-	runner_end_instance(r);
-}
-
-static void
-runner_end_instance(struct runner *r)
-{
-	if (!r->interrupted && ++r->k < (r->scns[r->cur]->has_attack ? 2u :
-	    1u)) {
-		runner_begin_instance(r);
-		return;
-	}
-	runner_finish_scenario(r);
-}
-
-static void
-runner_finish_scenario(struct runner *r)
-{
-	struct scn_result	*res = &r->results[r->cur];
-
-	res->ran = true;
-	res->seconds = runner_since(&r->t0);
-	if (r->interrupted) {
-		res->verdict = VERDICT_ERROR;
-		(void)str_copy(res->reason, "interrupted", sizeof(res->reason));
-	} else {
-		r->final[r->cur] = true;
-		runner_judge(r, r->cur, false);
-	}
-	res->shown = true;
-	res->shown_verdict = res->verdict;
-	res->shown_leak = res->leak;
-	res->shown_misreport = res->misreport;
-	if (r->cfg->progress != NULL)
-		runner_line(r->cfg->progress, res, "");
-	r->cur++;
-	runner_next_scenario(r);
-}
-
-/* runner_quiet - wait until the SUT has been quiet for --quiet-period */
-static void
-runner_quiet(struct runner *r)
-{
-	r->state = RUNNER_QUIET;
-	clock_gettime(CLOCK_MONOTONIC, &r->quiet_t0);
-	r->quiet_snapped = false;
-	runner_tick(r);
-}
-
-static void
-runner_stop(struct runner *r)
-{
-	if (!r->sut_up) {
-		runner_teardown(r);
-		return;
-	}
-	r->sut_up = false;
-	runner_verb(r, RUNNER_STOP, "stop", NULL, 0, r->interrupted ?
-	    RUNNER_STOP_TIMEOUT_INT : RUNNER_VERB_TIMEOUT);
-}
-
-/*
- * runner_teardown - after stop: end every process the SUT left in the
- * namespace, bring the worlds down (a session cut inside DATA is still
- * recorded), then give every scenario that ran its final verdict.
- */
-static void
-runner_teardown(struct runner *r)
-{
-	size_t	i;
-
-	/* PID 1 of the namespace: -1 is everyone else in it, no more */
-	if (getpid() == 1)
-		(void)kill(-1, SIGKILL);
-	else
-		log_warnx("not PID 1 of a namespace: SUT leftovers not killed");
-	for (i = 0; i < r->ninsts; i++) {
-		world_free(r->insts[i].world);
-		r->insts[i].world = NULL;
-	}
-	for (i = 0; i < r->n; i++)
-		if (r->final[i])
-			runner_judge(r, i, true);
-	r->state = RUNNER_DONE;
-	event_base_loopbreak(r->base);
 }
 
 /* runner_copy_steps - keep one instance's steps and evidence for reports */
@@ -962,7 +1128,40 @@ runner_judge(struct runner *r, size_t i, bool keep)
 	}
 }
 
-/* runner_dirs - the run's files, all in its tmpfs */
+/* lane_write_message - an RFC 5322 message carrying a fresh token */
+static int
+lane_write_message(struct runner_lane *l, char *path, size_t pathsz,
+    struct err *err)
+{
+	unsigned char	 rnd[8];
+	char		 date[64];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	FILE		*fp;
+	size_t		 i;
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return err_tls(err, "token");
+	for (i = 0; i < sizeof(rnd); i++)
+		(void)str_fmt(l->token + 2 * i, 3, "%02x", rnd[i]);
+	if (str_fmt(path, pathsz, "%s/%s.eml", l->r->msg_dir, l->token) == -1)
+		return err_set(err, ERR_RANGE, "message path too long");
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	if ((fp = fopen(path, "w")) == NULL)
+		return err_sys(err, "%s", path);
+	/* nothing here may tell one scenario, or a twin, from another */
+	fprintf(fp, "From: <%s>\r\nTo: <user@%s>\r\nSubject: MTA-STS "
+	    "delivery test\r\nDate: %s\r\nMessage-ID: <%s@harness.example>"
+	    "\r\n%s: %s\r\n\r\nThis message was sent by sts-harness to test "
+	    "MTA-STS (RFC 8461).\r\n", RUNNER_MAIL_FROM, l->ci->domain, date,
+	    l->token, STS_TOKEN_HEADER, l->token);
+	if (fclose(fp) != 0)
+		return err_sys(err, "%s", path);
+	return 0;
+}
+
+/* runner_dirs - the run's files, all in its tmpfs; a state dir per lane */
 static int
 runner_dirs(struct runner *r, struct err *err)
 {
@@ -971,7 +1170,7 @@ runner_dirs(struct runner *r, struct err *err)
 		mode_t	 mode;
 		char	 name[8];
 	} dirs[] = {
-		{ r->state_dir, 0755, "state" },
+		{ r->state_root, 0755, "state" },
 		{ r->msg_dir, 0755, "msg" },
 		{ r->tmp_dir, 01777, "tmp" },
 	};
@@ -987,6 +1186,15 @@ runner_dirs(struct runner *r, struct err *err)
 		if (mkdir(dirs[i].path, 0700) == -1 ||
 		    chmod(dirs[i].path, dirs[i].mode) == -1)
 			return err_sys(err, "mkdir %s", dirs[i].path);
+	}
+	for (i = 0; i < r->nlanes; i++) {
+		if (str_fmt(r->lanes[i].state_dir, RUNNER_PATH_MAX, "%s/%zu",
+		    r->state_root, i) == -1)
+			return err_set(err, ERR_RANGE, "%s: path too long",
+			    r->state_root);
+		if (mkdir(r->lanes[i].state_dir, 0700) == -1 ||
+		    chmod(r->lanes[i].state_dir, 0755) == -1)
+			return err_sys(err, "mkdir %s", r->lanes[i].state_dir);
 	}
 	if (str_fmt(pki_dir, sizeof(pki_dir), "%s/pki", r->cfg->tmpdir) == -1 ||
 	    str_fmt(r->cert_dir, sizeof(r->cert_dir), "%s/certs",
@@ -1027,18 +1235,20 @@ runner_env_add(char **env, size_t *n, size_t max, const char *key,
 }
 
 /*
- * runner_env - the adapters' whole environment: a few of the caller's
- * variables, the STS_* ones (not STS_HARNESS_*), trust pointed at the
- * run's CA, and what --pass-env names. Nothing else gets through.
+ * runner_env - one lane's whole adapter environment: a few of the
+ * caller's variables, the STS_* ones (not STS_HARNESS_*), trust pointed
+ * at the run's CA, its own STS_STATE_DIR and STS_INSTANCE, and what
+ * --pass-env names. Nothing else gets through.
  */
 static size_t
-runner_env(struct runner *r, char **env, size_t max)
+runner_env(struct runner *r, const struct runner_lane *l, char **env,
+    size_t max)
 {
 	static const char *const keep[] = { "HOME", "LANG" };
 	static const char *const ours[] = { "STS_CA_FILE", "STS_STATE_DIR",
 	    "STS_RESOLVER", "STS_TIMEOUT", "STS_MAIL_FROM",
-	    "STS_PROTOCOL_VERSION" };
-	char		  to[32], key[128];
+	    "STS_PROTOCOL_VERSION", "STS_INSTANCE" };
+	char		  num[32], key[128];
 	const char	 *path = getenv("PATH");
 	size_t		  n = 0, i, j, klen;
 
@@ -1048,10 +1258,12 @@ runner_env(struct runner *r, char **env, size_t max)
 		runner_env_add(env, &n, max, keep[i], getenv(keep[i]));
 	runner_env_add(env, &n, max, "TMPDIR", r->tmp_dir);
 	runner_env_add(env, &n, max, "STS_CA_FILE", r->ca_file);
-	runner_env_add(env, &n, max, "STS_STATE_DIR", r->state_dir);
+	runner_env_add(env, &n, max, "STS_STATE_DIR", l->state_dir);
+	(void)str_fmt(num, sizeof(num), "%u", l->k);
+	runner_env_add(env, &n, max, "STS_INSTANCE", num);
 	runner_env_add(env, &n, max, "STS_RESOLVER", r->cfg->dns_addr);
-	(void)str_fmt(to, sizeof(to), "%d", r->cfg->timeout);
-	runner_env_add(env, &n, max, "STS_TIMEOUT", to);
+	(void)str_fmt(num, sizeof(num), "%d", r->cfg->timeout);
+	runner_env_add(env, &n, max, "STS_TIMEOUT", num);
 	runner_env_add(env, &n, max, "STS_MAIL_FROM", RUNNER_MAIL_FROM);
 	runner_env_add(env, &n, max, "STS_PROTOCOL_VERSION", "2");
 	runner_env_add(env, &n, max, "SSL_CERT_FILE", r->ca_file);
@@ -1089,7 +1301,7 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	struct timespec	 t0;
 	struct rusage	 ru;
 	sigset_t	 sigs;
-	size_t		 i, nenv = 0;
+	size_t		 i, j, nenv;
 	int		 rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -1109,14 +1321,19 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	r.n = n;
 	r.sum = sum;
 	r.rng = cfg->seed;
+	r.final = xcalloc(n + 1, sizeof(*r.final));
+	r.nlanes = cfg->lanes > 0 ? cfg->lanes : 1;
+	if (r.nlanes > n && n > 0)
+		r.nlanes = n;			/* an idle lane costs a start */
+	r.lanes = xcalloc(r.nlanes, sizeof(*r.lanes));
 	sum->seed = cfg->seed;
 	sum->quiet_period = cfg->quiet_ms / 1000.0;
-	r.final = xcalloc(n + 1, sizeof(*r.final));
+	sum->lanes = r.nlanes;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r.last_event = t0;
 	if ((r.base = event_base_new()) == NULL) {
 		err_set(err, ERR_SYS, "event_base_new failed");
-		return -1;
+		goto out;
 	}
 	if (runner_dirs(&r, err) == -1)
 		goto out;
@@ -1132,11 +1349,22 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	if (runner_plan(&r, err) == -1)
 		goto out;
 	log_set_event_hook(runner_on_event, &r);
-	nenv = runner_env(&r, env, ADAPTER_ENV_MAX);
-	r.adapter = adapter_new(r.base, cfg->adapter, (const char *const *)env,
-	    nenv, r.state_dir, err);
-	if (r.adapter == NULL)
-		goto out;
+	for (i = 0; i < r.nlanes; i++) {
+		struct runner_lane *l = &r.lanes[i];
+
+		l->r = &r;
+		l->k = (unsigned int)i;
+		nenv = runner_env(&r, l, env, ADAPTER_ENV_MAX);
+		l->adapter = adapter_new(r.base, cfg->adapter,
+		    (const char *const *)env, nenv, l->state_dir, err);
+		for (j = 0; j < nenv; j++)
+			free(env[j]);
+		if (l->adapter == NULL)
+			goto out;
+		if ((l->ev_timer = evtimer_new(r.base, lane_on_timer, l)) ==
+		    NULL)
+			fatalx("runner: cannot create events");
+	}
 	/* signals are read from a signalfd, so they must stay blocked */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGCHLD);
@@ -1150,35 +1378,39 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	}
 	r.ev_sig = event_new(r.base, r.sigfd, EV_READ | EV_PERSIST,
 	    runner_on_signal, &r);
-	r.ev_timer = evtimer_new(r.base, runner_on_timer, &r);
-	if (r.ev_sig == NULL || r.ev_timer == NULL)
+	r.ev_quiet = evtimer_new(r.base, runner_on_quiet, &r);
+	if (r.ev_sig == NULL || r.ev_quiet == NULL)
 		fatalx("runner: cannot create events");
 	event_add(r.ev_sig, NULL);
-	runner_verb(&r, RUNNER_INFO, "info", NULL, 0, RUNNER_VERB_TIMEOUT);
-	if (r.state != RUNNER_DONE)
-		event_base_dispatch(r.base);
+	r.lanes[0].state = LANE_INFO;
+	lane_verb(&r.lanes[0], "info", NULL, 0, RUNNER_VERB_TIMEOUT);
+	event_base_dispatch(r.base);
 	rc = 0;
 out:
 	log_set_event_hook(NULL, NULL);
 	for (i = 0; i < r.ninsts; i++)
 		world_free(r.insts[i].world);
-	adapter_free(r.adapter);
-	for (i = 0; i < nenv; i++)
-		free(env[i]);
+	for (i = 0; i < r.nlanes; i++) {
+		adapter_free(r.lanes[i].adapter);
+		if (r.lanes[i].ev_timer != NULL)
+			event_free(r.lanes[i].ev_timer);
+	}
 	if (r.ev_sig != NULL)
 		event_free(r.ev_sig);
-	if (r.ev_timer != NULL)
-		event_free(r.ev_timer);
+	if (r.ev_quiet != NULL)
+		event_free(r.ev_quiet);
 	if (r.sigfd != -1)
 		close(r.sigfd);
 	observer_free(r.obs);
 	free(r.insts);
 	free(r.first);
 	free(r.final);
+	free(r.lanes);
 	dns_server_free(r.dns);
 	dns_zone_free(r.zone);
 	pki_free(r.pki);
-	event_base_free(r.base);
+	if (r.base != NULL)
+		event_base_free(r.base);
 	sum->seconds = runner_since(&t0);
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		sum->harness_max_rss_kb = ru.ru_maxrss;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * runner.h -- run scenarios against one SUT: start it through its adapter;
- * for each scenario run its instances (the attacked world and, for an
- * attack, its clean twin, in a seeded random order, each on a random
- * domain of its own), step by step, in worlds of fake servers on one event
- * loop; keep every world up until the run ends; wait for a quiet period;
- * stop the SUT; judge every scenario from everything observed.
+ * runner.h -- run scenarios against a SUT: start it, once per lane, through
+ * its adapter; hand the scenarios out to the lanes, each running one at a
+ * time: its instances (the attacked world and, for an attack, its clean
+ * twin, in a seeded random order, each on a random domain of its own),
+ * step by step, in worlds of fake servers on one event loop; keep every
+ * world up until the run ends; wait for a quiet period; stop the SUT
+ * instances; judge every scenario from everything observed. Verdicts do
+ * not depend on the number of lanes.
  */
 #ifndef HARNESS_RUNNER_H
 #define HARNESS_RUNNER_H
@@ -69,6 +71,7 @@ struct runner_config {
 	int			 timeout;	/* STS_TIMEOUT, seconds */
 	unsigned int		 quiet_ms;	/* --quiet-period */
 	uint64_t		 seed;		/* domains, addresses, order */
+	size_t			 lanes;		/* SUT instances (-j) */
 	const char *const	*pass_env;	/* names from --pass-env */
 	size_t			 npass_env;
 	uint16_t		 smtp_port, https_port, dns_port;
@@ -82,6 +85,9 @@ struct runner_summary {
 	int		signal;		/* that interrupted the run, or 0 */
 	double		seconds;
 	double		quiet_seconds;	/* spent in the quiet period */
+	double		steps_seconds;	/* from the first step to the last */
+	double		sut_seconds;	/* inside the steps' adapter verbs */
+	size_t		lanes;
 	uint64_t	seed;
 	double		quiet_period;	/* --quiet-period, seconds */
 	long		harness_max_rss_kb;	/* getrusage(RUSAGE_SELF) */

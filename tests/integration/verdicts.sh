@@ -19,7 +19,8 @@ expect() {
 
 # 1. a queueing sender retries a deferred message in plaintext on the next
 #    deliver, without the policy: a leak under an old token, in a later step
-run --sut "$adapters/queue-retry" --seed 11 "$strip" "$base" >"$work/queue" 2>&1
+# (one lane: its retry comes with the next deliver of the same SUT instance)
+run -j1 --sut "$adapters/queue-retry" --seed 11 "$strip" "$base" >"$work/queue" 2>&1
 expect queue enforce-starttls-stripped FAIL "late delivery: message body reached mx1"
 check "queue: the leak is reported as leak=message" \
     [ "$(leak "$work/queue" enforce-starttls-stripped)" = message ]
