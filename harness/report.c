@@ -210,7 +210,8 @@ report_json(int fd, const char *path, const char *adapter,
 	(void)str_fmt(seed, sizeof(seed), "%llu",
 	    (unsigned long long)sum->seed);
 	summary = json_pack("{s:i, s:i, s:i, s:b, s:f, s:f, s:f, s:s, s:I,"
-	    " s:I, s:i, s:f, s:f, s:f}", "total", (int)n, "not_met", (int)bad,
+	    " s:I, s:i, s:f, s:f, s:f, s:f, s:f}", "total", (int)n, "not_met",
+	    (int)bad,
 	    "misreported", (int)report_misreports(res, n),
 	    "interrupted", sum->interrupted, "seconds", sum->seconds,
 	    "quiet_period", sum->quiet_period, "quiet_seconds",
@@ -219,7 +220,9 @@ report_json(int fd, const char *path, const char *adapter,
 	    (json_int_t)sum->sut_max_rss_kb, "lanes", (int)sum->lanes,
 	    "steps_seconds", sum->steps_seconds, "sut_seconds",
 	    sum->sut_seconds, "overhead_ratio", sum->sut_seconds > 0 ?
-	    sum->steps_seconds * (double)sum->lanes / sum->sut_seconds : 0.0);
+	    sum->steps_seconds * (double)sum->lanes / sum->sut_seconds : 0.0,
+	    "harness_cpu_seconds", sum->harness_cpu_seconds,
+	    "sut_cpu_seconds", sum->sut_cpu_seconds);
 	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
 		json_object_set_new(summary, verdict_str((enum verdict)v),
 		    json_integer((json_int_t)counts[v]));

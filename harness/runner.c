@@ -178,6 +178,7 @@ static void	runner_on_signal(evutil_socket_t, short, void *);
 static void	runner_on_quiet(evutil_socket_t, short, void *);
 static void	runner_echo(const struct adapter_result *);
 static double	runner_since(const struct timespec *);
+static double	runner_cpu(const struct rusage *);
 static uint64_t	runner_rand(struct runner *);
 static int	runner_plan(struct runner *, struct err *);
 static int	runner_dirs(struct runner *, struct err *);
@@ -221,6 +222,13 @@ runner_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - t0->tv_sec) +
 	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static double
+runner_cpu(const struct rusage *ru)
+{
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) +
+	    (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
 }
 
 /* runner_rand - splitmix64: the run's layout is a function of the seed */
@@ -1412,10 +1420,14 @@ out:
 	if (r.base != NULL)
 		event_base_free(r.base);
 	sum->seconds = runner_since(&t0);
-	if (getrusage(RUSAGE_SELF, &ru) == 0)
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		sum->harness_max_rss_kb = ru.ru_maxrss;
-	if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+		sum->harness_cpu_seconds = runner_cpu(&ru);
+	}
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
 		sum->sut_max_rss_kb = ru.ru_maxrss;
+		sum->sut_cpu_seconds = runner_cpu(&ru);
+	}
 	return rc;
 }
 

@@ -91,6 +91,8 @@ struct runner_summary {
 	uint64_t	seed;
 	double		quiet_period;	/* --quiet-period, seconds */
 	long		harness_max_rss_kb;	/* getrusage(RUSAGE_SELF) */
+	double		harness_cpu_seconds;	/* user + system */
+	double		sut_cpu_seconds;	/* reaped children's */
 	long		sut_max_rss_kb;		/* largest reaped child */
 };
 
