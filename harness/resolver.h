@@ -20,9 +20,12 @@
  *
  * Child processes. The resolver installs no SIGCHLD handler and never
  * calls waitpid(-1): the embedding program reaps every child and hands
- * each reaped pid to resolver_on_child_exit(). The resolver calls
- * waitpid() on its own pid only inside resolver_new() (dnsmasq failed to
- * start) and resolver_free() (after killing it).
+ * each reaped pid to resolver_on_child_exit(), before it calls anything
+ * else on the resolver (the pid is no longer dnsmasq's). The resolver
+ * calls waitpid() on its own pid only inside resolver_new() (dnsmasq
+ * failed to start) and resolver_free() (after stopping it). dnsmasq's
+ * TCP children are dnsmasq's to reap; the embedding program, as PID 1
+ * or a subreaper, reaps any that are orphaned.
  *
  * Callbacks (the exit callback, a flush's done callback) are called from
  * the event loop or from resolver_on_child_exit(), never from inside
@@ -107,36 +110,42 @@ struct resolver *resolver_new(struct event_base *,
  * the flush refilled the cache after the clear (if one did, it is
  * flushed again). On success the record "flushed requested=yes" comes
  * first. done is called exactly once, from the event loop, within
- * flush_ms, unless the resolver is freed first (then never). -1
- * (nothing started, done never called): dnsmasq is not running (ERR_IO),
- * a flush is already pending (ERR_RANGE), or kill() failed.
+ * flush_ms, unless the resolver is freed first (then never). Open TCP
+ * connections to dnsmasq are closed by a flush. -1 (nothing started,
+ * done never called): dnsmasq is not running or its log is closed
+ * (ERR_IO), a flush is already pending (ERR_RANGE), or kill() failed.
+ * Call it after changing the zone: only answers fake-dns gives after
+ * the SIGHUP are known fresh.
  */
 int	resolver_flush(struct resolver *, resolver_flushed_fn *done, void *arg,
 	    struct err *) MUST_CHECK;
 
 /*
  * resolver_on_child_exit - the embedding program reaped pid with wstatus;
- * true if that was dnsmasq. Then the resolver reads what dnsmasq had
- * still written, emits "exit", fails a pending flush and calls on_exit
- * (not while resolver_free() runs). r may be NULL (false).
+ * true if that was dnsmasq. Then the resolver kills dnsmasq's orphaned
+ * TCP children (its process group: they would answer from a cache
+ * nothing can flush), reads what was still written, emits "exit ...
+ * expected=no", fails a pending flush (ERR_IO) and calls on_exit. False
+ * for any other pid, and for r NULL.
  */
 bool	resolver_on_child_exit(struct resolver *r, pid_t pid, int wstatus);
 
 /* resolver_pid - dnsmasq's pid, or -1 once it has exited */
 pid_t	resolver_pid(const struct resolver *);
 
-/* resolver_dropped - log lines dropped so far (over the line bound) */
+/* resolver_dropped - log lines dropped (1023 bytes or more, or a NUL) */
 size_t	resolver_dropped(const struct resolver *);
 
 /* resolver_conf_path - the config file written; valid until free */
 const char *resolver_conf_path(const struct resolver *);
 
 /*
- * resolver_free - stop dnsmasq (SIGTERM; SIGKILL to its process group
- * after a short bounded wait), reap it, emit "exit ... expected=yes",
- * close everything. A pending flush is dropped without its callback.
- * NULL is a no-op. From inside a resolver callback the free happens when
- * that callback returns.
+ * resolver_free - stop dnsmasq: kill its TCP children and let it reap
+ * them, SIGTERM, at most 500 ms, then SIGKILL to its process group; reap
+ * it, emit "exit ... expected=yes", close everything (the config file
+ * stays). A pending flush is dropped without its callback. Blocks for
+ * at most about a second. NULL is a no-op. From inside a resolver
+ * callback the free happens when that callback returns.
  */
 void	resolver_free(struct resolver *);
 
