@@ -343,8 +343,8 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		    c->outcome == OUTCOME_BOUNCED) && r->delivered))
 			r->misreport = true;
 		r->nothing = c->outcome != OUTCOME_FAILED && o->queries == 0 &&
-		    o->fetches == 0 && o->mx_connects == 0 &&
-		    o->https_connects == 0;
+		    o->resolver_queries == 0 && o->fetches == 0 &&
+		    o->mx_connects == 0 && o->https_connects == 0;
 	}
 	sni[0] = '\0';
 	if (r->delivered && r->delivered_tls)

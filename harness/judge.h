@@ -96,7 +96,11 @@ struct obs_data {
 
 /* Counters of one step's window (records that arrived during it). */
 struct step_obs {
-	unsigned int	queries;	/* DNS queries about the domain */
+	unsigned int	queries;	/* DNS queries about the domain at
+					   fake-dns */
+	unsigned int	resolver_queries;	/* ... the SUT asked dnsmasq */
+	unsigned int	cached_answers;		/* ... dnsmasq answered from
+						   its cache */
 	unsigned int	fetches;	/* HTTPS requests at the policy host */
 	unsigned int	named_fetches;	/* ... SNI and Host named it */
 	unsigned int	mx_connects;

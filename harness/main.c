@@ -31,7 +31,8 @@
 #include "runner.h"
 
 #define HARNESS_VERSION		"0.2.0"
-#define HARNESS_DNS_ADDR	"127.0.0.53"
+#define HARNESS_RESOLVER_ADDR	"127.0.0.53"	/* resolv.conf, STS_RESOLVER */
+#define HARNESS_DNS_ADDR	"127.0.0.54"	/* fake-dns behind dnsmasq */
 #define HARNESS_TIMEOUT		30
 #define HARNESS_TIMEOUT_MAX	3600
 #define HARNESS_QUIET		2	/* --quiet-period default, seconds */
@@ -47,6 +48,7 @@ struct harness_opts {
 	bool		 has_seed;
 	uint64_t	 seed;
 	unsigned long	 lanes;		/* -j; 0: one per CPU */
+	bool		 resolver_direct;	/* --resolver direct */
 	const char	*pass_env[RUNNER_PASS_ENV_MAX];
 	size_t		 npass_env;
 	int		 verbose;
@@ -89,7 +91,9 @@ harness_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: sts-harness run [--sut NAME|PATH] [--json FILE] "
 	    "[--timeout SEC]\n"
-	    "           [-j N] [--quiet-period SEC] [--seed N] "
+	    "           [-j N] [--resolver dnsmasq|direct] [--quiet-period SEC] "
+	    "[--seed N]\n"
+	    "           "
 	    "[--pass-env NAME]... [-v]\n"
 	    "           [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness list [SCENARIO-FILE|DIR ...]\n"
@@ -144,6 +148,7 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "pass-env", required_argument, NULL, 'e' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "resolver", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -165,6 +170,18 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 			break;
 		case 'O':
 			o->json = optarg;
+			break;
+		case 'R':
+			if (strcmp(optarg, "dnsmasq") == 0)
+				o->resolver_direct = false;
+			else if (strcmp(optarg, "direct") == 0)
+				o->resolver_direct = true;
+			else {
+				fprintf(stderr, "sts-harness: --resolver: \"%s\" "
+				    "(allowed: dnsmasq, direct)\n",
+				    str_escape(esc, sizeof(esc), optarg));
+				return -1;
+			}
 			break;
 		case 'j':
 			if (parse_uint(optarg, HARNESS_LANES_MAX,
@@ -409,7 +426,8 @@ harness_run(const struct harness_opts *o, const char *root,
 	}
 	harness_nofile();
 	fflush(NULL);
-	if (ns_enter(HARNESS_DNS_ADDR, tmpdir, sizeof(tmpdir), &err) == -1) {
+	if (ns_enter(HARNESS_RESOLVER_ADDR, tmpdir, sizeof(tmpdir), &err) ==
+	    -1) {
 		fprintf(stderr, "sts-harness: %s\n", err.msg);
 		rc = 1;
 		goto out_early;
@@ -433,7 +451,11 @@ harness_run(const struct harness_opts *o, const char *root,
 	cfg.smtp_port = SMTP_PORT;
 	cfg.https_port = HTTPS_PORT;
 	cfg.dns_port = DNS_PORT;
-	cfg.dns_addr = HARNESS_DNS_ADDR;
+	cfg.resolver_direct = o->resolver_direct;
+	cfg.resolver_addr = HARNESS_RESOLVER_ADDR;
+	/* direct: fake-dns itself is what resolv.conf names */
+	cfg.dns_addr = o->resolver_direct ? HARNESS_RESOLVER_ADDR :
+	    HARNESS_DNS_ADDR;
 	cfg.progress = stdout;
 	res = xcalloc(cat.n, sizeof(*res));
 	printf("sts-harness %s: %zu scenarios against %s (seed %llu)\n",

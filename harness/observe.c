@@ -583,10 +583,16 @@ observer_feed(struct observer *obs, const char *line)
 	    strcmp(t, "yes") == 0)
 		obs_mark(in, in->cur, "a %s record was truncated",
 		    rec.component);
+	t = log_record_get(&rec, "event");
 	if (strcmp(rec.component, "dns") == 0) {
-		t = log_record_get(&rec, "event");
 		if (t != NULL && strcmp(t, "query") == 0)
 			in->so[in->cur].queries++;
+	} else if (strcmp(rec.component, "resolver") == 0) {
+		/* what the SUT asked dnsmasq, and what came from its cache */
+		if (t != NULL && strcmp(t, "query") == 0)
+			in->so[in->cur].resolver_queries++;
+		else if (t != NULL && strcmp(t, "cached") == 0)
+			in->so[in->cur].cached_answers++;
 	} else if (strcmp(rec.component, "https") == 0)
 		obs_fold_https(in, &rec);
 	else if (strcmp(rec.component, "mx") == 0)

@@ -395,7 +395,13 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 	    "group=\n"
 	    "log-queries=extra\n"
 	    "log-facility=-\n"
-	    "cache-size=%u\n",
+	    "cache-size=%u\n"
+	    /*
+	     * dnsmasq caches A, AAAA, CNAME and SRV only; production
+	     * resolvers cache what MTA-STS rests on too, and a stale MX is
+	     * the point of having a cache in the path
+	     */
+	    "cache-rr=MX,TXT\n",
 	    c->listen_addr, c->listen_port, c->upstream_addr, c->upstream_port,
 	    cache_size) == -1)
 		return err_set(err, ERR_RANGE, "resolver: config too long");

@@ -39,6 +39,7 @@
 #include "../fake-dns/dns_zone.h"
 #include "adapter.h"
 #include "observe.h"
+#include "resolver.h"
 #include "runner.h"
 #include "world.h"
 
@@ -74,6 +75,7 @@ enum lane_wait {
 	LANE_WAIT_SETTLE,	/* the instance's SMTP sessions to close */
 	LANE_WAIT_POLICY,	/* a policy GET for the instance */
 	LANE_WAIT_WORLD,	/* an address to be free again */
+	LANE_WAIT_FLUSH,	/* the resolver's cache to be clear */
 };
 
 /* One run of a scenario: its attacked world, or its clean twin. */
@@ -113,6 +115,7 @@ struct runner_lane {
 	struct timespec		 fetch_at;	/* ci's newest named GET */
 	unsigned int		 fetches_seen;
 	unsigned int		 bind_retries;
+	bool			 dns_changed;	/* this step's world replaced one */
 };
 
 struct runner {
@@ -121,6 +124,12 @@ struct runner {
 	struct pki			*pki;
 	struct dns_zone			*zone;
 	struct dns_server		*dns;
+	struct resolver			*resolver;	/* NULL: direct, or down */
+	char				 resolver_down[JUDGE_DETAIL_MAX];
+	/* flushes: one at a time; who asked during one needs the next */
+	bool				 flushing;
+	struct runner_lane		**flush_now, **flush_next;
+	size_t				 nflush_now, nflush_next;
 	struct observer			*obs;
 	int				 sigfd;
 	struct event			*ev_sig, *ev_quiet;
@@ -161,11 +170,12 @@ struct runner_action {
 	runner_act_fn	*run;
 };
 
-static runner_act_fn runner_act_world, runner_act_clock, runner_act_deliver,
-		    runner_act_settle, runner_act_wait_policy;
+static runner_act_fn runner_act_world, runner_act_flush, runner_act_clock,
+		    runner_act_deliver, runner_act_settle, runner_act_wait_policy;
 
 static const struct runner_action runner_actions[] = {
 	{ "world", runner_act_world },		/* the step's world, if new */
+	{ "flush", runner_act_flush },		/* the resolver, if DNS changed */
 	{ "clock", runner_act_clock },		/* clock verb, if asked */
 	{ "deliver", runner_act_deliver },	/* deliver verb */
 	{ "settle", runner_act_settle },	/* the step's sessions closed */
@@ -213,6 +223,10 @@ static void	lane_check_wait(struct runner_lane *);
 static void	lane_arm(struct runner_lane *, unsigned int);
 static int	lane_write_message(struct runner_lane *, char *, size_t,
 		    struct err *);
+static int	runner_resolver_start(struct runner *, struct err *);
+static void	runner_on_resolver_exit(void *, int);
+static void	runner_flush_start(struct runner *);
+static void	runner_on_flushed(void *, const struct err *);
 
 static double
 runner_since(const struct timespec *t0)
@@ -301,11 +315,15 @@ runner_on_signal(evutil_socket_t fd, short what, void *arg)
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
 			/* as pid 1 of the namespace we reap orphans too */
-			while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+			while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+				if (resolver_on_child_exit(r->resolver, pid,
+				    wstatus))
+					continue;
 				for (i = 0; i < r->nlanes; i++)
 					if (adapter_on_exit(r->lanes[i].adapter,
 					    pid, wstatus))
 						break;
+			}
 			continue;
 		}
 		if (si.ssi_pid != 0) {
@@ -530,7 +548,9 @@ runner_act_world(struct runner_lane *l)
 	struct err		 err;
 	char			 esc[JUDGE_DETAIL_MAX];
 
+	l->dns_changed = false;
 	if (w != in->world_src) {
+		l->dns_changed = in->world_src != NULL;
 		/* the old world's last records still land in its step */
 		world_free(in->world);
 		in->world = NULL;
@@ -562,7 +582,133 @@ runner_act_world(struct runner_lane *l)
 		in->world_src = w;
 	}
 	obs_instance_set_step(in->obs, (int)l->step);
+	if (r->resolver_down[0] != '\0')
+		obs_instance_incomplete(in->obs, r->resolver_down);
 	return true;
+}
+
+/*
+ * runner_act_flush - a step whose world replaced another changed DNS:
+ * nothing the resolver cached from the old one may answer now
+ */
+static bool
+runner_act_flush(struct runner_lane *l)
+{
+	struct runner	*r = l->r;
+
+	if (!l->dns_changed || r->resolver == NULL)
+		return true;
+	l->wait = LANE_WAIT_FLUSH;
+	if (r->flushing)
+		r->flush_next[r->nflush_next++] = l;
+	else {
+		r->flush_now[r->nflush_now++] = l;
+		runner_flush_start(r);
+	}
+	return false;
+}
+
+/* runner_flush_start - flush for every lane in flush_now */
+static void
+runner_flush_start(struct runner *r)
+{
+	struct err	err;
+
+	r->flushing = true;
+	if (resolver_flush(r->resolver, runner_on_flushed, r, &err) == 0)
+		return;
+	runner_on_flushed(r, &err);
+}
+
+/*
+ * runner_on_flushed - the lanes that asked before this flush began are
+ * served (or, if it failed, their steps cannot be judged); the ones that
+ * asked during it need the next
+ */
+static void
+runner_on_flushed(void *arg, const struct err *err)
+{
+	struct runner		*r = arg;
+	struct runner_lane	*l;
+	char			 why[JUDGE_DETAIL_MAX];
+	size_t			 i, n = r->nflush_now;
+
+	r->flushing = false;
+	if (err != NULL)
+		(void)str_fmt(why, sizeof(why), "the resolver's cache could "
+		    "not be flushed after a DNS change: %s", err->msg);
+	r->nflush_now = 0;
+	for (i = 0; i < n; i++) {
+		l = r->flush_now[i];
+		if (err != NULL)
+			obs_instance_incomplete(l->ci->obs, why);
+		l->wait = LANE_WAIT_NONE;
+		lane_continue(l);
+	}
+	if (r->nflush_next > 0 && !r->flushing) {
+		memcpy(r->flush_now, r->flush_next, r->nflush_next *
+		    sizeof(*r->flush_now));
+		r->nflush_now = r->nflush_next;
+		r->nflush_next = 0;
+		if (r->resolver != NULL)
+			runner_flush_start(r);
+		else {
+			struct err e2;
+
+			err_set(&e2, ERR_IO, "%s", r->resolver_down);
+			runner_on_flushed(r, &e2);
+		}
+	}
+}
+
+/* runner_resolver_start - dnsmasq in front of fake-dns */
+static int
+runner_resolver_start(struct runner *r, struct err *err)
+{
+	struct resolver_config	rc;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.dir = r->cfg->tmpdir;
+	rc.listen_addr = r->cfg->resolver_addr;
+	rc.listen_port = r->cfg->dns_port;
+	rc.upstream_addr = r->cfg->dns_addr;
+	rc.upstream_port = r->cfg->dns_port;
+	rc.on_exit = runner_on_resolver_exit;
+	rc.arg = r;
+	if ((r->resolver = resolver_new(r->base, &rc, err)) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * runner_on_resolver_exit - dnsmasq died: the steps running now cannot be
+ * judged (what did the SUT resolve?); start it again for the rest
+ */
+static void
+runner_on_resolver_exit(void *arg, int wstatus)
+{
+	struct runner	*r = arg;
+	struct err	 err;
+	char		 why[JUDGE_DETAIL_MAX];
+	size_t		 i;
+
+	(void)str_fmt(why, sizeof(why), "the resolver (dnsmasq) %s %d during "
+	    "the step", WIFSIGNALED(wstatus) ? "was killed by signal" :
+	    "exited with status", WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
+	    WEXITSTATUS(wstatus));
+	log_warnx("%s", why);
+	for (i = 0; i < r->nlanes; i++)
+		if (r->lanes[i].state == LANE_STEP && r->lanes[i].ci != NULL)
+			obs_instance_incomplete(r->lanes[i].ci->obs, why);
+	resolver_free(r->resolver);	/* when this callback returns */
+	r->resolver = NULL;
+	if (r->stopping)
+		return;
+	if (runner_resolver_start(r, &err) == -1) {
+		(void)str_fmt(r->resolver_down, sizeof(r->resolver_down),
+		    "the resolver (dnsmasq) is down: %s", err.msg);
+		log_warnx("%s", r->resolver_down);
+	}
 }
 
 static bool
@@ -679,6 +825,7 @@ lane_check_wait(struct runner_lane *l)
 	switch (l->wait) {
 	case LANE_WAIT_NONE:
 	case LANE_WAIT_WORLD:
+	case LANE_WAIT_FLUSH:
 		return;
 	case LANE_WAIT_SETTLE:
 		if (obs_instance_open(in) > 0)
@@ -719,7 +866,8 @@ lane_on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (l->state != LANE_STEP || l->wait == LANE_WAIT_NONE)
+	if (l->state != LANE_STEP || l->wait == LANE_WAIT_NONE ||
+	    l->wait == LANE_WAIT_FLUSH)
 		return;
 	if (l->wait == LANE_WAIT_POLICY && l->fetches_seen == 0 &&
 	    !l->r->interrupted)
@@ -882,6 +1030,9 @@ runner_teardown(struct runner *r)
 {
 	size_t	i;
 
+	/* dnsmasq goes first: the kill below would look like its death */
+	resolver_free(r->resolver);
+	r->resolver = NULL;
 	/* PID 1 of the namespace: -1 is everyone else in it, no more */
 	if (getpid() == 1)
 		(void)kill(-1, SIGKILL);
@@ -1269,7 +1420,7 @@ runner_env(struct runner *r, const struct runner_lane *l, char **env,
 	runner_env_add(env, &n, max, "STS_STATE_DIR", l->state_dir);
 	(void)str_fmt(num, sizeof(num), "%u", l->k);
 	runner_env_add(env, &n, max, "STS_INSTANCE", num);
-	runner_env_add(env, &n, max, "STS_RESOLVER", r->cfg->dns_addr);
+	runner_env_add(env, &n, max, "STS_RESOLVER", r->cfg->resolver_addr);
 	(void)str_fmt(num, sizeof(num), "%d", r->cfg->timeout);
 	runner_env_add(env, &n, max, "STS_TIMEOUT", num);
 	runner_env_add(env, &n, max, "STS_MAIL_FROM", RUNNER_MAIL_FROM);
@@ -1334,6 +1485,8 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	if (r.nlanes > n && n > 0)
 		r.nlanes = n;			/* an idle lane costs a start */
 	r.lanes = xcalloc(r.nlanes, sizeof(*r.lanes));
+	r.flush_now = xcalloc(r.nlanes, sizeof(*r.flush_now));
+	r.flush_next = xcalloc(r.nlanes, sizeof(*r.flush_next));
 	sum->seed = cfg->seed;
 	sum->quiet_period = cfg->quiet_ms / 1000.0;
 	sum->lanes = r.nlanes;
@@ -1350,6 +1503,11 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 	    err);
 	if (r.dns == NULL) {
 		err_prefix(err, "fake-dns on %s:%u", cfg->dns_addr,
+		    cfg->dns_port);
+		goto out;
+	}
+	if (!cfg->resolver_direct && runner_resolver_start(&r, err) == -1) {
+		err_prefix(err, "resolver on %s:%u", cfg->resolver_addr,
 		    cfg->dns_port);
 		goto out;
 	}
@@ -1409,7 +1567,10 @@ out:
 		event_free(r.ev_quiet);
 	if (r.sigfd != -1)
 		close(r.sigfd);
+	resolver_free(r.resolver);
 	observer_free(r.obs);
+	free(r.flush_now);
+	free(r.flush_next);
 	free(r.insts);
 	free(r.first);
 	free(r.final);

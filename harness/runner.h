@@ -76,6 +76,9 @@ struct runner_config {
 	size_t			 npass_env;
 	uint16_t		 smtp_port, https_port, dns_port;
 	const char		*dns_addr;	/* where fake-dns listens */
+	const char		*resolver_addr;	/* STS_RESOLVER, resolv.conf */
+	bool			 resolver_direct;	/* no dnsmasq: fake-dns
+						   is the resolver */
 	FILE			*progress;	/* console lines, or NULL */
 };
 

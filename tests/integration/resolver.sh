@@ -1,0 +1,51 @@
+# The run's caching resolver (docs/resolver.md): a dnsmasq in front of
+# fake-dns by default. Its cache is in the path (a second query is answered
+# from it), it is flushed when a step changes DNS (an MX redirect after the
+# MX was cached reaches the SUT), a dead dnsmasq makes its step ERROR and
+# is started again, and --resolver direct gives the same verdicts.
+. "$(dirname "$0")/lib.sh"
+redirect="$top/scenarios/attacks/enforce-mx-redirect.yaml"
+base="$top/scenarios/discovery/enforce-baseline.yaml"
+
+# 1. one lane, one scenario: nothing else flushes between its steps
+run -j1 --seed 7 --json "$work/r.json" "$redirect" >"$work/r" 2>&1
+check "redirect: PASS through dnsmasq" [ "$(verdict "$work/r" enforce-mx-redirect)" = PASS ]
+python3 - "$work/r.json" >"$work/facts" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["scenarios"][0]
+def mx(step, kind, dom):
+    return any(l.startswith(kind) and ("name=%s " % dom) in l and
+               ("type=MX" in l or "event=cached" in l) for l in step["transcript"])
+print("twin-cached", mx(s["twin"][1], "resolver session", s["twin_domain"]))
+print("attack-forwarded", mx(s["steps"][1], "dns session", s["domain"]))
+print("attack-cached", any(l.startswith("resolver") and "event=cached" in l and
+      ("name=%s " % s["domain"]) in l for l in s["steps"][1]["transcript"]))
+PY
+check "the cache is in the path: the twin's second MX answer came from it" \
+    grep -qx 'twin-cached True' "$work/facts"
+check "flushed on a DNS change: the redirected MX was asked of fake-dns" \
+    grep -qx 'attack-forwarded True' "$work/facts"
+check "flushed on a DNS change: no cached MX for the redirected domain" \
+    grep -qx 'attack-cached False' "$work/facts"
+
+# 2. a dnsmasq that dies: its step is ERROR, the next one runs again
+#    (files run in path order: attacks/ before discovery/)
+run -j1 --sut "$adapters/kill-resolver" "$base" "$redirect" >"$work/k" 2>&1
+check "dead dnsmasq: the step it died in is ERROR, saying so" \
+    sh -c "[ '$(verdict "$work/k" enforce-mx-redirect)' = ERROR ] && \
+    grep -q 'observation incomplete: the resolver (dnsmasq) was killed by signal 9' '$work/k'"
+check "dead dnsmasq: started again, the next scenario PASSes" \
+    [ "$(verdict "$work/k" enforce-baseline)" = PASS ]
+
+# 3. --resolver direct: fake-dns in resolv.conf, the same verdicts
+run --seed 3 >"$work/d1" 2>&1
+run --seed 3 --resolver direct >"$work/d2" 2>&1
+v() { awk '/^[A-Z-]+ +[a-z0-9-]+ +[A-Z]+ +leak=/ { print $2, $1, $4 }' "$1" | sort; }
+v "$work/d1" >"$work/v1"
+v "$work/d2" >"$work/v2"
+check "dnsmasq and direct give the same verdicts for all $(wc -l <"$work/v1") scenarios" \
+    sh -c "[ -s '$work/v1' ] && cmp -s '$work/v1' '$work/v2'"
+"$harness" run --resolver bind9 "$base" >/dev/null 2>&1
+check "--resolver bind9 is a usage error" [ $? -eq 2 ]
+[ "$nfail" -eq 0 ] || cat "$work/r" "$work/k" "$work/facts"
+finish
