@@ -134,7 +134,9 @@ test_ask(struct test_ctx *ctx, const char *name, ldns_rr_type type,
 	size_t		 qlen, outlen;
 
 	qlen = test_query(ctx->q, name, type, cls, edns);
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, qlen, ctx->out,
+	/* only a TCP connection takes an answer as big as DNS_TCP_MAX */
+	assert_int_equal(dns_zone_answer(ctx->zone, outcap == DNS_TCP_MAX ?
+	    DNS_TRANSPORT_TCP : DNS_TRANSPORT_UDP, ctx->q, qlen, ctx->out,
 	    outcap, &outlen, info), 0);
 	if (info->dropped) {
 		assert_int_equal(outlen, 0);
@@ -393,8 +395,8 @@ test_dns_zone_case_preserved(void **state)
 	/* and uncompressed on the wire: the bytes themselves are there */
 	qlen = test_query(ctx->q, "MX1.D.TEST.", LDNS_RR_TYPE_A,
 	    LDNS_RR_CLASS_IN, 0);
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, qlen, ctx->out,
-	    DNS_UDP_MAX, &outlen, &info), 0);
+	assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP, ctx->q,
+	    qlen, ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
 	assert_true(test_contains(ctx->out + qlen, outlen - qlen, want,
 	    sizeof(want)));
 }
@@ -529,6 +531,8 @@ test_dns_zone_faults(void **state)
 	struct err		 err = { 0 };
 	enum dns_fault		 f;
 	ldns_pkt		*r;
+	const char		*name;
+	size_t			 i;
 
 	assert_int_equal(dns_fault_parse("servfail", &f), 0);
 	assert_int_equal(f, DNS_FAULT_SERVFAIL);
@@ -537,6 +541,15 @@ test_dns_zone_faults(void **state)
 	assert_int_equal(dns_fault_parse("SERVFAIL", &f), -1);
 	assert_int_equal(dns_fault_parse("", &f), -1);
 	assert_string_equal(dns_fault_str(DNS_FAULT_TIMEOUT), "timeout");
+	/* the names a name can be given: the table's rows but "none" */
+	for (i = 0; (name = dns_fault_name(i)) != NULL; i++) {
+		assert_int_equal(dns_fault_parse(name, &f), 0);
+		assert_int_not_equal(f, DNS_FAULT_NONE);
+		assert_string_equal(dns_fault_str(f), name);
+	}
+	assert_true(i >= 3);
+	assert_string_equal(dns_fault_name(0), "nxdomain");
+	assert_null(dns_fault_name(i + 1));
 
 	/* set by name, any case; matching ignores case */
 	assert_int_equal(dns_zone_set_fault(ctx->zone, "C.D.TEST",
@@ -663,8 +676,8 @@ test_dns_zone_truncation(void **state)
 	/* no room even for the header: nothing at all */
 	qlen = test_query(ctx->q, "big.d.test.", LDNS_RR_TYPE_TXT,
 	    LDNS_RR_CLASS_IN, 0);
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, qlen, ctx->out,
-	    11, &outlen, &info), 0);
+	assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP, ctx->q,
+	    qlen, ctx->out, 11, &outlen, &info), 0);
 	assert_true(info.dropped);
 	assert_string_equal(info.reason, "outcap");
 	assert_int_equal(outlen, 0);
@@ -755,8 +768,8 @@ test_dns_zone_garbage(void **state)
 	for (tc = raw_cases; tc->label != NULL; tc++) {
 		memcpy(ctx->q, tc->bytes, sizeof(tc->bytes));
 		outlen = 99;
-		assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, tc->len,
-		    ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
+		assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP,
+		    ctx->q, tc->len, ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
 		if (tc->rcode == NULL) {
 			if (!info.dropped || outlen != 0 ||
 			    info.reason == NULL ||
@@ -796,8 +809,8 @@ test_dns_zone_long_name(void **state)
 	ctx->q[len++] = 0;
 	memcpy(ctx->q + len, (const uint8_t[]){ 0, 1, 0, 1 }, 4);
 	len += 4;
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, len, ctx->out,
-	    DNS_UDP_MAX, &outlen, &info), 0);
+	assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP, ctx->q,
+	    len, ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
 	assert_string_equal(info.rcode, "FORMERR");
 }
 
@@ -820,6 +833,8 @@ static const struct load_case load_cases[] = {
 	{ "unknown fault", ";@fault x.t. sometimes\n", ":1: unknown fault" },
 	{ "fault none", ";@fault x.t. none\n", ":1: unknown fault" },
 	{ "fault missing kind", "\n;@fault x.t.\n", ":2: expected" },
+	{ "fault kinds listed", ";@fault x.t.\n",
+	    ":1: expected \";@fault NAME nxdomain|servfail|timeout" },
 	{ "fault extra word", ";@fault x.t. timeout now\n", ":1: expected" },
 	{ "fault bad name", ";@fault a..b timeout\n", ":1: bad name" },
 	{ "unclosed (", "\nx. IN SOA a. b. ( 1 2\n3 4\n", ":2: unclosed" },
