@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * smtp_session.c -- one SMTP session on the fake MX: greeting, EHLO,
- * STARTTLS (offered, stripped or refused, per mx_config), the envelope and
- * DATA with the harness token. Owns its fd, bufferevents and SSL; records
+ * STARTTLS (as its row of smtp_tls_modes[] says), the envelope and DATA
+ * with the harness token. Owns its fd, bufferevents and SSL; records
  * what the client did as "mx" events; never exits the process on client
  * misbehaviour and never stores message text.
  */
@@ -133,11 +133,16 @@ struct smtp_ext {
 	unsigned int	 flags;		/* SMTP_EXT_F_* */
 };
 
-/* How STARTTLS behaves: a row per mx_starttls mode. */
+/* What a STARTTLS behaviour does after its 220 (the handshake, or not). */
+typedef enum smtp_verdict smtp_tls_fn(struct smtp_session *);
+
+/* How STARTTLS behaves: a row per mx_starttls mode (smtp_tls_modes[]). */
 struct smtp_tls_mode {
 	bool		 advertise;	/* 250-STARTTLS in EHLO */
-	const char	*reply;		/* NULL: 220 and handshake */
+	const char	*reply;		/* instead of 220; NULL: 220, start */
 	const char	*result;	/* starttls record when reply != NULL */
+	smtp_tls_fn	*start;		/* after the 220 */
+	bool		 needs_ctx;	/* without an SSL_CTX: as refuse */
 };
 
 /* libevent callbacks */
@@ -181,7 +186,7 @@ static enum smtp_verdict smtp_line_too_long(struct smtp_session *);
 static const struct smtp_tls_mode *smtp_tls_mode(const struct smtp_session *);
 static bool	smtp_ext_is_visible(const struct smtp_session *,
 		    const struct smtp_ext *);
-static enum smtp_verdict smtp_starttls_begin(struct smtp_session *);
+static smtp_tls_fn smtp_tls_handshake;
 static void	smtp_tls_ok(struct smtp_session *);
 static void	smtp_tls_failed(struct smtp_session *, const char *);
 static void	smtp_tls_reason(struct smtp_session *, short, char *, size_t);
@@ -240,14 +245,15 @@ static const struct smtp_ext smtp_exts[] = {
 	{ "STARTTLS",	SMTP_EXT_F_STARTTLS },	/* RFC 3207 */
 };
 
-static const struct smtp_tls_mode smtp_tls_offer = {
-	true, NULL, NULL
-};
-static const struct smtp_tls_mode smtp_tls_strip = {
-	false, "502 5.5.1 Command not recognized", "stripped"
-};
-static const struct smtp_tls_mode smtp_tls_refuse = {
-	true, "454 4.7.0 TLS not available", "refused"
+/* The STARTTLS behaviours, indexed by enum mx_starttls (mx_config.h). */
+static const struct smtp_tls_mode smtp_tls_modes[] = {
+	[MX_STARTTLS_OFFER] = { .advertise = true,
+	    .start = smtp_tls_handshake, .needs_ctx = true },
+	[MX_STARTTLS_STRIP] = { .advertise = false,
+	    .reply = "502 5.5.1 Command not recognized",
+	    .result = "stripped" },
+	[MX_STARTTLS_REFUSE] = { .advertise = true,
+	    .reply = "454 4.7.0 TLS not available", .result = "refused" },
 };
 
 /* smtp_session_new - adopt fd, emit connect and queue the greeting */
@@ -630,25 +636,31 @@ smtp_do_helo(struct smtp_session *s, char *args)
 static const struct smtp_tls_mode *
 smtp_tls_mode(const struct smtp_session *s)
 {
-	switch (s->cfg.starttls) {
-	case MX_STARTTLS_OFFER:
-		/* without a context we can only say "not now" */
-		return s->ctx != NULL ? &smtp_tls_offer : &smtp_tls_refuse;
-	case MX_STARTTLS_STRIP:
-		return &smtp_tls_strip;
-	case MX_STARTTLS_REFUSE:
-		return &smtp_tls_refuse;
-	default:
-		fatalx("smtp_session: bad starttls mode %d",
-		    (int)s->cfg.starttls);
-	}
+	const struct smtp_tls_mode	*m;
+	size_t				 i = (size_t)s->cfg.starttls;
+
+	if (i >= sizeof(smtp_tls_modes) / sizeof(smtp_tls_modes[0]) ||
+	    (smtp_tls_modes[i].reply == NULL &&
+	    smtp_tls_modes[i].start == NULL))
+		fatalx("smtp_session: no row for starttls mode %d", (int)i);
+	m = &smtp_tls_modes[i];
+	/* without a context we can only say "not now" */
+	if (m->needs_ctx && s->ctx == NULL)
+		return &smtp_tls_modes[MX_STARTTLS_REFUSE];
+	return m;
 }
 
-/* smtp_do_starttls - RFC 3207 §4: answer per mode, or begin the handshake */
+/*
+ * smtp_do_starttls - RFC 3207 §4: answer per mode, or 220 and start it.
+ * RFC 3207 §5 / CVE-2011-0411: whatever the client sent after STARTTLS in
+ * the clear must not be read as if it came over TLS, so it is discarded
+ * (and counted) before the mode's start takes over the socket.
+ */
 static enum smtp_verdict
 smtp_do_starttls(struct smtp_session *s, char *args)
 {
 	const struct smtp_tls_mode	*mode;
+	struct evbuffer			*in = bufferevent_get_input(s->bev);
 	struct log_event		 ev;
 
 	(void)args;
@@ -656,36 +668,30 @@ smtp_do_starttls(struct smtp_session *s, char *args)
 		return smtp_bad_command(s, "503 5.5.1 TLS already active",
 		    "starttls-in-tls");
 	mode = smtp_tls_mode(s);
-	if (mode->reply == NULL)
-		return smtp_starttls_begin(s);
-	smtp_event_begin(s, &ev, "starttls");
-	log_event_str(&ev, "result", mode->result);
-	log_event_end(&ev);
-	smtp_reply(s, "%s", mode->reply);
-	return SMTP_CONTINUE;
-}
-
-/*
- * smtp_starttls_begin - 220, drop pipelined plaintext, wrap in TLS.
- * RFC 3207 §5 / CVE-2011-0411: whatever the client sent after STARTTLS in
- * the clear must not be read as if it came over TLS, so it is discarded
- * (and counted) before the TLS filter takes over the socket.
- */
-static enum smtp_verdict
-smtp_starttls_begin(struct smtp_session *s)
-{
-	struct evbuffer		*in = bufferevent_get_input(s->bev);
-	struct bufferevent	*tls;
-	struct timeval		 tv;
-	SSL			*ssl;
-	char			 reason[SMTP_REASON_MAX];
-
+	if (mode->reply != NULL) {
+		smtp_event_begin(s, &ev, "starttls");
+		log_event_str(&ev, "result", mode->result);
+		log_event_end(&ev);
+		smtp_reply(s, "%s", mode->reply);
+		return SMTP_CONTINUE;
+	}
 	s->pipelined = evbuffer_get_length(in);
 	if (s->pipelined > 0) {
 		evbuffer_drain(in, s->pipelined);
 		smtp_warn(s, "pipelined-after-starttls");
 	}
 	smtp_reply(s, "220 2.0.0 Ready to start TLS");
+	return mode->start(s);
+}
+
+/* smtp_tls_handshake - wrap the socket in TLS as the server */
+static enum smtp_verdict
+smtp_tls_handshake(struct smtp_session *s)
+{
+	struct bufferevent	*tls;
+	struct timeval		 tv;
+	SSL			*ssl;
+	char			 reason[SMTP_REASON_MAX];
 
 	if ((ssl = SSL_new(s->ctx)) == NULL) {
 		smtp_tls_reason(s, 0, reason, sizeof(reason));

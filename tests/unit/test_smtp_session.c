@@ -1184,6 +1184,7 @@ test_smtp_session_config_names(void **state)
 		{ "offerx", -1 },
 	};
 	enum mx_starttls	m;
+	const char		*name;
 	size_t			i;
 
 	(void)state;
@@ -1198,6 +1199,13 @@ test_smtp_session_config_names(void **state)
 		assert_string_equal(mx_starttls_str(m), rows[i].name);
 	}
 	assert_int_equal(mx_starttls_parse(NULL, &m), -1);
+	/* every name of the table parses back to a mode of its own */
+	for (i = 0; (name = mx_starttls_name(i)) != NULL; i++) {
+		assert_int_equal(mx_starttls_parse(name, &m), 0);
+		assert_string_equal(mx_starttls_str(m), name);
+	}
+	assert_true(i >= 3);
+	assert_string_equal(mx_starttls_name(0), "offer");
 }
 
 /* t_srv_on_event - stop once session 1 quit and session 2 said EHLO */
