@@ -20,12 +20,18 @@
 #define COMMON_PKI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "err.h"
 
+/*
+ * Leaf certificate profiles. Each has one row in pki.c's pki_profiles[]
+ * (its name, SAN, issuer and dates); a new profile is a new value here
+ * and a new row there, and scenarios, fake-mx and the judge pick it up.
+ */
 enum cert_profile {
 	CERT_VALID = 0,		/* SAN = host, CA-signed, in date */
 	CERT_WRONG_NAME,	/* SAN = wrong-name.invalid.test, CA-signed */
@@ -40,6 +46,14 @@ const char *cert_profile_str(enum cert_profile);
 /* cert_profile_parse - name to enum; -1 if unknown */
 int	cert_profile_parse(const char *, enum cert_profile *)
 	    __attribute__((warn_unused_result));
+/* cert_profile_name - the i-th profile's name; NULL past the last */
+const char *cert_profile_name(size_t);
+/*
+ * cert_profile_verifies - whether a client that checks the chain against
+ * the run's CA, the dates (with our clock) and the DNS-ID (RFC 6125)
+ * accepts the leaf pki_leaf() makes for (profile, host) as host's
+ */
+bool	cert_profile_verifies(enum cert_profile, const char *host);
 
 struct pki;
 

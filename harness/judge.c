@@ -257,7 +257,9 @@ judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
 		return false;
 	switch (st->expect) {
 	case SCN_DELIVER_TLS:
-		return d->tls && !attacker && h->cert == CERT_VALID &&
+		/* the host's profile, for the host name the DATA reached */
+		return d->tls && !attacker &&
+		    cert_profile_verifies(h->cert, d->server) &&
 		    (!st->expect_sni || d->sni_ok);
 	case SCN_DELIVER_PLAIN:
 		return !d->tls;

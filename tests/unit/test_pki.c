@@ -291,6 +291,38 @@ test_pki_profile_names(void **state)
 	assert_int_equal(cert_profile_parse("Valid", &p), -1);
 	assert_int_equal(cert_profile_parse("", &p), -1);
 	assert_string_equal(cert_profile_str(CERT_PROFILE_COUNT), "?");
+	/* the name list is the table, in enum order */
+	for (i = 0; cert_profile_name((size_t)i) != NULL; i++)
+		assert_string_equal(cert_profile_name((size_t)i),
+		    cert_profile_str((enum cert_profile)i));
+	assert_int_equal(i, CERT_PROFILE_COUNT);
+}
+
+/*
+ * test_pki_verifies - cert_profile_verifies() says what a strict client
+ * finds: every profile's leaf, checked for the host it was made for
+ */
+static void
+test_pki_verifies(void **state)
+{
+	struct pki_fixture	*fx = *state;
+	X509			*cert;
+	EVP_PKEY		*key;
+	struct err		 err;
+	const char		*host = "mx1.v.test";
+	bool			 ok;
+	int			 i;
+
+	for (i = 0; i < CERT_PROFILE_COUNT; i++) {
+		assert_int_equal(pki_leaf(fx->pki, (enum cert_profile)i, host,
+		    &cert, &key, &err), 0);
+		ok = pki_verify(pki_ca_file(fx->pki), cert, host, 0) ==
+		    X509_V_OK;
+		if (cert_profile_verifies((enum cert_profile)i, host) != ok)
+			fail_msg("%s: verifies says %d, a client %d",
+			    cert_profile_str((enum cert_profile)i), !ok, ok);
+	}
+	assert_false(cert_profile_verifies(CERT_PROFILE_COUNT, host));
 }
 
 int
@@ -302,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_pki_cache_and_bad_input),
 		cmocka_unit_test(test_pki_files),
 		cmocka_unit_test(test_pki_profile_names),
+		cmocka_unit_test(test_pki_verifies),
 	};
 
 	return cmocka_run_group_tests_name("pki", tests, pki_setup,
