@@ -15,6 +15,7 @@
 #include "../common/log.h"
 #include "../common/str.h"
 #include "judge.h"
+#include "scn_field.h"
 
 /* Everything one scenario verdict is computed from. */
 struct judge_ctx {
@@ -171,10 +172,9 @@ judge_twin_step(const struct scn_step *src, struct scn_step *dst)
 {
 	*dst = *src;
 	dst->attack = false;
+	/* every expectation key at its default, then verified TLS */
+	scn_fields_clear(scn_expect_fields(), dst);
 	dst->expect = SCN_DELIVER_TLS;
-	dst->expect_at[0] = '\0';
-	dst->expect_sni = false;
-	dst->expect_fetch = false;
 }
 
 const struct scn_world *

@@ -17,6 +17,7 @@
 #include "../common/proto.h"
 #include "../common/str.h"
 #include "scenario.h"
+#include "scn_field.h"
 #include "yaml_tree.h"
 
 #define SCN_FILE_MAX		(1024 * 1024)	/* bytes of YAML per file */
@@ -135,41 +136,9 @@ static const struct ytree_name scn_strength_names[] = {
 	{ NULL,		0 },
 };
 
-static const struct ytree_name scn_delivery_names[] = {
-	{ "tls",	SCN_DELIVER_TLS },
-	{ "plain",	SCN_DELIVER_PLAIN },
-	{ "any",	SCN_DELIVER_ANY },
-	{ "none",	SCN_DELIVER_NONE },
-	{ NULL,		0 },
-};
-
 static const struct ytree_name scn_wait_names[] = {
 	{ "none",	SCN_WAIT_NONE },
 	{ "policy",	SCN_WAIT_POLICY },
-	{ NULL,		0 },
-};
-
-static const struct ytree_name scn_starttls_names[] = {
-	{ "offer",	MX_STARTTLS_OFFER },
-	{ "strip",	MX_STARTTLS_STRIP },
-	{ "refuse",	MX_STARTTLS_REFUSE },
-	{ NULL,		0 },
-};
-
-static const struct ytree_name scn_cert_names[] = {
-	{ "valid",		CERT_VALID },
-	{ "wrong-name",		CERT_WRONG_NAME },
-	{ "expired",		CERT_EXPIRED },
-	{ "not-yet-valid",	CERT_NOT_YET_VALID },
-	{ "self-signed",	CERT_SELF_SIGNED },
-	{ "unknown-ca",		CERT_UNKNOWN_CA },
-	{ NULL,			0 },
-};
-
-static const struct ytree_name scn_fault_names[] = {
-	{ "nxdomain",	DNS_FAULT_NXDOMAIN },
-	{ "servfail",	DNS_FAULT_SERVFAIL },
-	{ "timeout",	DNS_FAULT_TIMEOUT },
 	{ NULL,		0 },
 };
 
@@ -187,12 +156,8 @@ static const char *const scn_policy_keys[] = {
 	"mode", "mx", "max_age", "body", "status", "content_type", "cert",
 	"serve", NULL
 };
-static const char *const scn_host_keys[] = { "starttls", "cert", NULL };
 static const char *const scn_step_keys[] = {
 	"expect", "attack", "clock", "strength", "wait", NULL
-};
-static const char *const scn_expect_keys[] = {
-	"delivery", "at", "sni", "policy_fetched", NULL
 };
 
 /* W0: rfc8461-catalog.md §0.4 */
@@ -748,27 +713,11 @@ static int
 scn_parse_host(struct scn_loader *ld, const struct ytree_node *n,
     const char *label, struct scn_host *h)
 {
-	const struct ytree_node	*v;
-	char			 what[SCN_LABEL_MAX + 32];
-	int			 e;
+	struct scn_field_ctx	cx = { &ld->yt, NULL, NULL };
+	char			what[SCN_LABEL_MAX + 32];
 
 	(void)snprintf(what, sizeof(what), "host \"%s\"", label);
-	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1 ||
-	    ytree_map_check(&ld->yt, n, what, scn_host_keys) == -1)
-		return -1;
-	if ((v = ytree_map_get(n, "starttls")) != NULL) {
-		if (ytree_get_enum(&ld->yt, v, "starttls", scn_starttls_names,
-		    &e) == -1)
-			return -1;
-		h->starttls = (enum mx_starttls)e;
-	}
-	if ((v = ytree_map_get(n, "cert")) != NULL) {
-		if (ytree_get_enum(&ld->yt, v, "cert", scn_cert_names,
-		    &e) == -1)
-			return -1;
-		h->cert = (enum cert_profile)e;
-	}
-	return 0;
+	return scn_fields_parse(&cx, n, what, scn_host_fields(), h);
 }
 
 /*
@@ -1010,10 +959,12 @@ static int
 scn_parse_faults(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w, bool overlay)
 {
-	const char	*what = overlay ? "attack.faults" : "world.faults";
-	struct scn_fault *f;
-	size_t		 i, k;
-	int		 v;
+	const char		*what = overlay ? "attack.faults" :
+				    "world.faults";
+	struct scn_field_ctx	 cx = { &ld->yt, NULL, NULL };
+	struct scn_fault	*f;
+	enum dns_fault		 v;
+	size_t			 i, k;
 
 	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1)
 		return -1;
@@ -1024,8 +975,8 @@ scn_parse_faults(struct scn_loader *ld, const struct ytree_node *n,
 		return -1;
 	for (i = 0; i + 1 < n->nkids; i += 2) {
 		if (scn_check_fault_name(ld, n->kids[i]) == -1 ||
-		    ytree_get_enum(&ld->yt, n->kids[i + 1], what,
-		    scn_fault_names, &v) == -1)
+		    scn_field_value(&cx, n->kids[i + 1], what, SCN_T_FAULT,
+		    &v) == -1)
 			return -1;
 		f = NULL;
 		for (k = 0; k < w->nfaults && f == NULL; k++)
@@ -1041,7 +992,7 @@ scn_parse_faults(struct scn_loader *ld, const struct ytree_node *n,
 			    sizeof(f->name)) == -1)
 				fatalx("scn_parse_faults: name bound");
 		}
-		f->fault = (enum dns_fault)v;
+		f->fault = v;
 	}
 	return 0;
 }
@@ -1116,12 +1067,12 @@ static int
 scn_parse_policy(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w, struct scn_pfields *pf, const char *what)
 {
+	struct scn_field_ctx	 cx = { &ld->yt, NULL, NULL };
 	struct scn_policy	*p = &w->policy;
 	const struct ytree_node	*v, *body, *field = NULL;
 	char			 ctype[SCN_CTYPE_MAX];
 	unsigned long		 u;
 	bool			 rerender = false;
-	int			 e;
 
 	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1 ||
 	    ytree_map_check(&ld->yt, n, what, scn_policy_keys) == -1)
@@ -1183,12 +1134,10 @@ scn_parse_policy(struct scn_loader *ld, const struct ytree_node *n,
 			    "control characters not allowed");
 		memcpy(p->content_type, ctype, sizeof(p->content_type));
 	}
-	if ((v = ytree_map_get(n, "cert")) != NULL) {
-		if (ytree_get_enum(&ld->yt, v, "policy.cert", scn_cert_names,
-		    &e) == -1)
-			return -1;
-		p->cert = (enum cert_profile)e;
-	}
+	if ((v = ytree_map_get(n, "cert")) != NULL &&
+	    scn_field_value(&cx, v, "policy.cert", SCN_T_CERT,
+	    &p->cert) == -1)
+		return -1;
 	if ((v = ytree_map_get(n, "serve")) != NULL &&
 	    ytree_get_bool(&ld->yt, v, "policy.serve", &p->serve) == -1)
 		return -1;
@@ -1276,50 +1225,15 @@ static int
 scn_parse_expect(struct scn_loader *ld, const struct ytree_node *n,
     const char *what, struct scn_step *st)
 {
-	const struct scn_world	*w = st->attack ? &ld->scn->attacked :
-				    &ld->scn->clean;
-	const struct ytree_node	*v;
-	char			 q[YTREE_QUOTE_BUF];
-	int			 d;
+	struct scn_field_ctx	cx;
 
-	if (n->type == YTREE_SCALAR) {
-		if (ytree_get_enum(&ld->yt, n, what, scn_delivery_names,
-		    &d) == -1)
-			return -1;
-		st->expect = (enum scn_delivery)d;
-		return 0;
-	}
-	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1 ||
-	    ytree_map_check(&ld->yt, n, what, scn_expect_keys) == -1)
-		return -1;
-	if ((v = ytree_map_need(&ld->yt, n, what, "delivery")) == NULL ||
-	    ytree_get_enum(&ld->yt, v, "expect.delivery", scn_delivery_names,
-	    &d) == -1)
-		return -1;
-	st->expect = (enum scn_delivery)d;
-	if ((v = ytree_map_get(n, "sni")) != NULL) {
-		if (ytree_get_bool(&ld->yt, v, "expect.sni",
-		    &st->expect_sni) == -1)
-			return -1;
-		/* RFC 8461 §7.1: SNI is a property of the TLS delivery */
-		if (st->expect_sni && st->expect != SCN_DELIVER_TLS)
-			return ytree_error(&ld->yt, v, "expect.sni: needs "
-			    "delivery: tls");
-	}
-	if ((v = ytree_map_get(n, "policy_fetched")) != NULL &&
-	    ytree_get_bool(&ld->yt, v, "expect.policy_fetched",
-	    &st->expect_fetch) == -1)
-		return -1;
-	if ((v = ytree_map_get(n, "at")) == NULL)
-		return 0;
-	if (ytree_want(&ld->yt, v, YTREE_SCALAR, "expect.at") == -1)
-		return -1;
-	if (v->len >= SCN_LABEL_MAX || scenario_host_find(w, v->str) == -1)
-		return ytree_error(&ld->yt, v, "expect.at: unknown host \"%s\" "
-		    "in the %s world", ytree_quote(v->str, v->len, q,
-		    sizeof(q)), st->attack ? "attacked" : "clean");
-	memcpy(st->expect_at, v->str, v->len + 1);
-	return 0;
+	cx.yt = &ld->yt;
+	cx.world = st->attack ? &ld->scn->attacked : &ld->scn->clean;
+	cx.world_name = st->attack ? "attacked" : "clean";
+	if (n->type == YTREE_SCALAR)
+		return scn_field_value(&cx, n, what, SCN_T_DELIVERY,
+		    &st->expect);
+	return scn_fields_parse(&cx, n, what, scn_expect_fields(), st);
 }
 
 /*
