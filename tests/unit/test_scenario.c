@@ -20,9 +20,14 @@
 
 #include <cmocka.h>
 
+#include "../../common/file.h"
+#include "../../common/pki.h"
 #include "../../common/str.h"
+#include "../../fake-dns/dns_zone.h"
+#include "../../fake-mx/mx_config.h"
 #include "../../harness/catalog.h"
 #include "../../harness/scenario.h"
+#include "../../harness/scn_field.h"
 
 #define T_NAME		"t.yaml"
 #define T_HEAD		"id: t\ntitle: T\nclauses: [R-4-1]\nstrength: MUST\n"
@@ -692,6 +697,8 @@ static void	test_scenario_catalog(void **);
 static void	t_write(const char *, const char *);
 static bool	t_one_line(const char *);
 static void	test_scenario_shipped_files(void **);
+static bool	t_documented(const char *, const char *, const char *);
+static void	test_scenario_documented(void **);
 
 static int
 t_load(const char *yaml, struct scenario **out, struct err *err)
@@ -1595,6 +1602,65 @@ test_scenario_shipped_files(void **state)
 	t_walk = NULL;
 }
 
+/* t_documented - docs has a table line "| `name` |" (then text, if given) */
+static bool
+t_documented(const char *docs, const char *name, const char *text)
+{
+	char	want[256];
+
+	if (str_fmt(want, sizeof(want), "\n| `%s` | %s", name,
+	    text != NULL ? text : "") == -1)
+		return false;
+	return strstr(docs, want) != NULL;
+}
+
+/*
+ * test_scenario_documented - every row of the tables the schema reads
+ * (faults, STARTTLS behaviours, certificate profiles, host and
+ * expectation keys) has its line in docs/scenario-format.md
+ */
+static void
+test_scenario_documented(void **state)
+{
+	static const char *const paths[] = {
+		"docs/scenario-format.md", "../docs/scenario-format.md",
+		"../../docs/scenario-format.md", NULL
+	};
+	static ytree_names_fn *const vocab[] = {
+		dns_fault_name, mx_starttls_name, cert_profile_name, NULL
+	};
+	const struct scn_fields	*tables[2];
+	const char		*name;
+	struct err		 err;
+	char			*docs;
+	size_t			 len, i, j;
+	int			 p;
+
+	(void)state;
+	for (p = 0; paths[p] != NULL; p++)
+		if (access(paths[p], R_OK) == 0)
+			break;
+	if (paths[p] == NULL)
+		skip();
+	assert_int_equal(file_read(paths[p], 1024 * 1024, &docs, &len, &err),
+	    0);
+	for (i = 0; vocab[i] != NULL; i++)
+		for (j = 0; (name = vocab[i](j)) != NULL; j++)
+			if (!t_documented(docs, name, NULL))
+				fail_msg("%s: no line \"| `%s` |\"", paths[p],
+				    name);
+	tables[0] = scn_host_fields();
+	tables[1] = scn_expect_fields();
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < tables[i]->n; j++)
+			if (!t_documented(docs, tables[i]->rows[j].key,
+			    i == 1 ? tables[i]->rows[j].doc : NULL))
+				fail_msg("%s: no line \"| `%s` | %s\"",
+				    paths[p], tables[i]->rows[j].key,
+				    i == 1 ? tables[i]->rows[j].doc : "");
+	free(docs);
+}
+
 int
 main(void)
 {
@@ -1617,6 +1683,7 @@ main(void)
 		cmocka_unit_test(test_scenario_file_names),
 		cmocka_unit_test(test_scenario_catalog),
 		cmocka_unit_test(test_scenario_shipped_files),
+		cmocka_unit_test(test_scenario_documented),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
