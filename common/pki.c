@@ -50,6 +50,7 @@
 enum pki_san {
 	PKI_SAN_HOST = 0,	/* the host it is made for */
 	PKI_SAN_WRONG,		/* PKI_WRONG_NAME, whatever the host */
+	PKI_SAN_WILDCARD,	/* "*." and the host without its first label */
 };
 
 /* Who signs a leaf. */
@@ -113,6 +114,8 @@ static const struct pki_profile pki_profiles[CERT_PROFILE_COUNT] = {
 	    PKI_LEAF_FROM, PKI_LEAF_TO },
 	[CERT_UNKNOWN_CA] = { "unknown-ca", PKI_SAN_HOST, PKI_ISSUER_UNKNOWN,
 	    PKI_LEAF_FROM, PKI_LEAF_TO },
+	[CERT_WILDCARD] = { "wildcard", PKI_SAN_WILDCARD, PKI_ISSUER_CA,
+	    PKI_LEAF_FROM, PKI_LEAF_TO },
 };
 
 const char *
@@ -149,12 +152,22 @@ cert_profile_name(size_t i)
 static bool
 pki_san_names(enum pki_san san, const char *host)
 {
-	(void)host;		/* each kind so far names its host or never */
+	const char	*parent;
+
 	switch (san) {
 	case PKI_SAN_HOST:
 		return true;
 	case PKI_SAN_WRONG:
 		return false;
+	case PKI_SAN_WILDCARD:
+		/*
+		 * RFC 6125 §6.4.3: "*" is the whole left-most label, one
+		 * label only; OpenSSL also wants two labels after it, so
+		 * "*.test" names nothing
+		 */
+		parent = strchr(host, '.');
+		return parent != NULL && parent != host &&
+		    strchr(parent + 1, '.') != NULL;
 	default:
 		fatalx("pki_san_names: bad SAN kind %d", (int)san);
 	}
@@ -177,7 +190,7 @@ static int
 pki_san_make(enum pki_san san, const char *host, char *buf, size_t size,
     struct err *err)
 {
-	const char	*name;
+	const char	*name, *star = "";
 
 	switch (san) {
 	case PKI_SAN_HOST:
@@ -186,10 +199,17 @@ pki_san_make(enum pki_san san, const char *host, char *buf, size_t size,
 	case PKI_SAN_WRONG:
 		name = PKI_WRONG_NAME;
 		break;
+	case PKI_SAN_WILDCARD:
+		if ((name = strchr(host, '.')) == NULL || name == host ||
+		    name[1] == '\0')
+			return err_set(err, ERR_RANGE, "pki: a wildcard for "
+			    "\"%s\" needs a host below a domain", host);
+		star = "*";
+		break;
 	default:
 		fatalx("pki_san_make: bad SAN kind %d", (int)san);
 	}
-	if (str_fmt(buf, size, "DNS:%s", name) == -1)
+	if (str_fmt(buf, size, "DNS:%s%s", star, name) == -1)
 		return err_set(err, ERR_RANGE, "pki: host name too long");
 	return 0;
 }

@@ -12,7 +12,7 @@
  * as its name says (and one a day behind does too):
  *   both CAs				now-1 .. now+30 years
  *   valid, wrong-name, self-signed,
- *   unknown-ca leaves			now-1 .. now+10 years
+ *   unknown-ca, wildcard leaves	now-1 .. now+10 years
  *   expired				now-2 years .. now-1
  *   not-yet-valid			now+20 years .. now+30 years
  */
@@ -39,6 +39,7 @@ enum cert_profile {
 	CERT_NOT_YET_VALID,	/* notBefore in 20 years */
 	CERT_SELF_SIGNED,	/* SAN = host, signed by its own key */
 	CERT_UNKNOWN_CA,	/* SAN = host, signed by a CA the SUT lacks */
+	CERT_WILDCARD,		/* SAN = "*." + host's parent, CA-signed */
 	CERT_PROFILE_COUNT
 };
 

@@ -331,7 +331,8 @@ static const struct load_case load_cases[] = {
 	    "xxxx}\n", false, "policy.content_type: longer than 127 bytes" },
 	{ "policy cert", T_HEAD "world:\n  policy: {cert: bogus}\n", false,
 	    "t.yaml:6:18: policy.cert: bad value \"bogus\" (allowed: valid, "
-	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca)" },
+	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca, "
+	    "wildcard)" },
 	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
 	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
 	    "false)" },
