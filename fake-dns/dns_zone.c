@@ -77,6 +77,7 @@ struct dns_zone_reply {
 	bool		 edns;
 	const ldns_rr	*question;	/* NULL: header-only response */
 	ldns_rr_list	*answer;	/* borrowed records, or NULL */
+	bool		 truncate;	/* TC, whether the answer fits or not */
 };
 
 /*
@@ -87,6 +88,7 @@ struct dns_zone_reply {
 #define DNS_FAULT_RCODE_ZONE	(-1)	/* the zone's own answer */
 #define DNS_FAULT_F_AA		0x01	/* authoritative answer */
 #define DNS_FAULT_F_SILENT	0x02	/* send nothing at all */
+#define DNS_FAULT_F_TC_UDP	0x04	/* over UDP, TC and no answers */
 
 struct dns_fault_row {
 	enum dns_fault	 fault;
@@ -102,6 +104,9 @@ static const struct dns_fault_row dns_fault_rows[] = {
 	{ DNS_FAULT_SERVFAIL,	"servfail",	LDNS_RCODE_SERVFAIL,	0 },
 	{ DNS_FAULT_TIMEOUT,	"timeout",	DNS_FAULT_RCODE_ZONE,
 	    DNS_FAULT_F_SILENT },
+	/* RFC 1035 §4.2.1, RFC 7766 §5: the client must ask again over TCP */
+	{ DNS_FAULT_TRUNCATE,	"truncate",	DNS_FAULT_RCODE_ZONE,
+	    DNS_FAULT_F_TC_UDP },
 };
 
 #define DNS_FAULT_NROWS	(sizeof(dns_fault_rows) / sizeof(dns_fault_rows[0]))
@@ -773,7 +778,6 @@ dns_zone_answer(const struct dns_zone *z, enum dns_transport transport,
 
 	memset(info, 0, sizeof(*info));
 	info->fault = DNS_FAULT_NONE;
-	(void)transport;	/* no fault row answers UDP and TCP apart yet */
 	*outlen = 0;
 	memset(&r, 0, sizeof(r));
 	if (qlen < DNS_HEADER_LEN || (q[2] & DNS_HDR_QR) != 0) {
@@ -827,6 +831,8 @@ dns_zone_answer(const struct dns_zone *z, enum dns_transport transport,
 		fatalx("dns_zone_answer: out of memory");
 	r.rcode = dns_zone_resolve(z, r.question, r.answer);
 	r.aa = true;
+	r.truncate = (fault->flags & DNS_FAULT_F_TC_UDP) != 0 &&
+	    transport == DNS_TRANSPORT_UDP;
 reply:
 	dns_zone_encode(&r, out, outcap, outlen, info);
 	ldns_rr_list_free(r.answer);
@@ -915,8 +921,9 @@ dns_zone_has_below(const struct dns_zone *z, const struct dns_zone_key *key)
 
 /*
  * dns_zone_encode - header, question, answers and OPT into out. When the
- * answers do not fit (RFC 1035 §4.2.1, RFC 2181 §9) only header and
- * question go out, with TC set; when not even that fits, nothing does.
+ * answers do not fit (RFC 1035 §4.2.1, RFC 2181 §9), or a truncate fault
+ * says so, only header and question go out, with TC set; when not even
+ * that fits, nothing does.
  */
 static void
 dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
@@ -942,7 +949,7 @@ dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
 		fatalx("dns_zone_encode: out of memory");	/* it grows */
 	tail = r->edns ? DNS_OPT_RR_LEN : 0;
 	total = DNS_HEADER_LEN + ldns_buffer_position(buf) + tail;
-	if (total > outcap || total > DNS_TCP_MAX) {
+	if (r->truncate || total > outcap || total > DNS_TCP_MAX) {
 		tc = true;
 		nans = 0;
 		total = DNS_HEADER_LEN + qend + tail;

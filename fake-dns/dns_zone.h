@@ -27,6 +27,7 @@ enum dns_fault {
 	DNS_FAULT_NXDOMAIN,	/* answer NXDOMAIN even if records exist */
 	DNS_FAULT_SERVFAIL,	/* answer SERVFAIL */
 	DNS_FAULT_TIMEOUT,	/* send nothing: the client times out */
+	DNS_FAULT_TRUNCATE,	/* UDP: TC and no answers; TCP: the answer */
 };
 
 /* dns_fault_str - the fault's name ("none" for DNS_FAULT_NONE) */

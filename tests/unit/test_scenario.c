@@ -92,6 +92,10 @@ static const struct load_case load_cases[] = {
 	    true, NULL },
 	{ "faults", T_HEAD "world:\n  faults: {_mta-sts: servfail, \"@\": "
 	    "nxdomain, mx1: timeout}\nexpect: any\n", true, NULL },
+	{ "fault truncate", T_HEAD "world:\n  faults: {_mta-sts: truncate}\n"
+	    "expect: any\n", true, NULL },
+	{ "fault none is no fault", T_HEAD "world:\n  faults: {_mta-sts: "
+	    "none}\n", false, "t.yaml:6:22: world.faults: bad value \"none\"" },
 	{ "steps", T_HEAD "attack: {hosts: {mx1: {starttls: strip}}}\nsteps:\n"
 	    "  - expect: tls\n  - {attack: true, expect: {delivery: none}, "
 	    "clock: 86401}\n", true, NULL },
@@ -281,7 +285,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:11: world.faults: expected a mapping, found a sequence" },
 	{ "fault bad value", T_HEAD "world:\n  faults: {_mta-sts: drop}\n",
 	    false, "t.yaml:6:22: world.faults: bad value \"drop\" (allowed: "
-	    "nxdomain, servfail, timeout)" },
+	    "nxdomain, servfail, timeout, truncate)" },
 	{ "fault bad name", T_HEAD "world:\n  faults: {\"a b\": timeout}\n",
 	    false, "t.yaml:6:12: faults: bad owner name \"a b\"" },
 	{ "fault absolute name", T_HEAD "world:\n  faults: {x.example.: "
