@@ -26,6 +26,7 @@ static const struct {
 	{ MX_STARTTLS_OFFER,	"offer" },
 	{ MX_STARTTLS_STRIP,	"strip" },
 	{ MX_STARTTLS_REFUSE,	"refuse" },
+	{ MX_STARTTLS_TLS_ABORT, "tls-abort" },
 };
 
 #define MX_STARTTLS_NROWS \

@@ -18,6 +18,8 @@ enum mx_starttls {
 	MX_STARTTLS_OFFER = 0,	/* 250-STARTTLS advertised, handshake done */
 	MX_STARTTLS_STRIP,	/* not advertised; STARTTLS answered 502 */
 	MX_STARTTLS_REFUSE,	/* advertised, but STARTTLS answered 454 */
+	MX_STARTTLS_TLS_ABORT,	/* advertised, 220, then a fatal alert
+				   right after the client's ClientHello */
 };
 
 const char *mx_starttls_str(enum mx_starttls);

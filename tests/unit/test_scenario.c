@@ -377,7 +377,7 @@ static const struct load_case load_cases[] = {
 	    "starttls, cert)" },
 	{ "host starttls", T_HEAD "world:\n  hosts: {mx1: {starttls: drop}}\n",
 	    false, "t.yaml:6:27: starttls: bad value \"drop\" (allowed: offer, "
-	    "strip, refuse)" },
+	    "strip, refuse, tls-abort)" },
 	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: revoked}}\n",
 	    false, "t.yaml:6:23: cert: bad value \"revoked\"" },
 	{ "host duplicate", T_HEAD "world:\n  hosts: {mx1: {}, mx1: {}}\n",
