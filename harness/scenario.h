@@ -56,6 +56,13 @@ enum scn_delivery {
 	SCN_DELIVER_NONE,	/* no DATA completed anywhere */
 };
 
+/* A yes/no question a step may leave open: true, false, or not asked. */
+enum scn_want {
+	SCN_WANT_ANY = 0,	/* the key left out: not asked */
+	SCN_WANT_YES,		/* true */
+	SCN_WANT_NO,		/* false */
+};
+
 /* What a step waits for after its delivery, before the next step. */
 enum scn_wait {
 	SCN_WAIT_NONE = 0,
@@ -104,7 +111,9 @@ struct scn_step {
 	enum scn_delivery	expect;
 	char			expect_at[SCN_LABEL_MAX];	/* "" = any host */
 	bool			expect_sni;	/* tls: SNI named the MX host */
-	bool			expect_fetch;	/* policy GET, SNI+Host named */
+	enum scn_want		expect_fetch;	/* YES: a policy GET, SNI and
+						   Host named; NO: no request
+						   at the policy host */
 	unsigned long		clock;		/* seconds to advance first */
 	enum scn_strength	strength;	/* the step's own; default: the
 						   scenario's */

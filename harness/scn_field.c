@@ -52,9 +52,9 @@ static const struct scn_field scn_expect_rows[] = {
 	{ "sni",	SCN_T_BOOL,	offsetof(struct scn_step, expect_sni),
 	    SCN_F_NEEDS_TLS, "true: the delivering TLS session's SNI named "
 	    "the MX host" },
-	{ "policy_fetched", SCN_T_BOOL,	offsetof(struct scn_step,
+	{ "policy_fetched", SCN_T_WANT,	offsetof(struct scn_step,
 	    expect_fetch), 0, "true: a policy GET naming the policy host in "
-	    "the step" },
+	    "the step; false: no HTTPS request there at all" },
 };
 
 static const struct scn_fields scn_host_table = {
@@ -85,6 +85,8 @@ scn_type_size(enum scn_type type)
 	switch (type) {
 	case SCN_T_BOOL:
 		return sizeof(bool);
+	case SCN_T_WANT:
+		return sizeof(enum scn_want);
 	case SCN_T_DELIVERY:
 		return sizeof(enum scn_delivery);
 	case SCN_T_HOST:
@@ -105,6 +107,7 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
     const char *what, enum scn_type type, void *dst)
 {
 	char	q[YTREE_QUOTE_BUF];
+	bool	b;
 	int	v;
 
 	if (ytree_want(cx->yt, n, YTREE_SCALAR, what) == -1)
@@ -112,6 +115,11 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 	switch (type) {
 	case SCN_T_BOOL:
 		return ytree_get_bool(cx->yt, n, what, dst);
+	case SCN_T_WANT:
+		if (ytree_get_bool(cx->yt, n, what, &b) == -1)
+			return -1;
+		*(enum scn_want *)dst = b ? SCN_WANT_YES : SCN_WANT_NO;
+		return 0;
 	case SCN_T_DELIVERY:
 		if (ytree_get_enum(cx->yt, n, what, scn_delivery_names,
 		    &v) == -1)

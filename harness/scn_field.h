@@ -21,6 +21,7 @@
 /* How a value is written in YAML and what it is stored as. */
 enum scn_type {
 	SCN_T_BOOL = 0,		/* true | false -> bool */
+	SCN_T_WANT,		/* true | false -> scn_want (absent: ANY) */
 	SCN_T_DELIVERY,		/* tls | plain | any | none -> scn_delivery */
 	SCN_T_HOST,		/* a host of the world -> char[SCN_LABEL_MAX] */
 	SCN_T_STARTTLS,		/* an mx_starttls_name() -> mx_starttls */

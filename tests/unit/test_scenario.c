@@ -460,7 +460,19 @@ static const struct load_case load_cases[] = {
 	    "sni: yes}\n", false, "t.yaml:5:30: expect.sni: bad value" },
 	{ "expect policy_fetched not a bool", T_HEAD "expect: {delivery: "
 	    "tls, policy_fetched: 1}\n", false,
-	    "t.yaml:5:41: expect.policy_fetched: bad value" },
+	    "t.yaml:5:41: expect.policy_fetched: bad value \"1\" (allowed: "
+	    "true, false)" },
+	{ "expect policy_fetched false", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: false}\n", true, NULL },
+	{ "expect policy_fetched no", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: no}\n", false, "t.yaml:5:41: "
+	    "expect.policy_fetched: bad value \"no\"" },
+	{ "expect policy_fetched empty", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: }\n", false, "t.yaml:5:41: "
+	    "expect.policy_fetched: bad value \"\"" },
+	{ "expect policy_fetched twice", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: false, policy_fetched: true}\n", false,
+	    "t.yaml:5:48: expect: duplicate key \"policy_fetched\"" },
 	{ "expect at attacker in clean step", T_HEAD "attack: {hosts: {evil: "
 	    "{}}}\nsteps:\n  - {expect: {delivery: tls, at: evil}}\n  - {attack: "
 	    "true, expect: none}\n", false, "t.yaml:7:34: expect.at: unknown "
@@ -1139,6 +1151,16 @@ test_scenario_steps(void **state)
 		assert_int_equal(scn->steps[i].strength, SCN_MUST);
 		assert_int_equal(scn->steps[i].wait, SCN_WAIT_NONE);
 	}
+	scenario_free(scn);
+
+	/* policy_fetched: left out, true and false are three answers */
+	assert_int_equal(t_load(T_HEAD "steps:\n  - expect: tls\n"
+	    "  - {expect: {delivery: tls, policy_fetched: true}}\n"
+	    "  - {expect: {delivery: any, policy_fetched: false}}\n", &scn,
+	    &err), 0);
+	assert_int_equal(scn->steps[0].expect_fetch, SCN_WANT_ANY);
+	assert_int_equal(scn->steps[1].expect_fetch, SCN_WANT_YES);
+	assert_int_equal(scn->steps[2].expect_fetch, SCN_WANT_NO);
 	scenario_free(scn);
 
 	/* no attack: the shorthand step is a clean one */
