@@ -52,6 +52,9 @@ struct scn_pfields {
 
 _Static_assert(sizeof(SCN_CHECK_DOMAIN) - 1 == SCN_DOMAIN_LEN,
     "SCN_CHECK_DOMAIN must be as long as the runner's domains");
+/* a host label, a dot and the domain fit a name (scn_relname_fits) */
+_Static_assert(SCN_LABEL_MAX - 1 + 1 + SCN_DOMAIN_LEN + 2 == DNS_NAME_MAX,
+    "SCN_LABEL_MAX must be the longest host label that makes a name");
 
 struct scn_loader {
 	struct ytree		 yt;		/* the file, its messages */
@@ -64,6 +67,7 @@ struct scn_loader {
 static bool	scn_is_id(const char *);
 static bool	scn_is_clause(const char *);
 static bool	scn_is_label(const char *);
+static bool	scn_is_host(const char *);
 static bool	scn_is_relname(const char *);
 static int	scn_check_label(struct scn_loader *, const struct ytree_node *,
 		    const char *, char *);
@@ -251,6 +255,35 @@ scn_is_label(const char *s)
 }
 
 /*
+ * scn_is_host - a host label: "@", or labels of scn_is_label()'s shape
+ * joined by dots ("a.b" is a.b.<domain>), short enough to make a name
+ * with the runner's domain (SCN_LABEL_MAX)
+ */
+static bool
+scn_is_host(const char *s)
+{
+	char	label[DNS_LABEL_MAX + 1];
+	size_t	len = strlen(s), n;
+
+	if (strcmp(s, "@") == 0)
+		return true;
+	if (len == 0 || len >= SCN_LABEL_MAX || !scn_relname_fits(len))
+		return false;
+	for (;;) {
+		n = strcspn(s, ".");
+		if (n == 0 || n > DNS_LABEL_MAX)
+			return false;
+		memcpy(label, s, n);
+		label[n] = '\0';
+		if (strcmp(label, "@") == 0 || !scn_is_label(label))
+			return false;
+		if (s[n] == '\0')
+			return true;
+		s += n + 1;
+	}
+}
+
+/*
  * scn_is_relname - a relative DNS name as a policy mx entry: labels of
  * letters, digits, '-' and '_', the first may be "*"
  */
@@ -289,11 +322,12 @@ scn_check_label(struct scn_loader *ld, const struct ytree_node *n,
 
 	if (ytree_want(&ld->yt, n, YTREE_SCALAR, what) == -1)
 		return -1;
-	if (!scn_is_label(n->str))
+	if (!scn_is_host(n->str))
 		return ytree_error(&ld->yt, n, "%s: bad host label \"%s\" "
-		    "(want \"@\" or ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$, at most "
-		    "63 chars)", what, ytree_quote(n->str, n->len, q,
-		    sizeof(q)));
+		    "(want \"@\" or labels ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$ of "
+		    "at most 63 chars joined by dots, at most %d chars)", what,
+		    ytree_quote(n->str, n->len, q, sizeof(q)),
+		    SCN_LABEL_MAX - 1);
 	if (strcmp(n->str, SCN_POLICY_LABEL) == 0)
 		return ytree_error(&ld->yt, n, "%s: label \"%s\" is reserved "
 		    "for the policy host", what, SCN_POLICY_LABEL);
@@ -474,7 +508,7 @@ scn_expand_run(const char *tmpl, const char *domain,
 {
 	const char	*p, *close, *rep;
 	char		 name[SCN_LABEL_MAX], addr[16], q[YTREE_QUOTE_BUF];
-	char		 over[YTREE_QUOTE_BUF];
+	char		 over[YTREE_QUOTE_BUF + 2];	/* "{" q "}" */
 	size_t		 len = 0, nlen, rlen;
 	int		 octet;
 	bool		 ph;
@@ -517,7 +551,7 @@ scn_expand_run(const char *tmpl, const char *domain,
 		if (out != NULL && over[0] == '\0' && len + rlen >= outsz) {
 			if (ph)
 				(void)snprintf(over, sizeof(over), "{%s}",
-				    name);
+				    ytree_quote(name, nlen, q, sizeof(q)));
 			else
 				(void)ytree_quote(rep, rlen, over,
 				    sizeof(over));

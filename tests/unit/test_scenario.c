@@ -365,8 +365,49 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:11: world.hosts: bad host label \"MX1\"" },
 	{ "host label dash", T_HEAD "world:\n  hosts: {-a: {}}\n", false,
 	    "t.yaml:6:11: world.hosts: bad host label \"-a\"" },
-	{ "host label dotted", T_HEAD "world:\n  hosts: {a.b: {}}\n", false,
-	    "world.hosts: bad host label \"a.b\"" },
+	/* a host of several labels: a.b is a.b.<domain> */
+	{ "host of two labels", T_HEAD "world:\n  records: [\"@ 300 MX 10 "
+	    "a.b\", \"a.b 300 A {a.b}\", \"mta-sts 300 A {mta-sts}\", "
+	    "\"_mta-sts 1 TXT \\\"v=STSv1; id=1\\\"\"]\n  hosts: {a.b: {}}\n"
+	    "expect: {delivery: tls, at: a.b}\n", true, NULL },
+	{ "host of three labels in an attack", T_HEAD "attack:\n  records: "
+	    "[\"@ 300 MX 10 x.y.z\", \"x.y.z 300 A {x.y.z}\"]\n  hosts: "
+	    "{x.y.z: {}}\nexpect: {delivery: none, at: x.y.z}\n", true, NULL },
+	{ "host of 231 chars", T_HEAD "world:\n  hosts: {mx1: {}, " T_N231
+	    ": {}}\nexpect: any\n", true, NULL },
+	{ "host below the policy host's name", T_HEAD "world:\n  hosts: "
+	    "{mx1: {}, a.mta-sts: {}}\nexpect: any\n", true, NULL },
+	{ "host label dotted twice", T_HEAD "world:\n  hosts: {a..b: {}}\n",
+	    false, "t.yaml:6:11: world.hosts: bad host label \"a..b\" (want "
+	    "\"@\" or labels ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$ of at most 63 "
+	    "chars joined by dots, at most 231 chars)" },
+	{ "host label leading dot", T_HEAD "world:\n  hosts: {.a: {}}\n",
+	    false, "world.hosts: bad host label \".a\"" },
+	{ "host label trailing dot", T_HEAD "world:\n  hosts: {a.: {}}\n",
+	    false, "world.hosts: bad host label \"a.\"" },
+	{ "host label, a label with a dash", T_HEAD "world:\n  hosts: "
+	    "{a.-b: {}}\n", false, "world.hosts: bad host label \"a.-b\"" },
+	{ "host label, a label upper case", T_HEAD "world:\n  hosts: "
+	    "{a.B: {}}\n", false, "world.hosts: bad host label \"a.B\"" },
+	{ "host label, an underscore", T_HEAD "world:\n  hosts: "
+	    "{_a.b: {}}\n", false, "world.hosts: bad host label \"_a.b\"" },
+	{ "host label, a wildcard", T_HEAD "world:\n  hosts: "
+	    "{\"*.b\": {}}\n", false, "world.hosts: bad host label \"*.b\"" },
+	{ "host label, @ as a label", T_HEAD "world:\n  hosts: "
+	    "{\"@.b\": {}}\n", false, "world.hosts: bad host label \"@.b\"" },
+	{ "host label, a label of 64", T_HEAD "world:\n  hosts: {a." T_X64
+	    ": {}}\n", false, "t.yaml:6:11: world.hosts: bad host label" },
+	{ "host label of 239 chars", T_HEAD "world:\n  hosts: {" T_N239
+	    ": {}}\n", false, "t.yaml:6:11: world.hosts: bad host label" },
+	{ "host label, blank inside", T_HEAD "world:\n  hosts: "
+	    "{\"a .b\": {}}\n", false, "world.hosts: bad host label \"a .b\"" },
+	{ "record for a two-label host not there", T_HEAD "world:\n  "
+	    "records: [\"a.b 300 A {a.b}\"]\nexpect: any\n", false,
+	    "t.yaml:6:13: record \"a.b 300 A {a.b}\": unknown placeholder "
+	    "\"{a.b}\"" },
+	{ "expect at a two-label host not there", T_HEAD "world:\n  hosts: "
+	    "{mx1: {}, a.b: {}}\nexpect: {delivery: tls, at: a.c}\n", false,
+	    "expect.at: unknown host \"a.c\" in the clean world" },
 	{ "host label reserved", T_HEAD "world:\n  hosts: {mta-sts: {}}\n",
 	    false, "t.yaml:6:11: world.hosts: label \"mta-sts\" is reserved "
 	    "for the policy host" },
@@ -659,6 +700,10 @@ static const struct expand_case expand_cases[] = {
 	{ "domain", "{domain}.", 64, "d.test.", NULL },
 	{ "host", "mx1 300 A {mx1}", 64, "mx1 300 A 127.3.4.25", NULL },
 	{ "second host", "{evil}", 64, "127.3.4.26", NULL },
+	{ "two-label host", "a.b 300 A {a.b}", 64, "a.b 300 A 127.3.4.27",
+	    NULL },
+	{ "a label of a two-label host", "{a}", 64, NULL,
+	    "unknown placeholder \"{a}\"" },
 	{ "policy host", "{mta-sts}", 64, "127.3.4.10", NULL },
 	{ "several", "{mx1}/{domain}/{evil}", 64,
 	    "127.3.4.25/d.test/127.3.4.26", NULL },
@@ -1163,6 +1208,17 @@ test_scenario_steps(void **state)
 	assert_int_equal(scn->steps[2].expect_fetch, SCN_WANT_NO);
 	scenario_free(scn);
 
+	/* a two-label host: its own address, its own step target */
+	assert_int_equal(t_load(T_HEAD "world:\n  records: [\"@ 300 MX 10 "
+	    "b.c\", \"b.c 300 A {b.c}\", \"mta-sts 300 A {mta-sts}\"]\n"
+	    "  hosts: {mx1: {}, b.c: {cert: wildcard}}\n"
+	    "expect: {delivery: tls, at: b.c}\n", &scn, &err), 0);
+	assert_string_equal(scn->clean.hosts[1].label, "b.c");
+	assert_int_equal(scn->clean.hosts[1].cert, CERT_WILDCARD);
+	assert_int_equal(scenario_host_octet(&scn->clean, "b.c"), 26);
+	assert_string_equal(scn->steps[0].expect_at, "b.c");
+	scenario_free(scn);
+
 	/* no attack: the shorthand step is a clean one */
 	assert_int_equal(t_load(T_HEAD "expect: any\n", &scn, &err), 0);
 	assert_false(scn->steps[0].attack);
@@ -1217,7 +1273,8 @@ test_scenario_expand(void **state)
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(str_copy(w.hosts[0].label, "mx1", SCN_LABEL_MAX), 0);
 	assert_int_equal(str_copy(w.hosts[1].label, "evil", SCN_LABEL_MAX), 0);
-	w.nhosts = 2;
+	assert_int_equal(str_copy(w.hosts[2].label, "a.b", SCN_LABEL_MAX), 0);
+	w.nhosts = 3;
 	for (tc = expand_cases; tc->label != NULL; tc++) {
 		err_clear(&err);
 		memset(out, 'Z', sizeof(out));
