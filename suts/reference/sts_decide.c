@@ -23,7 +23,7 @@ static bool	sts_decide_cache_usable(const char *, bool);
 static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "starttls-fallback",	STS_BUG_STARTTLS_FALLBACK,
 	    "under enforce, deliver in plaintext when STARTTLS is "
-	    "missing or refused" },
+	    "missing, refused or its handshake fails" },
 	{ "no-mx-match",	STS_BUG_NO_MX_MATCH,
 	    "skip the policy mx pattern check" },
 	{ "no-cert-check",	STS_BUG_NO_CERT_CHECK,
