@@ -23,12 +23,14 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "log.h"
 #include "pki.h"
 #include "str.h"
 
 #define PKI_PATH_MAX		4096
 #define PKI_YEAR		365	/* days */
 #define PKI_WRONG_NAME		"wrong-name.test"
+#define PKI_SAN_MAX		(4 + 256)	/* "DNS:" + a name */
 
 /*
  * Validity windows in days from now (pki.h says why). The SUT's clock may
@@ -43,6 +45,33 @@
 #define PKI_EXPIRED_TO		(-1)
 #define PKI_NOT_YET_FROM	(20 * PKI_YEAR)
 #define PKI_NOT_YET_TO		(30 * PKI_YEAR)
+
+/* What names a leaf carries in its SAN. */
+enum pki_san {
+	PKI_SAN_HOST = 0,	/* the host it is made for */
+	PKI_SAN_WRONG,		/* PKI_WRONG_NAME, whatever the host */
+	PKI_SAN_WILDCARD,	/* "*." and the host without its first label */
+};
+
+/* Who signs a leaf. */
+enum pki_issuer {
+	PKI_ISSUER_CA = 0,	/* the run's trusted CA */
+	PKI_ISSUER_SELF,	/* its own key */
+	PKI_ISSUER_UNKNOWN,	/* the CA the SUT never sees */
+};
+
+/*
+ * How each profile's leaf is made: one row per enum cert_profile, the only
+ * place a profile is written down. A new profile is a new value in pki.h
+ * and a row here (plus, for a new kind of name or issuer, its case in
+ * pki_san_make() or pki_leaf()).
+ */
+struct pki_profile {
+	const char	*name;		/* as scenarios and fake-mx say it */
+	enum pki_san	 san;
+	enum pki_issuer	 issuer;
+	int		 from, to;	/* validity, days from now */
+};
 
 struct pki_leaf {
 	struct pki_leaf		*next;
@@ -68,14 +97,25 @@ static X509	*pki_make_cert(const char *, EVP_PKEY *, X509 *, EVP_PKEY *,
 static int	 pki_make_ca(const char *, const char *, EVP_PKEY **, X509 **,
 		    struct err *);
 static int	 pki_write_cert(const char *, X509 *, struct err *);
+static bool	 pki_san_names(enum pki_san, const char *);
+static int	 pki_san_make(enum pki_san, const char *, char *, size_t,
+		    struct err *);
 
-static const char *const pki_profile_names[CERT_PROFILE_COUNT] = {
-	[CERT_VALID] = "valid",
-	[CERT_WRONG_NAME] = "wrong-name",
-	[CERT_EXPIRED] = "expired",
-	[CERT_NOT_YET_VALID] = "not-yet-valid",
-	[CERT_SELF_SIGNED] = "self-signed",
-	[CERT_UNKNOWN_CA] = "unknown-ca",
+static const struct pki_profile pki_profiles[CERT_PROFILE_COUNT] = {
+	[CERT_VALID] = { "valid", PKI_SAN_HOST, PKI_ISSUER_CA,
+	    PKI_LEAF_FROM, PKI_LEAF_TO },
+	[CERT_WRONG_NAME] = { "wrong-name", PKI_SAN_WRONG, PKI_ISSUER_CA,
+	    PKI_LEAF_FROM, PKI_LEAF_TO },
+	[CERT_EXPIRED] = { "expired", PKI_SAN_HOST, PKI_ISSUER_CA,
+	    PKI_EXPIRED_FROM, PKI_EXPIRED_TO },
+	[CERT_NOT_YET_VALID] = { "not-yet-valid", PKI_SAN_HOST, PKI_ISSUER_CA,
+	    PKI_NOT_YET_FROM, PKI_NOT_YET_TO },
+	[CERT_SELF_SIGNED] = { "self-signed", PKI_SAN_HOST, PKI_ISSUER_SELF,
+	    PKI_LEAF_FROM, PKI_LEAF_TO },
+	[CERT_UNKNOWN_CA] = { "unknown-ca", PKI_SAN_HOST, PKI_ISSUER_UNKNOWN,
+	    PKI_LEAF_FROM, PKI_LEAF_TO },
+	[CERT_WILDCARD] = { "wildcard", PKI_SAN_WILDCARD, PKI_ISSUER_CA,
+	    PKI_LEAF_FROM, PKI_LEAF_TO },
 };
 
 const char *
@@ -83,7 +123,7 @@ cert_profile_str(enum cert_profile p)
 {
 	if ((unsigned)p >= CERT_PROFILE_COUNT)
 		return "?";
-	return pki_profile_names[p];
+	return pki_profiles[p].name;
 }
 
 int
@@ -92,11 +132,86 @@ cert_profile_parse(const char *s, enum cert_profile *out)
 	int	i;
 
 	for (i = 0; i < CERT_PROFILE_COUNT; i++)
-		if (strcmp(s, pki_profile_names[i]) == 0) {
+		if (strcmp(s, pki_profiles[i].name) == 0) {
 			*out = (enum cert_profile)i;
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+cert_profile_name(size_t i)
+{
+	return i < CERT_PROFILE_COUNT ? pki_profiles[i].name : NULL;
+}
+
+/*
+ * pki_san_names - whether a leaf of kind san made for host names host,
+ * as a client checking the DNS-ID (RFC 6125 §6.4) sees it
+ */
+static bool
+pki_san_names(enum pki_san san, const char *host)
+{
+	const char	*parent;
+
+	switch (san) {
+	case PKI_SAN_HOST:
+		return true;
+	case PKI_SAN_WRONG:
+		return false;
+	case PKI_SAN_WILDCARD:
+		/*
+		 * RFC 6125 §6.4.3: "*" is the whole left-most label, one
+		 * label only; OpenSSL also wants two labels after it, so
+		 * "*.test" names nothing
+		 */
+		parent = strchr(host, '.');
+		return parent != NULL && parent != host &&
+		    strchr(parent + 1, '.') != NULL;
+	default:
+		fatalx("pki_san_names: bad SAN kind %d", (int)san);
+	}
+}
+
+bool
+cert_profile_verifies(enum cert_profile p, const char *host)
+{
+	const struct pki_profile	*row;
+
+	if ((unsigned)p >= CERT_PROFILE_COUNT)
+		return false;
+	row = &pki_profiles[p];
+	return row->issuer == PKI_ISSUER_CA && row->from <= 0 &&
+	    row->to > 0 && pki_san_names(row->san, host);
+}
+
+/* pki_san_make - the SAN text of a leaf of kind san for host */
+static int
+pki_san_make(enum pki_san san, const char *host, char *buf, size_t size,
+    struct err *err)
+{
+	const char	*name, *star = "";
+
+	switch (san) {
+	case PKI_SAN_HOST:
+		name = host;
+		break;
+	case PKI_SAN_WRONG:
+		name = PKI_WRONG_NAME;
+		break;
+	case PKI_SAN_WILDCARD:
+		if ((name = strchr(host, '.')) == NULL || name == host ||
+		    name[1] == '\0')
+			return err_set(err, ERR_RANGE, "pki: a wildcard for "
+			    "\"%s\" needs a host below a domain", host);
+		star = "*";
+		break;
+	default:
+		fatalx("pki_san_make: bad SAN kind %d", (int)san);
+	}
+	if (str_fmt(buf, size, "DNS:%s%s", star, name) == -1)
+		return err_set(err, ERR_RANGE, "pki: host name too long");
+	return 0;
 }
 
 static EVP_PKEY *
@@ -134,8 +249,8 @@ pki_add_ext(X509 *cert, X509 *issuer, int nid, const char *value,
 /*
  * pki_make_cert - one certificate for key, signed by issuer_key (issuer
  * NULL: self-signed). Validity is [now+from, now+to] days (UTCTime or,
- * from 2050, GeneralizedTime: RFC 5280 §4.1.2.5). san NULL: a CA
- * certificate with CN=cn.
+ * from 2050, GeneralizedTime: RFC 5280 §4.1.2.5). san (a SAN value,
+ * "DNS:name") NULL: a CA certificate with CN=cn.
  */
 static X509 *
 pki_make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
@@ -146,7 +261,6 @@ pki_make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
 	X509_NAME	*name;
 	unsigned char	 serial[16];
 	BIGNUM		*bn = NULL;
-	char		 buf[512];
 
 	if ((cert = X509_new()) == NULL) {
 		err_tls(err, "pki: X509_new");
@@ -184,17 +298,13 @@ pki_make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
 		    "critical,permitted;DNS:test", err) == -1)
 			goto fail_err;
 	} else {
-		if (str_fmt(buf, sizeof(buf), "DNS:%s", san) == -1) {
-			err_set(err, ERR_RANGE, "pki: host name too long");
-			goto fail_err;
-		}
 		if (pki_add_ext(cert, issuer, NID_basic_constraints,
 		    "critical,CA:FALSE", err) == -1 ||
 		    pki_add_ext(cert, issuer, NID_key_usage,
 		    "critical,digitalSignature", err) == -1 ||
 		    pki_add_ext(cert, issuer, NID_ext_key_usage,
 		    "serverAuth", err) == -1 ||
-		    pki_add_ext(cert, issuer, NID_subject_alt_name, buf,
+		    pki_add_ext(cert, issuer, NID_subject_alt_name, san,
 		    err) == -1)
 			goto fail_err;
 	}
@@ -316,11 +426,11 @@ int
 pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
     X509 **cert, EVP_PKEY **key, struct err *err)
 {
-	struct pki_leaf	*l;
-	EVP_PKEY	*k, *ikey = pki->ca_key;
-	X509		*c, *issuer = pki->ca_cert;
-	const char	*san = host;
-	int		 from = PKI_LEAF_FROM, to = PKI_LEAF_TO;
+	const struct pki_profile	*row;
+	struct pki_leaf			*l;
+	EVP_PKEY			*k, *ikey;
+	X509				*c, *issuer;
+	char				 san[PKI_SAN_MAX];
 
 	for (l = pki->leaves; l != NULL; l = l->next)
 		if (l->profile == profile && strcmp(l->host, host) == 0) {
@@ -328,39 +438,37 @@ pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
 			*key = l->key;
 			return 0;
 		}
-	switch (profile) {
-	case CERT_VALID:
-		break;
-	case CERT_WRONG_NAME:
-		san = PKI_WRONG_NAME;
-		break;
-	case CERT_EXPIRED:
-		from = PKI_EXPIRED_FROM;
-		to = PKI_EXPIRED_TO;
-		break;
-	case CERT_NOT_YET_VALID:
-		from = PKI_NOT_YET_FROM;
-		to = PKI_NOT_YET_TO;
-		break;
-	case CERT_SELF_SIGNED:
-		issuer = NULL;
-		break;
-	case CERT_UNKNOWN_CA:
-		issuer = pki->unknown_cert;
-		ikey = pki->unknown_key;
-		break;
-	case CERT_PROFILE_COUNT:
-	default:
+	if ((unsigned)profile >= CERT_PROFILE_COUNT)
 		return err_set(err, ERR_RANGE, "pki: bad profile %d", profile);
-	}
+	row = &pki_profiles[profile];
 	if (strlen(host) == 0 || strlen(host) > 253)
 		return err_set(err, ERR_RANGE, "pki: bad host name \"%s\"",
 		    host);
+	if (pki_san_make(row->san, host, san, sizeof(san), err) == -1)
+		return -1;
+	switch (row->issuer) {
+	case PKI_ISSUER_CA:
+		issuer = pki->ca_cert;
+		ikey = pki->ca_key;
+		break;
+	case PKI_ISSUER_SELF:
+		issuer = NULL;
+		ikey = NULL;
+		break;
+	case PKI_ISSUER_UNKNOWN:
+		issuer = pki->unknown_cert;
+		ikey = pki->unknown_key;
+		break;
+	default:
+		fatalx("pki_leaf: bad issuer %d", (int)row->issuer);
+	}
 	if ((k = pki_keygen(err)) == NULL)
 		return -1;
 	if (issuer == NULL)
 		ikey = k;
-	c = pki_make_cert(san, k, issuer, ikey, from, to, false, san, err);
+	/* the CN is the SAN's name, as it always was */
+	c = pki_make_cert(san + 4, k, issuer, ikey, row->from, row->to, false,
+	    san, err);
 	if (c == NULL) {
 		EVP_PKEY_free(k);
 		return -1;

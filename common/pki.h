@@ -12,7 +12,7 @@
  * as its name says (and one a day behind does too):
  *   both CAs				now-1 .. now+30 years
  *   valid, wrong-name, self-signed,
- *   unknown-ca leaves			now-1 .. now+10 years
+ *   unknown-ca, wildcard leaves	now-1 .. now+10 years
  *   expired				now-2 years .. now-1
  *   not-yet-valid			now+20 years .. now+30 years
  */
@@ -20,12 +20,18 @@
 #define COMMON_PKI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "err.h"
 
+/*
+ * Leaf certificate profiles. Each has one row in pki.c's pki_profiles[]
+ * (its name, SAN, issuer and dates); a new profile is a new value here
+ * and a new row there, and scenarios, fake-mx and the judge pick it up.
+ */
 enum cert_profile {
 	CERT_VALID = 0,		/* SAN = host, CA-signed, in date */
 	CERT_WRONG_NAME,	/* SAN = wrong-name.invalid.test, CA-signed */
@@ -33,6 +39,7 @@ enum cert_profile {
 	CERT_NOT_YET_VALID,	/* notBefore in 20 years */
 	CERT_SELF_SIGNED,	/* SAN = host, signed by its own key */
 	CERT_UNKNOWN_CA,	/* SAN = host, signed by a CA the SUT lacks */
+	CERT_WILDCARD,		/* SAN = "*." + host's parent, CA-signed */
 	CERT_PROFILE_COUNT
 };
 
@@ -40,6 +47,14 @@ const char *cert_profile_str(enum cert_profile);
 /* cert_profile_parse - name to enum; -1 if unknown */
 int	cert_profile_parse(const char *, enum cert_profile *)
 	    __attribute__((warn_unused_result));
+/* cert_profile_name - the i-th profile's name; NULL past the last */
+const char *cert_profile_name(size_t);
+/*
+ * cert_profile_verifies - whether a client that checks the chain against
+ * the run's CA, the dates (with our clock) and the DNS-ID (RFC 6125)
+ * accepts the leaf pki_leaf() makes for (profile, host) as host's
+ */
+bool	cert_profile_verifies(enum cert_profile, const char *host);
 
 struct pki;
 

@@ -253,7 +253,8 @@ dns_server_handle(struct dns_server *srv, enum dns_server_proto proto,
 	struct dns_answer_info	 info;
 	struct log_event	 ev;
 
-	if (dns_zone_answer(srv->zone, q, qlen,
+	if (dns_zone_answer(srv->zone, proto == DNS_SERVER_TCP ?
+	    DNS_TRANSPORT_TCP : DNS_TRANSPORT_UDP, q, qlen,
 	    srv->outbuf + DNS_SERVER_LEN_PREFIX, outcap, outlen, &info) == -1) {
 		info.dropped = true;		/* documented never to happen */
 		info.fault = DNS_FAULT_NONE;

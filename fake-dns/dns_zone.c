@@ -29,6 +29,7 @@
 #define DNS_ZONE_RECORD_MAX	(64 * 1024)	/* a record's text, all lines */
 #define DNS_ZONE_TTL_UNSET	UINT32_MAX	/* marks "no TTL in the text" */
 #define DNS_ZONE_FAULT_WORD	";@fault"
+#define DNS_ZONE_KINDS_MAX	128	/* "nxdomain|servfail|..." */
 
 /* A name as we compare it: lower-case (ASCII only) uncompressed wire form. */
 struct dns_zone_key {
@@ -76,17 +77,39 @@ struct dns_zone_reply {
 	bool		 edns;
 	const ldns_rr	*question;	/* NULL: header-only response */
 	ldns_rr_list	*answer;	/* borrowed records, or NULL */
+	bool		 truncate;	/* TC, whether the answer fits or not */
 };
 
-static const struct {
+/*
+ * How each fault answers: one row per enum dns_fault, the only place a
+ * fault's behaviour is written down. A new fault is a new enum value and
+ * a new row here (plus, for a new kind of behaviour, its flag below).
+ */
+#define DNS_FAULT_RCODE_ZONE	(-1)	/* the zone's own answer */
+#define DNS_FAULT_F_AA		0x01	/* authoritative answer */
+#define DNS_FAULT_F_SILENT	0x02	/* send nothing at all */
+#define DNS_FAULT_F_TC_UDP	0x04	/* over UDP, TC and no answers */
+
+struct dns_fault_row {
 	enum dns_fault	 fault;
-	const char	*name;
-} dns_fault_names[] = {
-	{ DNS_FAULT_NONE,	"none" },
-	{ DNS_FAULT_NXDOMAIN,	"nxdomain" },
-	{ DNS_FAULT_SERVFAIL,	"servfail" },
-	{ DNS_FAULT_TIMEOUT,	"timeout" },
+	const char	*name;		/* as scenarios and zone files say it */
+	int		 rcode;		/* or DNS_FAULT_RCODE_ZONE */
+	unsigned int	 flags;		/* DNS_FAULT_F_* */
 };
+
+static const struct dns_fault_row dns_fault_rows[] = {
+	{ DNS_FAULT_NONE,	"none",		DNS_FAULT_RCODE_ZONE,	0 },
+	{ DNS_FAULT_NXDOMAIN,	"nxdomain",	LDNS_RCODE_NXDOMAIN,
+	    DNS_FAULT_F_AA },
+	{ DNS_FAULT_SERVFAIL,	"servfail",	LDNS_RCODE_SERVFAIL,	0 },
+	{ DNS_FAULT_TIMEOUT,	"timeout",	DNS_FAULT_RCODE_ZONE,
+	    DNS_FAULT_F_SILENT },
+	/* RFC 1035 §4.2.1, RFC 7766 §5: the client must ask again over TCP */
+	{ DNS_FAULT_TRUNCATE,	"truncate",	DNS_FAULT_RCODE_ZONE,
+	    DNS_FAULT_F_TC_UDP },
+};
+
+#define DNS_FAULT_NROWS	(sizeof(dns_fault_rows) / sizeof(dns_fault_rows[0]))
 
 static const char *const dns_zone_rcode_names[] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
@@ -109,6 +132,8 @@ static int	dns_zone_fault_put(struct dns_zone *,
 		    const struct dns_zone_key *, enum dns_fault);
 static enum dns_fault dns_zone_fault_at(const struct dns_zone *,
 		    const struct dns_zone_key *);
+static const struct dns_fault_row *dns_fault_row(enum dns_fault);
+static void	dns_zone_fault_kinds(char *, size_t);
 
 /* zone file */
 static int	dns_zone_load_line(struct dns_zone_loader *, char *,
@@ -137,16 +162,26 @@ static void	dns_zone_info_question(struct dns_answer_info *,
 static void	dns_zone_info_rcode(struct dns_answer_info *, const char *);
 static void	dns_zone_put_u16(uint8_t *, uint16_t);
 
-const char *
-dns_fault_str(enum dns_fault f)
+/* dns_fault_row - the row of f, or NULL for a value no row has */
+static const struct dns_fault_row *
+dns_fault_row(enum dns_fault f)
 {
 	size_t	i;
 
-	for (i = 0; i < sizeof(dns_fault_names) / sizeof(dns_fault_names[0]);
-	    i++)
-		if (dns_fault_names[i].fault == f)
-			return dns_fault_names[i].name;
-	fatalx("dns_fault_str: bad fault %d", (int)f);
+	for (i = 0; i < DNS_FAULT_NROWS; i++)
+		if (dns_fault_rows[i].fault == f)
+			return &dns_fault_rows[i];
+	return NULL;
+}
+
+const char *
+dns_fault_str(enum dns_fault f)
+{
+	const struct dns_fault_row	*row;
+
+	if ((row = dns_fault_row(f)) == NULL)
+		fatalx("dns_fault_str: bad fault %d", (int)f);
+	return row->name;
 }
 
 int
@@ -154,13 +189,19 @@ dns_fault_parse(const char *s, enum dns_fault *out)
 {
 	size_t	i;
 
-	for (i = 0; i < sizeof(dns_fault_names) / sizeof(dns_fault_names[0]);
-	    i++)
-		if (strcmp(s, dns_fault_names[i].name) == 0) {
-			*out = dns_fault_names[i].fault;
+	for (i = 0; i < DNS_FAULT_NROWS; i++)
+		if (strcmp(s, dns_fault_rows[i].name) == 0) {
+			*out = dns_fault_rows[i].fault;
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+dns_fault_name(size_t i)
+{
+	/* row 0 is DNS_FAULT_NONE: no fault, not one a name can be given */
+	return i + 1 < DNS_FAULT_NROWS ? dns_fault_rows[i + 1].name : NULL;
 }
 
 struct dns_zone *
@@ -390,15 +431,8 @@ dns_zone_fault_put(struct dns_zone *z, const struct dns_zone_key *key,
 {
 	size_t	i;
 
-	switch (f) {
-	case DNS_FAULT_NONE:
-	case DNS_FAULT_NXDOMAIN:
-	case DNS_FAULT_SERVFAIL:
-	case DNS_FAULT_TIMEOUT:
-		break;
-	default:
+	if (dns_fault_row(f) == NULL)
 		return -1;		/* the caller's value, not our bug */
-	}
 	for (i = 0; i < z->nfaults; i++) {
 		if (!dns_zone_key_eq(&z->faults[i].name, key))
 			continue;
@@ -582,16 +616,17 @@ static int
 dns_zone_load_fault(struct dns_zone_loader *ld, char *rest, struct err *err)
 {
 	struct dns_zone_key	 key;
-	char			*tok[3];
+	char			*tok[3], kinds[DNS_ZONE_KINDS_MAX];
 	ldns_rdf		*d;
 	enum dns_fault		 f;
 	int			 rc;
 
-	if (dns_zone_split(rest, tok, 3) != 2)
+	if (dns_zone_split(rest, tok, 3) != 2) {
+		dns_zone_fault_kinds(kinds, sizeof(kinds));
 		return err_set(err, ERR_SYNTAX,
-		    "%s:%u: expected \";@fault NAME "
-		    "nxdomain|servfail|timeout\"",
-		    ld->path, ld->lineno);
+		    "%s:%u: expected \";@fault NAME %s\"", ld->path,
+		    ld->lineno, kinds);
+	}
 	if (dns_fault_parse(tok[1], &f) == -1 || f == DNS_FAULT_NONE)
 		return err_set(err, ERR_SYNTAX, "%s:%u: unknown fault \"%s\"",
 		    ld->path, ld->lineno, tok[1]);
@@ -604,6 +639,24 @@ dns_zone_load_fault(struct dns_zone_loader *ld, char *rest, struct err *err)
 		return err_set(err, ERR_SYNTAX, "%s:%u: bad name \"%s\"",
 		    ld->path, ld->lineno, tok[0]);
 	return 0;
+}
+
+/* dns_zone_fault_kinds - "nxdomain|servfail|..." for a message */
+static void
+dns_zone_fault_kinds(char *buf, size_t size)
+{
+	const char	*name;
+	size_t		 i, len = 0;
+	int		 n;
+
+	buf[0] = '\0';
+	for (i = 0; (name = dns_fault_name(i)) != NULL; i++) {
+		n = snprintf(buf + len, size - len, "%s%s", i > 0 ? "|" : "",
+		    name);
+		if (n < 0 || (size_t)n >= size - len)
+			break;
+		len += (size_t)n;
+	}
 }
 
 /* dns_zone_load_append - add a line to the pending record text */
@@ -712,10 +765,11 @@ dns_zone_query_udp_max(const uint8_t *query, size_t qlen)
  * rest; every outcome but a short packet or a response is answered.
  */
 int
-dns_zone_answer(const struct dns_zone *z, const uint8_t *q, size_t qlen,
-    uint8_t *out, size_t outcap, size_t *outlen,
-    struct dns_answer_info *info)
+dns_zone_answer(const struct dns_zone *z, enum dns_transport transport,
+    const uint8_t *q, size_t qlen, uint8_t *out, size_t outcap,
+    size_t *outlen, struct dns_answer_info *info)
 {
+	const struct dns_fault_row	*fault;
 	struct dns_zone_reply	 r;
 	struct dns_zone_key	 key;
 	ldns_pkt		*pkt = NULL;
@@ -760,28 +814,25 @@ dns_zone_answer(const struct dns_zone *z, const uint8_t *q, size_t qlen,
 		goto reply;
 	}
 	info->fault = dns_zone_fault_at(z, &key);
-	switch (info->fault) {
-	case DNS_FAULT_NONE:
-		break;
-	case DNS_FAULT_NXDOMAIN:
-		r.rcode = LDNS_RCODE_NXDOMAIN;
-		r.aa = true;
-		goto reply;
-	case DNS_FAULT_SERVFAIL:
-		r.rcode = LDNS_RCODE_SERVFAIL;
-		goto reply;
-	case DNS_FAULT_TIMEOUT:
+	if ((fault = dns_fault_row(info->fault)) == NULL)
+		fatalx("dns_zone_answer: bad fault %d", (int)info->fault);
+	if (fault->flags & DNS_FAULT_F_SILENT) {
 		info->dropped = true;
 		dns_zone_info_rcode(info, "none");
 		ldns_pkt_free(pkt);
 		return 0;
-	default:
-		fatalx("dns_zone_answer: bad fault %d", (int)info->fault);
+	}
+	if (fault->rcode != DNS_FAULT_RCODE_ZONE) {
+		r.rcode = (uint8_t)fault->rcode;
+		r.aa = (fault->flags & DNS_FAULT_F_AA) != 0;
+		goto reply;
 	}
 	if ((r.answer = ldns_rr_list_new()) == NULL)
 		fatalx("dns_zone_answer: out of memory");
 	r.rcode = dns_zone_resolve(z, r.question, r.answer);
 	r.aa = true;
+	r.truncate = (fault->flags & DNS_FAULT_F_TC_UDP) != 0 &&
+	    transport == DNS_TRANSPORT_UDP;
 reply:
 	dns_zone_encode(&r, out, outcap, outlen, info);
 	ldns_rr_list_free(r.answer);
@@ -870,8 +921,9 @@ dns_zone_has_below(const struct dns_zone *z, const struct dns_zone_key *key)
 
 /*
  * dns_zone_encode - header, question, answers and OPT into out. When the
- * answers do not fit (RFC 1035 §4.2.1, RFC 2181 §9) only header and
- * question go out, with TC set; when not even that fits, nothing does.
+ * answers do not fit (RFC 1035 §4.2.1, RFC 2181 §9), or a truncate fault
+ * says so, only header and question go out, with TC set; when not even
+ * that fits, nothing does.
  */
 static void
 dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
@@ -897,7 +949,7 @@ dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
 		fatalx("dns_zone_encode: out of memory");	/* it grows */
 	tail = r->edns ? DNS_OPT_RR_LEN : 0;
 	total = DNS_HEADER_LEN + ldns_buffer_position(buf) + tail;
-	if (total > outcap || total > DNS_TCP_MAX) {
+	if (r->truncate || total > outcap || total > DNS_TCP_MAX) {
 		tc = true;
 		nans = 0;
 		total = DNS_HEADER_LEN + qend + tail;

@@ -17,16 +17,29 @@
 #define DNS_ZONE_CNAME_HOPS	8	/* CNAMEs followed in one answer */
 #define DNS_ZONE_DEFAULT_TTL	3600	/* records with no TTL and no $TTL */
 
+/*
+ * Per-name faults. Each has one row in dns_zone.c's dns_fault_rows[]
+ * (its name and how it answers); a new fault is a new value here and a
+ * new row there, and scenarios, zone files and messages pick it up.
+ */
 enum dns_fault {
 	DNS_FAULT_NONE = 0,
 	DNS_FAULT_NXDOMAIN,	/* answer NXDOMAIN even if records exist */
 	DNS_FAULT_SERVFAIL,	/* answer SERVFAIL */
 	DNS_FAULT_TIMEOUT,	/* send nothing: the client times out */
+	DNS_FAULT_TRUNCATE,	/* UDP: TC and no answers; TCP: the answer */
 };
 
+/* dns_fault_str - the fault's name ("none" for DNS_FAULT_NONE) */
 const char *dns_fault_str(enum dns_fault);
+/* dns_fault_parse - a name ("none" too) to the fault; -1 if unknown */
 int	dns_fault_parse(const char *, enum dns_fault *)
 	    __attribute__((warn_unused_result));
+/*
+ * dns_fault_name - the i-th fault a name can be given, in table order
+ * (never "none"); NULL past the last. For "allowed:" lists.
+ */
+const char *dns_fault_name(size_t);
 
 struct dns_zone;
 
@@ -45,8 +58,8 @@ int	dns_zone_add_rr(struct dns_zone *, const char *text, const char *origin,
 	    struct err *) __attribute__((warn_unused_result));
 /*
  * dns_zone_load_file - a zone file: $ORIGIN/$TTL and records as ldns reads
- * them, plus our lines ";@fault NAME nxdomain|servfail|timeout". Errors are
- * "path:line: message".
+ * them, plus our lines ";@fault NAME KIND" (KIND: a dns_fault_name()).
+ * Errors are "path:line: message".
  */
 int	dns_zone_load_file(struct dns_zone *, const char *path, struct err *)
 	    __attribute__((warn_unused_result));
@@ -76,10 +89,16 @@ struct dns_answer_info {
 					   "response" or "outcap"; else NULL */
 };
 
+/* How a query arrived: a fault may answer UDP and TCP differently. */
+enum dns_transport {
+	DNS_TRANSPORT_UDP = 0,
+	DNS_TRANSPORT_TCP,
+};
+
 /*
- * dns_zone_answer - answer one query. out receives the response (at most
- * outcap bytes; over UDP pass DNS_UDP_MAX, and a larger answer is cut with
- * TC set). Returns 0 with *outlen set, or 0 with info->dropped when no
+ * dns_zone_answer - answer one query that came over transport. out
+ * receives the response (at most outcap bytes; over UDP pass
+ * dns_zone_query_udp_max(), and a larger answer is cut with TC set). Returns 0 with *outlen set, or 0 with info->dropped when no
  * response must be sent. Never fails on hostile input: a malformed query
  * gets FORMERR when its header can be read, otherwise it is dropped.
  * CNAME chains inside the zone are followed (at most 8 hops).
@@ -87,9 +106,10 @@ struct dns_answer_info {
  * "" when no question could be read); info->rcode is "none" when nothing
  * is sent. A query carrying EDNS0 gets an OPT record back.
  */
-int	dns_zone_answer(const struct dns_zone *, const uint8_t *query,
-	    size_t qlen, uint8_t *out, size_t outcap, size_t *outlen,
-	    struct dns_answer_info *) __attribute__((warn_unused_result));
+int	dns_zone_answer(const struct dns_zone *, enum dns_transport,
+	    const uint8_t *query, size_t qlen, uint8_t *out, size_t outcap,
+	    size_t *outlen, struct dns_answer_info *)
+	    __attribute__((warn_unused_result));
 
 /*
  * dns_zone_query_udp_max - the UDP answer size a query allows: DNS_UDP_MAX,

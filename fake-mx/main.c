@@ -109,17 +109,26 @@ main(int argc, char **argv)
 static void
 fakemx_usage(void)
 {
+	const char	*name;
+	size_t		 i;
+
 	fprintf(stderr,
 	    "usage: fake-mx [-v] -l ADDR [-p PORT] --host NAME "
-	    "[--starttls offer|strip|refuse]\n"
+	    "[--starttls MODE]\n"
 	    "               [--cert PROFILE] [--pki DIR] [--timeout SEC]\n"
 	    "       fake-mx [-v] --policy FILE --host mta-sts.NAME -l ADDR "
 	    "[-p PORT]\n"
 	    "               [--status N] [--content-type T] [--cert PROFILE] "
 	    "[--pki DIR]\n"
 	    "               [--timeout SEC]\n"
-	    "PROFILE: valid wrong-name expired not-yet-valid self-signed "
-	    "unknown-ca\n");
+	    "MODE:");
+	/* the lists are the tables of mx_config.c and pki.c */
+	for (i = 0; (name = mx_starttls_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	fprintf(stderr, "\nPROFILE:");
+	for (i = 0; (name = cert_profile_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	fprintf(stderr, "\n");
 	exit(FAKEMX_EXIT_USAGE);
 }
 

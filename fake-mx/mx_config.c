@@ -14,43 +14,55 @@
 /* seconds; RFC 5321 §4.5.3.2 wants minutes, a test world must not hang */
 #define MX_TIMEOUT_DEFAULT	30
 
+/*
+ * The names of the STARTTLS behaviours, one row per enum mx_starttls, as
+ * scenarios and fake-mx --starttls spell them. What each one does is its
+ * row in smtp_session.c's smtp_tls_modes[].
+ */
+static const struct {
+	enum mx_starttls	 mode;
+	const char		*name;
+} mx_starttls_names[] = {
+	{ MX_STARTTLS_OFFER,	"offer" },
+	{ MX_STARTTLS_STRIP,	"strip" },
+	{ MX_STARTTLS_REFUSE,	"refuse" },
+	{ MX_STARTTLS_TLS_ABORT, "tls-abort" },
+};
+
+#define MX_STARTTLS_NROWS \
+	(sizeof(mx_starttls_names) / sizeof(mx_starttls_names[0]))
+
 const char *
 mx_starttls_str(enum mx_starttls m)
 {
-	switch (m) {
-	case MX_STARTTLS_OFFER:
-		return "offer";
-	case MX_STARTTLS_STRIP:
-		return "strip";
-	case MX_STARTTLS_REFUSE:
-		return "refuse";
-	default:
-		fatalx("mx_starttls_str: bad mode %d", (int)m);
-	}
+	size_t	i;
+
+	for (i = 0; i < MX_STARTTLS_NROWS; i++)
+		if (mx_starttls_names[i].mode == m)
+			return mx_starttls_names[i].name;
+	fatalx("mx_starttls_str: bad mode %d", (int)m);
 }
 
-/* mx_starttls_parse - "offer", "strip" or "refuse" to enum; -1 if unknown */
+/* mx_starttls_parse - a name of the table to enum; -1 if unknown */
 int
 mx_starttls_parse(const char *s, enum mx_starttls *out)
 {
-	static const struct {
-		const char		*name;
-		enum mx_starttls	 mode;
-	} names[] = {
-		{ "offer",	MX_STARTTLS_OFFER },
-		{ "strip",	MX_STARTTLS_STRIP },
-		{ "refuse",	MX_STARTTLS_REFUSE },
-	};
 	size_t	i;
 
 	if (s == NULL)
 		return -1;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i].name) == 0) {
-			*out = names[i].mode;
+	for (i = 0; i < MX_STARTTLS_NROWS; i++)
+		if (strcmp(s, mx_starttls_names[i].name) == 0) {
+			*out = mx_starttls_names[i].mode;
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+mx_starttls_name(size_t i)
+{
+	return i < MX_STARTTLS_NROWS ? mx_starttls_names[i].name : NULL;
 }
 
 /* mx_config_init - defaults: offer, valid cert, 30 s, bounds of mx_config.h */

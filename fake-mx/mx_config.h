@@ -9,15 +9,24 @@
 
 #include "../common/pki.h"
 
+/*
+ * STARTTLS behaviours. Each has a name row in mx_config.c and a behaviour
+ * row in smtp_session.c (smtp_tls_modes[]); a new behaviour is a new
+ * value here and those two rows, and scenarios and fake-mx pick it up.
+ */
 enum mx_starttls {
 	MX_STARTTLS_OFFER = 0,	/* 250-STARTTLS advertised, handshake done */
 	MX_STARTTLS_STRIP,	/* not advertised; STARTTLS answered 502 */
 	MX_STARTTLS_REFUSE,	/* advertised, but STARTTLS answered 454 */
+	MX_STARTTLS_TLS_ABORT,	/* advertised, 220, then a fatal alert
+				   right after the client's ClientHello */
 };
 
 const char *mx_starttls_str(enum mx_starttls);
 int	mx_starttls_parse(const char *, enum mx_starttls *)
 	    __attribute__((warn_unused_result));
+/* mx_starttls_name - the i-th behaviour's name; NULL past the last */
+const char *mx_starttls_name(size_t);
 
 /*
  * Bounds of one fake MX against a hostile or broken sender (ours; a test

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * smtp_session.c -- one SMTP session on the fake MX: greeting, EHLO,
- * STARTTLS (offered, stripped or refused, per mx_config), the envelope and
- * DATA with the harness token. Owns its fd, bufferevents and SSL; records
+ * STARTTLS (as its row of smtp_tls_modes[] says), the envelope and DATA
+ * with the harness token. Owns its fd, bufferevents and SSL; records
  * what the client did as "mx" events; never exits the process on client
  * misbehaviour and never stores message text.
  */
@@ -44,6 +44,9 @@
 #define SMTP_REASON_MAX		256	/* OpenSSL reason text */
 #define SMTP_CLOSE_GRACE_SEC	5	/* past the deadline, to flush its
 					 * 421 (ours) */
+#define SMTP_TLS_RECORD_HDR	5	/* RFC 8446 §5.1: type, version, len */
+#define SMTP_TLS_RECORD_MAX	16384	/* RFC 8446 §5.1: 2^14 bytes */
+#define SMTP_TLS_HANDSHAKE	0x16	/* ContentType handshake(22) */
 
 enum smtp_state {
 	SMTP_STATE_GREETED = 0,	/* no EHLO/HELO yet (again after TLS) */
@@ -52,6 +55,8 @@ enum smtp_state {
 	SMTP_STATE_RCPT,	/* at least one RCPT accepted */
 	SMTP_STATE_DATA,	/* reading message text */
 	SMTP_STATE_HANDSHAKE,	/* TLS handshake under way */
+	SMTP_STATE_TLS_ABORT,	/* 220 sent, awaiting the ClientHello to
+				   abort the handshake (tls-abort) */
 	SMTP_STATE_CLOSING,	/* flushing the last replies */
 	SMTP_STATE_CLOSED,	/* close record written; free pending */
 };
@@ -136,11 +141,16 @@ struct smtp_ext {
 	unsigned int	 flags;		/* SMTP_EXT_F_* */
 };
 
-/* How STARTTLS behaves: a row per mx_starttls mode. */
+/* What a STARTTLS behaviour does after its 220 (the handshake, or not). */
+typedef enum smtp_verdict smtp_tls_fn(struct smtp_session *);
+
+/* How STARTTLS behaves: a row per mx_starttls mode (smtp_tls_modes[]). */
 struct smtp_tls_mode {
 	bool		 advertise;	/* 250-STARTTLS in EHLO */
-	const char	*reply;		/* NULL: 220 and handshake */
+	const char	*reply;		/* instead of 220; NULL: 220, start */
 	const char	*result;	/* starttls record when reply != NULL */
+	smtp_tls_fn	*start;		/* after the 220 */
+	bool		 needs_ctx;	/* without an SSL_CTX: as refuse */
 };
 
 /* libevent callbacks */
@@ -184,7 +194,8 @@ static enum smtp_verdict smtp_line_too_long(struct smtp_session *);
 static const struct smtp_tls_mode *smtp_tls_mode(const struct smtp_session *);
 static bool	smtp_ext_is_visible(const struct smtp_session *,
 		    const struct smtp_ext *);
-static enum smtp_verdict smtp_starttls_begin(struct smtp_session *);
+static smtp_tls_fn smtp_tls_handshake, smtp_tls_abort;
+static enum smtp_verdict smtp_read_hello(struct smtp_session *);
 static void	smtp_tls_ok(struct smtp_session *);
 static void	smtp_tls_failed(struct smtp_session *, const char *);
 static void	smtp_tls_reason(struct smtp_session *, short, char *, size_t);
@@ -243,14 +254,25 @@ static const struct smtp_ext smtp_exts[] = {
 	{ "STARTTLS",	SMTP_EXT_F_STARTTLS },	/* RFC 3207 */
 };
 
-static const struct smtp_tls_mode smtp_tls_offer = {
-	true, NULL, NULL
+/* The STARTTLS behaviours, indexed by enum mx_starttls (mx_config.h). */
+static const struct smtp_tls_mode smtp_tls_modes[] = {
+	[MX_STARTTLS_OFFER] = { .advertise = true,
+	    .start = smtp_tls_handshake, .needs_ctx = true },
+	[MX_STARTTLS_STRIP] = { .advertise = false,
+	    .reply = "502 5.5.1 Command not recognized",
+	    .result = "stripped" },
+	[MX_STARTTLS_REFUSE] = { .advertise = true,
+	    .reply = "454 4.7.0 TLS not available", .result = "refused" },
+	[MX_STARTTLS_TLS_ABORT] = { .advertise = true,
+	    .start = smtp_tls_abort },
 };
-static const struct smtp_tls_mode smtp_tls_strip = {
-	false, "502 5.5.1 Command not recognized", "stripped"
-};
-static const struct smtp_tls_mode smtp_tls_refuse = {
-	true, "454 4.7.0 TLS not available", "refused"
+
+/*
+ * RFC 8446 §6, §6.2: a fatal handshake_failure(40) alert in a record of
+ * its own, version 0x0303 as every TLS 1.2 and 1.3 record has
+ */
+static const uint8_t smtp_tls_abort_alert[] = {
+	0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28
 };
 
 /* smtp_session_new - adopt fd, emit connect and queue the greeting */
@@ -412,6 +434,7 @@ smtp_on_deadline(evutil_socket_t fd, short what, void *arg)
 			(void)evtimer_add(s->deadline, &grace);
 		return;
 	case SMTP_STATE_HANDSHAKE:
+	case SMTP_STATE_TLS_ABORT:
 		smtp_tls_failed(s, "timeout");
 		smtp_close(s, SMTP_CLOSE_TIMEOUT, false);
 		return;
@@ -458,6 +481,9 @@ smtp_process_input(struct smtp_session *s)
 			break;
 		case SMTP_STATE_DATA:
 			v = smtp_read_data(s);
+			break;
+		case SMTP_STATE_TLS_ABORT:
+			v = smtp_read_hello(s);
 			break;
 		case SMTP_STATE_HANDSHAKE:
 		case SMTP_STATE_CLOSING:
@@ -636,25 +662,31 @@ smtp_do_helo(struct smtp_session *s, char *args)
 static const struct smtp_tls_mode *
 smtp_tls_mode(const struct smtp_session *s)
 {
-	switch (s->cfg.starttls) {
-	case MX_STARTTLS_OFFER:
-		/* without a context we can only say "not now" */
-		return s->ctx != NULL ? &smtp_tls_offer : &smtp_tls_refuse;
-	case MX_STARTTLS_STRIP:
-		return &smtp_tls_strip;
-	case MX_STARTTLS_REFUSE:
-		return &smtp_tls_refuse;
-	default:
-		fatalx("smtp_session: bad starttls mode %d",
-		    (int)s->cfg.starttls);
-	}
+	const struct smtp_tls_mode	*m;
+	size_t				 i = (size_t)s->cfg.starttls;
+
+	if (i >= sizeof(smtp_tls_modes) / sizeof(smtp_tls_modes[0]) ||
+	    (smtp_tls_modes[i].reply == NULL &&
+	    smtp_tls_modes[i].start == NULL))
+		fatalx("smtp_session: no row for starttls mode %d", (int)i);
+	m = &smtp_tls_modes[i];
+	/* without a context we can only say "not now" */
+	if (m->needs_ctx && s->ctx == NULL)
+		return &smtp_tls_modes[MX_STARTTLS_REFUSE];
+	return m;
 }
 
-/* smtp_do_starttls - RFC 3207 §4: answer per mode, or begin the handshake */
+/*
+ * smtp_do_starttls - RFC 3207 §4: answer per mode, or 220 and start it.
+ * RFC 3207 §5 / CVE-2011-0411: whatever the client sent after STARTTLS in
+ * the clear must not be read as if it came over TLS, so it is discarded
+ * (and counted) before the mode's start takes over the socket.
+ */
 static enum smtp_verdict
 smtp_do_starttls(struct smtp_session *s, char *args)
 {
 	const struct smtp_tls_mode	*mode;
+	struct evbuffer			*in = bufferevent_get_input(s->bev);
 	struct log_event		 ev;
 
 	(void)args;
@@ -662,36 +694,30 @@ smtp_do_starttls(struct smtp_session *s, char *args)
 		return smtp_bad_command(s, "503 5.5.1 TLS already active",
 		    "starttls-in-tls");
 	mode = smtp_tls_mode(s);
-	if (mode->reply == NULL)
-		return smtp_starttls_begin(s);
-	smtp_event_begin(s, &ev, "starttls");
-	log_event_str(&ev, "result", mode->result);
-	log_event_end(&ev);
-	smtp_reply(s, "%s", mode->reply);
-	return SMTP_CONTINUE;
-}
-
-/*
- * smtp_starttls_begin - 220, drop pipelined plaintext, wrap in TLS.
- * RFC 3207 §5 / CVE-2011-0411: whatever the client sent after STARTTLS in
- * the clear must not be read as if it came over TLS, so it is discarded
- * (and counted) before the TLS filter takes over the socket.
- */
-static enum smtp_verdict
-smtp_starttls_begin(struct smtp_session *s)
-{
-	struct evbuffer		*in = bufferevent_get_input(s->bev);
-	struct bufferevent	*tls;
-	struct timeval		 tv;
-	SSL			*ssl;
-	char			 reason[SMTP_REASON_MAX];
-
+	if (mode->reply != NULL) {
+		smtp_event_begin(s, &ev, "starttls");
+		log_event_str(&ev, "result", mode->result);
+		log_event_end(&ev);
+		smtp_reply(s, "%s", mode->reply);
+		return SMTP_CONTINUE;
+	}
 	s->pipelined = evbuffer_get_length(in);
 	if (s->pipelined > 0) {
 		evbuffer_drain(in, s->pipelined);
 		smtp_warn(s, "pipelined-after-starttls");
 	}
 	smtp_reply(s, "220 2.0.0 Ready to start TLS");
+	return mode->start(s);
+}
+
+/* smtp_tls_handshake - wrap the socket in TLS as the server */
+static enum smtp_verdict
+smtp_tls_handshake(struct smtp_session *s)
+{
+	struct bufferevent	*tls;
+	struct timeval		 tv;
+	SSL			*ssl;
+	char			 reason[SMTP_REASON_MAX];
 
 	if ((ssl = SSL_new(s->ctx)) == NULL) {
 		smtp_tls_reason(s, 0, reason, sizeof(reason));
@@ -722,6 +748,60 @@ smtp_starttls_begin(struct smtp_session *s)
 		smtp_tls_failed(s, "cannot enable the TLS bufferevent");
 		smtp_close(s, SMTP_CLOSE_ERROR, false);
 	}
+	return SMTP_STOP;
+}
+
+/*
+ * smtp_tls_abort - tls-abort: the 220 is out; wait for the client's first
+ * TLS record (its ClientHello), then answer it with a fatal alert and
+ * close, so the handshake fails on the client's side as a server that
+ * cannot or will not talk TLS makes it fail
+ */
+static enum smtp_verdict
+smtp_tls_abort(struct smtp_session *s)
+{
+	s->state = SMTP_STATE_TLS_ABORT;
+	return SMTP_STOP;
+}
+
+/*
+ * smtp_read_hello - in SMTP_STATE_TLS_ABORT: once one whole TLS record
+ * has arrived (or bytes that cannot start one), record the abort, send
+ * the alert and close. The input stays bounded: at most one record of
+ * SMTP_TLS_RECORD_MAX is waited for.
+ */
+static enum smtp_verdict
+smtp_read_hello(struct smtp_session *s)
+{
+	struct evbuffer		*in = bufferevent_get_input(s->bev);
+	struct log_event	 ev;
+	uint8_t			 hdr[SMTP_TLS_RECORD_HDR];
+	size_t			 have = evbuffer_get_length(in), want;
+	bool			 hello;
+
+	if (have == 0)
+		return SMTP_WAIT;
+	hello = evbuffer_copyout(in, hdr, 1) == 1 &&
+	    hdr[0] == SMTP_TLS_HANDSHAKE;
+	if (hello) {
+		if (have < sizeof(hdr))
+			return SMTP_WAIT;
+		(void)evbuffer_copyout(in, hdr, sizeof(hdr));
+		want = sizeof(hdr) + ((size_t)hdr[3] << 8 | hdr[4]);
+		if (want <= sizeof(hdr) + SMTP_TLS_RECORD_MAX && have < want)
+			return SMTP_WAIT;
+	}
+	smtp_event_begin(s, &ev, "starttls");
+	log_event_str(&ev, "result", "aborted");
+	log_event_bool(&ev, "hello", hello);
+	log_event_uint(&ev, "bytes", have);
+	log_event_end(&ev);
+	evbuffer_drain(in, have);
+	if (bufferevent_write(s->bev, smtp_tls_abort_alert,
+	    sizeof(smtp_tls_abort_alert)) == -1)
+		log_warnx("mx session %016llx: cannot queue the alert",
+		    (unsigned long long)s->id);
+	smtp_close(s, SMTP_CLOSE_ERROR, true);
 	return SMTP_STOP;
 }
 
@@ -1170,6 +1250,15 @@ smtp_on_event(struct bufferevent *bev, short what, void *arg)
 		/* a half-close may still take our last replies */
 		if ((what & (BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) != 0)
 			smtp_close_now(s);	/* keeps the reason we had */
+		return;
+	}
+	if (s->state == SMTP_STATE_TLS_ABORT) {
+		/* gone before its ClientHello: no TLS error to ask for */
+		smtp_tls_failed(s, (what & BEV_EVENT_EOF) ? "eof" :
+		    (what & BEV_EVENT_TIMEOUT) ? "timeout" : "error");
+		smtp_close(s, (what & BEV_EVENT_EOF) ? SMTP_CLOSE_EOF :
+		    (what & BEV_EVENT_TIMEOUT) ? SMTP_CLOSE_TIMEOUT :
+		    SMTP_CLOSE_ERROR, (what & BEV_EVENT_EOF) != 0);
 		return;
 	}
 	if (s->state == SMTP_STATE_HANDSHAKE) {

@@ -15,6 +15,7 @@
 #include "../common/log.h"
 #include "../common/str.h"
 #include "judge.h"
+#include "scn_field.h"
 
 /* Everything one scenario verdict is computed from. */
 struct judge_ctx {
@@ -40,6 +41,9 @@ static bool	judge_data_delivers(const struct scn_step *,
 		    const struct scn_host *, bool, const struct obs_data *);
 static void	judge_step_of(const struct scenario *, bool, size_t,
 		    struct scn_step *);
+static bool	judge_fetch_unmet(const struct scn_step *,
+		    const struct step_obs *, char *, size_t);
+static const char *judge_fetch_says(enum scn_want);
 static enum verdict judge_grade(enum scn_strength);
 static int	judge_severity(enum verdict);
 static void	judge_where(const struct judge_ctx *, int, size_t, char *,
@@ -171,10 +175,9 @@ judge_twin_step(const struct scn_step *src, struct scn_step *dst)
 {
 	*dst = *src;
 	dst->attack = false;
+	/* every expectation key at its default, then verified TLS */
+	scn_fields_clear(scn_expect_fields(), dst);
 	dst->expect = SCN_DELIVER_TLS;
-	dst->expect_at[0] = '\0';
-	dst->expect_sni = false;
-	dst->expect_fetch = false;
 }
 
 const struct scn_world *
@@ -201,6 +204,54 @@ judge_at_ok(const struct scn_step *st, const struct scn_host *h)
 {
 	return st->expect_at[0] == '\0' ||
 	    (h != NULL && strcmp(st->expect_at, h->label) == 0);
+}
+
+/*
+ * judge_fetch_unmet - policy_fetched: true wants a GET whose SNI and Host
+ * name mta-sts.<D> (RFC 8461 §3.3, §7.1); false wants no request at the
+ * policy host at all (§3.1: without a valid TXT record a sender "MUST
+ * ... skip the remaining steps of policy discovery"). When it is not met,
+ * why goes into buf as the start of "observed ...".
+ */
+static bool
+judge_fetch_unmet(const struct scn_step *st, const struct step_obs *o,
+    char *buf, size_t size)
+{
+	buf[0] = '\0';
+	switch (st->expect_fetch) {
+	case SCN_WANT_ANY:
+		return false;
+	case SCN_WANT_YES:
+		if (o->named_fetches > 0)
+			return false;
+		(void)str_copy(buf, "no policy fetch naming the policy host, ",
+		    size);
+		return true;
+	case SCN_WANT_NO:
+		if (o->fetches == 0)
+			return false;
+		(void)str_fmt(buf, size, "%u HTTPS request%s at the policy "
+		    "host, ", o->fetches, o->fetches == 1 ? "" : "s");
+		return true;
+	default:
+		fatalx("judge: bad policy_fetched %d", (int)st->expect_fetch);
+	}
+}
+
+/* judge_fetch_says - what "expected ..." says of policy_fetched */
+static const char *
+judge_fetch_says(enum scn_want w)
+{
+	switch (w) {
+	case SCN_WANT_ANY:
+		return "";
+	case SCN_WANT_YES:
+		return " after a policy fetch";
+	case SCN_WANT_NO:
+		return " without a policy fetch";
+	default:
+		fatalx("judge: bad policy_fetched %d", (int)w);
+	}
 }
 
 /*
@@ -257,7 +308,9 @@ judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
 		return false;
 	switch (st->expect) {
 	case SCN_DELIVER_TLS:
-		return d->tls && !attacker && h->cert == CERT_VALID &&
+		/* the host's profile, for the host name the DATA reached */
+		return d->tls && !attacker &&
+		    cert_profile_verifies(h->cert, d->server) &&
 		    (!st->expect_sni || d->sni_ok);
 	case SCN_DELIVER_PLAIN:
 		return !d->tls;
@@ -319,8 +372,7 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 			r->leak = s->level;
 	}
 	r->met = st.expect == SCN_DELIVER_NONE ? !r->delivered : met;
-	/* RFC 8461 §3.3, §7.1: the GET names mta-sts.<D> in SNI and Host */
-	fetch_bad = st.expect_fetch && o->named_fetches == 0;
+	fetch_bad = judge_fetch_unmet(&st, o, fetch, sizeof(fetch));
 	if (fetch_bad)
 		r->met = false;
 	if (bad != NULL) {
@@ -350,10 +402,7 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 	if (r->delivered && r->delivered_tls)
 		(void)str_fmt(sni, sizeof(sni), " (SNI \"%s\")",
 		    r->delivered_sni);
-	fetch[0] = extra[0] = '\0';
-	if (fetch_bad)
-		(void)str_copy(fetch, "no policy fetch naming the policy host, ",
-		    sizeof(fetch));
+	extra[0] = '\0';
 	if (st.strength == SCN_MAY || st.strength == SCN_INFO)
 		(void)str_fmt(extra, sizeof(extra), "; %s",
 		    o->named_fetches == 0 ? "no policy fetch" : o->fetch_first ?
@@ -372,7 +421,7 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		    "expected %s%s%s; observed %sDATA at %s over %s%s, "
 		    "adapter said %s%s%s", scn_delivery_str(st.expect),
 		    st.expect_sni ? " with SNI" : "",
-		    st.expect_fetch ? " after a policy fetch" : "", fetch,
+		    judge_fetch_says(st.expect_fetch), fetch,
 		    r->delivered_at, r->delivered_tls ? "TLS" : "plaintext",
 		    sni, outcome_str(c->outcome),
 		    r->misreport ? " (misreport)" : "", extra);
@@ -380,7 +429,7 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		(void)str_fmt(r->reason, sizeof(r->reason),
 		    "expected %s%s; observed %sno delivery, adapter said %s%s%s",
 		    scn_delivery_str(st.expect),
-		    st.expect_fetch ? " after a policy fetch" : "", fetch,
+		    judge_fetch_says(st.expect_fetch), fetch,
 		    outcome_str(c->outcome), r->misreport ? " (misreport)" : "",
 		    extra);
 }

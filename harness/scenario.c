@@ -1,33 +1,26 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * scenario.c -- the scenario loader: YAML (libyaml event API) into a small
- * node tree with marks, then a strict walk that fills struct scenario,
- * resolves the W0 defaults and applies the attack overlay. Every error is
- * "file:line:column: message" and the first one stops the load. Pure: no
- * I/O apart from reading the file; nothing here runs a scenario.
+ * scenario.c -- the scenario schema: a strict walk over the YAML tree
+ * (yaml_tree.c) that fills struct scenario, resolves the W0 defaults and
+ * applies the attack overlay. Every error is "file:line:column: message"
+ * and the first one stops the load. Pure: no I/O apart from reading the
+ * file; nothing here runs a scenario.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ldns/ldns.h>
-#include <yaml.h>
 
 #include "../common/file.h"
 #include "../common/log.h"
 #include "../common/proto.h"
 #include "../common/str.h"
 #include "scenario.h"
+#include "scn_field.h"
+#include "yaml_tree.h"
 
 #define SCN_FILE_MAX		(1024 * 1024)	/* bytes of YAML per file */
-#define SCN_DEPTH_MAX		16	/* deepest real nesting is 5 */
-#define SCN_NODES_MAX		20000	/* YAML nodes per file */
 #define SCN_MODE_MAX		256	/* policy mode text (any string) */
 #define SCN_MXNAME_MAX		(SCN_NAME_MAX + 16)	/* + ".{domain}" */
 #define SCN_BODY_MAX		(256 * 1024)	/* raw policy template; room
@@ -35,7 +28,6 @@
 						   64 KiB fetch cap */
 #define SCN_CTYPE_MAX		128	/* == sizeof scn_policy.content_type */
 #define SCN_EXPAND_MAX		2048	/* one expanded record or name */
-#define SCN_QUOTE_MAX		48	/* input echoed in a message */
 #define SCN_UINT32_MAX		4294967295UL	/* RFC 8461 §3.2 max_age ABNF */
 /*
  * Every template is checked with a domain and addresses as long as any
@@ -50,25 +42,6 @@
 #define SCN_FILENAME_SHOWN	68	/* a too-long file name, cut */
 #define SCN_DEFAULT_TTL		3600
 
-enum scn_node_type {
-	SCN_NODE_SCALAR = 0,
-	SCN_NODE_SEQ,
-	SCN_NODE_MAP,
-};
-
-/* One YAML node; a map's kids alternate key, value. */
-struct scn_node {
-	enum scn_node_type	 type;
-	unsigned long		 line;		/* 1-based */
-	unsigned long		 col;		/* 1-based */
-	char			*str;		/* scalar text, NUL-free */
-	size_t			 len;
-	bool			 plain;		/* unquoted scalar */
-	struct scn_node		**kids;
-	size_t			 nkids;
-	size_t			 cap;
-};
-
 /* The policy fields a body is rendered from. */
 struct scn_pfields {
 	char		mode[SCN_MODE_MAX];
@@ -79,101 +52,53 @@ struct scn_pfields {
 
 _Static_assert(sizeof(SCN_CHECK_DOMAIN) - 1 == SCN_DOMAIN_LEN,
     "SCN_CHECK_DOMAIN must be as long as the runner's domains");
+/* a host label, a dot and the domain fit a name (scn_relname_fits) */
+_Static_assert(SCN_LABEL_MAX - 1 + 1 + SCN_DOMAIN_LEN + 2 == DNS_NAME_MAX,
+    "SCN_LABEL_MAX must be the longest host label that makes a name");
 
 struct scn_loader {
-	char			 shown[FILE_PATH_SHOWN]; /* name, escaped */
-	struct err		*err;
+	struct ytree		 yt;		/* the file, its messages */
 	struct scenario		*scn;
 	ldns_rdf		*origin;	/* SCN_CHECK_DOMAIN. */
-	size_t			 nnodes;
 	struct scn_pfields	 clean_pf;
 };
-
-/* One name of an enum as written in YAML. */
-struct scn_name {
-	const char	*name;
-	int		 value;
-};
-
-/* errors and messages */
-static int	scn_error(struct scn_loader *, const struct scn_node *,
-		    const char *, ...) __attribute__((format(printf, 3, 4)));
-static int	scn_error_at(struct scn_loader *, unsigned long, unsigned long,
-		    const char *, ...) __attribute__((format(printf, 4, 5)));
-static const char *scn_quote(const char *, size_t, char *, size_t);
-static const char *scn_node_type_str(enum scn_node_type);
-static void	scn_offset_pos(const char *, size_t, size_t, unsigned long *,
-		    unsigned long *);
-static const char *scn_names_list(const struct scn_name *, char *, size_t);
-
-/* the YAML node tree */
-static int	scn_tree_build(struct scn_loader *, const char *, size_t,
-		    struct scn_node **);
-static int	scn_tree_event(struct scn_loader *, yaml_event_t *,
-		    struct scn_node **, struct scn_node **, size_t *, int *,
-		    bool *);
-static int	scn_tree_attach(struct scn_loader *, struct scn_node **,
-		    struct scn_node **, size_t, struct scn_node *);
-static int	scn_yaml_error(struct scn_loader *, const yaml_parser_t *,
-		    const char *, size_t);
-static struct scn_node *scn_node_new(enum scn_node_type, const yaml_mark_t *);
-static void	scn_node_free(struct scn_node *);
-
-/* typed access to nodes */
-static int	scn_map_check(struct scn_loader *, const struct scn_node *,
-		    const char *, const char *const *);
-static const struct scn_node *scn_map_need(struct scn_loader *,
-		    const struct scn_node *, const char *, const char *);
-static const struct scn_node *scn_map_get(const struct scn_node *,
-		    const char *);
-static const struct scn_node *scn_map_key(const struct scn_node *,
-		    const char *);
-static int	scn_want(struct scn_loader *, const struct scn_node *,
-		    enum scn_node_type, const char *);
-static int	scn_get_str(struct scn_loader *, const struct scn_node *,
-		    const char *, char *, size_t);
-static int	scn_get_uint(struct scn_loader *, const struct scn_node *,
-		    const char *, unsigned long, unsigned long,
-		    unsigned long *);
-static int	scn_get_bool(struct scn_loader *, const struct scn_node *,
-		    const char *, bool *);
-static int	scn_get_enum(struct scn_loader *, const struct scn_node *,
-		    const char *, const struct scn_name *, int *);
-static bool	scn_has_ctl(const char *);
 
 /* shapes */
 static bool	scn_is_id(const char *);
 static bool	scn_is_clause(const char *);
 static bool	scn_is_label(const char *);
+static bool	scn_is_host(const char *);
 static bool	scn_is_relname(const char *);
-static int	scn_check_label(struct scn_loader *, const struct scn_node *,
+static int	scn_check_label(struct scn_loader *, const struct ytree_node *,
 		    const char *, char *);
 
 /* the scenario's head */
-static int	scn_parse_top(struct scn_loader *, const struct scn_node *);
-static int	scn_parse_head(struct scn_loader *, const struct scn_node *);
-static int	scn_parse_clauses(struct scn_loader *, const struct scn_node *);
+static int	scn_parse_top(struct scn_loader *, const struct ytree_node *);
+static int	scn_parse_head(struct scn_loader *, const struct ytree_node *);
+static int	scn_parse_clauses(struct scn_loader *,
+		    const struct ytree_node *);
 
 /* worlds */
 static void	scn_world_w0(struct scn_world *, struct scn_pfields *);
-static int	scn_parse_world(struct scn_loader *, const struct scn_node *);
-static int	scn_parse_attack(struct scn_loader *, const struct scn_node *);
-static int	scn_parse_hosts(struct scn_loader *, const struct scn_node *,
+static int	scn_parse_world(struct scn_loader *, const struct ytree_node *);
+static int	scn_parse_attack(struct scn_loader *,
+		    const struct ytree_node *);
+static int	scn_parse_hosts(struct scn_loader *, const struct ytree_node *,
 		    struct scn_world *, bool);
-static int	scn_parse_host(struct scn_loader *, const struct scn_node *,
+static int	scn_parse_host(struct scn_loader *, const struct ytree_node *,
 		    const char *, struct scn_host *);
-static int	scn_parse_records(struct scn_loader *, const struct scn_node *,
-		    struct scn_world *);
-static int	scn_overlay_remove(struct scn_loader *, const struct scn_node *,
-		    struct scn_world *);
+static int	scn_parse_records(struct scn_loader *,
+		    const struct ytree_node *, struct scn_world *);
+static int	scn_overlay_remove(struct scn_loader *,
+		    const struct ytree_node *, struct scn_world *);
 static int	scn_overlay_records(struct scn_loader *,
-		    const struct scn_node *, struct scn_world *);
-static int	scn_parse_faults(struct scn_loader *, const struct scn_node *,
+		    const struct ytree_node *, struct scn_world *);
+static int	scn_parse_faults(struct scn_loader *, const struct ytree_node *,
 		    struct scn_world *, bool);
-static int	scn_parse_policy(struct scn_loader *, const struct scn_node *,
+static int	scn_parse_policy(struct scn_loader *, const struct ytree_node *,
 		    struct scn_world *, struct scn_pfields *, const char *);
 static int	scn_parse_policy_mx(struct scn_loader *,
-		    const struct scn_node *, const struct scn_world *,
+		    const struct ytree_node *, const struct scn_world *,
 		    struct scn_pfields *);
 static int	scn_mx_name(const char *, char *, size_t);
 static char    *scn_policy_render(const struct scn_pfields *);
@@ -181,32 +106,33 @@ static void	scn_world_copy(struct scn_world *, const struct scn_world *);
 static void	scn_world_clear(struct scn_world *);
 
 /* template and record checks */
-static int	scn_check_template(struct scn_loader *, const struct scn_world *,
-		    const char *, const struct scn_node *, const char *);
+static int	scn_check_template(struct scn_loader *,
+		    const struct scn_world *, const char *,
+		    const struct ytree_node *, const char *);
 static int	scn_check_record(struct scn_loader *, const struct scn_world *,
-		    const char *, const struct scn_node *, const char *,
+		    const char *, const struct ytree_node *, const char *,
 		    ldns_rdf **, ldns_rr_type *);
 static bool	scn_rr_names_fit(const ldns_rr *);
 static bool	scn_relname_fits(size_t);
 static int	scn_check_fault_name(struct scn_loader *,
-		    const struct scn_node *);
+		    const struct ytree_node *);
 static int	scn_expand_run(const char *, const char *,
-		    const struct scn_world *, unsigned int, unsigned int, char *,
-		    size_t, struct err *);
+		    const struct scn_world *, unsigned int, unsigned int,
+		    char *, size_t, struct err *);
 static void	scn_world_delete_record(struct scn_world *, size_t);
 
 /* steps */
-static int	scn_parse_steps(struct scn_loader *, const struct scn_node *);
-static int	scn_parse_step(struct scn_loader *, const struct scn_node *,
+static int	scn_parse_steps(struct scn_loader *, const struct ytree_node *);
+static int	scn_parse_step(struct scn_loader *, const struct ytree_node *,
 		    size_t, struct scn_step *);
-static int	scn_parse_expect(struct scn_loader *, const struct scn_node *,
+static int	scn_parse_expect(struct scn_loader *, const struct ytree_node *,
 		    const char *, struct scn_step *);
 static int	scn_check_first_step(struct scn_loader *,
-		    const struct scn_node *);
+		    const struct ytree_node *);
 
 static int	scn_load_tree(struct scn_loader *, const char *, size_t);
 
-static const struct scn_name scn_strength_names[] = {
+static const struct ytree_name scn_strength_names[] = {
 	{ "MUST",	SCN_MUST },
 	{ "SHOULD",	SCN_SHOULD },
 	{ "MAY",	SCN_MAY },
@@ -214,47 +140,9 @@ static const struct scn_name scn_strength_names[] = {
 	{ NULL,		0 },
 };
 
-static const struct scn_name scn_delivery_names[] = {
-	{ "tls",	SCN_DELIVER_TLS },
-	{ "plain",	SCN_DELIVER_PLAIN },
-	{ "any",	SCN_DELIVER_ANY },
-	{ "none",	SCN_DELIVER_NONE },
-	{ NULL,		0 },
-};
-
-static const struct scn_name scn_wait_names[] = {
+static const struct ytree_name scn_wait_names[] = {
 	{ "none",	SCN_WAIT_NONE },
 	{ "policy",	SCN_WAIT_POLICY },
-	{ NULL,		0 },
-};
-
-static const struct scn_name scn_starttls_names[] = {
-	{ "offer",	MX_STARTTLS_OFFER },
-	{ "strip",	MX_STARTTLS_STRIP },
-	{ "refuse",	MX_STARTTLS_REFUSE },
-	{ NULL,		0 },
-};
-
-static const struct scn_name scn_cert_names[] = {
-	{ "valid",		CERT_VALID },
-	{ "wrong-name",		CERT_WRONG_NAME },
-	{ "expired",		CERT_EXPIRED },
-	{ "not-yet-valid",	CERT_NOT_YET_VALID },
-	{ "self-signed",	CERT_SELF_SIGNED },
-	{ "unknown-ca",		CERT_UNKNOWN_CA },
-	{ NULL,			0 },
-};
-
-static const struct scn_name scn_fault_names[] = {
-	{ "nxdomain",	DNS_FAULT_NXDOMAIN },
-	{ "servfail",	DNS_FAULT_SERVFAIL },
-	{ "timeout",	DNS_FAULT_TIMEOUT },
-	{ NULL,		0 },
-};
-
-static const struct scn_name scn_bool_names[] = {
-	{ "true",	1 },
-	{ "false",	0 },
 	{ NULL,		0 },
 };
 
@@ -272,12 +160,8 @@ static const char *const scn_policy_keys[] = {
 	"mode", "mx", "max_age", "body", "status", "content_type", "cert",
 	"serve", NULL
 };
-static const char *const scn_host_keys[] = { "starttls", "cert", NULL };
 static const char *const scn_step_keys[] = {
 	"expect", "attack", "clock", "strength", "wait", NULL
-};
-static const char *const scn_expect_keys[] = {
-	"delivery", "at", "sni", "policy_fetched", NULL
 };
 
 /* W0: rfc8461-catalog.md §0.4 */
@@ -321,526 +205,6 @@ scn_delivery_str(enum scn_delivery d)
 	default:
 		fatalx("scn_delivery_str: bad delivery %d", (int)d);
 	}
-}
-
-/*
- * scn_error - "file:line:col: message" at node n (1:1 when n is NULL);
- * the file name is shown escaped, so it cannot forge a line of its own
- */
-static int
-scn_error(struct scn_loader *ld, const struct scn_node *n, const char *fmt,
-    ...)
-{
-	char	msg[ERR_MSG_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
-	va_end(ap);
-	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->shown,
-	    n != NULL ? n->line : 1, n != NULL ? n->col : 1, msg);
-}
-
-/* scn_error_at - the same at an explicit position */
-static int
-scn_error_at(struct scn_loader *ld, unsigned long line, unsigned long col,
-    const char *fmt, ...)
-{
-	char	msg[ERR_MSG_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
-	va_end(ap);
-	return err_set(ld->err, ERR_SYNTAX, "%s:%lu:%lu: %s", ld->shown,
-	    line, col, msg);
-}
-
-/*
- * scn_quote - input text made safe for a one-line message: control and
- * non-ASCII bytes as \xNN, '"' and '\' escaped, cut with "..." so that a
- * hostile value cannot flood or split the message.
- */
-static const char *
-scn_quote(const char *s, size_t len, char *buf, size_t size)
-{
-	size_t		i, o = 0;
-	unsigned char	c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (o + 8 >= size || i >= SCN_QUOTE_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c >= 0x7f) {
-			(void)snprintf(buf + o, size - o, "\\x%02x", c);
-			o += 4;
-		} else if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-static const char *
-scn_node_type_str(enum scn_node_type t)
-{
-	switch (t) {
-	case SCN_NODE_SCALAR:
-		return "a scalar";
-	case SCN_NODE_SEQ:
-		return "a sequence";
-	case SCN_NODE_MAP:
-		return "a mapping";
-	default:
-		fatalx("scn_node_type_str: bad type %d", (int)t);
-	}
-}
-
-/* scn_offset_pos - 1-based line and column (in characters) of byte off */
-static void
-scn_offset_pos(const char *buf, size_t len, size_t off, unsigned long *line,
-    unsigned long *col)
-{
-	size_t	i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
-			(*col)++;
-	}
-}
-
-/* scn_names_list - "a, b, c" for an "allowed:" hint */
-static const char *
-scn_names_list(const struct scn_name *t, char *buf, size_t size)
-{
-	size_t	len = 0;
-	int	n;
-
-	buf[0] = '\0';
-	for (; t->name != NULL; t++) {
-		n = snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " :
-		    "", t->name);
-		if (n < 0 || (size_t)n >= size - len)
-			break;
-		len += (size_t)n;
-	}
-	return buf;
-}
-
-static struct scn_node *
-scn_node_new(enum scn_node_type type, const yaml_mark_t *mark)
-{
-	struct scn_node	*n = xcalloc(1, sizeof(*n));
-
-	n->type = type;
-	n->line = (unsigned long)mark->line + 1;
-	n->col = (unsigned long)mark->column + 1;
-	return n;
-}
-
-/* scn_node_free - recursion depth is bounded by SCN_DEPTH_MAX */
-static void
-scn_node_free(struct scn_node *n)
-{
-	size_t	i;
-
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->nkids; i++)
-		scn_node_free(n->kids[i]);
-	free(n->kids);
-	free(n->str);
-	free(n);
-}
-
-/* scn_yaml_error - libyaml's problem text at its problem mark */
-static int
-scn_yaml_error(struct scn_loader *ld, const yaml_parser_t *p,
-    const char *buf, size_t len)
-{
-	unsigned long	line, col;
-	const char	*problem = p->problem != NULL ? p->problem :
-			    "malformed YAML";
-
-	switch (p->error) {
-	case YAML_READER_ERROR:
-		/* reader errors carry a byte offset, not a mark */
-		scn_offset_pos(buf, len, p->problem_offset, &line, &col);
-		if (p->problem_value != -1)
-			return scn_error_at(ld, line, col, "%s (#%x)",
-			    problem, (unsigned int)p->problem_value);
-		return scn_error_at(ld, line, col, "%s", problem);
-	case YAML_SCANNER_ERROR:
-	case YAML_PARSER_ERROR:
-	case YAML_COMPOSER_ERROR:
-		line = (unsigned long)p->problem_mark.line + 1;
-		col = (unsigned long)p->problem_mark.column + 1;
-		if (p->context != NULL)
-			return scn_error_at(ld, line, col, "%s (%s)", problem,
-			    p->context);
-		return scn_error_at(ld, line, col, "%s", problem);
-	case YAML_MEMORY_ERROR:
-		return scn_error_at(ld, 1, 1, "YAML parser out of memory");
-	case YAML_NO_ERROR:
-	case YAML_WRITER_ERROR:
-	case YAML_EMITTER_ERROR:
-	default:
-		return scn_error_at(ld, 1, 1, "YAML parser failed (%d)",
-		    (int)p->error);
-	}
-}
-
-/* scn_tree_attach - hang a new node under the open container (or root) */
-static int
-scn_tree_attach(struct scn_loader *ld, struct scn_node **root,
-    struct scn_node **stack, size_t depth, struct scn_node *n)
-{
-	struct scn_node	*parent;
-	int		 rc;
-
-	if (++ld->nnodes > SCN_NODES_MAX) {
-		rc = scn_error(ld, n, "more than %d YAML nodes",
-		    SCN_NODES_MAX);
-		scn_node_free(n);
-		return rc;
-	}
-	if (depth == 0) {
-		if (*root != NULL) {
-			rc = scn_error(ld, n, "more than one top-level node");
-			scn_node_free(n);
-			return rc;
-		}
-		*root = n;
-		return 0;
-	}
-	parent = stack[depth - 1];
-	if (parent->nkids == parent->cap) {
-		parent->cap = parent->cap == 0 ? 8 : parent->cap * 2;
-		parent->kids = xrealloc(parent->kids, parent->cap *
-		    sizeof(*parent->kids));
-	}
-	parent->kids[parent->nkids++] = n;
-	return 0;
-}
-
-/*
- * scn_tree_event - take one libyaml event. Aliases and anchors are
- * rejected outright: they buy nothing in a scenario and an alias bomb
- * ("billion laughs") is the classic YAML denial of service.
- */
-static int
-scn_tree_event(struct scn_loader *ld, yaml_event_t *ev, struct scn_node **root,
-    struct scn_node **stack, size_t *depth, int *ndocs, bool *done)
-{
-	struct scn_node	*n;
-	const char	*anchor = NULL;
-	char		 q[SCN_QUOTE_MAX * 4 + 8];
-
-	switch (ev->type) {
-	case YAML_NO_EVENT:
-	case YAML_STREAM_START_EVENT:
-	case YAML_DOCUMENT_END_EVENT:
-		return 0;
-	case YAML_STREAM_END_EVENT:
-		*done = true;
-		return 0;
-	case YAML_DOCUMENT_START_EVENT:
-		if (++*ndocs > 1)
-			return scn_error_at(ld, ev->start_mark.line + 1,
-			    ev->start_mark.column + 1,
-			    "more than one YAML document in the file");
-		return 0;
-	case YAML_ALIAS_EVENT:
-		anchor = (const char *)ev->data.alias.anchor;
-		return scn_error_at(ld, ev->start_mark.line + 1,
-		    ev->start_mark.column + 1,
-		    "YAML aliases are not allowed (*%s)",
-		    scn_quote(anchor, strlen(anchor), q, sizeof(q)));
-	case YAML_SCALAR_EVENT:
-		anchor = (const char *)ev->data.scalar.anchor;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		anchor = (const char *)ev->data.sequence_start.anchor;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		anchor = (const char *)ev->data.mapping_start.anchor;
-		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		if (*depth == 0)
-			fatalx("scn_tree_event: unbalanced YAML events");
-		(*depth)--;
-		return 0;
-	default:
-		fatalx("scn_tree_event: unknown YAML event %d", (int)ev->type);
-	}
-	if (anchor != NULL)
-		return scn_error_at(ld, ev->start_mark.line + 1,
-		    ev->start_mark.column + 1,
-		    "YAML anchors are not allowed (&%s)",
-		    scn_quote(anchor, strlen(anchor), q, sizeof(q)));
-	if (ev->type == YAML_SCALAR_EVENT) {
-		n = scn_node_new(SCN_NODE_SCALAR, &ev->start_mark);
-		if (memchr(ev->data.scalar.value, '\0',
-		    ev->data.scalar.length) != NULL) {
-			scn_node_free(n);
-			return scn_error_at(ld, ev->start_mark.line + 1,
-			    ev->start_mark.column + 1,
-			    "scalar contains a NUL character");
-		}
-		n->len = ev->data.scalar.length;
-		n->str = xmalloc(n->len + 1);
-		memcpy(n->str, ev->data.scalar.value, n->len);
-		n->str[n->len] = '\0';
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		return scn_tree_attach(ld, root, stack, *depth, n);
-	}
-	if (*depth == SCN_DEPTH_MAX)
-		return scn_error_at(ld, ev->start_mark.line + 1,
-		    ev->start_mark.column + 1,
-		    "nesting deeper than %d levels", SCN_DEPTH_MAX);
-	n = scn_node_new(ev->type == YAML_MAPPING_START_EVENT ? SCN_NODE_MAP :
-	    SCN_NODE_SEQ, &ev->start_mark);
-	if (scn_tree_attach(ld, root, stack, *depth, n) == -1)
-		return -1;
-	stack[(*depth)++] = n;
-	return 0;
-}
-
-/* scn_tree_build - the whole YAML text as one node tree */
-static int
-scn_tree_build(struct scn_loader *ld, const char *buf, size_t len,
-    struct scn_node **out)
-{
-	yaml_parser_t	 parser;
-	yaml_event_t	 ev;
-	struct scn_node	*root = NULL, *stack[SCN_DEPTH_MAX];
-	size_t		 depth = 0;
-	int		 ndocs = 0, rc;
-	bool		 done = false;
-
-	if (yaml_parser_initialize(&parser) == 0)
-		return scn_error(ld, NULL, "YAML parser out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	while (!done) {
-		if (yaml_parser_parse(&parser, &ev) == 0) {
-			(void)scn_yaml_error(ld, &parser, buf, len);
-			goto fail;
-		}
-		rc = scn_tree_event(ld, &ev, &root, stack, &depth, &ndocs,
-		    &done);
-		yaml_event_delete(&ev);
-		if (rc == -1)
-			goto fail;
-	}
-	yaml_parser_delete(&parser);
-	if (root == NULL || (root->type == SCN_NODE_SCALAR && root->plain &&
-	    root->len == 0)) {
-		scn_node_free(root);
-		return scn_error(ld, NULL, "empty document (a scenario is a "
-		    "mapping with id, title, clauses, strength, ...)");
-	}
-	if (root->type != SCN_NODE_MAP) {
-		rc = scn_error(ld, root, "top level: expected a mapping, "
-		    "found %s", scn_node_type_str(root->type));
-		scn_node_free(root);
-		return rc;
-	}
-	*out = root;
-	return 0;
-fail:
-	yaml_parser_delete(&parser);
-	scn_node_free(root);
-	return -1;
-}
-
-/*
- * scn_map_check - every key a scalar, known (allowed == NULL: any key) and
- * unique. Checked in document order so the first error is the first one
- * in the file.
- */
-static int
-scn_map_check(struct scn_loader *ld, const struct scn_node *map,
-    const char *what, const char *const *allowed)
-{
-	const struct scn_node	*k, *prev;
-	const char *const	*a;
-	char			 q[SCN_QUOTE_MAX * 4 + 8], list[256];
-	size_t			 i, j, len;
-	int			 n;
-
-	for (i = 0; i + 1 < map->nkids; i += 2) {
-		k = map->kids[i];
-		if (k->type != SCN_NODE_SCALAR)
-			return scn_error(ld, k, "%s: a key must be a scalar, "
-			    "found %s", what, scn_node_type_str(k->type));
-		if (allowed != NULL) {
-			for (a = allowed; *a != NULL; a++)
-				if (strcmp(*a, k->str) == 0)
-					break;
-			if (*a == NULL) {
-				len = 0;
-				list[0] = '\0';
-				for (a = allowed; *a != NULL; a++) {
-					n = snprintf(list + len,
-					    sizeof(list) - len, "%s%s",
-					    len > 0 ? ", " : "", *a);
-					if (n < 0 ||
-					    (size_t)n >= sizeof(list) - len)
-						break;
-					len += (size_t)n;
-				}
-				return scn_error(ld, k, "%s: unknown key \"%s\" "
-				    "(allowed: %s)", what, scn_quote(k->str,
-				    k->len, q, sizeof(q)), list);
-			}
-		}
-		for (j = 0; j < i; j += 2) {
-			prev = map->kids[j];
-			if (strcmp(prev->str, k->str) == 0)
-				return scn_error(ld, k, "%s: duplicate key "
-				    "\"%s\" (first at %lu:%lu)", what,
-				    scn_quote(k->str, k->len, q, sizeof(q)),
-				    prev->line, prev->col);
-		}
-	}
-	return 0;
-}
-
-/* scn_map_get - value of key in a checked map, or NULL */
-static const struct scn_node *
-scn_map_get(const struct scn_node *map, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < map->nkids; i += 2)
-		if (strcmp(map->kids[i]->str, key) == 0)
-			return map->kids[i + 1];
-	return NULL;
-}
-
-/*
- * scn_map_need - the value of a required key, or NULL after reporting
- * "[what: ]missing required key \"key\"" at the map
- */
-static const struct scn_node *
-scn_map_need(struct scn_loader *ld, const struct scn_node *map,
-    const char *what, const char *key)
-{
-	const struct scn_node	*n;
-
-	if ((n = scn_map_get(map, key)) != NULL)
-		return n;
-	(void)scn_error(ld, map, "%s%smissing required key \"%s\"",
-	    what != NULL ? what : "", what != NULL ? ": " : "", key);
-	return NULL;
-}
-
-/* scn_map_key - the key node itself (for its mark), or NULL */
-static const struct scn_node *
-scn_map_key(const struct scn_node *map, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < map->nkids; i += 2)
-		if (strcmp(map->kids[i]->str, key) == 0)
-			return map->kids[i];
-	return NULL;
-}
-
-static int
-scn_want(struct scn_loader *ld, const struct scn_node *n,
-    enum scn_node_type type, const char *what)
-{
-	if (n->type == type)
-		return 0;
-	return scn_error(ld, n, "%s: expected %s, found %s", what,
-	    scn_node_type_str(type), scn_node_type_str(n->type));
-}
-
-/* scn_get_str - a scalar into dst[size]; longer is an error, not a cut */
-static int
-scn_get_str(struct scn_loader *ld, const struct scn_node *n, const char *what,
-    char *dst, size_t size)
-{
-	if (scn_want(ld, n, SCN_NODE_SCALAR, what) == -1)
-		return -1;
-	if (n->len >= size)
-		return scn_error(ld, n, "%s: longer than %zu bytes", what,
-		    size - 1);
-	memcpy(dst, n->str, n->len + 1);
-	return 0;
-}
-
-/* scn_get_uint - decimal in min..max through parse_uint() */
-static int
-scn_get_uint(struct scn_loader *ld, const struct scn_node *n,
-    const char *what, unsigned long min, unsigned long max,
-    unsigned long *out)
-{
-	char	q[SCN_QUOTE_MAX * 4 + 8];
-
-	if (scn_want(ld, n, SCN_NODE_SCALAR, what) == -1)
-		return -1;
-	if (parse_uint(n->str, max, out) == -1 || *out < min)
-		return scn_error(ld, n, "%s: \"%s\" is not an integer in "
-		    "%lu..%lu", what, scn_quote(n->str, n->len, q, sizeof(q)),
-		    min, max);
-	return 0;
-}
-
-/* scn_get_enum - a scalar from a name table; the error lists them */
-static int
-scn_get_enum(struct scn_loader *ld, const struct scn_node *n,
-    const char *what, const struct scn_name *t, int *out)
-{
-	const struct scn_name	*p;
-	char			 q[SCN_QUOTE_MAX * 4 + 8], list[256];
-
-	if (scn_want(ld, n, SCN_NODE_SCALAR, what) == -1)
-		return -1;
-	for (p = t; p->name != NULL; p++)
-		if (strcmp(p->name, n->str) == 0) {
-			*out = p->value;
-			return 0;
-		}
-	return scn_error(ld, n, "%s: bad value \"%s\" (allowed: %s)", what,
-	    scn_quote(n->str, n->len, q, sizeof(q)),
-	    scn_names_list(t, list, sizeof(list)));
-}
-
-static int
-scn_get_bool(struct scn_loader *ld, const struct scn_node *n,
-    const char *what, bool *out)
-{
-	int	v;
-
-	if (scn_get_enum(ld, n, what, scn_bool_names, &v) == -1)
-		return -1;
-	*out = v != 0;
-	return 0;
-}
-
-static bool
-scn_has_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
 }
 
 /* scn_is_id - ^[a-z][a-z0-9-]*$, no "--", no trailing '-' */
@@ -891,6 +255,35 @@ scn_is_label(const char *s)
 }
 
 /*
+ * scn_is_host - a host label: "@", or labels of scn_is_label()'s shape
+ * joined by dots ("a.b" is a.b.<domain>), short enough to make a name
+ * with the runner's domain (SCN_LABEL_MAX)
+ */
+static bool
+scn_is_host(const char *s)
+{
+	char	label[DNS_LABEL_MAX + 1];
+	size_t	len = strlen(s), n;
+
+	if (strcmp(s, "@") == 0)
+		return true;
+	if (len == 0 || len >= SCN_LABEL_MAX || !scn_relname_fits(len))
+		return false;
+	for (;;) {
+		n = strcspn(s, ".");
+		if (n == 0 || n > DNS_LABEL_MAX)
+			return false;
+		memcpy(label, s, n);
+		label[n] = '\0';
+		if (strcmp(label, "@") == 0 || !scn_is_label(label))
+			return false;
+		if (s[n] == '\0')
+			return true;
+		s += n + 1;
+	}
+}
+
+/*
  * scn_is_relname - a relative DNS name as a policy mx entry: labels of
  * letters, digits, '-' and '_', the first may be "*"
  */
@@ -922,20 +315,22 @@ scn_is_relname(const char *s)
 
 /* scn_check_label - a host label of the right shape, not reserved */
 static int
-scn_check_label(struct scn_loader *ld, const struct scn_node *n,
+scn_check_label(struct scn_loader *ld, const struct ytree_node *n,
     const char *what, char *out)
 {
-	char	q[SCN_QUOTE_MAX * 4 + 8];
+	char	q[YTREE_QUOTE_BUF];
 
-	if (scn_want(ld, n, SCN_NODE_SCALAR, what) == -1)
+	if (ytree_want(&ld->yt, n, YTREE_SCALAR, what) == -1)
 		return -1;
-	if (!scn_is_label(n->str))
-		return scn_error(ld, n, "%s: bad host label \"%s\" (want \"@\" "
-		    "or ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$, at most 63 chars)",
-		    what, scn_quote(n->str, n->len, q, sizeof(q)));
+	if (!scn_is_host(n->str))
+		return ytree_error(&ld->yt, n, "%s: bad host label \"%s\" "
+		    "(want \"@\" or labels ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$ of "
+		    "at most 63 chars joined by dots, at most %d chars)", what,
+		    ytree_quote(n->str, n->len, q, sizeof(q)),
+		    SCN_LABEL_MAX - 1);
 	if (strcmp(n->str, SCN_POLICY_LABEL) == 0)
-		return scn_error(ld, n, "%s: label \"%s\" is reserved for the "
-		    "policy host", what, SCN_POLICY_LABEL);
+		return ytree_error(&ld->yt, n, "%s: label \"%s\" is reserved "
+		    "for the policy host", what, SCN_POLICY_LABEL);
 	if (str_copy(out, n->str, SCN_LABEL_MAX) == -1)
 		fatalx("scn_check_label: label bound");
 	return 0;
@@ -943,40 +338,42 @@ scn_check_label(struct scn_loader *ld, const struct scn_node *n,
 
 /* scn_parse_head - id, title, clauses, strength */
 static int
-scn_parse_head(struct scn_loader *ld, const struct scn_node *root)
+scn_parse_head(struct scn_loader *ld, const struct ytree_node *root)
 {
 	struct scenario		*scn = ld->scn;
-	const struct scn_node	*n;
-	char			 q[SCN_QUOTE_MAX * 4 + 8];
+	const struct ytree_node	*n;
+	char			 q[YTREE_QUOTE_BUF];
 	int			 v;
 
 	/* each required key in turn: missing, then malformed */
-	if ((n = scn_map_need(ld, root, NULL, "id")) == NULL ||
-	    scn_want(ld, n, SCN_NODE_SCALAR, "id") == -1)
+	if ((n = ytree_map_need(&ld->yt, root, NULL, "id")) == NULL ||
+	    ytree_want(&ld->yt, n, YTREE_SCALAR, "id") == -1)
 		return -1;
 	if (!scn_is_id(n->str))
-		return scn_error(ld, n, "id: bad id \"%s\" (want "
+		return ytree_error(&ld->yt, n, "id: bad id \"%s\" (want "
 		    "^[a-z][a-z0-9-]*$, 1..%d chars, no \"--\", no trailing "
-		    "'-')", scn_quote(n->str, n->len, q, sizeof(q)),
+		    "'-')", ytree_quote(n->str, n->len, q, sizeof(q)),
 		    SCN_ID_MAX);
 	if (str_copy(scn->id, n->str, sizeof(scn->id)) == -1)
 		fatalx("scn_parse_head: id bound");
 
-	if ((n = scn_map_need(ld, root, NULL, "title")) == NULL ||
-	    scn_get_str(ld, n, "title", scn->title, sizeof(scn->title)) == -1)
+	if ((n = ytree_map_need(&ld->yt, root, NULL, "title")) == NULL ||
+	    ytree_get_str(&ld->yt, n, "title", scn->title,
+	    sizeof(scn->title)) == -1)
 		return -1;
 	if (scn->title[0] == '\0')
-		return scn_error(ld, n, "title: must not be empty");
-	if (scn_has_ctl(scn->title))
-		return scn_error(ld, n, "title: must be one line without "
-		    "control characters");
+		return ytree_error(&ld->yt, n, "title: must not be empty");
+	if (ytree_has_ctl(scn->title))
+		return ytree_error(&ld->yt, n, "title: must be one line "
+		    "without control characters");
 
-	if ((n = scn_map_need(ld, root, NULL, "clauses")) == NULL ||
+	if ((n = ytree_map_need(&ld->yt, root, NULL, "clauses")) == NULL ||
 	    scn_parse_clauses(ld, n) == -1)
 		return -1;
 
-	if ((n = scn_map_need(ld, root, NULL, "strength")) == NULL ||
-	    scn_get_enum(ld, n, "strength", scn_strength_names, &v) == -1)
+	if ((n = ytree_map_need(&ld->yt, root, NULL, "strength")) == NULL ||
+	    ytree_get_enum(&ld->yt, n, "strength", scn_strength_names,
+	    &v) == -1)
 		return -1;
 	scn->strength = (enum scn_strength)v;
 	return 0;
@@ -984,33 +381,34 @@ scn_parse_head(struct scn_loader *ld, const struct scn_node *root)
 
 /* scn_parse_clauses - 1..SCN_CLAUSES_MAX unique requirement ids */
 static int
-scn_parse_clauses(struct scn_loader *ld, const struct scn_node *n)
+scn_parse_clauses(struct scn_loader *ld, const struct ytree_node *n)
 {
 	struct scenario		*scn = ld->scn;
-	const struct scn_node	*c;
-	char			 q[SCN_QUOTE_MAX * 4 + 8];
+	const struct ytree_node	*c;
+	char			 q[YTREE_QUOTE_BUF];
 	size_t			 i, j;
 
-	if (scn_want(ld, n, SCN_NODE_SEQ, "clauses") == -1)
+	if (ytree_want(&ld->yt, n, YTREE_SEQ, "clauses") == -1)
 		return -1;
 	if (n->nkids == 0)
-		return scn_error(ld, n, "clauses: at least one clause needed");
+		return ytree_error(&ld->yt, n, "clauses: at least one clause "
+		    "needed");
 	if (n->nkids > SCN_CLAUSES_MAX)
-		return scn_error(ld, n->kids[SCN_CLAUSES_MAX], "clauses: too "
-		    "many clauses (at most %d)", SCN_CLAUSES_MAX);
+		return ytree_error(&ld->yt, n->kids[SCN_CLAUSES_MAX],
+		    "clauses: too many clauses (at most %d)", SCN_CLAUSES_MAX);
 	for (i = 0; i < n->nkids; i++) {
 		c = n->kids[i];
-		if (scn_want(ld, c, SCN_NODE_SCALAR, "clauses") == -1)
+		if (ytree_want(&ld->yt, c, YTREE_SCALAR, "clauses") == -1)
 			return -1;
 		if (c->len >= SCN_CLAUSE_MAX || !scn_is_clause(c->str))
-			return scn_error(ld, c, "clauses: bad clause \"%s\" "
-			    "(want ^(R|TR)-[0-9A-Za-z.-]+$, at most %d chars)",
-			    scn_quote(c->str, c->len, q, sizeof(q)),
+			return ytree_error(&ld->yt, c, "clauses: bad clause "
+			    "\"%s\" (want ^(R|TR)-[0-9A-Za-z.-]+$, at most %d "
+			    "chars)", ytree_quote(c->str, c->len, q, sizeof(q)),
 			    SCN_CLAUSE_MAX - 1);
 		for (j = 0; j < i; j++)
 			if (strcmp(scn->clauses[j], c->str) == 0)
-				return scn_error(ld, c, "clauses: duplicate "
-				    "clause \"%s\"", c->str);
+				return ytree_error(&ld->yt, c, "clauses: "
+				    "duplicate clause \"%s\"", c->str);
 		if (str_copy(scn->clauses[i], c->str, SCN_CLAUSE_MAX) == -1)
 			fatalx("scn_parse_clauses: clause bound");
 	}
@@ -1109,8 +507,8 @@ scn_expand_run(const char *tmpl, const char *domain,
     size_t outsz, struct err *err)
 {
 	const char	*p, *close, *rep;
-	char		 name[SCN_LABEL_MAX], addr[16], q[SCN_QUOTE_MAX * 4 + 8];
-	char		 over[SCN_QUOTE_MAX * 4 + 8];
+	char		 name[SCN_LABEL_MAX], addr[16], q[YTREE_QUOTE_BUF];
+	char		 over[YTREE_QUOTE_BUF + 2];	/* "{" q "}" */
 	size_t		 len = 0, nlen, rlen;
 	int		 octet;
 	bool		 ph;
@@ -1127,12 +525,12 @@ scn_expand_run(const char *tmpl, const char *domain,
 			close = strchr(p, '}');
 			if (close == NULL)
 				return err_set(err, ERR_SYNTAX, "unclosed "
-				    "placeholder \"%s\"", scn_quote(p,
+				    "placeholder \"%s\"", ytree_quote(p,
 				    strlen(p), q, sizeof(q)));
 			nlen = (size_t)(close - p - 1);
 			if (nlen >= sizeof(name))
 				return err_set(err, ERR_SYNTAX, "unknown "
-				    "placeholder \"%s\"", scn_quote(p,
+				    "placeholder \"%s\"", ytree_quote(p,
 				    (size_t)(close - p + 1), q, sizeof(q)));
 			memcpy(name, p + 1, nlen);
 			name[nlen] = '\0';
@@ -1145,7 +543,7 @@ scn_expand_run(const char *tmpl, const char *domain,
 				rep = addr;
 			} else
 				return err_set(err, ERR_SYNTAX, "unknown "
-				    "placeholder \"{%s}\"", scn_quote(name,
+				    "placeholder \"{%s}\"", ytree_quote(name,
 				    nlen, q, sizeof(q)));
 			rlen = strlen(rep);
 			p = close + 1;
@@ -1153,9 +551,10 @@ scn_expand_run(const char *tmpl, const char *domain,
 		if (out != NULL && over[0] == '\0' && len + rlen >= outsz) {
 			if (ph)
 				(void)snprintf(over, sizeof(over), "{%s}",
-				    name);
+				    ytree_quote(name, nlen, q, sizeof(q)));
 			else
-				(void)scn_quote(rep, rlen, over, sizeof(over));
+				(void)ytree_quote(rep, rlen, over,
+				    sizeof(over));
 		}
 		if (out != NULL && over[0] == '\0')
 			memcpy(out + len, rep, rlen);
@@ -1218,14 +617,14 @@ scenario_host_octet(const struct scn_world *w, const char *label)
 /* scn_check_template - placeholders of a template all resolve in w */
 static int
 scn_check_template(struct scn_loader *ld, const struct scn_world *w,
-    const char *tmpl, const struct scn_node *n, const char *what)
+    const char *tmpl, const struct ytree_node *n, const char *what)
 {
 	struct err	e;
 
 	err_clear(&e);
 	if (scn_expand_run(tmpl, SCN_CHECK_DOMAIN, w, SCN_CHECK_A,
 	    SCN_CHECK_B, NULL, 0, &e) == -1)
-		return scn_error(ld, n, "%s: %s", what, e.msg);
+		return ytree_error(&ld->yt, n, "%s: %s", what, e.msg);
 	return 0;
 }
 
@@ -1235,40 +634,41 @@ scn_check_template(struct scn_loader *ld, const struct scn_world *w,
  */
 static int
 scn_check_record(struct scn_loader *ld, const struct scn_world *w,
-    const char *text, const struct scn_node *n, const char *what,
+    const char *text, const struct ytree_node *n, const char *what,
     ldns_rdf **owner, ldns_rr_type *type)
 {
 	struct err	 e;
 	ldns_rr		*rr = NULL;
 	ldns_status	 st;
 	char		 buf[SCN_RECORD_EXPANDED_MAX];
-	char		 q[SCN_QUOTE_MAX * 4 + 8];
+	char		 q[YTREE_QUOTE_BUF];
 
-	(void)scn_quote(text, strlen(text), q, sizeof(q));
+	(void)ytree_quote(text, strlen(text), q, sizeof(q));
 	if (text[0] == '\0' || text[0] == ' ' || text[0] == '\t' ||
 	    text[0] == '$')
-		return scn_error(ld, n, "%s \"%s\": must start with an owner "
-		    "name", what, q);
+		return ytree_error(&ld->yt, n, "%s \"%s\": must start with an "
+		    "owner name", what, q);
 	err_clear(&e);
 	if (scenario_expand(text, SCN_CHECK_DOMAIN, w, SCN_CHECK_A,
 	    SCN_CHECK_B, buf, sizeof(buf), &e) == -1) {
 		if (e.code == ERR_RANGE)
-			return scn_error(ld, n, "%s \"%s\": %s (" SCN_CHECK_HINT
-			    ")", what, q, e.msg, SCN_DOMAIN_LEN);
-		return scn_error(ld, n, "%s \"%s\": %s", what, q, e.msg);
+			return ytree_error(&ld->yt, n, "%s \"%s\": %s ("
+			    SCN_CHECK_HINT ")", what, q, e.msg, SCN_DOMAIN_LEN);
+		return ytree_error(&ld->yt, n, "%s \"%s\": %s", what, q, e.msg);
 	}
 	st = ldns_rr_new_frm_str(&rr, buf, SCN_DEFAULT_TTL, ld->origin, NULL);
 	if (st != LDNS_STATUS_OK)
-		return scn_error(ld, n, "%s \"%s\": %s", what, q,
+		return ytree_error(&ld->yt, n, "%s \"%s\": %s", what, q,
 		    ldns_get_errorstr_by_id(st));
 	if (ldns_rr_get_type(rr) == 0) {
 		ldns_rr_free(rr);
-		return scn_error(ld, n, "%s \"%s\": unknown RR type", what, q);
+		return ytree_error(&ld->yt, n, "%s \"%s\": unknown RR type",
+		    what, q);
 	}
 	if (!scn_rr_names_fit(rr)) {
 		ldns_rr_free(rr);
-		return scn_error(ld, n, "%s \"%s\": a name longer than %d "
-		    "bytes (" SCN_CHECK_HINT ")", what, q, DNS_NAME_MAX,
+		return ytree_error(&ld->yt, n, "%s \"%s\": a name longer than "
+		    "%d bytes (" SCN_CHECK_HINT ")", what, q, DNS_NAME_MAX,
 		    SCN_DOMAIN_LEN);
 	}
 	if (owner != NULL)
@@ -1318,54 +718,40 @@ scn_relname_fits(size_t len)
  * have no meaning here
  */
 static int
-scn_check_fault_name(struct scn_loader *ld, const struct scn_node *n)
+scn_check_fault_name(struct scn_loader *ld, const struct ytree_node *n)
 {
-	char	q[SCN_QUOTE_MAX * 4 + 8];
+	char	q[YTREE_QUOTE_BUF];
 
-	(void)scn_quote(n->str, n->len, q, sizeof(q));
+	(void)ytree_quote(n->str, n->len, q, sizeof(q));
 	if (n->len >= SCN_NAME_MAX)
-		return scn_error(ld, n, "faults: name longer than %d bytes",
-		    SCN_NAME_MAX - 1);
+		return ytree_error(&ld->yt, n, "faults: name longer than %d "
+		    "bytes", SCN_NAME_MAX - 1);
 	if (strcmp(n->str, "@") == 0)
 		return 0;
 	if (strpbrk(n->str, "{}") != NULL)
-		return scn_error(ld, n, "faults: name \"%s\": placeholders are "
-		    "not allowed (names are relative to the domain)", q);
+		return ytree_error(&ld->yt, n, "faults: name \"%s\": "
+		    "placeholders are not allowed (names are relative to the "
+		    "domain)", q);
 	if (n->str[0] == '*' || !scn_is_relname(n->str))
-		return scn_error(ld, n, "faults: bad owner name \"%s\" (want "
-		    "\"@\" or a relative name like \"_mta-sts\")", q);
+		return ytree_error(&ld->yt, n, "faults: bad owner name \"%s\" "
+		    "(want \"@\" or a relative name like \"_mta-sts\")", q);
 	if (!scn_relname_fits(n->len))
-		return scn_error(ld, n, "faults: name \"%s\" makes a name "
-		    "longer than %d bytes (" SCN_CHECK_HINT ")", q,
+		return ytree_error(&ld->yt, n, "faults: name \"%s\" makes a "
+		    "name longer than %d bytes (" SCN_CHECK_HINT ")", q,
 		    DNS_NAME_MAX, SCN_DOMAIN_LEN);
 	return 0;
 }
 
 /* scn_parse_host - one host's settings over its current values */
 static int
-scn_parse_host(struct scn_loader *ld, const struct scn_node *n,
+scn_parse_host(struct scn_loader *ld, const struct ytree_node *n,
     const char *label, struct scn_host *h)
 {
-	const struct scn_node	*v;
-	char			 what[SCN_LABEL_MAX + 32];
-	int			 e;
+	struct scn_field_ctx	cx = { &ld->yt, NULL, NULL };
+	char			what[SCN_LABEL_MAX + 32];
 
 	(void)snprintf(what, sizeof(what), "host \"%s\"", label);
-	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1 ||
-	    scn_map_check(ld, n, what, scn_host_keys) == -1)
-		return -1;
-	if ((v = scn_map_get(n, "starttls")) != NULL) {
-		if (scn_get_enum(ld, v, "starttls", scn_starttls_names,
-		    &e) == -1)
-			return -1;
-		h->starttls = (enum mx_starttls)e;
-	}
-	if ((v = scn_map_get(n, "cert")) != NULL) {
-		if (scn_get_enum(ld, v, "cert", scn_cert_names, &e) == -1)
-			return -1;
-		h->cert = (enum cert_profile)e;
-	}
-	return 0;
+	return scn_fields_parse(&cx, n, what, scn_host_fields(), h);
 }
 
 /*
@@ -1373,7 +759,7 @@ scn_parse_host(struct scn_loader *ld, const struct scn_node *n,
  * order); attack.hosts overrides per field or appends, marking attackers
  */
 static int
-scn_parse_hosts(struct scn_loader *ld, const struct scn_node *n,
+scn_parse_hosts(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w, bool overlay)
 {
 	const char		*what = overlay ? "attack.hosts" :
@@ -1383,12 +769,12 @@ scn_parse_hosts(struct scn_loader *ld, const struct scn_node *n,
 	size_t			 i;
 	int			 idx;
 
-	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1)
+	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1)
 		return -1;
 	if (n->nkids / 2 > SCN_HOSTS_MAX)
-		return scn_error(ld, n->kids[2 * SCN_HOSTS_MAX], "%s: too many "
-		    "hosts (at most %d)", what, SCN_HOSTS_MAX);
-	if (scn_map_check(ld, n, what, NULL) == -1)
+		return ytree_error(&ld->yt, n->kids[2 * SCN_HOSTS_MAX], "%s: "
+		    "too many hosts (at most %d)", what, SCN_HOSTS_MAX);
+	if (ytree_map_check(&ld->yt, n, what, NULL) == -1)
 		return -1;
 	if (!overlay)
 		w->nhosts = 0;
@@ -1400,9 +786,9 @@ scn_parse_hosts(struct scn_loader *ld, const struct scn_node *n,
 			h = &w->hosts[idx];
 		else {
 			if (w->nhosts == SCN_HOSTS_MAX)
-				return scn_error(ld, n->kids[i], "%s: too many "
-				    "hosts in the attacked world (at most %d)",
-				    what, SCN_HOSTS_MAX);
+				return ytree_error(&ld->yt, n->kids[i], "%s: "
+				    "too many hosts in the attacked world (at "
+				    "most %d)", what, SCN_HOSTS_MAX);
 			h = &w->hosts[w->nhosts++];
 			memset(h, 0, sizeof(*h));
 			memcpy(h->label, label, sizeof(h->label));
@@ -1418,21 +804,22 @@ scn_parse_hosts(struct scn_loader *ld, const struct scn_node *n,
 
 /* scn_parse_records - world.records replaces the W0 list */
 static int
-scn_parse_records(struct scn_loader *ld, const struct scn_node *n,
+scn_parse_records(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w)
 {
-	const struct scn_node	*r;
+	const struct ytree_node	*r;
 	size_t			 i;
 
-	if (scn_want(ld, n, SCN_NODE_SEQ, "world.records") == -1)
+	if (ytree_want(&ld->yt, n, YTREE_SEQ, "world.records") == -1)
 		return -1;
 	if (n->nkids > SCN_RECORDS_MAX)
-		return scn_error(ld, n->kids[SCN_RECORDS_MAX], "world.records: "
-		    "too many records (at most %d)", SCN_RECORDS_MAX);
+		return ytree_error(&ld->yt, n->kids[SCN_RECORDS_MAX],
+		    "world.records: too many records (at most %d)",
+		    SCN_RECORDS_MAX);
 	w->nrecords = 0;
 	for (i = 0; i < n->nkids; i++) {
 		r = n->kids[i];
-		if (scn_get_str(ld, r, "world.records", w->records[i],
+		if (ytree_get_str(&ld->yt, r, "world.records", w->records[i],
 		    SCN_RECORD_MAX) == -1 ||
 		    scn_check_record(ld, w, r->str, r, "record", NULL,
 		    NULL) == -1)
@@ -1453,28 +840,30 @@ scn_world_delete_record(struct scn_world *w, size_t i)
 
 /* scn_overlay_remove - attack.remove: drop whole "owner TYPE" RRsets */
 static int
-scn_overlay_remove(struct scn_loader *ld, const struct scn_node *n,
+scn_overlay_remove(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w)
 {
-	const struct scn_node	*r;
+	const struct ytree_node	*r;
 	struct err		 e;
 	ldns_rdf		*owner = NULL, *rowner;
 	ldns_rr_type		 type, rtype;
-	char			 own[SCN_NAME_MAX], typ[16], buf[SCN_EXPAND_MAX];
-	char			 q[SCN_QUOTE_MAX * 4 + 8];
+	char			 own[SCN_NAME_MAX], typ[16];
+	char			 buf[SCN_EXPAND_MAX];
+	char			 q[YTREE_QUOTE_BUF];
 	const char		*p, *t, *rest;
 	size_t			 i, j, ol, tl, hits;
 
-	if (scn_want(ld, n, SCN_NODE_SEQ, "attack.remove") == -1)
+	if (ytree_want(&ld->yt, n, YTREE_SEQ, "attack.remove") == -1)
 		return -1;
 	if (n->nkids > SCN_RECORDS_MAX)
-		return scn_error(ld, n->kids[SCN_RECORDS_MAX], "attack.remove: "
-		    "too many entries (at most %d)", SCN_RECORDS_MAX);
+		return ytree_error(&ld->yt, n->kids[SCN_RECORDS_MAX],
+		    "attack.remove: too many entries (at most %d)",
+		    SCN_RECORDS_MAX);
 	for (i = 0; i < n->nkids; i++) {
 		r = n->kids[i];
-		if (scn_want(ld, r, SCN_NODE_SCALAR, "attack.remove") == -1)
+		if (ytree_want(&ld->yt, r, YTREE_SCALAR, "attack.remove") == -1)
 			return -1;
-		(void)scn_quote(r->str, r->len, q, sizeof(q));
+		(void)ytree_quote(r->str, r->len, q, sizeof(q));
 		p = r->str + strspn(r->str, " \t");
 		ol = strcspn(p, " \t");
 		t = p + ol + strspn(p + ol, " \t");
@@ -1482,20 +871,20 @@ scn_overlay_remove(struct scn_loader *ld, const struct scn_node *n,
 		rest = t + tl + strspn(t + tl, " \t");
 		if (ol == 0 || tl == 0 || *rest != '\0' || ol >= sizeof(own) ||
 		    tl >= sizeof(typ))
-			return scn_error(ld, r, "attack.remove: \"%s\": want "
-			    "\"owner TYPE\"", q);
+			return ytree_error(&ld->yt, r, "attack.remove: \"%s\": "
+			    "want \"owner TYPE\"", q);
 		memcpy(own, p, ol);
 		own[ol] = '\0';
 		memcpy(typ, t, tl);
 		typ[tl] = '\0';
 		if ((type = ldns_get_rr_type_by_name(typ)) == 0)
-			return scn_error(ld, r, "attack.remove: \"%s\": unknown "
-			    "RR type \"%s\"", q, typ);
+			return ytree_error(&ld->yt, r, "attack.remove: \"%s\": "
+			    "unknown RR type \"%s\"", q, typ);
 		err_clear(&e);
 		if (scenario_expand(own, SCN_CHECK_DOMAIN, w, SCN_CHECK_A,
 		    SCN_CHECK_B, buf, sizeof(buf), &e) == -1)
-			return scn_error(ld, r, "attack.remove: \"%s\": %s", q,
-			    e.msg);
+			return ytree_error(&ld->yt, r, "attack.remove: \"%s\": "
+			    "%s", q, e.msg);
 		if (strcmp(buf, "@") == 0)
 			owner = ldns_rdf_clone(ld->origin);
 		else if ((owner = ldns_dname_new_frm_str(buf)) != NULL &&
@@ -1505,8 +894,8 @@ scn_overlay_remove(struct scn_loader *ld, const struct scn_node *n,
 			owner = NULL;
 		}
 		if (owner == NULL)
-			return scn_error(ld, r, "attack.remove: \"%s\": bad "
-			    "owner name", q);
+			return ytree_error(&ld->yt, r, "attack.remove: \"%s\": "
+			    "bad owner name", q);
 		hits = 0;
 		for (j = 0; j < w->nrecords; ) {
 			if (scn_check_record(ld, w, w->records[j], r, "record",
@@ -1524,8 +913,8 @@ scn_overlay_remove(struct scn_loader *ld, const struct scn_node *n,
 		}
 		ldns_rdf_deep_free(owner);
 		if (hits == 0)
-			return scn_error(ld, r, "attack.remove: \"%s\" matches "
-			    "no record", q);
+			return ytree_error(&ld->yt, r, "attack.remove: \"%s\" "
+			    "matches no record", q);
 	}
 	return 0;
 }
@@ -1537,28 +926,30 @@ scn_overlay_remove(struct scn_loader *ld, const struct scn_node *n,
  * their order, then the overlay's records in theirs.
  */
 static int
-scn_overlay_records(struct scn_loader *ld, const struct scn_node *n,
+scn_overlay_records(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w)
 {
-	const struct scn_node	*r;
+	const struct ytree_node	*r;
 	ldns_rdf		*owners[SCN_RECORDS_MAX], *rowner;
 	ldns_rr_type		 types[SCN_RECORDS_MAX], rtype;
 	size_t			 i, j, nnew = 0;
 	bool			 hit;
 	int			 rc = -1;
 
-	if (scn_want(ld, n, SCN_NODE_SEQ, "attack.records") == -1)
+	if (ytree_want(&ld->yt, n, YTREE_SEQ, "attack.records") == -1)
 		return -1;
 	if (n->nkids > SCN_RECORDS_MAX)
-		return scn_error(ld, n->kids[SCN_RECORDS_MAX], "attack.records: "
-		    "too many records (at most %d)", SCN_RECORDS_MAX);
+		return ytree_error(&ld->yt, n->kids[SCN_RECORDS_MAX],
+		    "attack.records: too many records (at most %d)",
+		    SCN_RECORDS_MAX);
 	for (i = 0; i < n->nkids; i++) {
 		r = n->kids[i];
-		if (scn_want(ld, r, SCN_NODE_SCALAR, "attack.records") == -1)
+		if (ytree_want(&ld->yt, r, YTREE_SCALAR,
+		    "attack.records") == -1)
 			goto out;
 		if (r->len >= SCN_RECORD_MAX) {
-			(void)scn_error(ld, r, "attack.records: longer than "
-			    "%d bytes", SCN_RECORD_MAX - 1);
+			(void)ytree_error(&ld->yt, r, "attack.records: longer "
+			    "than %d bytes", SCN_RECORD_MAX - 1);
 			goto out;
 		}
 		if (scn_check_record(ld, w, r->str, r, "record", &owners[nnew],
@@ -1581,8 +972,9 @@ scn_overlay_records(struct scn_loader *ld, const struct scn_node *n,
 			j++;
 	}
 	if (w->nrecords + nnew > SCN_RECORDS_MAX) {
-		(void)scn_error(ld, n, "attack.records: too many records in "
-		    "the attacked world (at most %d)", SCN_RECORDS_MAX);
+		(void)ytree_error(&ld->yt, n, "attack.records: too many "
+		    "records in the attacked world (at most %d)",
+		    SCN_RECORDS_MAX);
 		goto out;
 	}
 	for (i = 0; i < nnew; i++)
@@ -1598,24 +990,26 @@ out:
 
 /* scn_parse_faults - owner -> fault; the overlay adds or overrides */
 static int
-scn_parse_faults(struct scn_loader *ld, const struct scn_node *n,
+scn_parse_faults(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w, bool overlay)
 {
-	const char	*what = overlay ? "attack.faults" : "world.faults";
-	struct scn_fault *f;
-	size_t		 i, k;
-	int		 v;
+	const char		*what = overlay ? "attack.faults" :
+				    "world.faults";
+	struct scn_field_ctx	 cx = { &ld->yt, NULL, NULL };
+	struct scn_fault	*f;
+	enum dns_fault		 v;
+	size_t			 i, k;
 
-	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1)
+	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1)
 		return -1;
 	if (n->nkids / 2 > SCN_FAULTS_MAX)
-		return scn_error(ld, n->kids[2 * SCN_FAULTS_MAX], "%s: too many "
-		    "faults (at most %d)", what, SCN_FAULTS_MAX);
-	if (scn_map_check(ld, n, what, NULL) == -1)
+		return ytree_error(&ld->yt, n->kids[2 * SCN_FAULTS_MAX], "%s: "
+		    "too many faults (at most %d)", what, SCN_FAULTS_MAX);
+	if (ytree_map_check(&ld->yt, n, what, NULL) == -1)
 		return -1;
 	for (i = 0; i + 1 < n->nkids; i += 2) {
 		if (scn_check_fault_name(ld, n->kids[i]) == -1 ||
-		    scn_get_enum(ld, n->kids[i + 1], what, scn_fault_names,
+		    scn_field_value(&cx, n->kids[i + 1], what, SCN_T_FAULT,
 		    &v) == -1)
 			return -1;
 		f = NULL;
@@ -1624,15 +1018,15 @@ scn_parse_faults(struct scn_loader *ld, const struct scn_node *n,
 				f = &w->faults[k];
 		if (f == NULL) {
 			if (w->nfaults == SCN_FAULTS_MAX)
-				return scn_error(ld, n->kids[i], "%s: too many "
-				    "faults in the attacked world (at most %d)",
-				    what, SCN_FAULTS_MAX);
+				return ytree_error(&ld->yt, n->kids[i], "%s: "
+				    "too many faults in the attacked world (at "
+				    "most %d)", what, SCN_FAULTS_MAX);
 			f = &w->faults[w->nfaults++];
 			if (str_copy(f->name, n->kids[i]->str,
 			    sizeof(f->name)) == -1)
 				fatalx("scn_parse_faults: name bound");
 		}
-		f->fault = (enum dns_fault)v;
+		f->fault = v;
 	}
 	return 0;
 }
@@ -1663,33 +1057,34 @@ scn_mx_name(const char *in, char *out, size_t size)
 
 /* scn_parse_policy_mx - the mx list, each entry made a template */
 static int
-scn_parse_policy_mx(struct scn_loader *ld, const struct scn_node *n,
+scn_parse_policy_mx(struct scn_loader *ld, const struct ytree_node *n,
     const struct scn_world *w, struct scn_pfields *pf)
 {
-	const struct scn_node	*m;
-	char			 q[SCN_QUOTE_MAX * 4 + 8];
+	const struct ytree_node	*m;
+	char			 q[YTREE_QUOTE_BUF];
 	size_t			 i;
 
-	if (scn_want(ld, n, SCN_NODE_SEQ, "policy.mx") == -1)
+	if (ytree_want(&ld->yt, n, YTREE_SEQ, "policy.mx") == -1)
 		return -1;
 	if (n->nkids > SCN_POLICY_MX_MAX)
-		return scn_error(ld, n->kids[SCN_POLICY_MX_MAX], "policy.mx: "
-		    "too many entries (at most %d)", SCN_POLICY_MX_MAX);
+		return ytree_error(&ld->yt, n->kids[SCN_POLICY_MX_MAX],
+		    "policy.mx: too many entries (at most %d)",
+		    SCN_POLICY_MX_MAX);
 	for (i = 0; i < n->nkids; i++) {
 		m = n->kids[i];
-		if (scn_want(ld, m, SCN_NODE_SCALAR, "policy.mx") == -1)
+		if (ytree_want(&ld->yt, m, YTREE_SCALAR, "policy.mx") == -1)
 			return -1;
 		if (m->len >= SCN_NAME_MAX ||
 		    scn_mx_name(m->str, pf->mx[i], sizeof(pf->mx[i])) == -1)
-			return scn_error(ld, m, "policy.mx: longer than %d "
-			    "bytes", SCN_NAME_MAX - 1);
+			return ytree_error(&ld->yt, m, "policy.mx: longer than "
+			    "%d bytes", SCN_NAME_MAX - 1);
 		if (scn_check_template(ld, w, pf->mx[i], m, "policy.mx") == -1)
 			return -1;
 		/* a name the loader completes must stay a name at run time */
 		if (scn_is_relname(m->str) && !scn_relname_fits(m->len))
-			return scn_error(ld, m, "policy.mx: \"%s\" makes a "
-			    "name longer than %d bytes (" SCN_CHECK_HINT ")",
-			    scn_quote(m->str, m->len, q, sizeof(q)),
+			return ytree_error(&ld->yt, m, "policy.mx: \"%s\" "
+			    "makes a name longer than %d bytes (" SCN_CHECK_HINT
+			    ")", ytree_quote(m->str, m->len, q, sizeof(q)),
 			    DNS_NAME_MAX, SCN_DOMAIN_LEN);
 	}
 	pf->nmx = n->nkids;
@@ -1703,51 +1098,52 @@ scn_parse_policy_mx(struct scn_loader *ld, const struct scn_node *n,
  * policy renders from the W0 fields plus its changes.
  */
 static int
-scn_parse_policy(struct scn_loader *ld, const struct scn_node *n,
+scn_parse_policy(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w, struct scn_pfields *pf, const char *what)
 {
+	struct scn_field_ctx	 cx = { &ld->yt, NULL, NULL };
 	struct scn_policy	*p = &w->policy;
-	const struct scn_node	*v, *body, *field = NULL;
+	const struct ytree_node	*v, *body, *field = NULL;
 	char			 ctype[SCN_CTYPE_MAX];
 	unsigned long		 u;
 	bool			 rerender = false;
-	int			 e;
 
-	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1 ||
-	    scn_map_check(ld, n, what, scn_policy_keys) == -1)
+	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1 ||
+	    ytree_map_check(&ld->yt, n, what, scn_policy_keys) == -1)
 		return -1;
-	body = scn_map_get(n, "body");
-	if ((field = scn_map_key(n, "mode")) == NULL &&
-	    (field = scn_map_key(n, "mx")) == NULL)
-		field = scn_map_key(n, "max_age");
+	body = ytree_map_get(n, "body");
+	if ((field = ytree_map_key(n, "mode")) == NULL &&
+	    (field = ytree_map_key(n, "mx")) == NULL)
+		field = ytree_map_key(n, "max_age");
 	if (body != NULL && field != NULL)
-		return scn_error(ld, scn_map_key(n, "body"), "%s: body "
-		    "excludes mode, mx and max_age (\"%s\" at %lu:%lu)", what,
-		    field->str, field->line, field->col);
-	if ((v = scn_map_get(n, "mode")) != NULL) {
-		if (scn_get_str(ld, v, "policy.mode", pf->mode,
+		return ytree_error(&ld->yt, ytree_map_key(n, "body"), "%s: "
+		    "body excludes mode, mx and max_age (\"%s\" at %lu:%lu)",
+		    what, field->str, field->line, field->col);
+	if ((v = ytree_map_get(n, "mode")) != NULL) {
+		if (ytree_get_str(&ld->yt, v, "policy.mode", pf->mode,
 		    sizeof(pf->mode)) == -1 ||
 		    scn_check_template(ld, w, pf->mode, v, "policy.mode") == -1)
 			return -1;
 		rerender = true;
 	}
-	if ((v = scn_map_get(n, "mx")) != NULL) {
+	if ((v = ytree_map_get(n, "mx")) != NULL) {
 		if (scn_parse_policy_mx(ld, v, w, pf) == -1)
 			return -1;
 		rerender = true;
 	}
-	if ((v = scn_map_get(n, "max_age")) != NULL) {
-		if (scn_get_uint(ld, v, "policy.max_age", 0, SCN_UINT32_MAX,
-		    &pf->max_age) == -1)
+	if ((v = ytree_map_get(n, "max_age")) != NULL) {
+		if (ytree_get_uint(&ld->yt, v, "policy.max_age", 0,
+		    SCN_UINT32_MAX, &pf->max_age) == -1)
 			return -1;
 		rerender = true;
 	}
 	if (body != NULL) {
-		if (scn_want(ld, body, SCN_NODE_SCALAR, "policy.body") == -1)
+		if (ytree_want(&ld->yt, body, YTREE_SCALAR,
+		    "policy.body") == -1)
 			return -1;
 		if (body->len > SCN_BODY_MAX)
-			return scn_error(ld, body, "policy.body: longer than "
-			    "%d bytes", SCN_BODY_MAX);
+			return ytree_error(&ld->yt, body, "policy.body: longer "
+			    "than %d bytes", SCN_BODY_MAX);
 		if (scn_check_template(ld, w, body->str, body,
 		    "policy.body") == -1)
 			return -1;
@@ -1757,28 +1153,27 @@ scn_parse_policy(struct scn_loader *ld, const struct scn_node *n,
 		free(p->body);
 		p->body = scn_policy_render(pf);
 	}
-	if ((v = scn_map_get(n, "status")) != NULL) {
-		if (scn_get_uint(ld, v, "policy.status", 100, 599, &u) == -1)
+	if ((v = ytree_map_get(n, "status")) != NULL) {
+		if (ytree_get_uint(&ld->yt, v, "policy.status", 100, 599,
+		    &u) == -1)
 			return -1;
 		p->status = (int)u;
 	}
-	if ((v = scn_map_get(n, "content_type")) != NULL) {
-		if (scn_get_str(ld, v, "policy.content_type", ctype,
+	if ((v = ytree_map_get(n, "content_type")) != NULL) {
+		if (ytree_get_str(&ld->yt, v, "policy.content_type", ctype,
 		    sizeof(ctype)) == -1)
 			return -1;
-		if (scn_has_ctl(ctype))
-			return scn_error(ld, v, "policy.content_type: control "
-			    "characters not allowed");
+		if (ytree_has_ctl(ctype))
+			return ytree_error(&ld->yt, v, "policy.content_type: "
+			    "control characters not allowed");
 		memcpy(p->content_type, ctype, sizeof(p->content_type));
 	}
-	if ((v = scn_map_get(n, "cert")) != NULL) {
-		if (scn_get_enum(ld, v, "policy.cert", scn_cert_names,
-		    &e) == -1)
-			return -1;
-		p->cert = (enum cert_profile)e;
-	}
-	if ((v = scn_map_get(n, "serve")) != NULL &&
-	    scn_get_bool(ld, v, "policy.serve", &p->serve) == -1)
+	if ((v = ytree_map_get(n, "cert")) != NULL &&
+	    scn_field_value(&cx, v, "policy.cert", SCN_T_CERT,
+	    &p->cert) == -1)
+		return -1;
+	if ((v = ytree_map_get(n, "serve")) != NULL &&
+	    ytree_get_bool(&ld->yt, v, "policy.serve", &p->serve) == -1)
 		return -1;
 	return 0;
 }
@@ -1788,33 +1183,33 @@ scn_parse_policy(struct scn_loader *ld, const struct scn_node *n,
  * first whatever the key order, so every template sees the final hosts.
  */
 static int
-scn_parse_world(struct scn_loader *ld, const struct scn_node *n)
+scn_parse_world(struct scn_loader *ld, const struct ytree_node *n)
 {
 	struct scn_world	*w = &ld->scn->clean;
-	const struct scn_node	*v, *hosts;
+	const struct ytree_node	*v, *hosts;
 	size_t			 i;
 
-	if (scn_want(ld, n, SCN_NODE_MAP, "world") == -1 ||
-	    scn_map_check(ld, n, "world", scn_world_keys) == -1)
+	if (ytree_want(&ld->yt, n, YTREE_MAP, "world") == -1 ||
+	    ytree_map_check(&ld->yt, n, "world", scn_world_keys) == -1)
 		return -1;
-	if ((hosts = scn_map_get(n, "hosts")) != NULL &&
+	if ((hosts = ytree_map_get(n, "hosts")) != NULL &&
 	    scn_parse_hosts(ld, hosts, w, false) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "records")) != NULL) {
+	if ((v = ytree_map_get(n, "records")) != NULL) {
 		if (scn_parse_records(ld, v, w) == -1)
 			return -1;
 	} else if (hosts != NULL) {
 		/* W0's records must still resolve against the new hosts */
 		for (i = 0; i < w->nrecords; i++)
 			if (scn_check_record(ld, w, w->records[i],
-			    scn_map_key(n, "hosts"), "W0 record", NULL,
+			    ytree_map_key(n, "hosts"), "W0 record", NULL,
 			    NULL) == -1)
 				return -1;
 	}
-	if ((v = scn_map_get(n, "faults")) != NULL &&
+	if ((v = ytree_map_get(n, "faults")) != NULL &&
 	    scn_parse_faults(ld, v, w, false) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "policy")) != NULL &&
+	if ((v = ytree_map_get(n, "policy")) != NULL &&
 	    scn_parse_policy(ld, v, w, &ld->clean_pf, "world.policy") == -1)
 		return -1;
 	return 0;
@@ -1825,32 +1220,32 @@ scn_parse_world(struct scn_loader *ld, const struct scn_node *n)
  * overlay applied in the order hosts, remove, records, faults, policy
  */
 static int
-scn_parse_attack(struct scn_loader *ld, const struct scn_node *n)
+scn_parse_attack(struct scn_loader *ld, const struct ytree_node *n)
 {
 	struct scn_world	*w = &ld->scn->attacked;
 	struct scn_pfields	 pf;
-	const struct scn_node	*v;
+	const struct ytree_node	*v;
 
-	if (scn_want(ld, n, SCN_NODE_MAP, "attack") == -1 ||
-	    scn_map_check(ld, n, "attack", scn_attack_keys) == -1)
+	if (ytree_want(&ld->yt, n, YTREE_MAP, "attack") == -1 ||
+	    ytree_map_check(&ld->yt, n, "attack", scn_attack_keys) == -1)
 		return -1;
 	if (n->nkids == 0)
-		return scn_error(ld, n, "attack: empty overlay (it would "
-		    "change nothing)");
+		return ytree_error(&ld->yt, n, "attack: empty overlay (it "
+		    "would change nothing)");
 	memcpy(&pf, &ld->clean_pf, sizeof(pf));
-	if ((v = scn_map_get(n, "hosts")) != NULL &&
+	if ((v = ytree_map_get(n, "hosts")) != NULL &&
 	    scn_parse_hosts(ld, v, w, true) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "remove")) != NULL &&
+	if ((v = ytree_map_get(n, "remove")) != NULL &&
 	    scn_overlay_remove(ld, v, w) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "records")) != NULL &&
+	if ((v = ytree_map_get(n, "records")) != NULL &&
 	    scn_overlay_records(ld, v, w) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "faults")) != NULL &&
+	if ((v = ytree_map_get(n, "faults")) != NULL &&
 	    scn_parse_faults(ld, v, w, true) == -1)
 		return -1;
-	if ((v = scn_map_get(n, "policy")) != NULL &&
+	if ((v = ytree_map_get(n, "policy")) != NULL &&
 	    scn_parse_policy(ld, v, w, &pf, "attack.policy") == -1)
 		return -1;
 	return 0;
@@ -1861,51 +1256,18 @@ scn_parse_attack(struct scn_loader *ld, const struct scn_node *n)
  * policy_fetched: true}, against the world the step runs in
  */
 static int
-scn_parse_expect(struct scn_loader *ld, const struct scn_node *n,
+scn_parse_expect(struct scn_loader *ld, const struct ytree_node *n,
     const char *what, struct scn_step *st)
 {
-	const struct scn_world	*w = st->attack ? &ld->scn->attacked :
-				    &ld->scn->clean;
-	const struct scn_node	*v;
-	char			 q[SCN_QUOTE_MAX * 4 + 8];
-	int			 d;
+	struct scn_field_ctx	cx;
 
-	if (n->type == SCN_NODE_SCALAR) {
-		if (scn_get_enum(ld, n, what, scn_delivery_names, &d) == -1)
-			return -1;
-		st->expect = (enum scn_delivery)d;
-		return 0;
-	}
-	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1 ||
-	    scn_map_check(ld, n, what, scn_expect_keys) == -1)
-		return -1;
-	if ((v = scn_map_need(ld, n, what, "delivery")) == NULL ||
-	    scn_get_enum(ld, v, "expect.delivery", scn_delivery_names,
-	    &d) == -1)
-		return -1;
-	st->expect = (enum scn_delivery)d;
-	if ((v = scn_map_get(n, "sni")) != NULL) {
-		if (scn_get_bool(ld, v, "expect.sni", &st->expect_sni) == -1)
-			return -1;
-		/* RFC 8461 §7.1: SNI is a property of the TLS delivery */
-		if (st->expect_sni && st->expect != SCN_DELIVER_TLS)
-			return scn_error(ld, v, "expect.sni: needs delivery: "
-			    "tls");
-	}
-	if ((v = scn_map_get(n, "policy_fetched")) != NULL &&
-	    scn_get_bool(ld, v, "expect.policy_fetched",
-	    &st->expect_fetch) == -1)
-		return -1;
-	if ((v = scn_map_get(n, "at")) == NULL)
-		return 0;
-	if (scn_want(ld, v, SCN_NODE_SCALAR, "expect.at") == -1)
-		return -1;
-	if (v->len >= SCN_LABEL_MAX || scenario_host_find(w, v->str) == -1)
-		return scn_error(ld, v, "expect.at: unknown host \"%s\" in the "
-		    "%s world", scn_quote(v->str, v->len, q, sizeof(q)),
-		    st->attack ? "attacked" : "clean");
-	memcpy(st->expect_at, v->str, v->len + 1);
-	return 0;
+	cx.yt = &ld->yt;
+	cx.world = st->attack ? &ld->scn->attacked : &ld->scn->clean;
+	cx.world_name = st->attack ? "attacked" : "clean";
+	if (n->type == YTREE_SCALAR)
+		return scn_field_value(&cx, n, what, SCN_T_DELIVERY,
+		    &st->expect);
+	return scn_fields_parse(&cx, n, what, scn_expect_fields(), st);
 }
 
 /*
@@ -1913,48 +1275,50 @@ scn_parse_expect(struct scn_loader *ld, const struct scn_node *n,
  * (default 0), strength (default the scenario's), wait (default none)
  */
 static int
-scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
+scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
     struct scn_step *st)
 {
-	const struct scn_node	*v;
-	char			 what[32], q[SCN_QUOTE_MAX * 4 + 8];
+	const struct ytree_node	*v;
+	char			 what[32], q[YTREE_QUOTE_BUF];
 	int			 e;
 
 	(void)snprintf(what, sizeof(what), "step %zu", idx + 1);
-	if (scn_want(ld, n, SCN_NODE_MAP, what) == -1 ||
-	    scn_map_check(ld, n, what, scn_step_keys) == -1)
+	if (ytree_want(&ld->yt, n, YTREE_MAP, what) == -1 ||
+	    ytree_map_check(&ld->yt, n, what, scn_step_keys) == -1)
 		return -1;
 	memset(st, 0, sizeof(*st));
 	st->strength = ld->scn->strength;
 	st->wait = SCN_WAIT_NONE;
-	if ((v = scn_map_get(n, "attack")) != NULL) {
-		if (scn_get_bool(ld, v, "step.attack", &st->attack) == -1)
+	if ((v = ytree_map_get(n, "attack")) != NULL) {
+		if (ytree_get_bool(&ld->yt, v, "step.attack",
+		    &st->attack) == -1)
 			return -1;
 		if (st->attack && !ld->scn->has_attack)
-			return scn_error(ld, v, "%s: attack: true but the "
-			    "scenario has no attack", what);
+			return ytree_error(&ld->yt, v, "%s: attack: true but "
+			    "the scenario has no attack", what);
 	}
-	if ((v = scn_map_get(n, "clock")) != NULL) {
-		if (scn_want(ld, v, SCN_NODE_SCALAR, "step.clock") == -1)
+	if ((v = ytree_map_get(n, "clock")) != NULL) {
+		if (ytree_want(&ld->yt, v, YTREE_SCALAR, "step.clock") == -1)
 			return -1;
 		if (parse_uint(v->str, SCN_CLOCK_STEP_MAX, &st->clock) == -1)
-			return scn_error(ld, v, "step.clock: \"%s\" is not an "
-			    "integer in 0..%lu (at most %lu days)",
-			    scn_quote(v->str, v->len, q, sizeof(q)),
+			return ytree_error(&ld->yt, v, "step.clock: \"%s\" is "
+			    "not an integer in 0..%lu (at most %lu days)",
+			    ytree_quote(v->str, v->len, q, sizeof(q)),
 			    SCN_CLOCK_STEP_MAX, SCN_CLOCK_STEP_MAX / 86400);
 	}
-	if ((v = scn_map_get(n, "strength")) != NULL) {
-		if (scn_get_enum(ld, v, "step.strength", scn_strength_names,
-		    &e) == -1)
+	if ((v = ytree_map_get(n, "strength")) != NULL) {
+		if (ytree_get_enum(&ld->yt, v, "step.strength",
+		    scn_strength_names, &e) == -1)
 			return -1;
 		st->strength = (enum scn_strength)e;
 	}
-	if ((v = scn_map_get(n, "wait")) != NULL) {
-		if (scn_get_enum(ld, v, "step.wait", scn_wait_names, &e) == -1)
+	if ((v = ytree_map_get(n, "wait")) != NULL) {
+		if (ytree_get_enum(&ld->yt, v, "step.wait", scn_wait_names,
+		    &e) == -1)
 			return -1;
 		st->wait = (enum scn_wait)e;
 	}
-	if ((v = scn_map_need(ld, n, what, "expect")) == NULL)
+	if ((v = ytree_map_need(&ld->yt, n, what, "expect")) == NULL)
 		return -1;
 	return scn_parse_expect(ld, v, "step.expect", st);
 }
@@ -1966,40 +1330,40 @@ scn_parse_step(struct scn_loader *ld, const struct scn_node *n, size_t idx,
  * the sender can deliver at all: a sender that never delivers would pass.
  */
 static int
-scn_check_first_step(struct scn_loader *ld, const struct scn_node *expect)
+scn_check_first_step(struct scn_loader *ld, const struct ytree_node *expect)
 {
 	if (ld->scn->has_attack ||
 	    ld->scn->steps[0].expect != SCN_DELIVER_NONE)
 		return 0;
-	return scn_error(ld, expect, "step 1: expects none, but the scenario "
-	    "has no attack (so no clean twin) and no earlier step expects "
-	    "delivery; a sender that never delivers would pass");
+	return ytree_error(&ld->yt, expect, "step 1: expects none, but the "
+	    "scenario has no attack (so no clean twin) and no earlier step "
+	    "expects delivery; a sender that never delivers would pass");
 }
 
 /* scn_parse_steps - exactly one of expect (shorthand) and steps */
 static int
-scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
+scn_parse_steps(struct scn_loader *ld, const struct ytree_node *root)
 {
 	struct scenario		*scn = ld->scn;
-	const struct scn_node	*ex = scn_map_get(root, "expect");
-	const struct scn_node	*steps = scn_map_get(root, "steps");
-	const struct scn_node	*k1, *k2;
+	const struct ytree_node	*ex = ytree_map_get(root, "expect");
+	const struct ytree_node	*steps = ytree_map_get(root, "steps");
+	const struct ytree_node	*k1, *k2;
 	size_t			 i;
 	bool			 attacked = false;
 
 	if (ex != NULL && steps != NULL) {
 		/* blame whichever of the two comes second */
-		k1 = scn_map_key(root, "expect");
-		k2 = scn_map_key(root, "steps");
+		k1 = ytree_map_key(root, "expect");
+		k2 = ytree_map_key(root, "steps");
 		if (k1->line > k2->line ||
 		    (k1->line == k2->line && k1->col > k2->col))
 			k2 = k1;
-		return scn_error(ld, k2, "expect and steps are mutually "
+		return ytree_error(&ld->yt, k2, "expect and steps are mutually "
 		    "exclusive");
 	}
 	if (ex == NULL && steps == NULL)
-		return scn_error(ld, root, "missing required key \"expect\" "
-		    "or \"steps\"");
+		return ytree_error(&ld->yt, root, "missing required key "
+		    "\"expect\" or \"steps\"");
 	if (ex != NULL) {
 		memset(&scn->steps[0], 0, sizeof(scn->steps[0]));
 		scn->steps[0].attack = scn->has_attack;
@@ -2010,43 +1374,44 @@ scn_parse_steps(struct scn_loader *ld, const struct scn_node *root)
 			return -1;
 		return scn_check_first_step(ld, ex);
 	}
-	if (scn_want(ld, steps, SCN_NODE_SEQ, "steps") == -1)
+	if (ytree_want(&ld->yt, steps, YTREE_SEQ, "steps") == -1)
 		return -1;
 	if (steps->nkids == 0)
-		return scn_error(ld, steps, "steps: at least one step needed");
+		return ytree_error(&ld->yt, steps, "steps: at least one step "
+		    "needed");
 	if (steps->nkids > SCN_STEPS_MAX)
-		return scn_error(ld, steps->kids[SCN_STEPS_MAX], "steps: too "
-		    "many steps (at most %d)", SCN_STEPS_MAX);
+		return ytree_error(&ld->yt, steps->kids[SCN_STEPS_MAX],
+		    "steps: too many steps (at most %d)", SCN_STEPS_MAX);
 	for (i = 0; i < steps->nkids; i++) {
 		if (scn_parse_step(ld, steps->kids[i], i, &scn->steps[i]) == -1)
 			return -1;
-		if (i == 0 && scn_check_first_step(ld, scn_map_get(
+		if (i == 0 && scn_check_first_step(ld, ytree_map_get(
 		    steps->kids[0], "expect")) == -1)
 			return -1;
 		attacked = attacked || scn->steps[i].attack;
 	}
 	scn->nsteps = steps->nkids;
 	if (scn->has_attack && !attacked)
-		return scn_error(ld, steps, "steps: the scenario has an attack "
-		    "but no step has attack: true");
+		return ytree_error(&ld->yt, steps, "steps: the scenario has an "
+		    "attack but no step has attack: true");
 	return 0;
 }
 
 /* scn_parse_top - the whole scenario from a checked top-level mapping */
 static int
-scn_parse_top(struct scn_loader *ld, const struct scn_node *root)
+scn_parse_top(struct scn_loader *ld, const struct ytree_node *root)
 {
 	struct scenario		*scn = ld->scn;
-	const struct scn_node	*v;
+	const struct ytree_node	*v;
 
-	if (scn_map_check(ld, root, "top level", scn_top_keys) == -1 ||
+	if (ytree_map_check(&ld->yt, root, "top level", scn_top_keys) == -1 ||
 	    scn_parse_head(ld, root) == -1)
 		return -1;
-	if ((v = scn_map_get(root, "world")) != NULL &&
+	if ((v = ytree_map_get(root, "world")) != NULL &&
 	    scn_parse_world(ld, v) == -1)
 		return -1;
 	scn_world_copy(&scn->attacked, &scn->clean);
-	if ((v = scn_map_get(root, "attack")) != NULL) {
+	if ((v = ytree_map_get(root, "attack")) != NULL) {
 		scn->has_attack = true;
 		if (scn_parse_attack(ld, v) == -1)
 			return -1;
@@ -2058,19 +1423,25 @@ scn_parse_top(struct scn_loader *ld, const struct scn_node *root)
 static int
 scn_load_tree(struct scn_loader *ld, const char *buf, size_t len)
 {
-	struct scn_node	*root = NULL;
-	unsigned long	 line, col;
-	int		 rc;
+	struct ytree_node	*root = NULL;
+	int			 rc;
 
-	if (len > SCN_FILE_MAX) {
-		scn_offset_pos(buf, len, SCN_FILE_MAX, &line, &col);
-		return scn_error_at(ld, line, col, "file larger than %d bytes",
-		    SCN_FILE_MAX);
-	}
-	if (scn_tree_build(ld, buf, len, &root) == -1)
+	if (ytree_parse(&ld->yt, buf, len, SCN_FILE_MAX, &root) == -1)
 		return -1;
+	if (root == NULL || (root->type == YTREE_SCALAR && root->plain &&
+	    root->len == 0)) {
+		ytree_free(root);
+		return ytree_error(&ld->yt, NULL, "empty document (a scenario "
+		    "is a mapping with id, title, clauses, strength, ...)");
+	}
+	if (root->type != YTREE_MAP) {
+		rc = ytree_error(&ld->yt, root, "top level: expected a "
+		    "mapping, found %s", ytree_type_str(root->type));
+		ytree_free(root);
+		return rc;
+	}
 	rc = scn_parse_top(ld, root);
-	scn_node_free(root);
+	ytree_free(root);
 	return rc;
 }
 
@@ -2084,8 +1455,7 @@ scenario_load_buf(const char *name, const char *buf, size_t len,
 
 	*out = NULL;
 	memset(&ld, 0, sizeof(ld));
-	(void)str_escape(ld.shown, sizeof(ld.shown), name);
-	ld.err = err;
+	ytree_init(&ld.yt, name, err);
 	scn = xcalloc(1, sizeof(*scn));
 	ld.scn = scn;
 	/* scn->file stays raw: JSON output escapes it on its own */

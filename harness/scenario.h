@@ -22,7 +22,12 @@
 #define SCN_PATH_MAX		1024
 #define SCN_CLAUSES_MAX		8
 #define SCN_CLAUSE_MAX		24
-#define SCN_LABEL_MAX		64	/* a host label relative to the domain */
+/*
+ * A host's label relative to the domain: "@", or one or more DNS labels
+ * joined by dots ("mx1", "a.b"), at most 231 characters so that with the
+ * runner's 21-character domain it fits 255 bytes on the wire; plus NUL
+ */
+#define SCN_LABEL_MAX		232
 #define SCN_RECORDS_MAX		32
 #define SCN_RECORD_MAX		512	/* one zone line before expansion */
 /* one zone line after scenario_expand(), as the runner's world buffer */
@@ -56,6 +61,13 @@ enum scn_delivery {
 	SCN_DELIVER_NONE,	/* no DATA completed anywhere */
 };
 
+/* A yes/no question a step may leave open: true, false, or not asked. */
+enum scn_want {
+	SCN_WANT_ANY = 0,	/* the key left out: not asked */
+	SCN_WANT_YES,		/* true */
+	SCN_WANT_NO,		/* false */
+};
+
 /* What a step waits for after its delivery, before the next step. */
 enum scn_wait {
 	SCN_WAIT_NONE = 0,
@@ -67,7 +79,8 @@ const char *scn_delivery_str(enum scn_delivery);
 
 /* One SMTP host of the world; its address is 127.A.B.(25 + index). */
 struct scn_host {
-	char			label[SCN_LABEL_MAX];	/* "mx1"; "@" = domain */
+	char			label[SCN_LABEL_MAX];	/* "mx1", "a.b";
+							   "@" = domain */
 	enum mx_starttls	starttls;
 	enum cert_profile	cert;
 	bool			attacker;	/* touched or added by the attack */
@@ -104,7 +117,9 @@ struct scn_step {
 	enum scn_delivery	expect;
 	char			expect_at[SCN_LABEL_MAX];	/* "" = any host */
 	bool			expect_sni;	/* tls: SNI named the MX host */
-	bool			expect_fetch;	/* policy GET, SNI+Host named */
+	enum scn_want		expect_fetch;	/* YES: a policy GET, SNI and
+						   Host named; NO: no request
+						   at the policy host */
 	unsigned long		clock;		/* seconds to advance first */
 	enum scn_strength	strength;	/* the step's own; default: the
 						   scenario's */

@@ -430,7 +430,8 @@ smtp_client_handshake(struct smtp_client_conn *c,
 	if ((c->ssl = SSL_new(p->tls)) == NULL)
 		return err_tls(err, "SSL_new");
 	SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
-	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+	    (p->no_wildcards ? X509_CHECK_FLAG_NO_WILDCARDS : 0));
 	if (SSL_set_fd(c->ssl, c->fd) != 1 ||
 	    (p->send_sni && SSL_set_tlsext_host_name(c->ssl, p->host) != 1) ||
 	    SSL_set1_host(c->ssl, p->host) != 1)
@@ -477,7 +478,12 @@ smtp_client_starttls(struct smtp_client_conn *c,
     const struct smtp_client_params *p, struct smtp_client_reply *r,
     struct err *err)
 {
-	if (!r->starttls || p->tls == NULL) {
+	if (p->skip_starttls && !p->require_tls) {
+		log_info("%s: TLS failed before; this time in plaintext",
+		    p->host);
+		return 0;
+	}
+	if (!r->starttls || p->tls == NULL || p->skip_starttls) {
 		if (p->require_tls) {
 			smtp_client_quit(c);
 			return err_set(err, ERR_PROTO, "STARTTLS not "

@@ -42,6 +42,9 @@ struct smtp_client_params {
 	bool		 require_tls;	/* no STARTTLS: fail, never plaintext */
 	bool		 require_verify; /* certificate must verify for host */
 	bool		 send_sni;	/* SNI = host in the handshake */
+	bool		 no_wildcards;	/* no "*.d" DNS-ID names host */
+	bool		 skip_starttls;	/* plaintext: a retry after TLS
+					   failed, never under require_tls */
 	int64_t		 deadline_ms;	/* on smtp_client_now_ms()'s clock */
 };
 

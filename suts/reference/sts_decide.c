@@ -23,7 +23,7 @@ static bool	sts_decide_cache_usable(const char *, bool);
 static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "starttls-fallback",	STS_BUG_STARTTLS_FALLBACK,
 	    "under enforce, deliver in plaintext when STARTTLS is "
-	    "missing or refused" },
+	    "missing, refused or its handshake fails" },
 	{ "no-mx-match",	STS_BUG_NO_MX_MATCH,
 	    "skip the policy mx pattern check" },
 	{ "no-cert-check",	STS_BUG_NO_CERT_CHECK,
@@ -42,6 +42,15 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "cache-needs-txt",	STS_BUG_CACHE_NEEDS_TXT,
 	    "drop the cached policy when the _mta-sts TXT lookup finds no "
 	    "valid record" },
+	{ "fetch-without-txt",	STS_BUG_FETCH_WITHOUT_TXT,
+	    "fetch (and apply) the policy even when the _mta-sts TXT lookup "
+	    "finds no valid record" },
+	{ "dns-no-tcp",		STS_BUG_DNS_NO_TCP,
+	    "take a truncated (TC) DNS answer as it is, never asking again "
+	    "over TCP" },
+	{ "no-wildcard-cert",	STS_BUG_NO_WILDCARD_CERT,
+	    "reject an MX certificate whose name matches only through a "
+	    "wildcard" },
 	{ NULL,			0,	NULL },
 };
 
@@ -63,6 +72,9 @@ sts_decide_discovery(const char *txt_id, const char *cache_id,
 		if (sts_decide_cache_usable(cache_id, cache_expired) &&
 		    !(bugs & STS_BUG_CACHE_NEEDS_TXT))
 			return STS_DECIDE_USE_CACHE;
+		/* §3.1: "skip the remaining steps of policy discovery" */
+		if (bugs & STS_BUG_FETCH_WITHOUT_TXT)
+			return STS_DECIDE_FETCH;
 		return STS_DECIDE_NO_POLICY;
 	}
 	/* §3.1: ids compare for equality only; a new id means refetch */
@@ -94,10 +106,18 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
 	memset(r, 0, sizeof(*r));
 	/* §7.1: SMTP clients MUST support SNI, policy or not */
 	r->send_sni = !(bugs & STS_BUG_NO_SNI);
+	/* §4.2, RFC 6125 §6.4.3: a whole-label wildcard DNS-ID is valid */
+	r->cert_wildcards = !(bugs & STS_BUG_NO_WILDCARD_CERT);
 	if (bugs & STS_BUG_WILDCARD_SUFFIX)
 		r->mx_match_flags |= MX_MATCH_WILDCARD_SUFFIX;
 	if (bugs & STS_BUG_WILDCARD_LITERAL)
 		r->mx_match_flags |= MX_MATCH_WILDCARD_LITERAL;
+	/*
+	 * Opportunistic TLS (no policy, testing, none) retries a failed
+	 * handshake in the clear, as Exim's tls_tempfail_tryclear does;
+	 * §5: enforce never delivers in the clear
+	 */
+	r->plain_after_tls_failure = true;
 	if (!have_policy)
 		return;
 	if (mode == STS_MODE_TESTING && (bugs & STS_BUG_TESTING_AS_ENFORCE))
@@ -108,6 +128,7 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
 		r->check_mx = !(bugs & STS_BUG_NO_MX_MATCH);
 		r->report_mx = r->check_mx;
 		r->require_tls = !(bugs & STS_BUG_STARTTLS_FALLBACK);
+		r->plain_after_tls_failure = !r->require_tls;
 		r->require_verify = !(bugs & STS_BUG_NO_CERT_CHECK);
 		return;
 	case STS_MODE_TESTING:
@@ -120,6 +141,12 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
 	default:
 		fatalx("sts_decide_rules: bad mode %d", (int)mode);
 	}
+}
+
+bool
+sts_decide_dns_tcp(unsigned int bugs)
+{
+	return !(bugs & STS_BUG_DNS_NO_TCP);
 }
 
 int

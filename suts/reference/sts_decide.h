@@ -24,6 +24,9 @@
 #define STS_BUG_NO_SNI			0x40u
 #define STS_BUG_WILDCARD_SUFFIX		0x80u
 #define STS_BUG_WILDCARD_LITERAL	0x100u
+#define STS_BUG_FETCH_WITHOUT_TXT	0x200u
+#define STS_BUG_DNS_NO_TCP		0x400u
+#define STS_BUG_NO_WILDCARD_CERT	0x800u
 
 enum sts_decide_source {
 	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */
@@ -40,6 +43,9 @@ struct sts_decide_rules {
 	bool	require_tls;	/* STARTTLS or nothing; never plaintext */
 	bool	require_verify;	/* PKIX chain + host name, in date */
 	bool	send_sni;	/* SNI = MX name (RFC 8461 §7.1), always */
+	bool	cert_wildcards;	/* a "*.d" DNS-ID may name the MX */
+	bool	plain_after_tls_failure; /* opportunistic: a failed TLS
+				   handshake is retried in the clear */
 	unsigned int mx_match_flags;	/* MX_MATCH_*: 0 but in mutants */
 };
 
@@ -59,6 +65,12 @@ enum sts_decide_source sts_decide_after_fetch(bool fetched_ok,
 /* sts_decide_rules - mode of the applied policy (have_policy) + mutants */
 void	sts_decide_rules(bool have_policy, enum sts_mode,
 	    unsigned int bugs, struct sts_decide_rules *);
+
+/*
+ * sts_decide_dns_tcp - ask again over TCP when a UDP answer comes back
+ * truncated (RFC 1035 §4.2.1, RFC 7766 §5)
+ */
+bool	sts_decide_dns_tcp(unsigned int bugs);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
 int	sts_decide_bug_parse(const char *name, unsigned int *flag)

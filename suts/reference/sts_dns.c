@@ -107,6 +107,12 @@ sts_dns_set_timeout(struct sts_dns *dns, int ms)
 	ldns_resolver_set_timeout(dns->res, tv);
 }
 
+void
+sts_dns_set_tcp(struct sts_dns *dns, bool on)
+{
+	ldns_resolver_set_fallback(dns->res, on);
+}
+
 /*
  * sts_dns_reset_rtt - ldns marks a server that timed out as unreachable
  * for every later query; one name's fault (a TXT timeout) must not fail

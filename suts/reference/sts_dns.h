@@ -9,6 +9,7 @@
 
 #include <netinet/in.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,11 @@ struct sts_dns *sts_dns_new(const char *ip, uint16_t port, struct err *);
 void	sts_dns_free(struct sts_dns *);
 /* sts_dns_set_timeout - per-try timeout for the next queries */
 void	sts_dns_set_timeout(struct sts_dns *, int ms);
+/*
+ * sts_dns_set_tcp - whether a truncated UDP answer is asked again over
+ * TCP (the default, RFC 7766 §5)
+ */
+void	sts_dns_set_tcp(struct sts_dns *, bool);
 
 enum sts_dns_result sts_dns_txt(struct sts_dns *, const char *name,
 	    struct sts_dns_txt *, struct err *) MUST_CHECK;

@@ -63,6 +63,9 @@ static void	sts_send_deliver(struct sts_send_ctx *);
 static enum smtp_client_result sts_send_candidate(struct sts_send_ctx *,
 		    const char *, const struct sts_decide_rules *, bool *,
 		    struct err *);
+static enum smtp_client_result sts_send_cleartext(struct sts_send_ctx *,
+		    const char *, const char *, const struct in_addr *,
+		    struct smtp_client_params *, struct err *);
 
 static void
 sts_send_set(struct sts_send_result *res, enum sts_send_outcome outcome,
@@ -245,8 +248,9 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		ctx->policy = *fetched;
 		ctx->have_policy = true;
 		log_info("policy: applying the fetched policy id=%s mode=%s",
-		    txt_id, sts_policy_mode_str(fetched->mode));
-		if (cfg->state_dir == NULL)
+		    txt_id != NULL ? txt_id : "(no TXT record)",
+		    sts_policy_mode_str(fetched->mode));
+		if (cfg->state_dir == NULL || txt_id == NULL)
 			break;
 		if (policy_cache_store(cfg->state_dir, cfg->domain, txt_id,
 		    now, body, len, &err) == -1)
@@ -318,6 +322,8 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 	p.require_tls = rules->require_tls;
 	p.require_verify = rules->require_verify;
 	p.send_sni = rules->send_sni;
+	p.no_wildcards = !rules->cert_wildcards;
+	p.skip_starttls = false;
 	p.deadline_ms = ctx->deadline;
 	for (i = 0; i < addr.n; i++) {
 		if (inet_ntop(AF_INET, &addr.addr[i], ip, sizeof(ip)) == NULL)
@@ -334,8 +340,41 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 		r = smtp_client_deliver(fd, &p, err);
 		log_info("mx %s [%s]: %s: %s", host, ip,
 		    smtp_client_result_str(r), err->msg);
+		if (r == SMTP_CLIENT_FAILED && err->code == ERR_TLS &&
+		    rules->plain_after_tls_failure && !p.require_tls)
+			return sts_send_cleartext(ctx, host, ip, &addr.addr[i],
+			    &p, err);
 		return r;
 	}
+	return r;
+}
+
+/*
+ * sts_send_cleartext - opportunistic TLS after a failed handshake: the
+ * same MX again, without STARTTLS (Exim's tls_tempfail_tryclear). Never
+ * under a policy that requires TLS (RFC 8461 §5).
+ */
+static enum smtp_client_result
+sts_send_cleartext(struct sts_send_ctx *ctx, const char *host, const char *ip,
+    const struct in_addr *addr, struct smtp_client_params *p,
+    struct err *err)
+{
+	enum smtp_client_result	r;
+	int			fd;
+
+	log_warnx("mx %s [%s]: TLS failed (%s); opportunistic: retrying in "
+	    "plaintext", host, ip, err->msg);
+	err_clear(err);
+	p->skip_starttls = true;
+	fd = smtp_client_connect(addr, ctx->cfg->smtp_port, ctx->deadline,
+	    err);
+	if (fd == -1) {
+		log_warnx("mx %s [%s]: %s", host, ip, err->msg);
+		return SMTP_CLIENT_FAILED;
+	}
+	r = smtp_client_deliver(fd, p, err);
+	log_info("mx %s [%s]: %s in plaintext: %s", host, ip,
+	    smtp_client_result_str(r), err->msg);
 	return r;
 }
 
@@ -457,6 +496,7 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
 		goto done;
 	}
+	sts_dns_set_tcp(ctx->dns, sts_decide_dns_tcp(cfg->bugs));
 	if ((ctx->tls = tls_ctx_client_new(cfg->ca_file, &err)) == NULL) {
 		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
 		goto done;

@@ -631,6 +631,72 @@ test_dns_server_timeout_fault(void **state)
 	test_close(ctx, fd);
 }
 
+/*
+ * A truncate fault: over UDP, TC set and no answer (the question comes
+ * back, so the client can ask again); the same query over TCP gets the
+ * whole answer. Both are recorded with fault=truncate.
+ */
+static void
+test_dns_server_truncate_fault(void **state)
+{
+	struct test_ctx		*ctx = *state;
+	ldns_pkt		*r;
+	size_t			 qlen, len;
+	int			 fd;
+
+	assert_int_equal(dns_zone_set_fault(ctx->zone, "_mta-sts.d.test",
+	    DNS_FAULT_TRUNCATE, NULL), 0);
+	fd = test_udp_client(ctx);
+	qlen = test_query(ctx->q, "_mta-sts.d.test.", LDNS_RR_TYPE_TXT,
+	    0x7c01, 0);
+	r = test_udp_ask(ctx, fd, ctx->q, qlen, TEST_WAIT_MS);
+	assert_non_null(r);
+	assert_int_equal(ldns_pkt_id(r), 0x7c01);
+	assert_true(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_get_rcode(r), LDNS_RCODE_NOERROR);
+	assert_int_equal(ldns_pkt_qdcount(r), 1);
+	assert_int_equal(ldns_pkt_ancount(r), 0);
+	ldns_pkt_free(r);
+	/* with EDNS0 room for any answer: TC all the same */
+	qlen = test_query(ctx->q, "_mta-sts.d.test.", LDNS_RR_TYPE_TXT,
+	    0x7c02, 4096);
+	r = test_udp_ask(ctx, fd, ctx->q, qlen, TEST_WAIT_MS);
+	assert_non_null(r);
+	assert_true(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_ancount(r), 0);
+	ldns_pkt_free(r);
+	test_close(ctx, fd);
+	test_check_query(ctx, 0, "udp", "_mta-sts.d.test", "TXT", "NOERROR",
+	    "0", "truncate");
+	test_check_query(ctx, 1, "udp", "_mta-sts.d.test", "TXT", "NOERROR",
+	    "0", "truncate");
+
+	/* what a resolver does next: the same question over TCP */
+	fd = test_tcp_client(ctx);
+	qlen = test_query(ctx->q, "_mta-sts.d.test.", LDNS_RR_TYPE_TXT,
+	    0x7c01, 0);
+	test_tcp_send(fd, ctx->q, qlen);
+	assert_int_equal(test_tcp_read(ctx, fd, &len), 1);
+	assert_int_equal(ldns_wire2pkt(&r, ctx->out + 2, len), LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_id(r), 0x7c01);
+	assert_false(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_ancount(r), 1);
+	ldns_pkt_free(r);
+	test_check_query(ctx, 2, "tcp", "_mta-sts.d.test", "TXT", "NOERROR",
+	    "1", "truncate");
+	/* and the names beside it are answered as ever, over UDP */
+	test_tcp_ask_ok(ctx, fd, 0x7c03);
+	test_close(ctx, fd);
+	fd = test_udp_client(ctx);
+	qlen = test_query(ctx->q, "d.test.", LDNS_RR_TYPE_MX, 0x7c04, 0);
+	r = test_udp_ask(ctx, fd, ctx->q, qlen, TEST_WAIT_MS);
+	assert_non_null(r);
+	assert_false(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_ancount(r), 1);
+	ldns_pkt_free(r);
+	test_close(ctx, fd);
+}
+
 struct tcp_bad_case {
 	const char	*label;
 	uint8_t		 bytes[16];
@@ -1257,6 +1323,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dns_server_tcp_pipelined,
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_dns_server_timeout_fault,
+		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_dns_server_truncate_fault,
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_dns_server_tcp_hostile,
 		    test_setup, test_teardown),

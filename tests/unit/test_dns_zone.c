@@ -70,6 +70,9 @@ static size_t	test_query(uint8_t *, const char *, ldns_rr_type,
 		    ldns_rr_class, uint16_t);
 static ldns_pkt	*test_ask(struct test_ctx *, const char *, ldns_rr_type,
 		    ldns_rr_class, uint16_t, size_t, struct dns_answer_info *);
+static ldns_pkt	*test_ask_over(struct test_ctx *, enum dns_transport,
+		    const char *, ldns_rr_type, ldns_rr_class, uint16_t, size_t,
+		    struct dns_answer_info *);
 static void	test_types(const ldns_pkt *, char *, size_t);
 static bool	test_contains(const uint8_t *, size_t, const uint8_t *,
 		    size_t);
@@ -130,12 +133,23 @@ test_ask(struct test_ctx *ctx, const char *name, ldns_rr_type type,
     ldns_rr_class cls, uint16_t edns, size_t outcap,
     struct dns_answer_info *info)
 {
+	/* only a TCP connection takes an answer as big as DNS_TCP_MAX */
+	return test_ask_over(ctx, outcap == DNS_TCP_MAX ? DNS_TRANSPORT_TCP :
+	    DNS_TRANSPORT_UDP, name, type, cls, edns, outcap, info);
+}
+
+/* test_ask_over - test_ask over the given transport */
+static ldns_pkt *
+test_ask_over(struct test_ctx *ctx, enum dns_transport transport,
+    const char *name, ldns_rr_type type, ldns_rr_class cls, uint16_t edns,
+    size_t outcap, struct dns_answer_info *info)
+{
 	ldns_pkt	*r = NULL;
 	size_t		 qlen, outlen;
 
 	qlen = test_query(ctx->q, name, type, cls, edns);
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, qlen, ctx->out,
-	    outcap, &outlen, info), 0);
+	assert_int_equal(dns_zone_answer(ctx->zone, transport, ctx->q, qlen,
+	    ctx->out, outcap, &outlen, info), 0);
 	if (info->dropped) {
 		assert_int_equal(outlen, 0);
 		return NULL;
@@ -393,8 +407,8 @@ test_dns_zone_case_preserved(void **state)
 	/* and uncompressed on the wire: the bytes themselves are there */
 	qlen = test_query(ctx->q, "MX1.D.TEST.", LDNS_RR_TYPE_A,
 	    LDNS_RR_CLASS_IN, 0);
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, qlen, ctx->out,
-	    DNS_UDP_MAX, &outlen, &info), 0);
+	assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP, ctx->q,
+	    qlen, ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
 	assert_true(test_contains(ctx->out + qlen, outlen - qlen, want,
 	    sizeof(want)));
 }
@@ -529,6 +543,8 @@ test_dns_zone_faults(void **state)
 	struct err		 err = { 0 };
 	enum dns_fault		 f;
 	ldns_pkt		*r;
+	const char		*name;
+	size_t			 i;
 
 	assert_int_equal(dns_fault_parse("servfail", &f), 0);
 	assert_int_equal(f, DNS_FAULT_SERVFAIL);
@@ -537,6 +553,15 @@ test_dns_zone_faults(void **state)
 	assert_int_equal(dns_fault_parse("SERVFAIL", &f), -1);
 	assert_int_equal(dns_fault_parse("", &f), -1);
 	assert_string_equal(dns_fault_str(DNS_FAULT_TIMEOUT), "timeout");
+	/* the names a name can be given: the table's rows but "none" */
+	for (i = 0; (name = dns_fault_name(i)) != NULL; i++) {
+		assert_int_equal(dns_fault_parse(name, &f), 0);
+		assert_int_not_equal(f, DNS_FAULT_NONE);
+		assert_string_equal(dns_fault_str(f), name);
+	}
+	assert_true(i >= 3);
+	assert_string_equal(dns_fault_name(0), "nxdomain");
+	assert_null(dns_fault_name(i + 1));
 
 	/* set by name, any case; matching ignores case */
 	assert_int_equal(dns_zone_set_fault(ctx->zone, "C.D.TEST",
@@ -618,6 +643,97 @@ test_dns_zone_remove_below(void **state)
 	assert_int_equal(dns_zone_count(ctx->zone), 0);
 }
 
+struct truncate_case {
+	const char		*label;
+	const char		*qname;
+	ldns_rr_type		 qtype;
+	uint16_t		 edns;		/* 0: no OPT */
+	enum dns_transport	 transport;
+	const char		*rcode;
+	bool			 tc;
+	const char		*types;		/* answer section */
+	enum dns_fault		 fault;
+};
+
+/* mx1.d.test and _mta-sts.d.test carry the truncate fault */
+static const struct truncate_case truncate_cases[] = {
+	{ "UDP: TC, no answer", "mx1.d.test.", LDNS_RR_TYPE_A, 0,
+	    DNS_TRANSPORT_UDP, "NOERROR", true, "", DNS_FAULT_TRUNCATE },
+	{ "TCP: the whole answer", "mx1.d.test.", LDNS_RR_TYPE_A, 0,
+	    DNS_TRANSPORT_TCP, "NOERROR", false, "A", DNS_FAULT_TRUNCATE },
+	{ "UDP with a big EDNS0 size: still TC", "MX1.d.test.",
+	    LDNS_RR_TYPE_ANY, 4096, DNS_TRANSPORT_UDP, "NOERROR", true, "",
+	    DNS_FAULT_TRUNCATE },
+	{ "TCP, type ANY", "mx1.d.test.", LDNS_RR_TYPE_ANY, 0,
+	    DNS_TRANSPORT_TCP, "NOERROR", false, "A,AAAA",
+	    DNS_FAULT_TRUNCATE },
+	{ "UDP TXT", "_mta-sts.d.test.", LDNS_RR_TYPE_TXT, 0,
+	    DNS_TRANSPORT_UDP, "NOERROR", true, "", DNS_FAULT_TRUNCATE },
+	{ "TCP TXT", "_mta-sts.d.test.", LDNS_RR_TYPE_TXT, 0,
+	    DNS_TRANSPORT_TCP, "NOERROR", false, "TXT", DNS_FAULT_TRUNCATE },
+	{ "UDP NODATA: TC all the same", "mx1.d.test.", LDNS_RR_TYPE_MX, 0,
+	    DNS_TRANSPORT_UDP, "NOERROR", true, "", DNS_FAULT_TRUNCATE },
+	{ "TCP NODATA", "mx1.d.test.", LDNS_RR_TYPE_MX, 0, DNS_TRANSPORT_TCP,
+	    "NOERROR", false, "", DNS_FAULT_TRUNCATE },
+	/* the fault is on exactly that name: not below, not beside */
+	{ "UDP, the name next to it", "d.test.", LDNS_RR_TYPE_MX, 0,
+	    DNS_TRANSPORT_UDP, "NOERROR", false, "MX", DNS_FAULT_NONE },
+	{ "UDP, a name below", "x.mx1.d.test.", LDNS_RR_TYPE_A, 0,
+	    DNS_TRANSPORT_UDP, "NXDOMAIN", false, "", DNS_FAULT_NONE },
+	/* a name without records: the rcode stays, TC over UDP only */
+	{ "UDP, no such name", "ghost.d.test.", LDNS_RR_TYPE_A, 0,
+	    DNS_TRANSPORT_UDP, "NXDOMAIN", true, "", DNS_FAULT_TRUNCATE },
+	{ "TCP, no such name", "ghost.d.test.", LDNS_RR_TYPE_A, 0,
+	    DNS_TRANSPORT_TCP, "NXDOMAIN", false, "", DNS_FAULT_TRUNCATE },
+	{ NULL, NULL, 0, 0, DNS_TRANSPORT_UDP, NULL, false, NULL,
+	    DNS_FAULT_NONE },
+};
+
+/*
+ * test_dns_zone_truncate_fault - over UDP the faulted name gets TC, its
+ * question and nothing else, whatever room the query offers; over TCP
+ * the answer it would get without the fault
+ */
+static void
+test_dns_zone_truncate_fault(void **state)
+{
+	struct test_ctx			*ctx = *state;
+	const struct truncate_case	*tc;
+	struct dns_answer_info		 info;
+	struct err			 err = { 0 };
+	ldns_pkt			*r;
+	char				 types[256];
+
+	assert_int_equal(dns_zone_set_fault(ctx->zone, "mx1.d.test",
+	    DNS_FAULT_TRUNCATE, &err), 0);
+	assert_int_equal(dns_zone_set_fault(ctx->zone, "_mta-sts.d.test",
+	    DNS_FAULT_TRUNCATE, &err), 0);
+	assert_int_equal(dns_zone_set_fault(ctx->zone, "ghost.d.test",
+	    DNS_FAULT_TRUNCATE, &err), 0);
+	for (tc = truncate_cases; tc->label != NULL; tc++) {
+		r = test_ask_over(ctx, tc->transport, tc->qname, tc->qtype,
+		    LDNS_RR_CLASS_IN, tc->edns, tc->transport ==
+		    DNS_TRANSPORT_TCP ? DNS_TCP_MAX : DNS_UDP_MAX, &info);
+		if (r == NULL)
+			fail_msg("%s: dropped", tc->label);
+		test_types(r, types, sizeof(types));
+		if (strcmp(info.rcode, tc->rcode) != 0 ||
+		    ldns_pkt_tc(r) != tc->tc || info.truncated != tc->tc ||
+		    strcmp(types, tc->types) != 0 || info.fault != tc->fault ||
+		    info.answers != ldns_pkt_ancount(r))
+			fail_msg("%s: rcode %s tc %d answers \"%s\" fault %s",
+			    tc->label, info.rcode, ldns_pkt_tc(r), types,
+			    dns_fault_str(info.fault));
+		/* the question always goes back, so the client can retry */
+		if (ldns_pkt_qdcount(r) != 1 || !ldns_pkt_aa(r))
+			fail_msg("%s: qdcount %u aa %d", tc->label,
+			    (unsigned)ldns_pkt_qdcount(r), ldns_pkt_aa(r));
+		ldns_pkt_free(r);
+	}
+	/* by name, as scenarios and zone files say it */
+	assert_string_equal(dns_fault_str(DNS_FAULT_TRUNCATE), "truncate");
+}
+
 /* Too big for UDP: header and question with TC; TCP-sized room: all. */
 static void
 test_dns_zone_truncation(void **state)
@@ -663,8 +779,8 @@ test_dns_zone_truncation(void **state)
 	/* no room even for the header: nothing at all */
 	qlen = test_query(ctx->q, "big.d.test.", LDNS_RR_TYPE_TXT,
 	    LDNS_RR_CLASS_IN, 0);
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, qlen, ctx->out,
-	    11, &outlen, &info), 0);
+	assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP, ctx->q,
+	    qlen, ctx->out, 11, &outlen, &info), 0);
 	assert_true(info.dropped);
 	assert_string_equal(info.reason, "outcap");
 	assert_int_equal(outlen, 0);
@@ -755,8 +871,8 @@ test_dns_zone_garbage(void **state)
 	for (tc = raw_cases; tc->label != NULL; tc++) {
 		memcpy(ctx->q, tc->bytes, sizeof(tc->bytes));
 		outlen = 99;
-		assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, tc->len,
-		    ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
+		assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP,
+		    ctx->q, tc->len, ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
 		if (tc->rcode == NULL) {
 			if (!info.dropped || outlen != 0 ||
 			    info.reason == NULL ||
@@ -796,8 +912,8 @@ test_dns_zone_long_name(void **state)
 	ctx->q[len++] = 0;
 	memcpy(ctx->q + len, (const uint8_t[]){ 0, 1, 0, 1 }, 4);
 	len += 4;
-	assert_int_equal(dns_zone_answer(ctx->zone, ctx->q, len, ctx->out,
-	    DNS_UDP_MAX, &outlen, &info), 0);
+	assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP, ctx->q,
+	    len, ctx->out, DNS_UDP_MAX, &outlen, &info), 0);
 	assert_string_equal(info.rcode, "FORMERR");
 }
 
@@ -820,6 +936,9 @@ static const struct load_case load_cases[] = {
 	{ "unknown fault", ";@fault x.t. sometimes\n", ":1: unknown fault" },
 	{ "fault none", ";@fault x.t. none\n", ":1: unknown fault" },
 	{ "fault missing kind", "\n;@fault x.t.\n", ":2: expected" },
+	{ "fault kinds listed", ";@fault x.t.\n",
+	    ":1: expected \";@fault NAME nxdomain|servfail|timeout|truncate\"" },
+	{ "fault truncate", ";@fault x.t. truncate\n", NULL },
 	{ "fault extra word", ";@fault x.t. timeout now\n", ":1: expected" },
 	{ "fault bad name", ";@fault a..b timeout\n", ":1: bad name" },
 	{ "unclosed (", "\nx. IN SOA a. b. ( 1 2\n3 4\n", ":2: unclosed" },
@@ -914,6 +1033,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dns_zone_faults,
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_dns_zone_remove_below,
+		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_dns_zone_truncate_fault,
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_dns_zone_truncation,
 		    test_setup, test_teardown),

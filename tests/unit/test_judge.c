@@ -56,7 +56,7 @@ struct step_case {
 	enum scn_delivery	 expect;
 	const char		*at;
 	bool			 sni;		/* expect_sni */
-	bool			 fetch;		/* expect_fetch */
+	bool			 fetch;		/* expect_fetch YES */
 	unsigned int		 named_fetches;
 	unsigned int		 queries;
 	struct obs_data		 data[3];
@@ -181,7 +181,8 @@ test_judge_step_table(void **state)
 	for (tc = step_cases; tc->label != NULL; tc++) {
 		judge_scn.steps[0].expect = tc->expect;
 		judge_scn.steps[0].expect_sni = tc->sni;
-		judge_scn.steps[0].expect_fetch = tc->fetch;
+		judge_scn.steps[0].expect_fetch = tc->fetch ? SCN_WANT_YES :
+		    SCN_WANT_ANY;
 		(void)str_copy(judge_scn.steps[0].expect_at, tc->at,
 		    sizeof(judge_scn.steps[0].expect_at));
 		memset(&so, 0, sizeof(so));
@@ -211,6 +212,99 @@ test_judge_step_table(void **state)
 		if (r.reason[0] == '\0')
 			fail_msg("%s: no reason", tc->label);
 	}
+}
+
+/* policy_fetched over the policy host's counters of the step */
+struct fetch_case {
+	const char	*label;
+	enum scn_want	 want;
+	unsigned int	 fetches;	/* HTTPS requests at the policy host */
+	unsigned int	 named;		/* ... with SNI and Host naming it */
+	bool		 delivered;	/* TLS DATA at mx1 */
+	bool		 want_met;
+	const char	*want_reason;	/* substring */
+};
+
+static const struct fetch_case fetch_cases[] = {
+	{ "not asked, none", SCN_WANT_ANY, 0, 0, true, true,
+	    "expected tls; observed DATA" },
+	{ "not asked, some", SCN_WANT_ANY, 3, 1, true, true,
+	    "expected tls; observed DATA" },
+	{ "true, a named GET", SCN_WANT_YES, 1, 1, true, true,
+	    "expected tls after a policy fetch; observed DATA" },
+	{ "true, only unnamed GETs", SCN_WANT_YES, 2, 0, true, false,
+	    "observed no policy fetch naming the policy host, DATA" },
+	{ "true, nothing", SCN_WANT_YES, 0, 0, false, false,
+	    "expected tls after a policy fetch; observed no policy fetch" },
+	{ "false, nothing at the policy host", SCN_WANT_NO, 0, 0, true, true,
+	    "expected tls without a policy fetch; observed DATA" },
+	{ "false, a named GET", SCN_WANT_NO, 1, 1, true, false,
+	    "observed 1 HTTPS request at the policy host, DATA at" },
+	/* any request there is a fetch attempt, named or not */
+	{ "false, an unnamed request", SCN_WANT_NO, 1, 0, true, false,
+	    "observed 1 HTTPS request at the policy host" },
+	{ "false, many", SCN_WANT_NO, 4, 2, true, false,
+	    "observed 4 HTTPS requests at the policy host" },
+	{ "false, fetched and nothing delivered", SCN_WANT_NO, 1, 1, false,
+	    false, "expected tls without a policy fetch; observed 1 HTTPS "
+	    "request at the policy host, no delivery" },
+	{ "false, not fetched, not delivered", SCN_WANT_NO, 0, 0, false,
+	    false, "observed no delivery" },
+	{ NULL, SCN_WANT_ANY, 0, 0, false, false, NULL },
+};
+
+/*
+ * test_judge_fetch_table - policy_fetched: true needs a named GET, false
+ * needs no request at the policy host at all; the reason says which
+ */
+static void
+test_judge_fetch_table(void **state)
+{
+	static const struct obs_data	 good =
+	    D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0);
+	const struct fetch_case		*tc;
+	struct judge_instance		 in;
+	struct step_obs			 so;
+	struct step_claim		 c;
+	struct step_result		 r;
+	struct scn_step			 twin;
+
+	(void)state;
+	judge_scn.has_attack = false;
+	judge_scn.steps[0].attack = false;
+	judge_scn.steps[0].expect = SCN_DELIVER_TLS;
+	judge_scn.steps[0].expect_at[0] = '\0';
+	judge_scn.steps[0].expect_sni = false;
+	for (tc = fetch_cases; tc->label != NULL; tc++) {
+		judge_scn.steps[0].expect_fetch = tc->want;
+		memset(&so, 0, sizeof(so));
+		so.queries = 3;
+		so.https_connects = tc->fetches > 0 ? 1 : 0;
+		so.fetches = tc->fetches;
+		so.named_fetches = tc->named;
+		memset(&c, 0, sizeof(c));
+		c.deliver_ran = true;
+		c.outcome = tc->delivered ? OUTCOME_DELIVERED :
+		    OUTCOME_DEFERRED;
+		memset(&in, 0, sizeof(in));
+		in.nsteps = 1;
+		in.obs = &so;
+		in.claims = &c;
+		in.data = &good;
+		in.ndata = tc->delivered ? 1 : 0;
+		judge_step(&judge_scn, &in, 0, &r);
+		if (r.met != tc->want_met ||
+		    strstr(r.reason, tc->want_reason) == NULL)
+			fail_msg("%s: met %d, reason \"%s\" (want %d, \"%s\")",
+			    tc->label, r.met, r.reason, tc->want_met,
+			    tc->want_reason);
+	}
+	/* the clean twin asks nothing of the policy fetch */
+	judge_scn.steps[0].expect_fetch = SCN_WANT_NO;
+	judge_twin_step(&judge_scn.steps[0], &twin);
+	assert_int_equal(twin.expect_fetch, SCN_WANT_ANY);
+	assert_int_equal(twin.expect, SCN_DELIVER_TLS);
+	judge_setup(NULL);
 }
 
 /* What one instance did, in a scenario row. */
@@ -376,7 +470,7 @@ test_judge_scenario_table(void **state)
 		judge_scn.steps[0].expect = tc->expect;
 		judge_scn.steps[0].expect_at[0] = '\0';
 		judge_scn.steps[0].expect_sni = false;
-		judge_scn.steps[0].expect_fetch = false;
+		judge_scn.steps[0].expect_fetch = SCN_WANT_ANY;
 		memset(&main, 0, sizeof(main));
 		memset(&twin, 0, sizeof(twin));
 		memset(c, 0, sizeof(c));
@@ -450,6 +544,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_judge_step_table),
+		cmocka_unit_test(test_judge_fetch_table),
 		cmocka_unit_test(test_judge_scenario_table),
 		cmocka_unit_test(test_judge_strings),
 	};

@@ -160,6 +160,55 @@ test_mx_match_rules(void **state)
 	}
 }
 
+/* the rules behind tls-abort, wildcard certificates and DNS over TCP */
+struct rules2_case {
+	const char	*label;
+	bool		 have_policy;
+	enum sts_mode	 mode;
+	unsigned int	 bugs;
+	bool		 plain_after_tls_failure, cert_wildcards, dns_tcp;
+};
+
+static const struct rules2_case rules2_cases[] = {
+	{ "no policy: opportunistic, may retry in the clear", false,
+	    STS_MODE_ENFORCE, 0, true, true, true },
+	{ "enforce: never in the clear", true, STS_MODE_ENFORCE, 0, false,
+	    true, true },
+	{ "testing: opportunistic", true, STS_MODE_TESTING, 0, true, true,
+	    true },
+	{ "none: opportunistic", true, STS_MODE_NONE, 0, true, true, true },
+	{ "enforce, starttls-fallback: in the clear", true,
+	    STS_MODE_ENFORCE, STS_BUG_STARTTLS_FALLBACK, true, true, true },
+	{ "testing-as-enforce: never in the clear", true, STS_MODE_TESTING,
+	    STS_BUG_TESTING_AS_ENFORCE, false, true, true },
+	{ "enforce, no-wildcard-cert", true, STS_MODE_ENFORCE,
+	    STS_BUG_NO_WILDCARD_CERT, false, false, true },
+	{ "no policy, dns-no-tcp", false, STS_MODE_NONE, STS_BUG_DNS_NO_TCP,
+	    true, true, false },
+	{ NULL, false, STS_MODE_NONE, 0, false, false, false },
+};
+
+static void
+test_mx_match_rules2(void **state)
+{
+	const struct rules2_case	*tc;
+	struct sts_decide_rules		 r;
+
+	(void)state;
+	for (tc = rules2_cases; tc->label != NULL; tc++) {
+		sts_decide_rules(tc->have_policy, tc->mode, tc->bugs, &r);
+		if (r.plain_after_tls_failure != tc->plain_after_tls_failure ||
+		    r.cert_wildcards != tc->cert_wildcards ||
+		    sts_decide_dns_tcp(tc->bugs) != tc->dns_tcp)
+			fail_msg("%s: cleartext %d wildcards %d tcp %d",
+			    tc->label, r.plain_after_tls_failure,
+			    r.cert_wildcards, sts_decide_dns_tcp(tc->bugs));
+		/* the retry in the clear only where TLS is not required */
+		if (r.plain_after_tls_failure && r.require_tls)
+			fail_msg("%s: cleartext under require_tls", tc->label);
+	}
+}
+
 struct bug_case {
 	const char	*label;
 	const char	*name;
@@ -181,6 +230,11 @@ static const struct bug_case bug_cases[] = {
 	{ "wildcard-suffix", "wildcard-suffix", 0, STS_BUG_WILDCARD_SUFFIX },
 	{ "wildcard-literal", "wildcard-literal", 0,
 	    STS_BUG_WILDCARD_LITERAL },
+	{ "fetch-without-txt", "fetch-without-txt", 0,
+	    STS_BUG_FETCH_WITHOUT_TXT },
+	{ "dns-no-tcp", "dns-no-tcp", 0, STS_BUG_DNS_NO_TCP },
+	{ "no-wildcard-cert", "no-wildcard-cert", 0,
+	    STS_BUG_NO_WILDCARD_CERT },
 	{ "unknown", "no-such-bug", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },
@@ -214,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_mx_match_patterns),
 		cmocka_unit_test(test_mx_match_policy),
 		cmocka_unit_test(test_mx_match_rules),
+		cmocka_unit_test(test_mx_match_rules2),
 		cmocka_unit_test(test_mx_match_bug_names),
 	};
 

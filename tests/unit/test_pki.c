@@ -92,40 +92,63 @@ struct profile_case {
 	const char		*host;
 	long			 ahead;		/* verifier's clock, seconds */
 	int			 want;		/* X509_V_OK or the error */
+	const char		*check;		/* name verified; NULL: host */
 };
 
 static const struct profile_case profile_cases[] = {
-	{ CERT_VALID, "mx1.a.test", 0, X509_V_OK },
-	{ CERT_WRONG_NAME, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH },
-	{ CERT_EXPIRED, "mx1.a.test", 0, X509_V_ERR_CERT_HAS_EXPIRED },
+	{ CERT_VALID, "mx1.a.test", 0, X509_V_OK, NULL },
+	{ CERT_WRONG_NAME, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    NULL },
+	{ CERT_EXPIRED, "mx1.a.test", 0, X509_V_ERR_CERT_HAS_EXPIRED, NULL },
 	{ CERT_NOT_YET_VALID, "mx1.a.test", 0,
-	    X509_V_ERR_CERT_NOT_YET_VALID },
+	    X509_V_ERR_CERT_NOT_YET_VALID, NULL },
 	{ CERT_SELF_SIGNED, "mx1.a.test", 0,
-	    X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT },
+	    X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, NULL },
 	{ CERT_UNKNOWN_CA, "mx1.a.test", 0,
-	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY },
+	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, NULL },
 	/* the CA is name-constrained to .test */
-	{ CERT_VALID, "mx1.a.example", 0, X509_V_ERR_PERMITTED_VIOLATION },
+	{ CERT_VALID, "mx1.a.example", 0, X509_V_ERR_PERMITTED_VIOLATION,
+	    NULL },
 	/* a SUT clock 5 years ahead: every profile still means its name */
-	{ CERT_VALID, "mx1.a.test", PKI_T_5Y, X509_V_OK },
-	{ CERT_EXPIRED, "mx1.a.test", PKI_T_5Y, X509_V_ERR_CERT_HAS_EXPIRED },
+	{ CERT_VALID, "mx1.a.test", PKI_T_5Y, X509_V_OK, NULL },
+	{ CERT_EXPIRED, "mx1.a.test", PKI_T_5Y, X509_V_ERR_CERT_HAS_EXPIRED,
+	    NULL },
 	{ CERT_NOT_YET_VALID, "mx1.a.test", PKI_T_5Y,
-	    X509_V_ERR_CERT_NOT_YET_VALID },
+	    X509_V_ERR_CERT_NOT_YET_VALID, NULL },
 	{ CERT_WRONG_NAME, "mx1.a.test", PKI_T_5Y,
-	    X509_V_ERR_HOSTNAME_MISMATCH },
+	    X509_V_ERR_HOSTNAME_MISMATCH, NULL },
 	{ CERT_SELF_SIGNED, "mx1.a.test", PKI_T_5Y,
-	    X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT },
+	    X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, NULL },
 	{ CERT_UNKNOWN_CA, "mx1.a.test", PKI_T_5Y,
-	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY },
+	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, NULL },
 	/* and a clock a few hours behind */
-	{ CERT_VALID, "mx1.a.test", -12 * 3600, X509_V_OK },
+	{ CERT_VALID, "mx1.a.test", -12 * 3600, X509_V_OK, NULL },
 	{ CERT_EXPIRED, "mx1.a.test", -12 * 3600,
-	    X509_V_ERR_CERT_HAS_EXPIRED },
+	    X509_V_ERR_CERT_HAS_EXPIRED, NULL },
 	/* the windows are bounded, so the profiles are windows, not junk */
 	{ CERT_VALID, "mx1.a.test", 11 * PKI_T_YEAR,
-	    X509_V_ERR_CERT_HAS_EXPIRED },
-	{ CERT_NOT_YET_VALID, "mx1.a.test", 21 * PKI_T_YEAR, X509_V_OK },
-	{ CERT_PROFILE_COUNT, NULL, 0, 0 },
+	    X509_V_ERR_CERT_HAS_EXPIRED, NULL },
+	{ CERT_NOT_YET_VALID, "mx1.a.test", 21 * PKI_T_YEAR, X509_V_OK, NULL },
+	/* "*.a.test": one whole left-most label, nothing more, nothing less */
+	{ CERT_WILDCARD, "mx1.a.test", 0, X509_V_OK, NULL },
+	{ CERT_WILDCARD, "mx1.a.test", 0, X509_V_OK, "mx2.a.test" },
+	{ CERT_WILDCARD, "mx1.a.test", 0, X509_V_OK, "MX1.A.TEST" },
+	{ CERT_WILDCARD, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "a.test" },
+	{ CERT_WILDCARD, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "a.b.a.test" },
+	{ CERT_WILDCARD, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "mx1.b.test" },
+	/* a two-label host: "*.test" is too wide for OpenSSL to match */
+	{ CERT_WILDCARD, "a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH, NULL },
+	/* a host of several labels: the wildcard replaces the first */
+	{ CERT_WILDCARD, "a.b.a.test", 0, X509_V_OK, NULL },
+	{ CERT_WILDCARD, "a.b.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "a.a.test" },
+	{ CERT_WILDCARD, "mx1.a.test", PKI_T_5Y, X509_V_OK, NULL },
+	{ CERT_WILDCARD, "mx1.a.example", 0, X509_V_ERR_PERMITTED_VIOLATION,
+	    NULL },
+	{ CERT_PROFILE_COUNT, NULL, 0, 0, NULL },
 };
 
 static void
@@ -144,11 +167,12 @@ test_pki_profiles(void **state)
 			fail_msg("%s: %s", cert_profile_str(tc->profile),
 			    err.msg);
 		assert_int_equal(X509_check_private_key(cert, key), 1);
-		got = pki_verify(pki_ca_file(fx->pki), cert, tc->host,
-		    tc->ahead);
+		got = pki_verify(pki_ca_file(fx->pki), cert, tc->check != NULL ?
+		    tc->check : tc->host, tc->ahead);
 		if (got != tc->want)
-			fail_msg("%s for %s, %+ld days: verify %d (%s), want "
-			    "%d", cert_profile_str(tc->profile), tc->host,
+			fail_msg("%s for %s as %s, %+ld days: verify %d (%s), "
+			    "want %d", cert_profile_str(tc->profile), tc->host,
+			    tc->check != NULL ? tc->check : tc->host,
 			    tc->ahead / PKI_T_DAY, got,
 			    X509_verify_cert_error_string(got), tc->want);
 	}
@@ -167,6 +191,7 @@ test_pki_windows(void **state)
 		{ CERT_WRONG_NAME, -1, 10 * 365 },
 		{ CERT_SELF_SIGNED, -1, 10 * 365 },
 		{ CERT_UNKNOWN_CA, -1, 10 * 365 },
+		{ CERT_WILDCARD, -1, 10 * 365 },
 		{ CERT_EXPIRED, -2 * 365, -1 },
 		{ CERT_NOT_YET_VALID, 20 * 365, 30 * 365 },
 	};
@@ -291,6 +316,88 @@ test_pki_profile_names(void **state)
 	assert_int_equal(cert_profile_parse("Valid", &p), -1);
 	assert_int_equal(cert_profile_parse("", &p), -1);
 	assert_string_equal(cert_profile_str(CERT_PROFILE_COUNT), "?");
+	/* the name list is the table, in enum order */
+	for (i = 0; cert_profile_name((size_t)i) != NULL; i++)
+		assert_string_equal(cert_profile_name((size_t)i),
+		    cert_profile_str((enum cert_profile)i));
+	assert_int_equal(i, CERT_PROFILE_COUNT);
+}
+
+/*
+ * test_pki_verifies - cert_profile_verifies() says what a strict client
+ * finds: every profile's leaf, checked for the host it was made for
+ */
+static void
+test_pki_verifies(void **state)
+{
+	struct pki_fixture	*fx = *state;
+	X509			*cert;
+	EVP_PKEY		*key;
+	struct err		 err;
+	static const char *const hosts[] = {
+		"mx1.v.test", "v.test", "a.b.v.test", NULL
+	};
+	bool			 ok;
+	size_t			 h;
+	int			 i;
+
+	for (h = 0; hosts[h] != NULL; h++)
+		for (i = 0; i < CERT_PROFILE_COUNT; i++) {
+			assert_int_equal(pki_leaf(fx->pki, (enum cert_profile)i,
+			    hosts[h], &cert, &key, &err), 0);
+			ok = pki_verify(pki_ca_file(fx->pki), cert, hosts[h],
+			    0) == X509_V_OK;
+			if (cert_profile_verifies((enum cert_profile)i,
+			    hosts[h]) != ok)
+				fail_msg("%s for %s: verifies says %d, a "
+				    "client %d", cert_profile_str(
+				    (enum cert_profile)i), hosts[h], !ok, ok);
+		}
+	assert_false(cert_profile_verifies(CERT_PROFILE_COUNT, "mx1.v.test"));
+	/* a wildcard needs a parent to stand in front of */
+	assert_int_equal(pki_leaf(fx->pki, CERT_WILDCARD, "localhost", &cert,
+	    &key, &err), -1);
+	assert_non_null(strstr(err.msg, "needs a host below a domain"));
+	assert_int_equal(pki_leaf(fx->pki, CERT_WILDCARD, ".test", &cert,
+	    &key, &err), -1);
+}
+
+/*
+ * test_pki_wildcard_names - the wildcard leaf of mx1.<domain> under the
+ * host check a strict MTA does (RFC 6125 §6.4.3: no partial wildcards,
+ * never the CN): mx1.<domain> yes, <domain> and a.b.<domain> no
+ */
+static void
+test_pki_wildcard_names(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 want;		/* X509_check_host() */
+	} rows[] = {
+		{ "mx1.w.test", 1 },
+		{ "other.w.test", 1 },
+		{ "w.test", 0 },
+		{ "a.b.w.test", 0 },
+		{ "mx1.x.test", 0 },
+		{ "", 0 },
+	};
+	struct pki_fixture	*fx = *state;
+	X509			*cert;
+	EVP_PKEY		*key;
+	struct err		 err;
+	size_t			 i;
+	int			 got;
+
+	assert_int_equal(pki_leaf(fx->pki, CERT_WILDCARD, "mx1.w.test", &cert,
+	    &key, &err), 0);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		got = X509_check_host(cert, rows[i].name, 0,
+		    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
+		    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, NULL);
+		if (got != rows[i].want)
+			fail_msg("\"%s\": X509_check_host %d, want %d",
+			    rows[i].name, got, rows[i].want);
+	}
 }
 
 int
@@ -302,6 +409,8 @@ main(void)
 		cmocka_unit_test(test_pki_cache_and_bad_input),
 		cmocka_unit_test(test_pki_files),
 		cmocka_unit_test(test_pki_profile_names),
+		cmocka_unit_test(test_pki_verifies),
+		cmocka_unit_test(test_pki_wildcard_names),
 	};
 
 	return cmocka_run_group_tests_name("pki", tests, pki_setup,

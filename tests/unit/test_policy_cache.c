@@ -400,6 +400,17 @@ static const struct discovery_case discovery_cases[] = {
 	    STS_DECIDE_USE_CACHE, STS_BUG_FETCH_FAILURE_DEFERS },
 	{ "mutant: no TXT is still no policy", NULL, NULL, false, false,
 	    STS_DECIDE_NO_POLICY, STS_BUG_FETCH_FAILURE_DEFERS },
+	/* fetch-without-txt fetches where §3.1 says skip the rest */
+	{ "mutant: no TXT, no cache: fetched", NULL, NULL, false, true,
+	    STS_DECIDE_USE_FETCHED, STS_BUG_FETCH_WITHOUT_TXT },
+	{ "mutant: no TXT, fetch fails", NULL, NULL, false, false,
+	    STS_DECIDE_NO_POLICY, STS_BUG_FETCH_WITHOUT_TXT },
+	{ "mutant: no TXT, valid cache still used", NULL, "1", false, true,
+	    STS_DECIDE_USE_CACHE, STS_BUG_FETCH_WITHOUT_TXT },
+	{ "mutant: no TXT, expired cache: fetched", NULL, "1", true, true,
+	    STS_DECIDE_USE_FETCHED, STS_BUG_FETCH_WITHOUT_TXT },
+	{ "mutant: a TXT record changes nothing", "1", "1", false, true,
+	    STS_DECIDE_USE_CACHE, STS_BUG_FETCH_WITHOUT_TXT },
 	{ NULL, NULL, NULL, false, false, STS_DECIDE_NO_POLICY, 0 },
 };
 

@@ -920,7 +920,8 @@ test_resolver_flush_refill(void **state)
 		if (tc->answer) {
 			/* answered from the world as it was: old data */
 			test_set_a(ctx, TEST_OLD_A);
-			assert_int_equal(dns_zone_answer(ctx->zone, held, hlen,
+			assert_int_equal(dns_zone_answer(ctx->zone,
+			    DNS_TRANSPORT_UDP, held, hlen,
 			    ans, sizeof(ans), &alen, &info), 0);
 			test_set_a(ctx, TEST_NEW_A);
 			assert_int_equal(sendto(up, ans, alen, 0,
@@ -940,7 +941,8 @@ test_resolver_flush_refill(void **state)
 		close(cfd);
 		if (!tc->answer) {
 			/* answered now, from the new world: nothing stale */
-			assert_int_equal(dns_zone_answer(ctx->zone, held, hlen,
+			assert_int_equal(dns_zone_answer(ctx->zone,
+			    DNS_TRANSPORT_UDP, held, hlen,
 			    ans, sizeof(ans), &alen, &info), 0);
 			assert_int_equal(sendto(up, ans, alen, 0,
 			    (struct sockaddr *)&from, flen), (ssize_t)alen);
@@ -962,7 +964,8 @@ test_resolver_flush_refill(void **state)
 		n = recvfrom(up, held, sizeof(held), 0,
 		    (struct sockaddr *)&from, &flen);
 		assert_true(n > 0);
-		assert_int_equal(dns_zone_answer(ctx->zone, held, (size_t)n,
+		assert_int_equal(dns_zone_answer(ctx->zone, DNS_TRANSPORT_UDP,
+		    held, (size_t)n,
 		    ans, sizeof(ans), &alen, &info), 0);
 		assert_int_equal(sendto(up, ans, alen, 0,
 		    (struct sockaddr *)&from, flen), (ssize_t)alen);

@@ -20,9 +20,14 @@
 
 #include <cmocka.h>
 
+#include "../../common/file.h"
+#include "../../common/pki.h"
 #include "../../common/str.h"
+#include "../../fake-dns/dns_zone.h"
+#include "../../fake-mx/mx_config.h"
 #include "../../harness/catalog.h"
 #include "../../harness/scenario.h"
+#include "../../harness/scn_field.h"
 
 #define T_NAME		"t.yaml"
 #define T_HEAD		"id: t\ntitle: T\nclauses: [R-4-1]\nstrength: MUST\n"
@@ -87,6 +92,10 @@ static const struct load_case load_cases[] = {
 	    true, NULL },
 	{ "faults", T_HEAD "world:\n  faults: {_mta-sts: servfail, \"@\": "
 	    "nxdomain, mx1: timeout}\nexpect: any\n", true, NULL },
+	{ "fault truncate", T_HEAD "world:\n  faults: {_mta-sts: truncate}\n"
+	    "expect: any\n", true, NULL },
+	{ "fault none is no fault", T_HEAD "world:\n  faults: {_mta-sts: "
+	    "none}\n", false, "t.yaml:6:22: world.faults: bad value \"none\"" },
 	{ "steps", T_HEAD "attack: {hosts: {mx1: {starttls: strip}}}\nsteps:\n"
 	    "  - expect: tls\n  - {attack: true, expect: {delivery: none}, "
 	    "clock: 86401}\n", true, NULL },
@@ -276,7 +285,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:11: world.faults: expected a mapping, found a sequence" },
 	{ "fault bad value", T_HEAD "world:\n  faults: {_mta-sts: drop}\n",
 	    false, "t.yaml:6:22: world.faults: bad value \"drop\" (allowed: "
-	    "nxdomain, servfail, timeout)" },
+	    "nxdomain, servfail, timeout, truncate)" },
 	{ "fault bad name", T_HEAD "world:\n  faults: {\"a b\": timeout}\n",
 	    false, "t.yaml:6:12: faults: bad owner name \"a b\"" },
 	{ "fault absolute name", T_HEAD "world:\n  faults: {x.example.: "
@@ -326,7 +335,8 @@ static const struct load_case load_cases[] = {
 	    "xxxx}\n", false, "policy.content_type: longer than 127 bytes" },
 	{ "policy cert", T_HEAD "world:\n  policy: {cert: bogus}\n", false,
 	    "t.yaml:6:18: policy.cert: bad value \"bogus\" (allowed: valid, "
-	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca)" },
+	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca, "
+	    "wildcard)" },
 	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
 	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
 	    "false)" },
@@ -355,8 +365,49 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:11: world.hosts: bad host label \"MX1\"" },
 	{ "host label dash", T_HEAD "world:\n  hosts: {-a: {}}\n", false,
 	    "t.yaml:6:11: world.hosts: bad host label \"-a\"" },
-	{ "host label dotted", T_HEAD "world:\n  hosts: {a.b: {}}\n", false,
-	    "world.hosts: bad host label \"a.b\"" },
+	/* a host of several labels: a.b is a.b.<domain> */
+	{ "host of two labels", T_HEAD "world:\n  records: [\"@ 300 MX 10 "
+	    "a.b\", \"a.b 300 A {a.b}\", \"mta-sts 300 A {mta-sts}\", "
+	    "\"_mta-sts 1 TXT \\\"v=STSv1; id=1\\\"\"]\n  hosts: {a.b: {}}\n"
+	    "expect: {delivery: tls, at: a.b}\n", true, NULL },
+	{ "host of three labels in an attack", T_HEAD "attack:\n  records: "
+	    "[\"@ 300 MX 10 x.y.z\", \"x.y.z 300 A {x.y.z}\"]\n  hosts: "
+	    "{x.y.z: {}}\nexpect: {delivery: none, at: x.y.z}\n", true, NULL },
+	{ "host of 231 chars", T_HEAD "world:\n  hosts: {mx1: {}, " T_N231
+	    ": {}}\nexpect: any\n", true, NULL },
+	{ "host below the policy host's name", T_HEAD "world:\n  hosts: "
+	    "{mx1: {}, a.mta-sts: {}}\nexpect: any\n", true, NULL },
+	{ "host label dotted twice", T_HEAD "world:\n  hosts: {a..b: {}}\n",
+	    false, "t.yaml:6:11: world.hosts: bad host label \"a..b\" (want "
+	    "\"@\" or labels ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$ of at most 63 "
+	    "chars joined by dots, at most 231 chars)" },
+	{ "host label leading dot", T_HEAD "world:\n  hosts: {.a: {}}\n",
+	    false, "world.hosts: bad host label \".a\"" },
+	{ "host label trailing dot", T_HEAD "world:\n  hosts: {a.: {}}\n",
+	    false, "world.hosts: bad host label \"a.\"" },
+	{ "host label, a label with a dash", T_HEAD "world:\n  hosts: "
+	    "{a.-b: {}}\n", false, "world.hosts: bad host label \"a.-b\"" },
+	{ "host label, a label upper case", T_HEAD "world:\n  hosts: "
+	    "{a.B: {}}\n", false, "world.hosts: bad host label \"a.B\"" },
+	{ "host label, an underscore", T_HEAD "world:\n  hosts: "
+	    "{_a.b: {}}\n", false, "world.hosts: bad host label \"_a.b\"" },
+	{ "host label, a wildcard", T_HEAD "world:\n  hosts: "
+	    "{\"*.b\": {}}\n", false, "world.hosts: bad host label \"*.b\"" },
+	{ "host label, @ as a label", T_HEAD "world:\n  hosts: "
+	    "{\"@.b\": {}}\n", false, "world.hosts: bad host label \"@.b\"" },
+	{ "host label, a label of 64", T_HEAD "world:\n  hosts: {a." T_X64
+	    ": {}}\n", false, "t.yaml:6:11: world.hosts: bad host label" },
+	{ "host label of 239 chars", T_HEAD "world:\n  hosts: {" T_N239
+	    ": {}}\n", false, "t.yaml:6:11: world.hosts: bad host label" },
+	{ "host label, blank inside", T_HEAD "world:\n  hosts: "
+	    "{\"a .b\": {}}\n", false, "world.hosts: bad host label \"a .b\"" },
+	{ "record for a two-label host not there", T_HEAD "world:\n  "
+	    "records: [\"a.b 300 A {a.b}\"]\nexpect: any\n", false,
+	    "t.yaml:6:13: record \"a.b 300 A {a.b}\": unknown placeholder "
+	    "\"{a.b}\"" },
+	{ "expect at a two-label host not there", T_HEAD "world:\n  hosts: "
+	    "{mx1: {}, a.b: {}}\nexpect: {delivery: tls, at: a.c}\n", false,
+	    "expect.at: unknown host \"a.c\" in the clean world" },
 	{ "host label reserved", T_HEAD "world:\n  hosts: {mta-sts: {}}\n",
 	    false, "t.yaml:6:11: world.hosts: label \"mta-sts\" is reserved "
 	    "for the policy host" },
@@ -367,7 +418,7 @@ static const struct load_case load_cases[] = {
 	    "starttls, cert)" },
 	{ "host starttls", T_HEAD "world:\n  hosts: {mx1: {starttls: drop}}\n",
 	    false, "t.yaml:6:27: starttls: bad value \"drop\" (allowed: offer, "
-	    "strip, refuse)" },
+	    "strip, refuse, tls-abort)" },
 	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: revoked}}\n",
 	    false, "t.yaml:6:23: cert: bad value \"revoked\"" },
 	{ "host duplicate", T_HEAD "world:\n  hosts: {mx1: {}, mx1: {}}\n",
@@ -450,7 +501,19 @@ static const struct load_case load_cases[] = {
 	    "sni: yes}\n", false, "t.yaml:5:30: expect.sni: bad value" },
 	{ "expect policy_fetched not a bool", T_HEAD "expect: {delivery: "
 	    "tls, policy_fetched: 1}\n", false,
-	    "t.yaml:5:41: expect.policy_fetched: bad value" },
+	    "t.yaml:5:41: expect.policy_fetched: bad value \"1\" (allowed: "
+	    "true, false)" },
+	{ "expect policy_fetched false", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: false}\n", true, NULL },
+	{ "expect policy_fetched no", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: no}\n", false, "t.yaml:5:41: "
+	    "expect.policy_fetched: bad value \"no\"" },
+	{ "expect policy_fetched empty", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: }\n", false, "t.yaml:5:41: "
+	    "expect.policy_fetched: bad value \"\"" },
+	{ "expect policy_fetched twice", T_HEAD "expect: {delivery: tls, "
+	    "policy_fetched: false, policy_fetched: true}\n", false,
+	    "t.yaml:5:48: expect: duplicate key \"policy_fetched\"" },
 	{ "expect at attacker in clean step", T_HEAD "attack: {hosts: {evil: "
 	    "{}}}\nsteps:\n  - {expect: {delivery: tls, at: evil}}\n  - {attack: "
 	    "true, expect: none}\n", false, "t.yaml:7:34: expect.at: unknown "
@@ -637,6 +700,10 @@ static const struct expand_case expand_cases[] = {
 	{ "domain", "{domain}.", 64, "d.test.", NULL },
 	{ "host", "mx1 300 A {mx1}", 64, "mx1 300 A 127.3.4.25", NULL },
 	{ "second host", "{evil}", 64, "127.3.4.26", NULL },
+	{ "two-label host", "a.b 300 A {a.b}", 64, "a.b 300 A 127.3.4.27",
+	    NULL },
+	{ "a label of a two-label host", "{a}", 64, NULL,
+	    "unknown placeholder \"{a}\"" },
 	{ "policy host", "{mta-sts}", 64, "127.3.4.10", NULL },
 	{ "several", "{mx1}/{domain}/{evil}", 64,
 	    "127.3.4.25/d.test/127.3.4.26", NULL },
@@ -692,6 +759,8 @@ static void	test_scenario_catalog(void **);
 static void	t_write(const char *, const char *);
 static bool	t_one_line(const char *);
 static void	test_scenario_shipped_files(void **);
+static bool	t_documented(const char *, const char *, const char *);
+static void	test_scenario_documented(void **);
 
 static int
 t_load(const char *yaml, struct scenario **out, struct err *err)
@@ -1129,6 +1198,27 @@ test_scenario_steps(void **state)
 	}
 	scenario_free(scn);
 
+	/* policy_fetched: left out, true and false are three answers */
+	assert_int_equal(t_load(T_HEAD "steps:\n  - expect: tls\n"
+	    "  - {expect: {delivery: tls, policy_fetched: true}}\n"
+	    "  - {expect: {delivery: any, policy_fetched: false}}\n", &scn,
+	    &err), 0);
+	assert_int_equal(scn->steps[0].expect_fetch, SCN_WANT_ANY);
+	assert_int_equal(scn->steps[1].expect_fetch, SCN_WANT_YES);
+	assert_int_equal(scn->steps[2].expect_fetch, SCN_WANT_NO);
+	scenario_free(scn);
+
+	/* a two-label host: its own address, its own step target */
+	assert_int_equal(t_load(T_HEAD "world:\n  records: [\"@ 300 MX 10 "
+	    "b.c\", \"b.c 300 A {b.c}\", \"mta-sts 300 A {mta-sts}\"]\n"
+	    "  hosts: {mx1: {}, b.c: {cert: wildcard}}\n"
+	    "expect: {delivery: tls, at: b.c}\n", &scn, &err), 0);
+	assert_string_equal(scn->clean.hosts[1].label, "b.c");
+	assert_int_equal(scn->clean.hosts[1].cert, CERT_WILDCARD);
+	assert_int_equal(scenario_host_octet(&scn->clean, "b.c"), 26);
+	assert_string_equal(scn->steps[0].expect_at, "b.c");
+	scenario_free(scn);
+
 	/* no attack: the shorthand step is a clean one */
 	assert_int_equal(t_load(T_HEAD "expect: any\n", &scn, &err), 0);
 	assert_false(scn->steps[0].attack);
@@ -1183,7 +1273,8 @@ test_scenario_expand(void **state)
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(str_copy(w.hosts[0].label, "mx1", SCN_LABEL_MAX), 0);
 	assert_int_equal(str_copy(w.hosts[1].label, "evil", SCN_LABEL_MAX), 0);
-	w.nhosts = 2;
+	assert_int_equal(str_copy(w.hosts[2].label, "a.b", SCN_LABEL_MAX), 0);
+	w.nhosts = 3;
 	for (tc = expand_cases; tc->label != NULL; tc++) {
 		err_clear(&err);
 		memset(out, 'Z', sizeof(out));
@@ -1595,6 +1686,65 @@ test_scenario_shipped_files(void **state)
 	t_walk = NULL;
 }
 
+/* t_documented - docs has a table line "| `name` |" (then text, if given) */
+static bool
+t_documented(const char *docs, const char *name, const char *text)
+{
+	char	want[256];
+
+	if (str_fmt(want, sizeof(want), "\n| `%s` | %s", name,
+	    text != NULL ? text : "") == -1)
+		return false;
+	return strstr(docs, want) != NULL;
+}
+
+/*
+ * test_scenario_documented - every row of the tables the schema reads
+ * (faults, STARTTLS behaviours, certificate profiles, host and
+ * expectation keys) has its line in docs/scenario-format.md
+ */
+static void
+test_scenario_documented(void **state)
+{
+	static const char *const paths[] = {
+		"docs/scenario-format.md", "../docs/scenario-format.md",
+		"../../docs/scenario-format.md", NULL
+	};
+	static ytree_names_fn *const vocab[] = {
+		dns_fault_name, mx_starttls_name, cert_profile_name, NULL
+	};
+	const struct scn_fields	*tables[2];
+	const char		*name;
+	struct err		 err;
+	char			*docs;
+	size_t			 len, i, j;
+	int			 p;
+
+	(void)state;
+	for (p = 0; paths[p] != NULL; p++)
+		if (access(paths[p], R_OK) == 0)
+			break;
+	if (paths[p] == NULL)
+		skip();
+	assert_int_equal(file_read(paths[p], 1024 * 1024, &docs, &len, &err),
+	    0);
+	for (i = 0; vocab[i] != NULL; i++)
+		for (j = 0; (name = vocab[i](j)) != NULL; j++)
+			if (!t_documented(docs, name, NULL))
+				fail_msg("%s: no line \"| `%s` |\"", paths[p],
+				    name);
+	tables[0] = scn_host_fields();
+	tables[1] = scn_expect_fields();
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < tables[i]->n; j++)
+			if (!t_documented(docs, tables[i]->rows[j].key,
+			    i == 1 ? tables[i]->rows[j].doc : NULL))
+				fail_msg("%s: no line \"| `%s` | %s\"",
+				    paths[p], tables[i]->rows[j].key,
+				    i == 1 ? tables[i]->rows[j].doc : "");
+	free(docs);
+}
+
 int
 main(void)
 {
@@ -1617,6 +1767,7 @@ main(void)
 		cmocka_unit_test(test_scenario_file_names),
 		cmocka_unit_test(test_scenario_catalog),
 		cmocka_unit_test(test_scenario_shipped_files),
+		cmocka_unit_test(test_scenario_documented),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

@@ -348,6 +348,59 @@ test_smtp_client_sessions(void **state)
 	free(sent);
 }
 
+/*
+ * test_smtp_client_cleartext - skip_starttls, the retry after a failed
+ * handshake: plaintext though STARTTLS is offered, but never where the
+ * policy requires TLS
+ */
+static void
+test_smtp_client_cleartext(void **state)
+{
+	static const struct {
+		const char		*label;
+		const char		*script;
+		bool			 require_tls;
+		enum smtp_client_result	 want;
+		const char		*never_sent;
+	} rows[] = {
+		{ "offered, not asked for", "220 hi\r\n" EHLO_TLS TXN_OK,
+		    false, SMTP_CLIENT_DELIVERED, "STARTTLS" },
+		{ "not offered either", "220 hi\r\n" EHLO_PLAIN TXN_OK, false,
+		    SMTP_CLIENT_DELIVERED, "STARTTLS" },
+		{ "required: never in the clear", "220 hi\r\n" EHLO_TLS
+		    "221 bye\r\n", true, SMTP_CLIENT_FAILED, "MAIL" },
+	};
+	struct test_ctx			*ctx = *state;
+	struct smtp_client_params	 p;
+	enum smtp_client_result		 got;
+	struct err			 err;
+	char				*sent;
+	size_t				 i;
+	int				 sv[2];
+
+	sent = xmalloc(TEST_SENT_MAX);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		assert_int_equal(write(sv[1], rows[i].script,
+		    strlen(rows[i].script)), (ssize_t)strlen(rows[i].script));
+		(void)shutdown(sv[1], SHUT_WR);
+		test_smtp_client_params(ctx, &p, rows[i].require_tls,
+		    rows[i].require_tls, TEST_DEADLINE_MS);
+		p.skip_starttls = true;
+		err_clear(&err);
+		got = smtp_client_deliver(sv[0], &p, &err);	/* owns sv[0] */
+		(void)test_smtp_client_drain(sv[1], sent, TEST_SENT_MAX);
+		close(sv[1]);
+		if (got != rows[i].want)
+			fail_msg("%s: got %s (%s)", rows[i].label,
+			    smtp_client_result_str(got), err.msg);
+		if (strstr(sent, rows[i].never_sent) != NULL)
+			fail_msg("%s: sent \"%s\"", rows[i].label,
+			    rows[i].never_sent);
+	}
+	free(sent);
+}
+
 /* test_smtp_client_flood - oversized lines and endless replies */
 static void
 test_smtp_client_flood(void **state)
@@ -491,28 +544,38 @@ struct tls_case {
 	bool			 require_verify;
 	enum smtp_client_result	 want;
 	int			 want_child;
+	bool			 no_wildcards;	/* the no-wildcard-cert reading */
 };
 
 static const struct tls_case tls_cases[] = {
 	{ "valid, verified", CERT_VALID, true, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED },
+	    TEST_TLS_DELIVERED, false },
 	{ "valid, opportunistic", CERT_VALID, false, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED },
+	    TEST_TLS_DELIVERED, false },
 	{ "wrong name, verified", CERT_WRONG_NAME, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE },
+	    TEST_TLS_NO_HANDSHAKE, false },
 	{ "wrong name, not verified", CERT_WRONG_NAME, false,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, false },
 	{ "expired, verified", CERT_EXPIRED, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE },
+	    TEST_TLS_NO_HANDSHAKE, false },
 	{ "not yet valid, verified", CERT_NOT_YET_VALID, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, false },
 	{ "self-signed, verified", CERT_SELF_SIGNED, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, false },
 	{ "unknown CA, verified", CERT_UNKNOWN_CA, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE },
+	    TEST_TLS_NO_HANDSHAKE, false },
 	{ "unknown CA, not verified", CERT_UNKNOWN_CA, false,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED },
-	{ NULL, CERT_VALID, false, SMTP_CLIENT_DELIVERED, 0 },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, false },
+	/* RFC 6125 §6.4.3: "*.<parent>" names the MX */
+	{ "wildcard, verified", CERT_WILDCARD, true, SMTP_CLIENT_DELIVERED,
+	    TEST_TLS_DELIVERED, false },
+	{ "wildcard, verified, wildcards refused", CERT_WILDCARD, true,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, true },
+	{ "wildcard, not verified, wildcards refused", CERT_WILDCARD, false,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ "valid, verified, wildcards refused", CERT_VALID, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ NULL, CERT_VALID, false, SMTP_CLIENT_DELIVERED, 0, false },
 };
 
 static void
@@ -544,6 +607,7 @@ test_smtp_client_tls(void **state)
 		SSL_CTX_free(sctx);
 		test_smtp_client_params(ctx, &p, true, tc->require_verify,
 		    TEST_DEADLINE_MS);
+		p.no_wildcards = tc->no_wildcards;
 		got = smtp_client_deliver(sv[0], &p, &err);	/* owns sv[0] */
 		if (waitpid(pid, &status, 0) != pid)
 			fail_msg("%s: waitpid", tc->label);
@@ -566,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_smtp_client_prepare),
 		cmocka_unit_test(test_smtp_client_rcpt),
 		cmocka_unit_test(test_smtp_client_sessions),
+		cmocka_unit_test(test_smtp_client_cleartext),
 		cmocka_unit_test(test_smtp_client_flood),
 		cmocka_unit_test(test_smtp_client_tls),
 	};

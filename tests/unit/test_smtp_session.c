@@ -423,6 +423,52 @@ static const struct smtp_case smtp_cases[] = {
 	  .want_events = { EV("starttls") " result=ok version=TLSv1.3 sni="
 	    T_HOST " cert=expired pipelined=0",
 	    EV("ehlo") " verb=EHLO arg=c.test tls=yes" } },
+	{ .label = "tls-abort: 220, then an alert for the ClientHello",
+	  .mode = MX_STARTTLS_TLS_ABORT,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\nQUIT\r\n",
+	  .sni = T_HOST,
+	  .want_codes = "220 250 220",
+	  .want_text = "250 STARTTLS\r\n220 2.0.0 Ready to start TLS\r\n",
+	  .want_events = { EV("ehlo") " verb=EHLO arg=c.test tls=no",
+	    EV("starttls") " result=aborted hello=yes bytes=",
+	    EV("close") " reason=error" },
+	  .reject_events = { "result=ok", "tls=yes", "event=mail" } },
+	{ .label = "tls-abort: a TLS 1.2 client is aborted alike",
+	  .mode = MX_STARTTLS_TLS_ABORT,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "QUIT\r\n",
+	  .sni = T_HOST,
+	  .max_version = TLS1_2_VERSION,
+	  .want_codes = "220 250 220",
+	  .want_events = { EV("starttls") " result=aborted hello=yes",
+	    EV("close") " reason=error" },
+	  .reject_events = { "result=ok", "tls=yes" } },
+	{ .label = "tls-abort needs no SSL_CTX",
+	  .mode = MX_STARTTLS_TLS_ABORT,
+	  .no_ctx = true,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "QUIT\r\n",
+	  .want_codes = "220 250 220",
+	  .want_events = { EV("starttls") " result=aborted hello=yes",
+	    EV("close") " reason=error" },
+	  .reject_events = { "result=refused", "result=ok" } },
+	{ .label = "tls-abort: the client leaves before its ClientHello",
+	  .mode = MX_STARTTLS_TLS_ABORT,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .want_events = { EV("starttls") " result=failed reason=eof",
+	    EV("close") " reason=eof" },
+	  .reject_events = { "result=aborted", "result=ok" } },
+	{ .label = "tls-abort: plaintext pipelined after STARTTLS is dropped",
+	  .mode = MX_STARTTLS_TLS_ABORT,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\nMAIL FROM:<a@b.test>\r\n",
+	  .tls = "QUIT\r\n",
+	  .sni = T_HOST,
+	  .want_codes = "220 250 220",
+	  .want_events = { EV("warn") " reason=pipelined-after-starttls",
+	    EV("starttls") " result=aborted hello=yes",
+	    EV("close") " reason=error" },
+	  .reject_events = { "event=mail", "result=ok" } },
 	{ .label = NULL },
 };
 
@@ -869,6 +915,138 @@ test_smtp_session_scripts(void **state)
 	}
 }
 
+/* One client of test_smtp_session_tls_abort: bytes after the 220. */
+struct abort_case {
+	const char	*label;
+	const char	*piece[2];	/* sent one after the other */
+	size_t		 len[2];
+	bool		 alert_after_first;
+	const char	*want;		/* the starttls record's tail */
+};
+
+#define T_HELLO_HDR	"\x16\x03\x01\x00\x10"
+#define T_HELLO_BODY	"\x01\x00\x00\x0c" "0123456789ab"
+
+static const struct abort_case abort_cases[] = {
+	{ "a whole record in two pieces", { T_HELLO_HDR, T_HELLO_BODY },
+	    { 5, 16 }, false, "result=aborted hello=yes bytes=21" },
+	{ "a header alone is not enough", { T_HELLO_HDR "\x01\x00", NULL },
+	    { 7, 0 }, false, NULL },
+	{ "plaintext where TLS should start",
+	    { "MAIL FROM:<a@b.test>\r\n", NULL }, { 22, 0 }, true,
+	    "result=aborted hello=no bytes=22" },
+	{ "a header that claims too much", { "\x16\x03\x01\xff\xff", NULL },
+	    { 5, 0 }, true, "result=aborted hello=yes bytes=5" },
+	{ NULL, { NULL, NULL }, { 0, 0 }, false, NULL },
+};
+
+/* t_pump - run the loop for ms */
+static void
+t_pump(struct event_base *base, int ms)
+{
+	struct timeval	tv = { 0, ms * 1000 };
+
+	assert_int_equal(event_base_loopexit(base, &tv), 0);
+	assert_int_equal(event_base_dispatch(base), 0);
+}
+
+/* t_read_now - what fd has for us: bytes, 0 at EOF, -1 for nothing yet */
+static ssize_t
+t_read_now(int fd, uint8_t *buf, size_t size)
+{
+	ssize_t	n = recv(fd, buf, size, MSG_DONTWAIT);
+
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -1;
+	assert_true(n >= 0);
+	return n;
+}
+
+/*
+ * test_smtp_session_tls_abort - the raw bytes of tls-abort: nothing until
+ * one whole TLS record (or bytes that cannot start one) arrived after the
+ * 220, then exactly one fatal handshake_failure alert and EOF
+ */
+static void
+test_smtp_session_tls_abort(void **state)
+{
+	static const uint8_t	 alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02,
+				    0x02, 0x28 };
+	const struct abort_case	*tc;
+	struct mx_config	 cfg;
+	struct t_run		 r;
+	struct err		 err;
+	uint8_t			 buf[4096];
+	ssize_t			 n;
+	size_t			 i, len;
+	int			 sv[2], fds;
+	bool			 found;
+
+	(void)state;
+	for (tc = abort_cases; tc->label != NULL; tc++) {
+		fds = testutil_count_fds();
+		memset(&r, 0, sizeof(r));
+		mx_config_init(&cfg, T_HOST);
+		cfg.starttls = MX_STARTTLS_TLS_ABORT;
+		assert_non_null(r.base = event_base_new());
+		log_set_event_hook(t_on_event, &r);
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		r.session = smtp_session_new(r.base, sv[0], NULL, &cfg,
+		    T_LADDR, T_PEER, 9, t_on_close, &r, &err);
+		assert_non_null(r.session);
+		t_write_all(sv[1], "EHLO c.test\r\nSTARTTLS\r\n", 24);
+		t_pump(r.base, 50);
+		len = 0;
+		while ((n = t_read_now(sv[1], buf + len, sizeof(buf) - 1 -
+		    len)) > 0)
+			len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr((char *)buf, "\r\n220 2.0.0 Ready") == NULL)
+			fail_msg("%s: no 220 in \"%s\"", tc->label, buf);
+		for (i = 0; i < 2 && tc->piece[i] != NULL; i++) {
+			t_write_all(sv[1], tc->piece[i], tc->len[i]);
+			t_pump(r.base, 50);
+			n = t_read_now(sv[1], buf, sizeof(buf));
+			if (i == 0 && tc->piece[1] != NULL &&
+			    !tc->alert_after_first && n != -1)
+				fail_msg("%s: %zd bytes before the record "
+				    "was whole", tc->label, n);
+		}
+		if (tc->want == NULL) {
+			/* still waiting: nothing sent, the session open */
+			assert_int_equal(n, -1);
+			assert_false(r.session_closed);
+			smtp_session_free(r.session);
+			r.session = NULL;
+		} else {
+			if (n != (ssize_t)sizeof(alert) ||
+			    memcmp(buf, alert, sizeof(alert)) != 0)
+				fail_msg("%s: %zd bytes, not the alert",
+				    tc->label, n);
+			t_pump(r.base, 10);
+			assert_int_equal(t_read_now(sv[1], buf, sizeof(buf)),
+			    0);
+			assert_true(r.session_closed);
+			found = false;
+			for (i = 0; i < r.nevents; i++)
+				found = found || (strstr(r.events[i],
+				    "event=starttls") != NULL &&
+				    strstr(r.events[i], tc->want) != NULL);
+			if (!found)
+				fail_msg("%s: no record with \"%s\"",
+				    tc->label, tc->want);
+			assert_non_null(strstr(r.events[r.nevents - 1],
+			    "event=close"));
+			assert_non_null(strstr(r.events[r.nevents - 1],
+			    "reason=error"));
+		}
+		close(sv[1]);
+		t_run_free(&r);
+		if (testutil_count_fds() != fds)
+			fail_msg("%s: leaked a descriptor", tc->label);
+	}
+}
+
 /*
  * test_smtp_session_free_live - the owner closes: a message cut off is
  * recorded aborted, then reason=shutdown; the callback is never called
@@ -1184,6 +1362,7 @@ test_smtp_session_config_names(void **state)
 		{ "offerx", -1 },
 	};
 	enum mx_starttls	m;
+	const char		*name;
 	size_t			i;
 
 	(void)state;
@@ -1198,6 +1377,13 @@ test_smtp_session_config_names(void **state)
 		assert_string_equal(mx_starttls_str(m), rows[i].name);
 	}
 	assert_int_equal(mx_starttls_parse(NULL, &m), -1);
+	/* every name of the table parses back to a mode of its own */
+	for (i = 0; (name = mx_starttls_name(i)) != NULL; i++) {
+		assert_int_equal(mx_starttls_parse(name, &m), 0);
+		assert_string_equal(mx_starttls_str(m), name);
+	}
+	assert_true(i >= 3);
+	assert_string_equal(mx_starttls_name(0), "offer");
 }
 
 /* t_srv_on_event - stop once session 1 quit and session 2 said EHLO */
@@ -1317,6 +1503,7 @@ main(void)
 		cmocka_unit_test(test_smtp_session_lifetime),
 		cmocka_unit_test(test_smtp_session_mx_server),
 		cmocka_unit_test(test_smtp_session_scripts),
+		cmocka_unit_test(test_smtp_session_tls_abort),
 	};
 
 	return cmocka_run_group_tests_name("smtp_session", tests, t_setup,
