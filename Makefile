@@ -22,7 +22,8 @@ COMMON_SRC	:= $(wildcard common/*.c)
 DNS_SRC		:= $(filter-out fake-dns/main.c,$(wildcard fake-dns/*.c))
 MX_SRC		:= $(filter-out fake-mx/main.c,$(wildcard fake-mx/*.c))
 HARNESS_SRC	:= $(filter-out harness/main.c,$(wildcard harness/*.c))
-REF_SRC		:= $(filter-out suts/reference/main.c,$(wildcard suts/reference/*.c))
+REF_SRC		:= $(filter-out suts/reference/main.c suts/reference/deliver.c,\
+		   $(wildcard suts/reference/*.c))
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 TESTUTIL_SRC	:= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
@@ -38,13 +39,19 @@ LIBS		:= $(LIB_HARNESS) $(LIB_MX) $(LIB_DNS) $(LIB_REF) $(LIB_COMMON)
 
 PROGS		:= $(BUILD)/sts-harness $(BUILD)/fake-dns $(BUILD)/fake-mx \
 		   $(BUILD)/sts-send
+# the reference adapter's client of sts-send --serve: libc only, so that a
+# delivery costs one small process start
+CLIENT		:= $(BUILD)/sts-deliver
 # built-in adapters are copied next to the build they drive, so that each
 # finds the binaries of its own build from its own path
 ADAPTERS	:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/adapter))
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps run check unit lint clean bench
-all: $(PROGS) $(ADAPTERS)
+all: $(PROGS) $(CLIENT) $(ADAPTERS)
+
+$(CLIENT): $(call obj,suts/reference/deliver.c)
+	$(CC) $(ALL_CFLAGS) -o $@ $^
 
 $(BUILD)/suts/%/adapter: suts/%/adapter
 	@mkdir -p $(dir $@)

@@ -5,12 +5,20 @@
  * {"outcome":...,"detail":...} on stdout. Diagnostics go to stderr.
  * Exit 0 whenever an outcome was reached, 2 on a usage error.
  */
+#define _GNU_SOURCE		/* accept4 */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -22,6 +30,8 @@
 #include "sts_send.h"
 
 #define MAIN_EXIT_USAGE	2
+#define MAIN_REQ_MAX	4096	/* --serve: "RCPT\nMSGFILE\n" */
+#define MAIN_REQ_WAIT_S	5	/* --serve: a client has this long to ask */
 
 enum main_opt {
 	MAIN_OPT_BUG = 256,
@@ -38,6 +48,7 @@ enum main_opt {
 	MAIN_OPT_HTTPS_PORT,
 	MAIN_OPT_DNS_PORT,
 	MAIN_OPT_LIST_BUGS,
+	MAIN_OPT_SERVE,
 };
 
 static const struct option main_options[] = {
@@ -57,6 +68,7 @@ static const struct option main_options[] = {
 	{ "https-port",	required_argument,	NULL,	MAIN_OPT_HTTPS_PORT },
 	{ "dns-port",	required_argument,	NULL,	MAIN_OPT_DNS_PORT },
 	{ "list-bugs",	no_argument,		NULL,	MAIN_OPT_LIST_BUGS },
+	{ "serve",	required_argument,	NULL,	MAIN_OPT_SERVE },
 	{ NULL,		0,			NULL,	0 },
 };
 
@@ -65,6 +77,11 @@ static void	main_usage(const char *, ...)
 static const char *main_env(const char *);
 static uint16_t	main_port(const char *, const char *);
 static void	main_print(const struct sts_send_result *);
+static void	main_check(struct sts_send_config *, char *, size_t);
+static void	main_serve(const struct sts_send_config *, const char *)
+		    __attribute__((noreturn));
+static void	main_serve_one(const struct sts_send_config *, int, int);
+static void	main_reply_error(int, const char *);
 
 static void
 main_usage(const char *fmt, ...)
@@ -87,6 +104,7 @@ main_usage(const char *fmt, ...)
 	    "                [--timeout SEC] [--helo NAME] [--smtp-port N] "
 	    "[--https-port N]\n"
 	    "                [--dns-port N]\n"
+	    "       sts-send [options but --rcpt and --msg] --serve SOCKET\n"
 	    "environment: STS_CA_FILE STS_RESOLVER STS_STATE_DIR "
 	    "STS_TIMEOUT STS_MAIL_FROM STS_BUG\n"
 	    "mutants (--bug):\n");
@@ -138,15 +156,136 @@ main_print(const struct sts_send_result *res)
 	json_decref(obj);
 }
 
+/*
+ * main_check - the per-delivery part of the config: rcpt's domain into
+ * domain[size]; a usage error for the one-shot program
+ */
+static void
+main_check(struct sts_send_config *cfg, char *domain, size_t size)
+{
+	struct err	err;
+
+	err_clear(&err);
+	if (smtp_client_rcpt_domain(cfg->rcpt, domain, size, &err) == -1)
+		main_usage("%s", err.msg);
+	cfg->domain = domain;
+}
+
+/* main_reply_error - a request the daemon cannot run: an error outcome */
+static void
+main_reply_error(int fd, const char *why)
+{
+	struct sts_send_result	res;
+
+	memset(&res, 0, sizeof(res));
+	res.outcome = STS_SEND_ERROR;
+	(void)str_copy(res.detail, why, sizeof(res.detail));
+	if (dup2(fd, 1) == -1)
+		return;
+	main_print(&res);
+}
+
+/*
+ * main_serve_one - one request on connection fd: "RCPT\nMSGFILE\n"; the
+ * delivery's diagnostics and its JSON line go back over the connection
+ * (fds 1 and 2 point at it for the while), then to /dev/null again
+ */
+static void
+main_serve_one(const struct sts_send_config *tmpl, int fd, int null)
+{
+	struct sts_send_config	 cfg = *tmpl;
+	struct sts_send_result	 res;
+	struct timeval		 tv = { MAIN_REQ_WAIT_S, 0 };
+	char			 req[MAIN_REQ_MAX], domain[DNS_NAME_MAX + 1];
+	char			*nl, *msg;
+	size_t			 len = 0;
+	ssize_t			 n;
+	struct err		 err;
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (len < sizeof(req) - 1 && (n = read(fd, req + len,
+	    sizeof(req) - 1 - len)) > 0)
+		len += (size_t)n;
+	req[len] = '\0';
+	if ((nl = strchr(req, '\n')) == NULL || (msg = nl + 1,
+	    strchr(msg, '\n') == NULL)) {
+		main_reply_error(fd, "bad request (want RCPT and MSGFILE, "
+		    "one a line)");
+		goto out;
+	}
+	*nl = '\0';
+	*strchr(msg, '\n') = '\0';
+	cfg.rcpt = req;
+	cfg.msg_file = msg;
+	err_clear(&err);
+	if (smtp_client_rcpt_domain(cfg.rcpt, domain, sizeof(domain),
+	    &err) == -1) {
+		main_reply_error(fd, err.msg);
+		goto out;
+	}
+	cfg.domain = domain;
+	fflush(stdout);
+	fflush(stderr);
+	if (dup2(fd, 1) == -1 || dup2(fd, 2) == -1) {
+		main_reply_error(fd, "dup2 failed");
+		goto out;
+	}
+	sts_send_run(&cfg, &res);
+	log_info("outcome: %s: %s", sts_send_outcome_str(res.outcome),
+	    res.detail);
+	main_print(&res);
+out:
+	fflush(stdout);
+	fflush(stderr);
+	(void)dup2(null, 1);
+	(void)dup2(null, 2);
+}
+
+/*
+ * main_serve - the reference sender as a daemon: one delivery at a time
+ * for whoever connects to the Unix socket at path (sts-deliver), with the
+ * libraries loaded and initialised once. Ends on SIGTERM or SIGKILL.
+ */
+static void
+main_serve(const struct sts_send_config *tmpl, const char *path)
+{
+	struct sockaddr_un	sun;
+	int			ls, fd, null;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (str_copy(sun.sun_path, path, sizeof(sun.sun_path)) == -1)
+		fatalx("--serve %s: path too long", path);
+	(void)unlink(path);
+	if ((ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(ls, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(ls, 16) == -1)
+		fatal("--serve %s", path);
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		fatal("/dev/null");
+	log_info("serving deliveries on %s", path);
+	fflush(stderr);
+	(void)dup2(null, 1);
+	(void)dup2(null, 2);
+	for (;;) {
+		if ((fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			fatal("accept");
+		}
+		main_serve_one(tmpl, fd, null);
+		close(fd);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct sts_send_config	 cfg;
 	struct sts_send_result	 res;
 	char			 domain[DNS_NAME_MAX + 1];
-	const char		*bug, *timeout;
+	const char		*bug, *timeout, *serve = NULL;
 	unsigned long		 v;
-	struct err		 err;
 	int			 ch, verbose = 1;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -212,6 +351,9 @@ main(int argc, char *argv[])
 		case MAIN_OPT_DNS_PORT:
 			cfg.dns_port = main_port("--dns-port", optarg);
 			break;
+		case MAIN_OPT_SERVE:
+			serve = optarg;
+			break;
 		default:
 			main_usage(NULL);
 		}
@@ -220,13 +362,12 @@ main(int argc, char *argv[])
 		main_usage("unexpected argument \"%s\"", argv[optind]);
 	log_init("sts-send", verbose);
 
-	if (cfg.rcpt == NULL || cfg.msg_file == NULL)
+	if (serve != NULL && (cfg.rcpt != NULL || cfg.msg_file != NULL))
+		main_usage("--serve takes its --rcpt and --msg from each request");
+	if (serve == NULL && (cfg.rcpt == NULL || cfg.msg_file == NULL))
 		main_usage("--rcpt and --msg are required");
-	err_clear(&err);
-	if (smtp_client_rcpt_domain(cfg.rcpt, domain, sizeof(domain),
-	    &err) == -1)
-		main_usage("%s", err.msg);
-	cfg.domain = domain;
+	if (serve == NULL)
+		main_check(&cfg, domain, sizeof(domain));
 	if (cfg.from == NULL)
 		cfg.from = STS_SEND_FROM_DEFAULT;
 	if (!smtp_client_is_path_ok(cfg.from))
@@ -248,6 +389,8 @@ main(int argc, char *argv[])
 		fatal("signal");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init failed");
+	if (serve != NULL)
+		main_serve(&cfg, serve);
 	sts_send_run(&cfg, &res);
 	log_info("outcome: %s: %s", sts_send_outcome_str(res.outcome),
 	    res.detail);
