@@ -58,7 +58,13 @@
 /* dnsmasq drops a forward unanswered after TIMEOUT = 10 s (config.h) */
 #define RESOLVER_INFLIGHT_TTL_MS 15000
 /* an answer already queued at dnsmasq when it cleared its cache */
-#define RESOLVER_FLUSH_GRACE_MS	100
+#define RESOLVER_FLUSH_GRACE_MS	20
+/*
+ * only a forward younger than this can still be answered: the upstream
+ * is fake-dns on loopback, which answers within a millisecond or (a
+ * timeout fault) never; older ones would make every flush wait the grace
+ */
+#define RESOLVER_SUSPECT_AGE_MS	250
 #define RESOLVER_FLUSH_ROUNDS	4
 #define RESOLVER_REAP_TICK_MS	5
 /* TCP children tracked per flush; dnsmasq allows 20 (MAX_PROCS) */
@@ -1400,10 +1406,12 @@ resolver_inflight_suspects(struct resolver *r)
 static void
 resolver_inflight_mark(struct resolver *r, bool suspect)
 {
-	size_t	i;
+	uint64_t	now = resolver_now_ms();
+	size_t		i;
 
 	for (i = 0; i < RESOLVER_INFLIGHT_MAX; i++)
-		if (r->inflight[i].pid != 0 || !suspect)
+		if (!suspect || (r->inflight[i].pid != 0 &&
+		    now - r->inflight[i].at_ms <= RESOLVER_SUSPECT_AGE_MS))
 			r->inflight[i].suspect = suspect;
 }
 
