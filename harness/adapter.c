@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,8 @@ static void	adapter_close_fds(struct adapter *);
 static void	adapter_linger(struct adapter *, int);
 static void	adapter_on_linger(evutil_socket_t, short, void *);
 static void	adapter_linger_free(struct adapter_linger *);
-static void	adapter_child(struct adapter *, const char *const *, int, int)
-		    __attribute__((noreturn));
+static int	adapter_spawn(struct adapter *, const char *const *, int, int,
+		    struct err *);
 
 struct adapter *
 adapter_new(struct event_base *base, const char *path,
@@ -105,45 +106,59 @@ adapter_busy(const struct adapter *ad)
 	return ad->pid != -1;
 }
 
-/* adapter_child - in the child: own process group, pipes, exec */
-static void
-adapter_child(struct adapter *ad, const char *const *argv, int outw, int errw)
+/*
+ * adapter_spawn - the verb's child with posix_spawn (vfork-like, so the
+ * harness's large address space is not copied for each verb): its own
+ * process group, stdin /dev/null, stdout and stderr on the pipes, every
+ * other fd closed (a child must not hold the listeners of worlds another
+ * lane replaces), signals unblocked and at their defaults (the harness
+ * reads its own from a signalfd), working directory cwd
+ */
+static int
+adapter_spawn(struct adapter *ad, const char *const *argv, int outw, int errw,
+    struct err *err)
 {
-	sigset_t	none;
-	int		fd, maxfd;
+	static const int	 defsigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP,
+	    SIGCHLD };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t	 at;
+	sigset_t		 none, def;
+	size_t			 i;
+	int			 e;
 
-	(void)setpgid(0, 0);
-	if (chdir(ad->cwd) == -1) {
-		dprintf(errw, "sts-harness: chdir %s: %s\n", ad->cwd,
-		    strerror(errno));
-		_exit(127);
-	}
-	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1 ||
-	    dup2(outw, 1) == -1 || dup2(errw, 2) == -1)
-		_exit(127);
-	/*
-	 * every fd above 2 goes at once: the harness holds thousands (every
-	 * world stays up), and a listener a child still holds cannot be
-	 * bound again by the next world on that address
-	 */
-	if (close_range(3, ~0U, 0) == -1) {
-		maxfd = (int)sysconf(_SC_OPEN_MAX);
-		if (maxfd < 0 || maxfd > 65536)
-			maxfd = 65536;
-		for (fd = 3; fd < maxfd; fd++)
-			(void)close(fd);
-	}
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	/* the harness reads its signals from a signalfd: blocked there */
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(ad->path, (char *const *)argv, ad->envp);
-	dprintf(2, "sts-harness: exec %s: %s\n", ad->path, strerror(errno));
-	_exit(127);
+	sigemptyset(&def);
+	for (i = 0; i < sizeof(defsigs) / sizeof(defsigs[0]); i++)
+		sigaddset(&def, defsigs[i]);
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return err_set(err, ERR_SYS, "adapter: spawn: %s", strerror(e));
+	if ((e = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return err_set(err, ERR_SYS, "adapter: spawn: %s", strerror(e));
+	}
+	if ((e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+	    O_RDONLY, 0)) != 0 ||
+	    (e = posix_spawn_file_actions_adddup2(&fa, outw, 1)) != 0 ||
+	    (e = posix_spawn_file_actions_adddup2(&fa, errw, 2)) != 0 ||
+	    (e = posix_spawn_file_actions_addchdir_np(&fa, ad->cwd)) != 0 ||
+	    (e = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) != 0 ||
+	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0 ||
+	    (e = posix_spawnattr_setpgroup(&at, 0)) != 0 ||
+	    (e = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
+	    (e = posix_spawnattr_setsigdefault(&at, &def)) != 0)
+		goto out;
+	e = posix_spawn(&ad->pid, ad->path, &fa, &at, (char *const *)argv,
+	    ad->envp);
+out:
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e != 0) {
+		ad->pid = -1;
+		return err_set(err, ERR_SYS, "adapter: cannot run %s: %s",
+		    ad->path, strerror(e));
+	}
+	return 0;
 }
 
 int
@@ -154,7 +169,6 @@ adapter_run(struct adapter *ad, const char *verb, const char *const *args,
 	const char	*argv[ADAPTER_ARGS_MAX + 3];
 	int		 outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	struct timeval	 tv = { timeout_sec, 0 };
-	sigset_t	 all, old;
 	size_t		 i;
 
 	if (ad->pid != -1)
@@ -176,18 +190,8 @@ adapter_run(struct adapter *ad, const char *verb, const char *const *args,
 	clock_gettime(CLOCK_MONOTONIC, &ad->t0);
 	ad->done = done;
 	ad->arg = arg;
-	/* keep signal handlers of the parent from running in the child */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	ad->pid = fork();
-	if (ad->pid == 0)
-		adapter_child(ad, argv, outp[1], errp[1]);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (ad->pid == -1) {
-		err_sys(err, "adapter: fork");
+	if (adapter_spawn(ad, argv, outp[1], errp[1], err) == -1)
 		goto fail;
-	}
-	(void)setpgid(ad->pid, ad->pid);	/* no race with kill(-pid) */
 	close(outp[1]);
 	close(errp[1]);
 	ad->outfd = outp[0];
