@@ -36,6 +36,7 @@
 #include "../../common/proto.h"
 #include "../../fake-dns/dns_server.h"
 #include "../../fake-dns/dns_zone.h"
+#include "testutil.h"
 
 #define TEST_EVENTS_MAX		512
 #define TEST_FDS_MAX		(DNS_SERVER_TCP_CONN_MAX + 16)
@@ -75,7 +76,6 @@ static const char *const test_zone_rrs[] = {
 };
 
 static void	test_on_event(const char *, void *);
-static void	test_on_ready(evutil_socket_t, short, void *);
 static bool	test_wait(struct test_ctx *, int, int);
 static void	test_pump(struct test_ctx *, int);
 static uint64_t	test_now_ms(void);
@@ -117,40 +117,18 @@ test_on_event(const char *line, void *arg)
 	snprintf(ctx->events[ctx->nevents++], LOG_EVENT_LINE_MAX, "%s", line);
 }
 
-static void
-test_on_ready(evutil_socket_t fd, short what, void *arg)
-{
-	int	*state = arg;
-
-	(void)fd;
-	*state = (what & EV_READ) ? 1 : 2;
-}
-
 /* test_wait - run the loop until fd is readable (true) or ms pass */
 static bool
 test_wait(struct test_ctx *ctx, int fd, int ms)
 {
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-	int		state = 0;
-
-	assert_int_equal(event_base_once(ctx->base, fd, EV_READ, test_on_ready,
-	    &state, &tv), 0);
-	while (state == 0)
-		assert_true(event_base_loop(ctx->base, EVLOOP_ONCE) != -1);
-	return state == 1;
+	return testutil_wait_fd(ctx->base, fd, ms);
 }
 
 /* test_pump - run the loop (the server) for ms */
 static void
 test_pump(struct test_ctx *ctx, int ms)
 {
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-	int		state = 0;
-
-	assert_int_equal(event_base_once(ctx->base, -1, EV_TIMEOUT,
-	    test_on_ready, &state, &tv), 0);
-	while (state == 0)
-		assert_true(event_base_loop(ctx->base, EVLOOP_ONCE) != -1);
+	testutil_pump(ctx->base, ms);
 }
 
 static uint64_t

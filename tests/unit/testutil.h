@@ -6,8 +6,17 @@
 #ifndef TESTS_UNIT_TESTUTIL_H
 #define TESTS_UNIT_TESTUTIL_H
 
+#include <stdbool.h>
+
 /* testutil_count_fds - open descriptors of this process, to prove a test
  * row leaks none */
 int	testutil_count_fds(void);
+
+struct event_base;
+
+/* testutil_wait_fd - run base until fd is readable (true) or ms pass */
+bool	testutil_wait_fd(struct event_base *, int fd, int ms);
+/* testutil_pump - run base (the servers under test) for ms */
+void	testutil_pump(struct event_base *, int ms);
 
 #endif
