@@ -170,12 +170,14 @@ struct runner_action {
 	runner_act_fn	*run;
 };
 
-static runner_act_fn runner_act_world, runner_act_flush, runner_act_clock,
-		    runner_act_deliver, runner_act_settle, runner_act_wait_policy;
+static runner_act_fn runner_act_world, runner_act_flush, runner_act_restart,
+		    runner_act_clock, runner_act_deliver, runner_act_settle,
+		    runner_act_wait_policy;
 
 static const struct runner_action runner_actions[] = {
 	{ "world", runner_act_world },		/* the step's world, if new */
 	{ "flush", runner_act_flush },		/* the resolver, if DNS changed */
+	{ "restart", runner_act_restart },	/* restart verb, if asked */
 	{ "clock", runner_act_clock },		/* clock verb, if asked */
 	{ "deliver", runner_act_deliver },	/* deliver verb */
 	{ "settle", runner_act_settle },	/* the step's sessions closed */
@@ -712,6 +714,15 @@ runner_on_resolver_exit(void *arg, int wstatus)
 }
 
 static bool
+runner_act_restart(struct runner_lane *l)
+{
+	if (!l->r->scns[l->cur]->steps[l->step].restart)
+		return true;
+	lane_verb(l, "restart", NULL, 0, RUNNER_VERB_TIMEOUT);
+	return false;
+}
+
+static bool
 runner_act_clock(struct runner_lane *l)
 {
 	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
@@ -755,13 +766,13 @@ lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
 
 	c->sut_seconds += res->seconds;
 	l->r->sum->sut_seconds += res->seconds;
-	if (strcmp(res->verb, "clock") == 0) {
+	if (strcmp(res->verb, "deliver") != 0) {	/* clock, restart */
 		if (res->status != 0 || l->r->interrupted) {
 			c->outcome = res->status == ADAPTER_EXIT_UNSUPPORTED &&
 			    !res->timed_out ? OUTCOME_UNSUPPORTED :
 			    OUTCOME_FAILED;
 			(void)str_fmt(c->detail, sizeof(c->detail),
-			    "clock: %s %d%s: %.160s", res->status == -1 ?
+			    "%s: %s %d%s: %.160s", res->verb, res->status == -1 ?
 			    "killed by signal" : "exit status",
 			    res->status == -1 ? res->signal : res->status,
 			    res->timed_out ? " (timed out)" : "", res->errout);

@@ -161,7 +161,7 @@ static const char *const scn_policy_keys[] = {
 	"serve", NULL
 };
 static const char *const scn_step_keys[] = {
-	"expect", "attack", "clock", "strength", "wait", NULL
+	"expect", "attack", "clock", "strength", "wait", "restart", NULL
 };
 
 /* W0: rfc8461-catalog.md §0.4 */
@@ -1318,6 +1318,9 @@ scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
 			return -1;
 		st->wait = (enum scn_wait)e;
 	}
+	if ((v = ytree_map_get(n, "restart")) != NULL &&
+	    ytree_get_bool(&ld->yt, v, "step.restart", &st->restart) == -1)
+		return -1;
 	if ((v = ytree_map_need(&ld->yt, n, what, "expect")) == NULL)
 		return -1;
 	return scn_parse_expect(ld, v, "step.expect", st);

@@ -124,6 +124,8 @@ struct scn_step {
 	enum scn_strength	strength;	/* the step's own; default: the
 						   scenario's */
 	enum scn_wait		wait;		/* bounded by STS_TIMEOUT */
+	bool			restart;	/* restart the SUT first (it
+						   keeps its persistent state) */
 };
 
 struct scenario {

@@ -26,6 +26,7 @@
 #include "../../common/log.h"
 #include "smtp_client.h"
 #include "../../common/str.h"
+#include "policy_cache.h"
 #include "sts_decide.h"
 #include "sts_send.h"
 
@@ -250,6 +251,7 @@ static void
 main_serve(const struct sts_send_config *tmpl, const char *path)
 {
 	struct sockaddr_un	sun;
+	struct err		err;
 	int			ls, fd, null;
 
 	memset(&sun, 0, sizeof(sun));
@@ -263,6 +265,10 @@ main_serve(const struct sts_send_config *tmpl, const char *path)
 		fatal("--serve %s", path);
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null");
+	/* a cache in memory starts empty: what a restart does to it */
+	if ((tmpl->bugs & STS_BUG_CACHE_VOLATILE) && tmpl->state_dir != NULL &&
+	    policy_cache_forget(tmpl->state_dir, &err) == -1)
+		fatalx("%s", err.msg);
 	log_info("serving deliveries on %s", path);
 	fflush(stderr);
 	(void)dup2(null, 1);

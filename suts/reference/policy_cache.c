@@ -8,6 +8,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -318,4 +319,25 @@ policy_cache_now(const char *state_dir, int64_t *now, struct err *err)
 	free(buf);
 	*now += off;
 	return 0;
+}
+
+int
+policy_cache_forget(const char *state_dir, struct err *err)
+{
+	char		 dir[POLICY_CACHE_PATH_MAX];
+	struct dirent	*de;
+	DIR		*d;
+	int		 rc = 0;
+
+	if (str_fmt(dir, sizeof(dir), "%s/%s", state_dir,
+	    POLICY_CACHE_DIR) == -1)
+		return err_set(err, ERR_RANGE, "cache: path too long");
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : err_sys(err, "opendir %s", dir);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' &&
+		    unlinkat(dirfd(d), de->d_name, 0) == -1)
+			rc = err_sys(err, "unlink %s/%s", dir, de->d_name);
+	closedir(d);
+	return rc;
 }

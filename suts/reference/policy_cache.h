@@ -53,6 +53,12 @@ int	policy_cache_store(const char *state_dir, const char *domain,
 	    const char *id, int64_t fetched_at, const char *body, size_t len,
 	    struct err *) MUST_CHECK;
 
+/*
+ * policy_cache_forget - remove every cached policy (the cache-lost-on-
+ * restart mutant: a cache that lived in memory only)
+ */
+int	policy_cache_forget(const char *state_dir, struct err *) MUST_CHECK;
+
 /* policy_cache_is_expired - max_age seconds from the fetch have passed */
 bool	policy_cache_is_expired(const struct policy_cache_entry *,
 	    int64_t now);

@@ -51,6 +51,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "no-wildcard-cert",	STS_BUG_NO_WILDCARD_CERT,
 	    "reject an MX certificate whose name matches only through a "
 	    "wildcard" },
+	{ "cache-lost-on-restart", STS_BUG_CACHE_VOLATILE,
+	    "keep cached policies in memory only: the daemon forgets them "
+	    "when it restarts" },
 	{ NULL,			0,	NULL },
 };
 

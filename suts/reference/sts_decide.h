@@ -27,6 +27,7 @@
 #define STS_BUG_FETCH_WITHOUT_TXT	0x200u
 #define STS_BUG_DNS_NO_TCP		0x400u
 #define STS_BUG_NO_WILDCARD_CERT	0x800u
+#define STS_BUG_CACHE_VOLATILE		0x1000u
 
 enum sts_decide_source {
 	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */

@@ -532,7 +532,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:5: step 1: missing required key \"expect\"" },
 	{ "step unknown key", T_HEAD "steps:\n  - {expect: tls, deliver: 2}\n",
 	    false, "t.yaml:6:19: step 1: unknown key \"deliver\" (allowed: "
-	    "expect, attack, clock, strength, wait)" },
+	    "expect, attack, clock, strength, wait, restart)" },
 	{ "step attack without attack", T_HEAD "steps:\n  - {expect: tls}\n"
 	    "  - {expect: none, attack: true}\n", false,
 	    "t.yaml:7:28: step 2: attack: true but the scenario has no attack" },
@@ -582,6 +582,15 @@ static const struct load_case load_cases[] = {
 	{ "step strength control char", T_HEAD "steps:\n  - {expect: tls, "
 	    "strength: \"MUST\\e[2J\"}\n", false, "t.yaml:6:29: step.strength: "
 	    "bad value \"MUST\\x1b[2J\"" },
+	{ "step restart", T_HEAD "steps:\n  - {expect: tls, restart: true}\n"
+	    "  - {expect: tls, restart: false}\n", true, NULL },
+	{ "step restart yes", T_HEAD "steps:\n  - {expect: tls, restart: "
+	    "yes}\n", false, "t.yaml:6:28: step.restart: " },
+	{ "step restart number", T_HEAD "steps:\n  - {expect: tls, restart: "
+	    "1}\n", false, "t.yaml:6:28: step.restart: " },
+	{ "step restart mapping", T_HEAD "steps:\n  - {expect: tls, restart: "
+	    "{now: true}}\n", false, "t.yaml:6:28: step.restart: expected a "
+	    "scalar, found a mapping" },
 	{ "step wait bad value", T_HEAD "steps:\n  - {expect: tls, wait: "
 	    "fetch}\n", false, "t.yaml:6:25: step.wait: bad value \"fetch\" "
 	    "(allowed: none, policy)" },
