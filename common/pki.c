@@ -83,6 +83,7 @@ struct pki_leaf {
 
 struct pki {
 	char		 ca_file[PKI_PATH_MAX];
+	char		 unknown_file[PKI_PATH_MAX];	/* the decoy's cert */
 	EVP_PKEY	*ca_key;		/* never written anywhere */
 	X509		*ca_cert;
 	EVP_PKEY	*unknown_key;
@@ -367,7 +368,8 @@ pki_new(const char *dir, struct err *err)
 	struct pki	*pki = xcalloc(1, sizeof(*pki));
 
 	if (str_fmt(pki->ca_file, sizeof(pki->ca_file), "%s/ca.pem",
-	    dir) == -1) {
+	    dir) == -1 || str_fmt(pki->unknown_file,
+	    sizeof(pki->unknown_file), "%s/unknown-ca.pem", dir) == -1) {
 		err_set(err, ERR_RANGE, "pki: directory name too long: %s",
 		    dir);
 		goto fail;
@@ -379,6 +381,11 @@ pki_new(const char *dir, struct err *err)
 		goto fail;
 	if (pki_write_cert(pki->ca_file, pki->ca_cert, err) == -1) {
 		pki->ca_file[0] = '\0';
+		pki->unknown_file[0] = '\0';
+		goto fail;
+	}
+	if (pki_write_cert(pki->unknown_file, pki->unknown_cert, err) == -1) {
+		pki->unknown_file[0] = '\0';
 		goto fail;
 	}
 	return pki;
@@ -403,6 +410,8 @@ pki_free(struct pki *pki)
 	}
 	if (pki->ca_file[0] != '\0')
 		(void)unlink(pki->ca_file);
+	if (pki->unknown_file[0] != '\0')
+		(void)unlink(pki->unknown_file);
 	X509_free(pki->ca_cert);
 	EVP_PKEY_free(pki->ca_key);
 	X509_free(pki->unknown_cert);
@@ -414,6 +423,18 @@ const char *
 pki_ca_file(const struct pki *pki)
 {
 	return pki->ca_file;
+}
+
+const char *
+pki_unknown_ca_file(const struct pki *pki)
+{
+	return pki->unknown_file;
+}
+
+X509 *
+pki_unknown_ca_cert(const struct pki *pki)
+{
+	return pki->unknown_cert;
 }
 
 X509 *

@@ -3,9 +3,10 @@
  * pki.h -- the test PKI of one run: a fresh CA (name-constrained to .test),
  * a second "unknown" CA the SUT never trusts, and leaf certificates made on
  * demand per (profile, host name). Keys are EC P-256 and never leave
- * memory: the only file is the CA certificate, <dir>/ca.pem (0644), for
- * the SUT (STS_CA_FILE); pki_free() removes it. A run killed by SIGKILL
- * leaves that public certificate behind and nothing else.
+ * memory: the only files are the CA certificate, <dir>/ca.pem (0644), for
+ * the SUT (STS_CA_FILE), and the unknown CA's, <dir>/unknown-ca.pem (the
+ * decoy of the system trust store); pki_free() removes them. A run killed
+ * by SIGKILL leaves those public certificates behind and nothing else.
  *
  * Validity, in days from pki_new()/pki_leaf() (a "year" is 365 days). A
  * SUT whose clock runs up to 5 years ahead of ours still sees each profile
@@ -67,6 +68,14 @@ void	pki_free(struct pki *);
 /* pki_ca_file - path of the trusted CA's PEM (borrowed) */
 const char *pki_ca_file(const struct pki *);
 X509   *pki_ca_cert(const struct pki *);	/* borrowed */
+/*
+ * pki_unknown_ca_file - path of the unknown CA's PEM, <dir>/unknown-ca.pem:
+ * the decoy a run puts in the namespace's system trust store, so that a
+ * SUT trusting that store instead of (or besides) STS_CA_FILE accepts the
+ * unknown-ca profile and is caught (borrowed)
+ */
+const char *pki_unknown_ca_file(const struct pki *);
+X509   *pki_unknown_ca_cert(const struct pki *);	/* borrowed */
 
 /*
  * pki_leaf - the leaf for (profile, host), made once and cached. The

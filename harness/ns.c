@@ -143,6 +143,36 @@ ns_inside(const char *resolver, char *rundir, size_t rundirsz,
 	return 0;
 }
 
+int
+ns_system_trust(const char *dir, const char *pem, unsigned long hash,
+    bool *mounted, struct err *err)
+{
+	static const char *const names[] = { "ca-certificates.crt", NULL };
+	struct stat	st;
+	char		path[NS_PATH_MAX], hashed[16];
+	size_t		i;
+
+	*mounted = false;
+	if (stat(NS_SYSTEM_CERTS, &st) == -1 || !S_ISDIR(st.st_mode))
+		return 0;
+	if (mkdir(dir, 0755) == -1 || chmod(dir, 0755) == -1)
+		return err_sys(err, "namespace: mkdir %s", dir);
+	(void)str_fmt(hashed, sizeof(hashed), "%08lx.0", hash);
+	for (i = 0; i < 2; i++) {
+		if (str_fmt(path, sizeof(path), "%s/%s", dir,
+		    i == 0 ? names[0] : hashed) == -1)
+			return err_set(err, ERR_RANGE, "namespace: %s: path "
+			    "too long", dir);
+		if (symlink(pem, path) == -1)
+			return err_sys(err, "namespace: symlink %s", path);
+	}
+	if (mount(dir, NS_SYSTEM_CERTS, NULL, MS_BIND, NULL) == -1)
+		return err_sys(err, "namespace: bind %s on %s", dir,
+		    NS_SYSTEM_CERTS);
+	*mounted = true;
+	return 0;
+}
+
 static void
 ns_on_signal(int sig)
 {

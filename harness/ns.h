@@ -13,6 +13,8 @@
 #ifndef HARNESS_NS_H
 #define HARNESS_NS_H
 
+#include <stdbool.h>
+
 #include "../common/err.h"
 
 /*
@@ -23,5 +25,18 @@
  */
 int	ns_enter(const char *resolver, char *rundir, size_t rundirsz,
 	    struct err *) __attribute__((warn_unused_result));
+
+/*
+ * ns_system_trust - inside the namespaces: make dir (under the run's
+ * tmpfs) hold only pem, as ca-certificates.crt and under its OpenSSL
+ * subject hash, and bind-mount it on the system trust store
+ * (NS_SYSTEM_CERTS, which OpenSSL's default file and directory point
+ * into on Debian), so that a SUT trusting the system store instead of
+ * STS_CA_FILE trusts exactly that one CA. A system without that
+ * directory has no store to replace: 0, and *mounted is false.
+ */
+#define NS_SYSTEM_CERTS	"/etc/ssl/certs"
+int	ns_system_trust(const char *dir, const char *pem, unsigned long hash,
+	    bool *mounted, struct err *) __attribute__((warn_unused_result));
 
 #endif

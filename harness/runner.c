@@ -38,6 +38,7 @@
 #include "../fake-dns/dns_server.h"
 #include "../fake-dns/dns_zone.h"
 #include "adapter.h"
+#include "ns.h"
 #include "observe.h"
 #include "resolver.h"
 #include "runner.h"
@@ -1346,6 +1347,7 @@ runner_dirs(struct runner *r, struct err *err)
 	};
 	char	pki_dir[RUNNER_PATH_MAX], link[RUNNER_PATH_MAX];
 	size_t	i;
+	bool	mounted;
 
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		if (str_fmt(dirs[i].path, RUNNER_PATH_MAX, "%s/%s",
@@ -1383,6 +1385,19 @@ runner_dirs(struct runner *r, struct err *err)
 	    X509_subject_name_hash(pki_ca_cert(r->pki)));
 	if (symlink(r->ca_file, link) == -1)
 		return err_sys(err, "symlink %s", link);
+	/*
+	 * the system trust store holds only the unknown CA: a SUT that
+	 * trusts it rather than STS_CA_FILE accepts unknown-ca certificates
+	 */
+	if (str_fmt(link, sizeof(link), "%s/system-certs", pki_dir) == -1)
+		return err_set(err, ERR_RANGE, "%s: path too long", pki_dir);
+	if (ns_system_trust(link, pki_unknown_ca_file(r->pki),
+	    X509_subject_name_hash(pki_unknown_ca_cert(r->pki)), &mounted,
+	    err) == -1)
+		return -1;
+	if (!mounted)
+		log_debug("no %s here: no system trust store to replace",
+		    NS_SYSTEM_CERTS);
 	return 0;
 }
 

@@ -28,4 +28,18 @@ check "stderr-forge: no forged PASS line" absent '^PASS *forged' "$work/forge"
 check "stderr-forge: no terminal escape reaches the console" \
     absent "$(printf '\033')" "$work/forge"
 check "stderr-forge: the newline is shown escaped" grep -q 'boom\\x0aPASS' "$work/forge"
+# a sender that trusts the system store besides STS_CA_FILE: the run's
+# system store holds only the unknown CA, so it must fail unknown-ca
+run --sut "$adapters/system-trust" -j1 \
+    "$top/scenarios/certs/enforce-cert-unknown-ca.yaml" \
+    "$top/scenarios/discovery/enforce-baseline.yaml" >"$work/sys" 2>&1
+check "system-trust: enforce-cert-unknown-ca FAILs (the decoy CA is trusted)" \
+    [ "$(verdict "$work/sys" enforce-cert-unknown-ca)" = FAIL ]
+check "system-trust: enforce-baseline still PASSes" \
+    [ "$(verdict "$work/sys" enforce-baseline)" = PASS ]
+run --sut reference -j1 "$top/scenarios/certs/enforce-cert-unknown-ca.yaml" \
+    >"$work/sysref" 2>&1
+check "system-trust: the reference sender (STS_CA_FILE only) PASSes it" \
+    [ "$(verdict "$work/sysref" enforce-cert-unknown-ca)" = PASS ]
+[ "$nfail" -eq 0 ] || cat "$work/sys"
 finish

@@ -249,8 +249,10 @@ test_pki_cache_and_bad_input(void **state)
 }
 
 /*
- * test_pki_files - pki_new wrote ca.pem (0644, a certificate and no key)
- * and nothing else, even after leaves were made
+ * test_pki_files - pki_new wrote ca.pem and unknown-ca.pem (0644, a
+ * certificate each and no key) and nothing else, even after leaves were
+ * made; the two are different CAs, and an unknown-ca leaf does not
+ * verify against ca.pem but does against unknown-ca.pem
  */
 static void
 test_pki_files(void **state)
@@ -265,7 +267,7 @@ test_pki_files(void **state)
 	char			 path[128], line[128];
 	struct err		 err;
 	SSL_CTX			*ctx;
-	int			 n = 0;
+	int			 n = 0, i;
 
 	assert_int_equal(pki_leaf(fx->pki, CERT_VALID, "f.a.test", &c, &k,
 	    &err), 0);
@@ -278,18 +280,33 @@ test_pki_files(void **state)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (strcmp(de->d_name, "ca.pem") != 0)
+		if (strcmp(de->d_name, "ca.pem") != 0 &&
+		    strcmp(de->d_name, "unknown-ca.pem") != 0)
 			fail_msg("unexpected file %s/%s", fx->dir, de->d_name);
 		n++;
 	}
 	closedir(d);
-	assert_int_equal(n, 1);
-	/* and ca.pem holds no key either */
-	assert_non_null(fp = fopen(path, "r"));
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (strstr(line, "PRIVATE KEY") != NULL)
-			fail_msg("%s holds a key", path);
-	fclose(fp);
+	assert_int_equal(n, 2);
+	assert_int_equal(stat(pki_unknown_ca_file(fx->pki), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_not_equal(X509_cmp(pki_ca_cert(fx->pki),
+	    pki_unknown_ca_cert(fx->pki)), 0);
+	/* and neither holds a key */
+	for (i = 0; i < 2; i++) {
+		const char *f = i == 0 ? path : pki_unknown_ca_file(fx->pki);
+
+		assert_non_null(fp = fopen(f, "r"));
+		while (fgets(line, sizeof(line), fp) != NULL)
+			if (strstr(line, "PRIVATE KEY") != NULL)
+				fail_msg("%s holds a key", f);
+		fclose(fp);
+	}
+	assert_int_equal(pki_leaf(fx->pki, CERT_UNKNOWN_CA, "u.a.test", &c,
+	    &k, &err), 0);
+	assert_int_not_equal(pki_verify(pki_ca_file(fx->pki), c, "u.a.test",
+	    0), 0);
+	assert_int_equal(pki_verify(pki_unknown_ca_file(fx->pki), c,
+	    "u.a.test", 0), 0);
 	ctx = tls_ctx_server_new(fx->pki, CERT_VALID, "mx1.a.test", &err);
 	assert_non_null(ctx);
 	SSL_CTX_free(ctx);
