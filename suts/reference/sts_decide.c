@@ -54,6 +54,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "cache-lost-on-restart", STS_BUG_CACHE_VOLATILE,
 	    "keep cached policies in memory only: the daemon forgets them "
 	    "when it restarts" },
+	{ "cache-one-hour",	STS_BUG_CACHE_ONE_HOUR,
+	    "keep a cached policy for at most one hour, whatever its "
+	    "max_age" },
 	{ NULL,			0,	NULL },
 };
 

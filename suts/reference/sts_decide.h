@@ -28,6 +28,9 @@
 #define STS_BUG_DNS_NO_TCP		0x400u
 #define STS_BUG_NO_WILDCARD_CERT	0x800u
 #define STS_BUG_CACHE_VOLATILE		0x1000u
+#define STS_BUG_CACHE_ONE_HOUR		0x2000u
+/* the mutant cache-one-hour keeps a cached policy at most this long */
+#define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
 enum sts_decide_source {
 	STS_DECIDE_NO_POLICY = 0,	/* deliver as if no MTA-STS */

@@ -214,6 +214,9 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	    &err) == 0) {
 		cache_id = ent->id;
 		expired = policy_cache_is_expired(ent, now);
+		if ((cfg->bugs & STS_BUG_CACHE_ONE_HOUR) &&
+		    now - ent->fetched_at >= STS_BUG_CACHE_ONE_HOUR_SECS)
+			expired = true;
 		log_info("cache: policy id=%s mode=%s fetched %lld s ago, "
 		    "max_age %lu: %s", ent->id,
 		    sts_policy_mode_str(ent->policy.mode),
