@@ -25,6 +25,7 @@
 #include "../common/log.h"
 #include "../common/proto.h"
 #include "../common/str.h"
+#include "adapter_check.h"
 #include "catalog.h"
 #include "ns.h"
 #include "report.h"
@@ -39,12 +40,14 @@
 #define HARNESS_QUIET_MAX	600
 #define HARNESS_ENV_NAME_MAX	64
 #define HARNESS_LANES_MAX	64	/* -j */
+#define HARNESS_CHECK_POLICY_WAIT_MS 2000	/* adapter-check's wait: policy */
 
 struct harness_opts {
 	const char	*sut;
 	const char	*json;
 	unsigned long	 timeout;
 	unsigned long	 quiet;
+	unsigned long	 policy_wait;	/* seconds; 0: --timeout */
 	bool		 has_seed;
 	uint64_t	 seed;
 	unsigned long	 lanes;		/* -j; 0: one per CPU */
@@ -61,6 +64,10 @@ static int	harness_root(char *, size_t, char *, size_t);
 static int	harness_parse(int, char **, struct harness_opts *);
 static int	harness_catalog(const struct harness_opts *, const char *,
 		    struct catalog *);
+static void	harness_config(const struct harness_opts *, const char *,
+		    const char *, uint64_t, struct runner_config *);
+static int	harness_check(const struct harness_opts *, const char *,
+		    const char *);
 static int	harness_run(const struct harness_opts *, const char *,
 		    const char *);
 static int	harness_list(const struct harness_opts *, const char *, bool);
@@ -94,8 +101,10 @@ harness_usage(FILE *fp)
 	    "           [-j N] [--resolver dnsmasq|direct] [--quiet-period SEC] "
 	    "[--seed N]\n"
 	    "           "
-	    "[--pass-env NAME]... [-v]\n"
+	    "[--policy-wait SEC] [--pass-env NAME]... [-v]\n"
 	    "           [SCENARIO-FILE|DIR ...]\n"
+	    "       sts-harness adapter-check [--sut NAME|PATH] [--timeout SEC] "
+	    "[--pass-env NAME]... [-v]\n"
 	    "       sts-harness list [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness lint [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness --version\n"
@@ -145,6 +154,7 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		{ "json", required_argument, NULL, 'O' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "quiet-period", required_argument, NULL, 'q' },
+		{ "policy-wait", required_argument, NULL, 'P' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "pass-env", required_argument, NULL, 'e' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -200,6 +210,11 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		case 'q':
 			if (harness_seconds("--quiet-period", optarg,
 			    HARNESS_QUIET_MAX, &o->quiet) == -1)
+				return -1;
+			break;
+		case 'P':
+			if (harness_seconds("--policy-wait", optarg,
+			    HARNESS_TIMEOUT_MAX, &o->policy_wait) == -1)
 				return -1;
 			break;
 		case 'S':
@@ -384,6 +399,123 @@ harness_nofile(void)
 	}
 }
 
+/* harness_config - the runner's configuration from the options */
+static void
+harness_config(const struct harness_opts *o, const char *adapter,
+    const char *tmpdir, uint64_t seed, struct runner_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->adapter = adapter;
+	cfg->tmpdir = tmpdir;
+	cfg->timeout = (int)o->timeout;
+	cfg->policy_wait_ms = (unsigned int)o->policy_wait * 1000;
+	cfg->quiet_ms = (unsigned int)o->quiet * 1000;
+	cfg->seed = seed;
+	cfg->lanes = o->lanes;
+	if (cfg->lanes == 0) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cfg->lanes = ncpu < 1 ? 1 : ncpu > HARNESS_LANES_MAX ?
+		    HARNESS_LANES_MAX : (size_t)ncpu;
+	}
+	cfg->pass_env = o->pass_env;
+	cfg->npass_env = o->npass_env;
+	cfg->smtp_port = SMTP_PORT;
+	cfg->https_port = HTTPS_PORT;
+	cfg->dns_port = DNS_PORT;
+	cfg->resolver_direct = o->resolver_direct;
+	cfg->resolver_addr = HARNESS_RESOLVER_ADDR;
+	/* direct: fake-dns itself is what resolv.conf names */
+	cfg->dns_addr = o->resolver_direct ? HARNESS_RESOLVER_ADDR :
+	    HARNESS_DNS_ADDR;
+}
+
+/*
+ * harness_check - adapter-check: the check scenarios, one lane, a watch;
+ * exit 0 with no problem, 1 with any, 2 if it could not run
+ */
+static int
+harness_check(const struct harness_opts *o, const char *root,
+    const char *bindir)
+{
+	struct catalog		 cat;
+	struct runner_config	 cfg;
+	struct runner_summary	 sum;
+	struct scn_result	 res[CHECK_ROLES];
+	struct check		*chk;
+	struct err		 err;
+	char			 adapter[PATH_MAX], tmpdir[PATH_MAX];
+	char			 paths[CHECK_ROLES][PATH_MAX], esc[PATH_MAX];
+	char			*pathv[CHECK_ROLES];
+	struct scenario		*scns[CHECK_ROLES];
+	uint64_t		 seed = o->seed;
+	size_t			 i, j, problems;
+
+	if (o->npaths > 0 || o->json != NULL || o->lanes > 1) {
+		fprintf(stderr, "sts-harness: adapter-check takes no scenario "
+		    "files, --json or -j: it runs its own checks\n");
+		return 2;
+	}
+	if (harness_adapter(o, root, bindir, adapter, sizeof(adapter)) == -1)
+		return 2;
+	for (i = 0; i < CHECK_ROLES; i++) {
+		(void)str_fmt(paths[i], sizeof(paths[i]), "%s/scenarios/%s",
+		    root, check_file((enum check_role)i));
+		pathv[i] = paths[i];
+	}
+	if (catalog_load(&cat, pathv, CHECK_ROLES, stderr) == -1)
+		return 2;
+	/* the catalogue comes sorted: put it in role order, res[role] */
+	for (i = 0; i < CHECK_ROLES; i++) {
+		for (j = 0; j < cat.n; j++)
+			if (strcmp(cat.scns[j]->file, paths[i]) == 0)
+				break;
+		if (j == cat.n) {
+			fprintf(stderr, "sts-harness: adapter-check: %s did "
+			    "not load\n", paths[i]);
+			catalog_clear(&cat);
+			return 2;
+		}
+		scns[i] = cat.scns[j];
+	}
+	if (!o->has_seed && RAND_bytes((unsigned char *)&seed,
+	    sizeof(seed)) != 1) {
+		fprintf(stderr, "sts-harness: no random seed\n");
+		catalog_clear(&cat);
+		return 1;
+	}
+	harness_nofile();
+	printf("sts-harness %s adapter-check: %s\n", HARNESS_VERSION,
+	    str_escape(esc, sizeof(esc), adapter));
+	fflush(NULL);
+	if (ns_enter(HARNESS_RESOLVER_ADDR, tmpdir, sizeof(tmpdir), &err) ==
+	    -1) {
+		fprintf(stderr, "sts-harness: %s\n", err.msg);
+		catalog_clear(&cat);
+		return 1;
+	}
+	harness_config(o, adapter, tmpdir, seed, &cfg);
+	cfg.lanes = 1;
+	cfg.quiet_ms = 1000;
+	/* a SUT that fetches no policy must not cost STS_TIMEOUT per step */
+	cfg.policy_wait_ms = HARNESS_CHECK_POLICY_WAIT_MS;
+	cfg.progress = o->verbose > 0 ? stderr : NULL;
+	chk = check_new(cfg.timeout);
+	cfg.watch = check_watch(chk);
+	memset(res, 0, sizeof(res));
+	if (runner_run(&cfg, scns, CHECK_ROLES, res, &sum, &err) == -1) {
+		fprintf(stderr, "sts-harness: %s\n", err.msg);
+		check_free(chk);
+		catalog_clear(&cat);
+		return 1;
+	}
+	problems = check_report(chk, stdout, res, &sum, &cfg);
+	runner_results_clear(res, CHECK_ROLES);
+	check_free(chk);
+	catalog_clear(&cat);
+	return problems > 0 || sum.interrupted ? 1 : 0;
+}
+
 static int
 harness_run(const struct harness_opts *o, const char *root,
     const char *bindir)
@@ -433,29 +565,7 @@ harness_run(const struct harness_opts *o, const char *root,
 		goto out_early;
 	}
 	/* from here on: PID 1 of the run's namespaces */
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.adapter = adapter;
-	cfg.tmpdir = tmpdir;
-	cfg.timeout = (int)o->timeout;
-	cfg.quiet_ms = (unsigned int)o->quiet * 1000;
-	cfg.seed = seed;
-	cfg.lanes = o->lanes;
-	if (cfg.lanes == 0) {
-		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-		cfg.lanes = ncpu < 1 ? 1 : ncpu > HARNESS_LANES_MAX ?
-		    HARNESS_LANES_MAX : (size_t)ncpu;
-	}
-	cfg.pass_env = o->pass_env;
-	cfg.npass_env = o->npass_env;
-	cfg.smtp_port = SMTP_PORT;
-	cfg.https_port = HTTPS_PORT;
-	cfg.dns_port = DNS_PORT;
-	cfg.resolver_direct = o->resolver_direct;
-	cfg.resolver_addr = HARNESS_RESOLVER_ADDR;
-	/* direct: fake-dns itself is what resolv.conf names */
-	cfg.dns_addr = o->resolver_direct ? HARNESS_RESOLVER_ADDR :
-	    HARNESS_DNS_ADDR;
+	harness_config(o, adapter, tmpdir, seed, &cfg);
 	cfg.progress = stdout;
 	res = xcalloc(cat.n, sizeof(*res));
 	printf("sts-harness %s: %zu scenarios against %s (seed %llu)\n",
@@ -518,6 +628,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return harness_run(&o, root, bindir);
+	if (strcmp(cmd, "adapter-check") == 0)
+		return harness_check(&o, root, bindir);
 	if (strcmp(cmd, "list") == 0)
 		return harness_list(&o, root, false);
 	if (strcmp(cmd, "lint") == 0)

@@ -46,6 +46,7 @@
 
 #define RUNNER_VERB_TIMEOUT	60	/* info, start, stop, clock */
 #define RUNNER_STOP_TIMEOUT_INT	10	/* stop after an interrupt */
+#define RUNNER_WATCH_GRACE_MS	500	/* for stop's signals to land */
 #define RUNNER_DELIVER_SLACK	15	/* on top of STS_TIMEOUT */
 #define RUNNER_SETTLE_MS	3000	/* for the step's sessions to close */
 #define RUNNER_FETCH_SETTLE_MS	100	/* a kept-alive policy connection */
@@ -62,6 +63,7 @@ extern char	**environ;
 /* Where a lane is. */
 enum lane_state {
 	LANE_INFO = 0,		/* lane 0 only: the info verb */
+	LANE_PROBE,		/* lane 0 only: a watch's probe verbs */
 	LANE_START,
 	LANE_READY,		/* started, waiting for the others */
 	LANE_STEP,		/* running a step's actions */
@@ -117,6 +119,7 @@ struct runner_lane {
 	unsigned int		 fetches_seen;
 	unsigned int		 bind_retries;
 	bool			 dns_changed;	/* this step's world replaced one */
+	size_t			 probe;		/* next watch probe */
 };
 
 struct runner {
@@ -213,6 +216,11 @@ static void	runner_parse_outcome(const struct adapter_result *,
 static void	lane_verb(struct runner_lane *, const char *,
 		    const char *const *, size_t, int);
 static void	lane_on_verb(const struct adapter_result *, void *);
+static bool	lane_probe(struct runner_lane *);
+static void	runner_watch_snapshot(struct runner *, struct procs *);
+static void	runner_watch_started(struct runner *);
+static void	runner_watch_stopped(struct runner *);
+static void	runner_watch_deliver(struct runner_lane *);
 static void	lane_on_timer(evutil_socket_t, short, void *);
 static void	lane_after_verb(struct runner_lane *,
 		    const struct adapter_result *);
@@ -355,6 +363,89 @@ runner_on_signal(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * lane_probe - a watch's next probe verb (lane 0, after info): true if one
+ * was started
+ */
+static bool
+lane_probe(struct runner_lane *l)
+{
+	const struct runner_watch	*w = l->r->cfg->watch;
+
+	if (w == NULL || l->probe >= w->nprobes || l->r->interrupted)
+		return false;
+	l->state = LANE_PROBE;
+	lane_verb(l, w->probes[l->probe++], NULL, 0, RUNNER_VERB_TIMEOUT);
+	return true;
+}
+
+/*
+ * runner_watch_snapshot - the processes of the namespace but the harness
+ * and dnsmasq: with one lane and no verb running, what the SUT left
+ */
+static void
+runner_watch_snapshot(struct runner *r, struct procs *p)
+{
+	pid_t	skip[2];
+	size_t	n = 0;
+
+	skip[n++] = getpid();
+	if (r->resolver != NULL && resolver_pid(r->resolver) > 0)
+		skip[n++] = resolver_pid(r->resolver);
+	procs_snapshot(p, "/proc", skip, n);
+}
+
+/*
+ * runner_watch_stopped - the last stop returned: what is left. A signal
+ * stop sent may take a moment to land: up to RUNNER_WATCH_GRACE_MS, in
+ * steps (once, at the end of an adapter-check run).
+ */
+static void
+runner_watch_stopped(struct runner *r)
+{
+	struct runner_watch	*w = r->cfg->watch;
+	int			 ms;
+
+	for (ms = 0; ; ms += 10) {
+		runner_watch_snapshot(r, &w->left);
+		if ((w->left.n == 0 && w->left.more == 0) ||
+		    ms >= RUNNER_WATCH_GRACE_MS)
+			break;
+		(void)usleep(10 * 1000);
+	}
+	w->stopped = true;
+}
+
+/* runner_watch_started - start or restart returned: its daemons */
+static void
+runner_watch_started(struct runner *r)
+{
+	if (r->cfg->watch != NULL)
+		runner_watch_snapshot(r, &r->cfg->watch->started);
+}
+
+/* runner_watch_deliver - before a deliver: is every daemon still alive? */
+static void
+runner_watch_deliver(struct runner_lane *l)
+{
+	struct runner_watch	*w = l->r->cfg->watch;
+	struct procs		*p;
+	char			 esc[4 * PROCS_COMM_MAX + 1];
+	size_t			 i;
+
+	if (w == NULL)
+		return;
+	w->delivers_checked++;
+	p = &w->started;
+	for (i = 0; i < p->n && w->gone[0] == '\0'; i++)
+		if (!procs_alive("/proc", p, i))
+			(void)str_fmt(w->gone, sizeof(w->gone), "pid %ld (%s), "
+			    "left running by start, was gone before the "
+			    "deliver of %s step %zu", (long)p->pid[i],
+			    str_escape(esc, sizeof(esc), p->comm[i]),
+			    l->r->scns[l->cur]->id, l->step + 1);
+}
+
 /* lane_verb - run one adapter verb; its end comes to lane_on_verb */
 static void
 lane_verb(struct runner_lane *l, const char *verb, const char *const *args,
@@ -383,14 +474,26 @@ lane_on_verb(const struct adapter_result *res, void *arg)
 
 	if (log_verbosity() >= 1)
 		runner_echo(res);
+	if (r->cfg->watch != NULL && r->cfg->watch->on_verb != NULL)
+		r->cfg->watch->on_verb(res, l->state == LANE_STEP ?
+		    r->scns[l->cur]->id : NULL, r->cfg->watch->arg);
 	switch (l->state) {
 	case LANE_INFO:
 		if (res->status == 0)
 			(void)str_copy(r->sum->sut_info, res->out,
 			    sizeof(r->sum->sut_info));
+		if (lane_probe(l))
+			return;
+		runner_all_started(r);
+		return;
+	case LANE_PROBE:
+		if (lane_probe(l))
+			return;
+		l->state = LANE_INFO;
 		runner_all_started(r);
 		return;
 	case LANE_START:
+		runner_watch_started(r);
 		l->sut_up = true;	/* a failed start still gets its stop */
 		if (res->status != 0)
 			(void)str_fmt(l->start_error, sizeof(l->start_error),
@@ -405,6 +508,8 @@ lane_on_verb(const struct adapter_result *res, void *arg)
 		lane_after_verb(l, res);
 		return;
 	case LANE_STOP:
+		if (r->busy == 1 && r->cfg->watch != NULL)
+			runner_watch_stopped(r);
 		if (res->status != 0)
 			log_warnx("adapter stop (lane %u): status %d: %s", l->k,
 			    res->status, str_escape(esc, sizeof(esc),
@@ -754,6 +859,7 @@ runner_act_deliver(struct runner_lane *l)
 	}
 	obs_token_add(l->r->obs, l->token, l->ci->obs, (int)l->step);
 	c->deliver_ran = true;
+	runner_watch_deliver(l);
 	lane_verb(l, "deliver", args, 2, l->r->cfg->timeout +
 	    RUNNER_DELIVER_SLACK);
 	return false;
@@ -768,6 +874,8 @@ lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
 	c->sut_seconds += res->seconds;
 	l->r->sum->sut_seconds += res->seconds;
 	if (strcmp(res->verb, "deliver") != 0) {	/* clock, restart */
+		if (strcmp(res->verb, "restart") == 0 && res->status == 0)
+			runner_watch_started(l->r);
 		if (res->status != 0 || l->r->interrupted) {
 			c->outcome = res->status == ADAPTER_EXIT_UNSUPPORTED &&
 			    !res->timed_out ? OUTCOME_UNSUPPORTED :
@@ -804,7 +912,8 @@ runner_act_settle(struct runner_lane *l)
 /*
  * runner_act_wait_policy - wait: policy holds the lane until a named GET
  * for the instance was seen and its connection closed (the sender has its
- * answer), at most STS_TIMEOUT; nothing to wait for when the adapter broke
+ * answer), at most policy_wait_ms (STS_TIMEOUT if 0); nothing to wait for
+ * when the adapter broke
  * or the SUT said "error" (that step is ERROR anyway)
  */
 static bool
@@ -818,7 +927,8 @@ runner_act_wait_policy(struct runner_lane *l)
 		return true;
 	c->policy_wait = true;
 	l->wait = LANE_WAIT_POLICY;
-	lane_arm(l, (unsigned int)l->r->cfg->timeout * 1000);
+	lane_arm(l, l->r->cfg->policy_wait_ms > 0 ? l->r->cfg->policy_wait_ms :
+	    (unsigned int)l->r->cfg->timeout * 1000);
 	lane_check_wait(l);
 	return false;
 }

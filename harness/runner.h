@@ -18,7 +18,9 @@
 #include <stdio.h>
 
 #include "../common/err.h"
+#include "adapter.h"
 #include "judge.h"
+#include "procs.h"
 #include "scenario.h"
 
 #define RUNNER_INFO_MAX		2048
@@ -65,10 +67,35 @@ struct scn_result {
 	bool			 shown_misreport;
 };
 
+/*
+ * What adapter-check watches (runner_config.watch; NULL in a normal run,
+ * which then costs nothing). With a watch the run has one lane.
+ */
+#define RUNNER_PROBES_MAX	4
+#define RUNNER_WATCH_NOTE_MAX	512
+typedef void runner_verb_fn(const struct adapter_result *, const char *scn,
+	    void *arg);
+struct runner_watch {
+	runner_verb_fn	*on_verb;	/* every verb's result, scn or NULL */
+	void		*arg;
+	/* verbs run once each after info, before start (e.g. unknown ones) */
+	const char	*probes[RUNNER_PROBES_MAX];
+	size_t		 nprobes;
+	/* filled in by the runner */
+	struct procs	 started;	/* what start (or restart) left running */
+	bool		 stopped;	/* stop ran; left holds what it left */
+	struct procs	 left;
+	char		 gone[RUNNER_WATCH_NOTE_MAX];	/* first daemon found
+							   dead at a deliver */
+	size_t		 delivers_checked;
+};
+
 struct runner_config {
 	const char		*adapter;	/* adapter executable */
 	const char		*tmpdir;	/* the run's tmpfs */
 	int			 timeout;	/* STS_TIMEOUT, seconds */
+	unsigned int		 policy_wait_ms;	/* wait: policy bound;
+							   0: STS_TIMEOUT */
 	unsigned int		 quiet_ms;	/* --quiet-period */
 	uint64_t		 seed;		/* domains, addresses, order */
 	size_t			 lanes;		/* SUT instances (-j) */
@@ -80,6 +107,7 @@ struct runner_config {
 	bool			 resolver_direct;	/* no dnsmasq: fake-dns
 						   is the resolver */
 	FILE			*progress;	/* console lines, or NULL */
+	struct runner_watch	*watch;		/* adapter-check, or NULL */
 };
 
 struct runner_summary {
