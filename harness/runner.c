@@ -965,9 +965,12 @@ lane_check_wait(struct runner_lane *l)
 	default:
 		fatalx("lane_check_wait: bad wait %d", l->wait);
 	}
-	l->wait = LANE_WAIT_NONE;
-	evtimer_del(l->ev_timer);
-	lane_continue(l);
+	/*
+	 * go on from the loop, not from here: this may run inside a fake
+	 * server's event callback, and the next action may free that very
+	 * server (a world change), session and all
+	 */
+	lane_arm(l, 0);
 }
 
 /* lane_arm - (re)start the lane's timer: the bound of what it waits for */
