@@ -53,6 +53,11 @@ all: $(PROGS) $(CLIENT) $(ADAPTERS)
 $(CLIENT): $(call obj,suts/reference/deliver.c)
 	$(CC) $(ALL_CFLAGS) -o $@ $^
 
+# suts/postfix-sts's delivery client (sendmail + maillog follower), libc only
+all: $(BUILD)/pf-deliver
+$(BUILD)/pf-deliver: $(call obj,suts/postfix-sts/pf-deliver.c)
+	$(CC) $(ALL_CFLAGS) -o $@ $^
+
 $(BUILD)/suts/%/adapter: suts/%/adapter
 	@mkdir -p $(dir $@)
 	cp $< $@
