@@ -11,6 +11,7 @@
 //
 //   node send.js info                 one JSON object: versions read at run time
 //   node send.js check                load every module, exit 0 (start's probe)
+//   node send.js now                  the sender's clock (offset applied), ISO 8601
 //   node send.js deliver RCPT MSGFILE one delivery attempt, one outcome JSON line
 //
 // State (in $STS_STATE_DIR, which is also the working directory):
@@ -78,6 +79,10 @@ function installClock(offsetMs) {
         }
         static now() {
             return RealDate.now() + offsetMs;
+        }
+        // Dates that Node makes itself (fs.Stats, ...) are still Dates
+        static [Symbol.hasInstance](x) {
+            return x instanceof RealDate;
         }
     }
     // Date() called as a function returns a string of the current time
@@ -347,8 +352,13 @@ async function main() {
         require('nodemailer/lib/smtp-connection');
         return;
     }
+    if (verb === 'now') {
+        installClock(clockOffsetMs());
+        process.stdout.write(new Date().toISOString() + ' ' + Date.now() + '\n');
+        return;
+    }
     if (verb !== 'deliver' || args.length !== 2) {
-        process.stderr.write('usage: send.js info | check | deliver RCPT MSGFILE\n');
+        process.stderr.write('usage: send.js info | check | now | deliver RCPT MSGFILE\n');
         process.exit(2);
     }
     try {
