@@ -45,10 +45,11 @@ CLIENT		:= $(BUILD)/sts-deliver
 # built-in adapters are copied next to the build they drive, so that each
 # finds the binaries of its own build from its own path
 ADAPTERS	:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/adapter))
+SUT_JS		:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/*.js))
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps run check unit lint clean bench
-all: $(PROGS) $(CLIENT) $(ADAPTERS)
+.PHONY: all deps run check unit lint clean bench node-deps
+all: $(PROGS) $(CLIENT) $(ADAPTERS) $(SUT_JS)
 
 $(CLIENT): $(call obj,suts/reference/deliver.c)
 	$(CC) $(ALL_CFLAGS) -o $@ $^
@@ -61,6 +62,20 @@ $(BUILD)/pf-deliver: $(call obj,suts/postfix-sts/pf-deliver.c)
 $(BUILD)/suts/%/adapter: suts/%/adapter
 	@mkdir -p $(dir $@)
 	cp $< $@
+
+# the Node SUT (suts/mx-connect): send.js is copied like an adapter (SUT_JS);
+# node-deps installs its npm packages, pinned by package-lock.json and
+# carrying a Node 22 binary, with npm ci into $(MXC) (never the source tree)
+MXC		:= $(BUILD)/suts/mx-connect
+$(BUILD)/suts/%.js: suts/%.js
+	@mkdir -p $(dir $@)
+	cp $< $@
+node-deps: $(MXC)/npm-ci.stamp
+$(MXC)/npm-ci.stamp: suts/mx-connect/package.json suts/mx-connect/package-lock.json
+	@mkdir -p $(MXC)
+	cp $^ $(MXC)/
+	cd $(MXC) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 deps:
 	@scripts/install-deps
@@ -99,8 +114,8 @@ run: deps
 	$(BUILD)/sts-harness run
 
 check: deps lint
-	@$(MAKE) --no-print-directory all unit
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit
+	@$(MAKE) --no-print-directory all unit node-deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit node-deps
 	@tests/run build build/asan
 
 lint:
