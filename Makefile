@@ -74,7 +74,12 @@ node-deps: $(MXC)/npm-ci.stamp
 $(MXC)/npm-ci.stamp: suts/mx-connect/package.json suts/mx-connect/package-lock.json
 	@mkdir -p $(MXC)
 	cp $^ $(MXC)/
-	cd $(MXC) && npm ci --no-audit --no-fund --loglevel=error
+	@# the system bundle too (NODE_EXTRA_CA_CERTS adds, never replaces):
+	@# a registry reached through a proxy whose CA only the system trusts
+	cd $(MXC) && sys=/etc/ssl/certs/ca-certificates.crt && \
+	    if [ -z "$${NODE_EXTRA_CA_CERTS:-}" ] && [ -r $$sys ]; then \
+		NODE_EXTRA_CA_CERTS=$$sys; export NODE_EXTRA_CA_CERTS; fi && \
+	    npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 deps:

@@ -15,46 +15,51 @@
 
 #define PROCS_STAT_MAX	1024
 
-static int	procs_read_stat(const char *, pid_t, char *, size_t, char *,
-		    unsigned long long *);
+static int	procs_read_stat(const char *, pid_t, struct procs_stat *);
 static int	procs_cmp(const void *, const void *);
 
 int
-procs_stat_parse(const char *text, char *comm, size_t commsz, char *state,
-    unsigned long long *start)
+procs_stat_parse(const char *text, struct procs_stat *st)
 {
 	const char	*open, *close, *p;
 	char		*end;
 	size_t		 len;
 	int		 field;
+	long		 ppid;
 
+	memset(st, 0, sizeof(*st));
 	if ((open = strchr(text, '(')) == NULL ||
 	    (close = strrchr(text, ')')) == NULL || close < open ||
-	    close[1] != ' ' || close[2] == '\0' || commsz == 0)
+	    close[1] != ' ' || close[2] == '\0' || close[3] != ' ')
 		return -1;
 	len = (size_t)(close - open - 1);
-	if (len >= commsz)
-		len = commsz - 1;
-	memcpy(comm, open + 1, len);
-	comm[len] = '\0';
-	*state = close[2];
+	if (len >= sizeof(st->comm))
+		len = sizeof(st->comm) - 1;
+	memcpy(st->comm, open + 1, len);
+	st->comm[len] = '\0';
+	st->state = close[2];
+	errno = 0;
+	ppid = strtol(close + 4, &end, 10);
+	if (end == close + 4 || *end != ' ' || errno != 0 || ppid < 0)
+		return -1;
+	st->ppid = (pid_t)ppid;
 	/* field 3 is the state; 22 the start time */
 	for (p = close + 2, field = 3; field < 22; field++) {
 		if ((p = strchr(p, ' ')) == NULL)
 			return -1;
 		p++;
 	}
+	if (*p < '0' || *p > '9')
+		return -1;
 	errno = 0;
-	*start = strtoull(p, &end, 10);
-	if (end == p || errno != 0 || (*end != ' ' && *end != '\0' &&
-	    *end != '\n'))
+	st->start = strtoull(p, &end, 10);
+	if (errno != 0 || (*end != ' ' && *end != '\0' && *end != '\n'))
 		return -1;
 	return 0;
 }
 
 static int
-procs_read_stat(const char *proc_dir, pid_t pid, char *comm, size_t commsz,
-    char *state, unsigned long long *start)
+procs_read_stat(const char *proc_dir, pid_t pid, struct procs_stat *st)
 {
 	char	path[64], text[PROCS_STAT_MAX];
 	ssize_t	n;
@@ -70,7 +75,7 @@ procs_read_stat(const char *proc_dir, pid_t pid, char *comm, size_t commsz,
 	if (n <= 0)
 		return -1;
 	text[n] = '\0';
-	return procs_stat_parse(text, comm, commsz, state, start);
+	return procs_stat_parse(text, st);
 }
 
 static int
@@ -83,15 +88,15 @@ procs_cmp(const void *a, const void *b)
 
 void
 procs_snapshot(struct procs *p, const char *proc_dir, const pid_t *skip,
-    size_t nskip)
+    size_t nskip, pid_t parent)
 {
-	pid_t		 pids[PROCS_MAX];
-	struct dirent	*de;
-	DIR		*d;
-	char		*end, state, comm[PROCS_COMM_MAX];
-	unsigned long long start;
-	long		 v;
-	size_t		 i, n = 0;
+	pid_t			 pids[PROCS_MAX];
+	struct procs_stat	 st;
+	struct dirent		*de;
+	DIR			*d;
+	char			*end;
+	long			 v;
+	size_t			 i, n = 0;
 
 	memset(p, 0, sizeof(*p));
 	if ((d = opendir(proc_dir)) == NULL)
@@ -106,8 +111,9 @@ procs_snapshot(struct procs *p, const char *proc_dir, const pid_t *skip,
 				break;
 		if (i < nskip)
 			continue;
-		if (procs_read_stat(proc_dir, (pid_t)v, comm, sizeof(comm),
-		    &state, &start) == -1 || state == 'Z' || state == 'X')
+		if (procs_read_stat(proc_dir, (pid_t)v, &st) == -1 ||
+		    st.state == 'Z' || st.state == 'X' ||
+		    (parent > 0 && st.ppid != parent))
 			continue;
 		if (n == PROCS_MAX) {
 			p->more++;
@@ -118,9 +124,10 @@ procs_snapshot(struct procs *p, const char *proc_dir, const pid_t *skip,
 	closedir(d);
 	qsort(pids, n, sizeof(pids[0]), procs_cmp);
 	for (i = 0; i < n; i++) {
-		if (procs_read_stat(proc_dir, pids[i], p->comm[p->n],
-		    sizeof(p->comm[0]), &state, &p->start[p->n]) == -1)
+		if (procs_read_stat(proc_dir, pids[i], &st) == -1)
 			continue;	/* gone since */
+		memcpy(p->comm[p->n], st.comm, sizeof(st.comm));
+		p->start[p->n] = st.start;
 		p->pid[p->n++] = pids[i];
 	}
 }
@@ -128,14 +135,12 @@ procs_snapshot(struct procs *p, const char *proc_dir, const pid_t *skip,
 bool
 procs_alive(const char *proc_dir, struct procs *p, size_t i)
 {
-	char			now[PROCS_COMM_MAX], state;
-	unsigned long long	start;
+	struct procs_stat	st;
 
-	if (i >= p->n || procs_read_stat(proc_dir, p->pid[i], now, sizeof(now),
-	    &state, &start) == -1 || state == 'Z' || state == 'X' ||
-	    start != p->start[i])
+	if (i >= p->n || procs_read_stat(proc_dir, p->pid[i], &st) == -1 ||
+	    st.state == 'Z' || st.state == 'X' || st.start != p->start[i])
 		return false;
-	memcpy(p->comm[i], now, sizeof(now));
+	memcpy(p->comm[i], st.comm, sizeof(st.comm));
 	return true;
 }
 

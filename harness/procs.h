@@ -26,10 +26,12 @@ struct procs {
 
 /*
  * procs_snapshot - every live (not zombie) process under proc_dir
- * ("/proc") but those in skip[nskip]; sorted by pid
+ * ("/proc") but those in skip[nskip], and if parent > 0 only its children
+ * (the daemons an adapter left are orphans, reparented to the harness,
+ * PID 1; their own children come and go as they please); sorted by pid
  */
 void	procs_snapshot(struct procs *, const char *proc_dir,
-	    const pid_t *skip, size_t nskip);
+	    const pid_t *skip, size_t nskip, pid_t parent);
 /*
  * procs_alive - process i of p is alive (not a zombie; the same pid and
  * start time, whatever it exec'd since); its comm is refreshed
@@ -40,13 +42,16 @@ bool	procs_alive(const char *proc_dir, struct procs *p, size_t i);
  * escaped; "none" when empty. Always NUL-terminated.
  */
 void	procs_format(const struct procs *, char *buf, size_t bufsz);
-/*
- * procs_stat_parse - from the text of /proc/PID/stat: comm (up to the
- * last ')', truncated to fit), the state letter and the start time
- * (field 22); -1 if malformed
- */
-int	procs_stat_parse(const char *text, char *comm, size_t commsz,
-	    char *state, unsigned long long *start)
+/* What procs_stat_parse reads of /proc/PID/stat. */
+struct procs_stat {
+	char			comm[PROCS_COMM_MAX];	/* up to the last ')' */
+	char			state;			/* field 3 */
+	pid_t			ppid;			/* field 4 */
+	unsigned long long	start;			/* field 22 */
+};
+
+/* procs_stat_parse - the text of /proc/PID/stat; -1 if malformed */
+int	procs_stat_parse(const char *text, struct procs_stat *)
 	    __attribute__((warn_unused_result));
 
 #endif

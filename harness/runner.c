@@ -217,7 +217,7 @@ static void	lane_verb(struct runner_lane *, const char *,
 		    const char *const *, size_t, int);
 static void	lane_on_verb(const struct adapter_result *, void *);
 static bool	lane_probe(struct runner_lane *);
-static void	runner_watch_snapshot(struct runner *, struct procs *);
+static void	runner_watch_snapshot(struct runner *, struct procs *, pid_t);
 static void	runner_watch_started(struct runner *);
 static void	runner_watch_stopped(struct runner *);
 static void	runner_watch_deliver(struct runner_lane *);
@@ -381,10 +381,11 @@ lane_probe(struct runner_lane *l)
 
 /*
  * runner_watch_snapshot - the processes of the namespace but the harness
- * and dnsmasq: with one lane and no verb running, what the SUT left
+ * and dnsmasq (with parent > 0, only its children): with one lane and no
+ * verb running, what the SUT left
  */
 static void
-runner_watch_snapshot(struct runner *r, struct procs *p)
+runner_watch_snapshot(struct runner *r, struct procs *p, pid_t parent)
 {
 	pid_t	skip[2];
 	size_t	n = 0;
@@ -392,7 +393,7 @@ runner_watch_snapshot(struct runner *r, struct procs *p)
 	skip[n++] = getpid();
 	if (r->resolver != NULL && resolver_pid(r->resolver) > 0)
 		skip[n++] = resolver_pid(r->resolver);
-	procs_snapshot(p, "/proc", skip, n);
+	procs_snapshot(p, "/proc", skip, n, parent);
 }
 
 /*
@@ -407,7 +408,7 @@ runner_watch_stopped(struct runner *r)
 	int			 ms;
 
 	for (ms = 0; ; ms += 10) {
-		runner_watch_snapshot(r, &w->left);
+		runner_watch_snapshot(r, &w->left, 0);
 		if ((w->left.n == 0 && w->left.more == 0) ||
 		    ms >= RUNNER_WATCH_GRACE_MS)
 			break;
@@ -421,7 +422,7 @@ static void
 runner_watch_started(struct runner *r)
 {
 	if (r->cfg->watch != NULL)
-		runner_watch_snapshot(r, &r->cfg->watch->started);
+		runner_watch_snapshot(r, &r->cfg->watch->started, getpid());
 }
 
 /* runner_watch_deliver - before a deliver: is every daemon still alive? */

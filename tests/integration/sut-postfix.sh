@@ -65,7 +65,7 @@ check "postfix-sts: nothing misreported" grep -q '"misreported": 0' "$work/sts.j
 # never fetches a policy, so each priming step waits STS_TIMEOUT: keep it short
 n0=$nfail
 # shellcheck disable=SC2086
-run --sut "$naive" -j2 --timeout 2 $files >"$work/naive" 2>&1
+run --sut "$naive" -j2 --policy-wait 2 $files >"$work/naive" 2>&1
 rc=$?
 check "postfix-naive: exit 1 (got $rc)" [ "$rc" -eq 1 ]
 for id in $ids; do
