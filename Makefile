@@ -48,7 +48,7 @@ ADAPTERS	:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/adapter))
 SUT_JS		:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/*.js))
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps run check unit lint clean bench node-deps
+.PHONY: all deps run check unit lint clean bench node-deps results
 all: $(PROGS) $(CLIENT) $(ADAPTERS) $(SUT_JS)
 
 $(CLIENT): $(call obj,suts/reference/deliver.c)
@@ -125,6 +125,11 @@ check: deps lint
 
 lint:
 	@scripts/lint
+
+# the whole catalogue against every shipped SUT; docs/results.md from it
+results: deps
+	@$(MAKE) --no-print-directory all node-deps
+	@scripts/results
 
 bench: all
 	@bench/run

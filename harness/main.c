@@ -27,6 +27,7 @@
 #include "../common/str.h"
 #include "adapter_check.h"
 #include "catalog.h"
+#include "matrix.h"
 #include "ns.h"
 #include "report.h"
 #include "runner.h"
@@ -68,6 +69,7 @@ static void	harness_config(const struct harness_opts *, const char *,
 		    const char *, uint64_t, struct runner_config *);
 static int	harness_check(const struct harness_opts *, const char *,
 		    const char *);
+static int	harness_report(int, char **);
 static int	harness_run(const struct harness_opts *, const char *,
 		    const char *);
 static int	harness_list(const struct harness_opts *, const char *, bool);
@@ -105,6 +107,7 @@ harness_usage(FILE *fp)
 	    "           [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness adapter-check [--sut NAME|PATH] [--timeout SEC] "
 	    "[--pass-env NAME]... [-v]\n"
+	    "       sts-harness report --markdown RESULTS.json ...\n"
 	    "       sts-harness list [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness lint [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness --version\n"
@@ -597,6 +600,26 @@ out_early:
 	return rc;
 }
 
+/* harness_report - report --markdown FILE...: the matrix on stdout */
+static int
+harness_report(int argc, char **argv)
+{
+	char	root[PATH_MAX], bindir[PATH_MAX];
+
+	if (argc < 2 || strcmp(argv[0], "--markdown") != 0) {
+		fprintf(stderr, "usage: sts-harness report --markdown "
+		    "RESULTS.json ...\n");
+		return 2;
+	}
+	if (harness_root(root, sizeof(root), bindir, sizeof(bindir)) == -1) {
+		fprintf(stderr, "sts-harness: cannot find the project directory "
+		    "(scenarios/); set STS_HARNESS_ROOT\n");
+		return 2;
+	}
+	return matrix_report(stdout, stderr, root, argv + 1,
+	    (size_t)(argc - 1));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -618,6 +641,8 @@ main(int argc, char **argv)
 		harness_usage(stdout);
 		return 0;
 	}
+	if (strcmp(cmd, "report") == 0)
+		return harness_report(argc - 2, argv + 2);
 	if (harness_parse(argc - 1, argv + 1, &o) == -1)
 		return 2;
 	log_init("sts-harness", o.verbose);
