@@ -2,7 +2,19 @@
 # the hostile adapter check-hostile (and system-trust) is one PROBLEM, told
 # in plain words, and makes it exit 1.
 . "$(dirname "$0")/lib.sh"
-for sut in reference naive; do
+# every shipped adapter (the real MTAs need root: Postfix's master does)
+# (the sanitized build checks the harness; the real SUTs are not rebuilt
+# with it, so they are checked once, with the plain build)
+suts="reference naive"
+case $BUILD in
+*asan*) echo "skip - adapter-check of postfix-sts, postfix-naive, mx-connect: plain build only" ;;
+*)	if [ "$(id -u)" = 0 ]; then
+		suts="$suts postfix-sts postfix-naive mx-connect"
+	else
+		echo "skip - adapter-check of postfix-sts, postfix-naive, mx-connect: not root"
+	fi ;;
+esac
+for sut in $suts; do
 	"$harness" adapter-check --sut "$sut" >"$work/$sut" 2>&1
 	rc=$?
 	check "adapter-check --sut $sut: exit 0 (got $rc)" [ "$rc" -eq 0 ]
