@@ -148,7 +148,7 @@ void
 procs_format(const struct procs *p, char *buf, size_t bufsz)
 {
 	char	esc[4 * PROCS_COMM_MAX + 1], item[sizeof(esc) + 24];
-	size_t	i;
+	size_t	i, len = 0, n;
 
 	if (bufsz == 0)
 		return;
@@ -157,16 +157,21 @@ procs_format(const struct procs *p, char *buf, size_t bufsz)
 		(void)str_copy(buf, "none", bufsz);
 		return;
 	}
-	for (i = 0; i < p->n; i++) {
-		(void)str_fmt(item, sizeof(item), "%s%ld %s", i > 0 ? ", " : "",
-		    (long)p->pid[i], str_escape(esc, sizeof(esc), p->comm[i]));
-		if (strlen(buf) + strlen(item) + 1 > bufsz)
+	/* whole items only: a cut list is still a true one */
+	for (i = 0; i <= p->n; i++) {
+		if (i < p->n)
+			(void)str_fmt(item, sizeof(item), "%s%ld %s", i > 0 ?
+			    ", " : "", (long)p->pid[i], str_escape(esc,
+			    sizeof(esc), p->comm[i]));
+		else if (p->more > 0)
+			(void)str_fmt(item, sizeof(item), " (+%zu more)",
+			    p->more);
+		else
+			break;
+		n = strlen(item);
+		if (len + n + 1 > bufsz)
 			return;
-		(void)strcat(buf, item);
-	}
-	if (p->more > 0) {
-		(void)str_fmt(item, sizeof(item), " (+%zu more)", p->more);
-		if (strlen(buf) + strlen(item) + 1 <= bufsz)
-			(void)strcat(buf, item);
+		memcpy(buf + len, item, n + 1);
+		len += n;
 	}
 }
