@@ -36,7 +36,7 @@
 /*
  * The signals whose default action would end us without a teardown, and
  * so leave the PKI dir behind (SIGPIPE is ignored instead; SIGKILL cannot
- * be caught, and then only the public ca.pem stays).
+ * be caught, and then only the public ca.pem and unknown-ca.pem stay).
  */
 static const int fakemx_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,

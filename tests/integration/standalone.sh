@@ -78,8 +78,8 @@ for sig in HUP USR1 USR2 QUIT TERM default-HUP; do
 	spid=$!
 	port_of "$work/sig.err" >/dev/null
 	[ -n "$pd" ] || pd=$(sed -n 's/.*(trust this): \(.*\)\/ca\.pem$/\1/p' "$work/sig.err")
-	check "fake-mx ($sig): while it runs, its PKI dir holds ca.pem alone" \
-	    [ -n "$pd" -a "$(ls -A "$pd" 2>/dev/null)" = ca.pem ]
+	check "fake-mx ($sig): while it runs, its PKI dir holds the two CA certificates alone" \
+	    [ -n "$pd" -a "$(ls -A "$pd" 2>/dev/null | tr '\n' ' ')" = "ca.pem unknown-ca.pem " ]
 	kill -"$s" "$spid"
 	if gone "$spid"; then
 		wait "$spid"

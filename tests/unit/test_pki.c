@@ -3,7 +3,7 @@
  * test_pki.c -- every certificate profile verifies (or fails) against the
  * run's CA exactly as its name says, today and with the verifier's clock
  * years ahead; the CA is name-constrained to .test; no key ever reaches
- * the disk (the dir holds ca.pem alone); pki_free removes what pki_new
+ * the disk (the dir holds ca.pem and unknown-ca.pem alone); pki_free removes what pki_new
  * wrote.
  */
 #include <sys/stat.h>
