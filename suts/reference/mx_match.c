@@ -13,7 +13,8 @@
 #include "sts_policy.h"
 
 static size_t	mx_match_len(const char *);
-static bool	mx_match_eq(const char *, size_t, const char *, size_t);
+static bool	mx_match_eq(const char *, size_t, const char *, size_t,
+		    unsigned int);
 
 /* mx_match_len - length without one trailing dot */
 static size_t
@@ -27,8 +28,11 @@ mx_match_len(const char *s)
 }
 
 static bool
-mx_match_eq(const char *a, size_t alen, const char *b, size_t blen)
+mx_match_eq(const char *a, size_t alen, const char *b, size_t blen,
+    unsigned int flags)
 {
+	if (flags & MX_MATCH_CASE_SENSITIVE)	/* the mutant */
+		return alen == blen && memcmp(a, b, alen) == 0;
 	return alen == blen && strncasecmp(a, b, alen) == 0;
 }
 
@@ -45,11 +49,11 @@ mx_match_is_match(const char *pattern, const char *host, unsigned int flags)
 	if (memchr(host, '*', hlen) != NULL)
 		return false;
 	if (flags & MX_MATCH_WILDCARD_LITERAL)
-		return mx_match_eq(pattern, plen, host, hlen);
+		return mx_match_eq(pattern, plen, host, hlen, flags);
 	if (pattern[0] != '*') {
 		if (memchr(pattern, '*', plen) != NULL)
 			return false;		/* partial wildcard */
-		return mx_match_eq(pattern, plen, host, hlen);
+		return mx_match_eq(pattern, plen, host, hlen, flags);
 	}
 	/* "*.rest": rest non-empty, without another '*' */
 	if (plen < 3 || pattern[1] != '.')
@@ -59,7 +63,7 @@ mx_match_is_match(const char *pattern, const char *host, unsigned int flags)
 	if (memchr(rest, '*', rlen) != NULL || rest[0] == '.')
 		return false;
 	if ((flags & MX_MATCH_WILDCARD_SUFFIX) && hlen >= rlen &&
-	    mx_match_eq(host + hlen - rlen, rlen, rest, rlen) &&
+	    mx_match_eq(host + hlen - rlen, rlen, rest, rlen, flags) &&
 	    (hlen == rlen || host[hlen - rlen - 1] == '.'))
 		return true;	/* the bug: a plain suffix test */
 	/* host = label "." rest, label non-empty and without a dot */
@@ -67,7 +71,7 @@ mx_match_is_match(const char *pattern, const char *host, unsigned int flags)
 	if (dot == NULL || dot == host)
 		return false;
 	return mx_match_eq(dot + 1, hlen - (size_t)(dot + 1 - host), rest,
-	    rlen);
+	    rlen, flags);
 }
 
 int

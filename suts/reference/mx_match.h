@@ -18,6 +18,7 @@ struct sts_policy;
  */
 #define MX_MATCH_WILDCARD_SUFFIX	0x01u	/* any depth, and rest itself */
 #define MX_MATCH_WILDCARD_LITERAL	0x02u	/* "*" is an ordinary byte */
+#define MX_MATCH_CASE_SENSITIVE		0x04u	/* "MX1" is not "mx1" */
 
 /*
  * mx_match_is_match - case-insensitive; one trailing dot on either side is

@@ -139,14 +139,19 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 		goto fail;
 	}
 	if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) !=
-	    CURLE_OK || status != 200) {
+	    CURLE_OK || (status != 200 && !((req->bugs & POLICY_FETCH_ANY_2XX) &&
+	    status >= 200 && status <= 299))) {
 		/* RFC 8461 §3.3: only 200 is a policy; no redirects */
 		(void)err_set(err, ERR_PROTO, "fetch %s: HTTP status %ld", url,
 		    status);
 		goto fail;
 	}
-	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype) !=
-	    CURLE_OK || !sts_policy_is_media_type_ok(ctype)) {
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype) != CURLE_OK)
+		ctype = NULL;
+	if (!(req->bugs & POLICY_FETCH_ANY_TYPE) &&
+	    (!sts_policy_is_media_type_ok(ctype) ||
+	    ((req->bugs & POLICY_FETCH_EXACT_TYPE) &&
+	    strcmp(ctype, "text/plain") != 0))) {
 		/* RFC 8461 §3.2: the media type is text/plain */
 		(void)err_set(err, ERR_PROTO,
 		    "fetch %s: media type \"%s\", not text/plain", url,

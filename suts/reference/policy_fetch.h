@@ -21,7 +21,13 @@ struct policy_fetch_req {
 	uint16_t		 port;		/* 443 unless testing */
 	const char		*cafile;	/* NULL: system store */
 	long			 timeout_ms;	/* whole transfer */
+	unsigned int		 bugs;		/* POLICY_FETCH_* (mutants) */
 };
+
+/* Deliberately wrong checks of the answer, for the --bug mutants only. */
+#define POLICY_FETCH_ANY_2XX		0x01u	/* any 2xx is a policy */
+#define POLICY_FETCH_ANY_TYPE		0x02u	/* any Content-Type */
+#define POLICY_FETCH_EXACT_TYPE		0x04u	/* "text/plain" exactly */
 
 /*
  * policy_fetch_get - on 0, *body is a NUL-terminated heap copy of the

@@ -57,6 +57,18 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "cache-one-hour",	STS_BUG_CACHE_ONE_HOUR,
 	    "keep a cached policy for at most one hour, whatever its "
 	    "max_age" },
+	{ "mx-case-sensitive",	STS_BUG_MX_CASE_SENSITIVE,
+	    "compare MX host names with the policy's mx patterns "
+	    "case-sensitively" },
+	{ "reject-unknown-keys", STS_BUG_REJECT_UNKNOWN_KEYS,
+	    "reject a policy that has a key RFC 8461 does not define" },
+	{ "any-2xx",		STS_BUG_ANY_2XX,
+	    "take the body of any 2xx answer as the policy, not only 200" },
+	{ "any-content-type",	STS_BUG_ANY_CONTENT_TYPE,
+	    "take the policy whatever its Content-Type" },
+	{ "content-type-exact",	STS_BUG_CONTENT_TYPE_EXACT,
+	    "take the policy only if its Content-Type is exactly "
+	    "\"text/plain\" (no parameters)" },
 	{ NULL,			0,	NULL },
 };
 
@@ -118,6 +130,8 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
 		r->mx_match_flags |= MX_MATCH_WILDCARD_SUFFIX;
 	if (bugs & STS_BUG_WILDCARD_LITERAL)
 		r->mx_match_flags |= MX_MATCH_WILDCARD_LITERAL;
+	if (bugs & STS_BUG_MX_CASE_SENSITIVE)
+		r->mx_match_flags |= MX_MATCH_CASE_SENSITIVE;
 	/*
 	 * Opportunistic TLS (no policy, testing, none) retries a failed
 	 * handshake in the clear, as Exim's tls_tempfail_tryclear does;

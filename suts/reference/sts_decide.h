@@ -29,6 +29,11 @@
 #define STS_BUG_NO_WILDCARD_CERT	0x800u
 #define STS_BUG_CACHE_VOLATILE		0x1000u
 #define STS_BUG_CACHE_ONE_HOUR		0x2000u
+#define STS_BUG_MX_CASE_SENSITIVE	0x4000u
+#define STS_BUG_REJECT_UNKNOWN_KEYS	0x8000u
+#define STS_BUG_ANY_2XX			0x10000u
+#define STS_BUG_ANY_CONTENT_TYPE	0x20000u
+#define STS_BUG_CONTENT_TYPE_EXACT	0x40000u
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 

@@ -15,9 +15,10 @@
 #include "sts_policy.h"
 
 struct sts_policy_seen {
-	bool	version;
-	bool	mode;
-	bool	max_age;
+	bool		version;
+	bool		mode;
+	bool		max_age;
+	unsigned int	flags;		/* STS_POLICY_* (mutants) */
 };
 
 static bool	sts_policy_is_key_char(char);
@@ -109,6 +110,9 @@ sts_policy_field(const char *key, size_t klen, const char *val, size_t vlen,
 		pol->nmx++;
 		return 0;
 	}
+	if (seen->flags & STS_POLICY_NO_UNKNOWN_KEYS)	/* the mutant */
+		return err_set(err, ERR_SYNTAX,
+		    "policy line %zu: unknown key", lineno);
 	return 0;			/* §3.2: unknown keys ignored */
 }
 
@@ -157,7 +161,14 @@ int
 sts_policy_parse(const char *body, size_t len, struct sts_policy *pol,
     struct err *err)
 {
-	struct sts_policy_seen	 seen = { false, false, false };
+	return sts_policy_parse_flags(body, len, pol, 0, err);
+}
+
+int
+sts_policy_parse_flags(const char *body, size_t len, struct sts_policy *pol,
+    unsigned int flags, struct err *err)
+{
+	struct sts_policy_seen	 seen = { false, false, false, flags };
 	const char		*p = body, *end = body + len, *nl;
 	size_t			 llen, lineno = 0;
 

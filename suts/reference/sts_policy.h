@@ -41,6 +41,10 @@ struct sts_policy {
  */
 int	sts_policy_parse(const char *body, size_t len, struct sts_policy *,
 	    struct err *) MUST_CHECK;
+/* for the --bug mutants only: a wrong way to read a policy */
+#define STS_POLICY_NO_UNKNOWN_KEYS	0x01u	/* an unknown key is an error */
+int	sts_policy_parse_flags(const char *body, size_t len,
+	    struct sts_policy *, unsigned int flags, struct err *) MUST_CHECK;
 
 /*
  * sts_policy_is_media_type_ok - is this Content-Type text/plain? Case-

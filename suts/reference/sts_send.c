@@ -170,11 +170,20 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 	req.port = ctx->cfg->https_port;
 	req.cafile = ctx->cfg->ca_file;
 	req.timeout_ms = budget > 0 ? (long)budget : 1;
+	req.bugs = 0;
+	if (ctx->cfg->bugs & STS_BUG_ANY_2XX)
+		req.bugs |= POLICY_FETCH_ANY_2XX;
+	if (ctx->cfg->bugs & STS_BUG_ANY_CONTENT_TYPE)
+		req.bugs |= POLICY_FETCH_ANY_TYPE;
+	if (ctx->cfg->bugs & STS_BUG_CONTENT_TYPE_EXACT)
+		req.bugs |= POLICY_FETCH_EXACT_TYPE;
 	if (policy_fetch_get(&req, body, len, &err) == -1) {
 		log_warnx("fetch: policy fetch failed: %s", err.msg);
 		return -1;
 	}
-	if (sts_policy_parse(*body, *len, pol, &err) == -1) {
+	if (sts_policy_parse_flags(*body, *len, pol,
+	    (ctx->cfg->bugs & STS_BUG_REJECT_UNKNOWN_KEYS) ?
+	    STS_POLICY_NO_UNKNOWN_KEYS : 0, &err) == -1) {
 		log_warnx("fetch: policy from %s is invalid: %s", host,
 		    err.msg);
 		free(*body);

@@ -103,6 +103,15 @@ test_mx_match_policy(void **state)
 	    MX_MATCH_WILDCARD_LITERAL), -1);
 	assert_int_equal(mx_match_policy(pol, "*.example.test",
 	    MX_MATCH_WILDCARD_LITERAL), -1);	/* no '*' in a host */
+	/* case-sensitive: only a byte-exact name matches */
+	assert_true(mx_match_is_match("MX1.example.test", "mx1.example.test",
+	    0));
+	assert_false(mx_match_is_match("MX1.example.test", "mx1.example.test",
+	    MX_MATCH_CASE_SENSITIVE));
+	assert_true(mx_match_is_match("mx1.example.test", "mx1.example.test",
+	    MX_MATCH_CASE_SENSITIVE));
+	assert_false(mx_match_is_match("*.EXAMPLE.test", "mx1.example.test",
+	    MX_MATCH_CASE_SENSITIVE));
 	pol->nmx = 0;
 	assert_int_equal(mx_match_policy(pol, "mx1.example.test", 0), -1);
 	free(pol);

@@ -276,6 +276,40 @@ static const struct ctype_case ctype_cases[] = {
 	{ NULL, NULL, false },
 };
 
+/* the mutant reject-unknown-keys: the same bodies, unknown keys refused */
+static void
+test_sts_policy_strict_keys(void **state)
+{
+	static const struct {
+		const char	*body;
+		int		 want;
+	} rows[] = {
+		{ "version: STSv1\nmode: enforce\nmx: a.test\nmax_age: 1\n", 0 },
+		{ "version: STSv1\nmode: enforce\nmx: a.test\nmax_age: 1\n"
+		    "x-contact: a\n", -1 },
+		{ "version: STSv1\nMode: enforce\nmode: none\nmax_age: 1\n",
+		    -1 },
+		{ "version: STSv1\nmode: none\nmax_age: 1\nmode: enforce\n",
+		    0 },	/* a repeat is no unknown key */
+	};
+	struct sts_policy	*pol = malloc(sizeof(*pol));
+	struct err		 err;
+	size_t			 i;
+
+	(void)state;
+	assert_non_null(pol);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (sts_policy_parse_flags(rows[i].body, strlen(rows[i].body),
+		    pol, STS_POLICY_NO_UNKNOWN_KEYS, &err) != rows[i].want)
+			fail_msg("row %zu: not %d", i, rows[i].want);
+		/* without the flag every one of them parses */
+		if (sts_policy_parse(rows[i].body, strlen(rows[i].body), pol,
+		    &err) != 0)
+			fail_msg("row %zu: %s", i, err.msg);
+	}
+	free(pol);
+}
+
 static void
 test_sts_policy_media_type(void **state)
 {
@@ -296,6 +330,7 @@ main(void)
 		cmocka_unit_test(test_sts_policy_huge),
 		cmocka_unit_test(test_sts_policy_too_many_mx),
 		cmocka_unit_test(test_sts_policy_media_type),
+		cmocka_unit_test(test_sts_policy_strict_keys),
 	};
 
 	return cmocka_run_group_tests_name("sts_policy", tests, NULL, NULL);
