@@ -1,5 +1,7 @@
 # Each deliberate bug of the reference sender is caught by at least one
-# scenario (a verdict that does not meet the expectation), and the run exits 1.
+# scenario (a verdict that does not meet the expectation), and the run exits
+# 1; at least one of those that catch it is in its entry of mutants.map (the
+# scenarios written to catch it), and every mutant has an entry.
 . "$(dirname "$0")/lib.sh"
 bugs=$("$BUILD/sts-send" --list-bugs 2>/dev/null | awk '{ print $1 }')
 check "sts-send --list-bugs names the mutants" [ -n "$bugs" ]
@@ -11,12 +13,27 @@ for bug in $bugs; do
 	[ $((n % 2)) -eq 0 ] && wait
 done
 wait
+# the map: which scenarios must catch each mutant (mutants.map)
+map="$(dirname "$0")/mutants.map"
+mapped() { awk -v b="$1" '$1 == b ":" { for (i = 2; i <= NF; i++) print $i }' "$map"; }
+for bug in $("$BUILD/sts-send" --list-bugs 2>/dev/null | awk '{ print $1 }'); do
+	check "mutants.map has an entry for --bug $bug" [ -n "$(mapped "$bug")" ]
+done
+awk '/^[a-z0-9-]+:/ { sub(":", "", $1); print $1 }' "$map" | while read -r b; do
+	echo "$bugs" | grep -qx "$b" || echo "not ok - mutants.map names $b, which sts-send does not have"
+done
 for bug in $bugs; do
 	out="$work/out.$bug"
 	rc=$(cat "$work/rc.$bug")
 	caught=$(awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' "$out" | tr '\n' ' ')
 	check "--bug $bug is caught (exit $rc; by: ${caught:-nothing})" \
 	    [ "$rc" -eq 1 -a -n "$caught" ]
+	inmap=""
+	for id in $caught; do
+		mapped "$bug" | grep -qx "$id" && inmap="$inmap $id"
+	done
+	check "--bug $bug is caught by a scenario of its map ($(mapped "$bug" | tr '\n' ' '); by:${inmap:- none})" \
+	    [ -n "$inmap" ]
 	# an ERROR may only mean the mutant kept a clean twin from delivering
 	errors=$(awk '$1 == "ERROR" { id = $2; getline; if ($0 !~ /clean twin/) print id }' \
 	    "$out" | tr '\n' ' ')
