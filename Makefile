@@ -48,7 +48,7 @@ ADAPTERS	:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/adapter))
 SUT_JS		:= $(patsubst %,$(BUILD)/%,$(wildcard suts/*/*.js))
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps run check unit lint clean bench node-deps results
+.PHONY: all deps run check unit lint clean bench node-deps results coverage
 all: $(PROGS) $(CLIENT) $(ADAPTERS) $(SUT_JS)
 
 $(CLIENT): $(call obj,suts/reference/deliver.c)
@@ -130,6 +130,10 @@ lint:
 results: deps
 	@$(MAKE) --no-print-directory all node-deps
 	@scripts/results
+
+# docs/coverage.md: which scenarios cite each requirement id
+coverage: all
+	@scripts/coverage
 
 bench: all
 	@bench/run

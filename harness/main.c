@@ -28,6 +28,7 @@
 #include "adapter_check.h"
 #include "catalog.h"
 #include "matrix.h"
+#include "reqs.h"
 #include "ns.h"
 #include "report.h"
 #include "runner.h"
@@ -70,6 +71,7 @@ static void	harness_config(const struct harness_opts *, const char *,
 static int	harness_check(const struct harness_opts *, const char *,
 		    const char *);
 static int	harness_report(int, char **);
+static int	harness_reqs(const char *, int, char **);
 static int	harness_run(const struct harness_opts *, const char *,
 		    const char *);
 static int	harness_list(const struct harness_opts *, const char *, bool);
@@ -108,6 +110,9 @@ harness_usage(FILE *fp)
 	    "       sts-harness adapter-check [--sut NAME|PATH] [--timeout SEC] "
 	    "[--pass-env NAME]... [-v]\n"
 	    "       sts-harness report --markdown RESULTS.json ...\n"
+	    "       sts-harness coverage [--requirements FILE] "
+	    "[SCENARIO-FILE|DIR ...]\n"
+	    "       sts-harness show ID [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness list [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness lint [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness --version\n"
@@ -600,6 +605,86 @@ out_early:
 	return rc;
 }
 
+/*
+ * harness_reqs - "coverage [--requirements FILE] [SCENARIO-FILE|DIR ...]"
+ * and "show ID [--requirements FILE] [SCENARIO-FILE|DIR ...]"
+ */
+static int
+harness_reqs(const char *cmd, int argc, char **argv)
+{
+	struct catalog	 cat;
+	struct reqs	*rq;
+	struct harness_opts o;
+	char		 root[PATH_MAX], bindir[PATH_MAX], reqfile[PATH_MAX];
+	char		 esc[128];
+	const char	*id = NULL;
+	size_t		 i;
+	int		 rc = 2;
+
+	if (strcmp(cmd, "show") == 0) {
+		if (argc < 1 || argv[0][0] == '-') {
+			fprintf(stderr, "usage: sts-harness show ID "
+			    "[--requirements FILE] [SCENARIO-FILE|DIR ...]\n");
+			return 2;
+		}
+		id = argv[0];
+		argc--;
+		argv++;
+	}
+	if (harness_root(root, sizeof(root), bindir, sizeof(bindir)) == -1) {
+		fprintf(stderr, "sts-harness: cannot find the project directory "
+		    "(scenarios/); set STS_HARNESS_ROOT\n");
+		return 2;
+	}
+	(void)str_fmt(reqfile, sizeof(reqfile), "%s/docs/requirements.md",
+	    root);
+	if (argc >= 1 && strcmp(argv[0], "--requirements") == 0) {
+		if (argc < 2) {
+			fprintf(stderr, "sts-harness: --requirements needs a "
+			    "file\n");
+			return 2;
+		}
+		(void)str_copy(reqfile, argv[1], sizeof(reqfile));
+		argc -= 2;
+		argv += 2;
+	}
+	for (i = 0; i < (size_t)argc; i++)
+		if (argv[i][0] == '-') {
+			fprintf(stderr, "sts-harness: %s: unknown option \"%s\"\n",
+			    cmd, str_escape(esc, sizeof(esc), argv[i]));
+			return 2;
+		}
+	memset(&o, 0, sizeof(o));
+	o.paths = argv;
+	o.npaths = (size_t)argc;
+	rq = xcalloc(1, sizeof(*rq));
+	if (reqs_load(rq, reqfile, stderr) == -1) {
+		free(rq);
+		return 2;
+	}
+	if (harness_catalog(&o, root, &cat) == -1) {
+		free(rq);
+		return 2;
+	}
+	if (id == NULL)
+		rc = coverage_report(stdout, rq, cat.scns, cat.n);
+	else {
+		for (i = 0; i < cat.n; i++)
+			if (strcmp(cat.scns[i]->id, id) == 0)
+				break;
+		if (i < cat.n) {
+			show_scenario(stdout, rq, cat.scns[i]);
+			rc = 0;
+		} else
+			fprintf(stderr, "sts-harness: show: no scenario \"%s\" "
+			    "(sts-harness list)\n", str_escape(esc, sizeof(esc),
+			    id));
+	}
+	catalog_clear(&cat);
+	free(rq);
+	return rc;
+}
+
 /* harness_report - report --markdown FILE...: the matrix on stdout */
 static int
 harness_report(int argc, char **argv)
@@ -643,6 +728,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "report") == 0)
 		return harness_report(argc - 2, argv + 2);
+	if (strcmp(cmd, "coverage") == 0 || strcmp(cmd, "show") == 0)
+		return harness_reqs(cmd, argc - 2, argv + 2);
 	if (harness_parse(argc - 1, argv + 1, &o) == -1)
 		return 2;
 	log_init("sts-harness", o.verbose);
