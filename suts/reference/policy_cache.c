@@ -120,6 +120,14 @@ int
 policy_cache_parse(const char *buf, size_t len,
     struct policy_cache_entry *ent, struct err *err)
 {
+	return policy_cache_parse_flags(buf, len, 0, ent, err);
+}
+
+int
+policy_cache_parse_flags(const char *buf, size_t len,
+    unsigned int policy_flags, struct policy_cache_entry *ent,
+    struct err *err)
+{
 	const char	*p = buf, *end = buf + len, *nl;
 	char		 num[24];
 	size_t		 vlen;
@@ -145,7 +153,8 @@ policy_cache_parse(const char *buf, size_t len,
 	if (p >= end || *p != '\n')
 		return err_set(err, ERR_SYNTAX, "cache: no blank line");
 	p++;
-	if (sts_policy_parse(p, (size_t)(end - p), &ent->policy, err) == -1) {
+	if (sts_policy_parse_flags(p, (size_t)(end - p), &ent->policy,
+	    policy_flags, err) == -1) {
 		err_prefix(err, "cache");
 		return -1;
 	}
@@ -155,6 +164,14 @@ policy_cache_parse(const char *buf, size_t len,
 int
 policy_cache_load(const char *state_dir, const char *domain,
     struct policy_cache_entry *ent, struct err *err)
+{
+	return policy_cache_load_flags(state_dir, domain, 0, ent, err);
+}
+
+int
+policy_cache_load_flags(const char *state_dir, const char *domain,
+    unsigned int policy_flags, struct policy_cache_entry *ent,
+    struct err *err)
 {
 	char	 path[POLICY_CACHE_PATH_MAX];
 	char	*buf;
@@ -167,7 +184,7 @@ policy_cache_load(const char *state_dir, const char *domain,
 	if (file_read(path, POLICY_CACHE_FILE_MAX, &buf, &len,
 	    err) == -1)
 		return -1;
-	rc = policy_cache_parse(buf, len, ent, err);
+	rc = policy_cache_parse_flags(buf, len, policy_flags, ent, err);
 	free(buf);
 	if (rc == -1) {
 		err_prefix(err, "%s", path);

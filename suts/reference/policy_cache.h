@@ -40,6 +40,14 @@ char   *policy_cache_format(const char *id, int64_t fetched_at,
 /* policy_cache_parse - read a file image; -1 if any part is malformed */
 int	policy_cache_parse(const char *buf, size_t len,
 	    struct policy_cache_entry *, struct err *) MUST_CHECK;
+/*
+ * policy_cache_parse_flags - the same, reading the policy body with
+ * sts_policy_parse_flags() (the --bug mutants read a cached policy the
+ * way they read a fetched one)
+ */
+int	policy_cache_parse_flags(const char *buf, size_t len,
+	    unsigned int policy_flags, struct policy_cache_entry *,
+	    struct err *) MUST_CHECK;
 
 /*
  * policy_cache_load - read STATE_DIR/cache/<domain>. -1 with ERR_NOTFOUND
@@ -47,6 +55,10 @@ int	policy_cache_parse(const char *buf, size_t len,
  */
 int	policy_cache_load(const char *state_dir, const char *domain,
 	    struct policy_cache_entry *, struct err *) MUST_CHECK;
+/* policy_cache_load_flags - policy_cache_load, the body read with flags */
+int	policy_cache_load_flags(const char *state_dir, const char *domain,
+	    unsigned int policy_flags, struct policy_cache_entry *,
+	    struct err *) MUST_CHECK;
 
 /* policy_cache_store - write the file atomically (temp file + rename) */
 int	policy_cache_store(const char *state_dir, const char *domain,

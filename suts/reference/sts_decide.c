@@ -69,6 +69,23 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "content-type-exact",	STS_BUG_CONTENT_TYPE_EXACT,
 	    "take the policy only if its Content-Type is exactly "
 	    "\"text/plain\" (no parameters)" },
+	{ "first-txt",		STS_BUG_FIRST_TXT,
+	    "take the first v=STSv1 TXT record when there are several, "
+	    "instead of no policy" },
+	{ "txt-count-all",	STS_BUG_TXT_COUNT_ALL,
+	    "count every TXT record at _mta-sts, not only those starting "
+	    "with v=STSv1" },
+	{ "txt-first-string",	STS_BUG_TXT_FIRST_STRING,
+	    "read only the first character-string of a TXT record, not "
+	    "their concatenation" },
+	{ "last-key-wins",	STS_BUG_LAST_KEY_WINS,
+	    "let a repeated policy key (mode, max_age, version) override "
+	    "its first occurrence" },
+	{ "crlf-only",		STS_BUG_CRLF_ONLY,
+	    "reject a policy with a line that ends in a bare LF" },
+	{ "mode-case-insensitive", STS_BUG_MODE_CASE_INSENSITIVE,
+	    "read the policy mode case-insensitively (\"ENFORCE\" as "
+	    "enforce)" },
 	{ NULL,			0,	NULL },
 };
 

@@ -34,6 +34,12 @@
 #define STS_BUG_ANY_2XX			0x10000u
 #define STS_BUG_ANY_CONTENT_TYPE	0x20000u
 #define STS_BUG_CONTENT_TYPE_EXACT	0x40000u
+#define STS_BUG_FIRST_TXT		0x80000u
+#define STS_BUG_TXT_COUNT_ALL		0x100000u
+#define STS_BUG_TXT_FIRST_STRING	0x200000u
+#define STS_BUG_LAST_KEY_WINS		0x400000u
+#define STS_BUG_CRLF_ONLY		0x800000u
+#define STS_BUG_MODE_CASE_INSENSITIVE	0x1000000u
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 

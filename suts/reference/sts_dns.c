@@ -20,6 +20,7 @@
 
 struct sts_dns {
 	ldns_resolver	*res;
+	unsigned int	 bugs;		/* STS_DNS_* (mutants) */
 };
 
 static enum sts_dns_result sts_dns_lookup(struct sts_dns *, const char *,
@@ -111,6 +112,12 @@ void
 sts_dns_set_tcp(struct sts_dns *dns, bool on)
 {
 	ldns_resolver_set_fallback(dns->res, on);
+}
+
+void
+sts_dns_set_bugs(struct sts_dns *dns, unsigned int bugs)
+{
+	dns->bugs = bugs;
 }
 
 /*
@@ -272,11 +279,8 @@ sts_dns_txt(struct sts_dns *dns, const char *name, struct sts_dns_txt *txt,
 {
 	ldns_rr_list		*rrs;
 	ldns_rr			*rr;
-	const ldns_rdf		*rdf;
-	const uint8_t		*d;
 	enum sts_dns_result	 res;
-	size_t			 i, j, total, cnt;
-	char			*buf;
+	size_t			 i, cnt;
 
 	memset(txt, 0, sizeof(*txt));
 	if ((res = sts_dns_lookup(dns, name, LDNS_RR_TYPE_TXT, &rrs,
@@ -291,28 +295,42 @@ sts_dns_txt(struct sts_dns *dns, const char *name, struct sts_dns_txt *txt,
 	}
 	for (i = 0; i < cnt; i++) {
 		rr = ldns_rr_list_rr(rrs, i);
-		/* RFC 8461 §3.1: concatenate, inserting nothing */
-		total = 0;
-		for (j = 0; j < ldns_rr_rd_count(rr); j++)
-			total += ldns_rdf_size(ldns_rr_rdf(rr, j));
-		buf = xmalloc(total + 1);
-		total = 0;
-		for (j = 0; j < ldns_rr_rd_count(rr); j++) {
-			rdf = ldns_rr_rdf(rr, j);
-			d = ldns_rdf_data(rdf);
-			if (ldns_rdf_size(rdf) < 1 ||
-			    (size_t)d[0] + 1 > ldns_rdf_size(rdf))
-				continue;
-			memcpy(buf + total, d + 1, d[0]);
-			total += d[0];
-		}
-		buf[total] = '\0';
-		txt->txt[txt->n] = buf;
-		txt->len[txt->n] = total;
+		txt->txt[txt->n] = sts_dns_txt_join(rr, dns->bugs,
+		    &txt->len[txt->n]);
 		txt->n++;
 	}
 	ldns_rr_list_deep_free(rrs);
 	return STS_DNS_OK;
+}
+
+char *
+sts_dns_txt_join(const ldns_rr *rr, unsigned int flags, size_t *len)
+{
+	const ldns_rdf	*rdf;
+	const uint8_t	*d;
+	size_t		 j, n, total = 0;
+	char		*buf;
+
+	n = ldns_rr_rd_count(rr);
+	if (n > 1 && (flags & STS_DNS_TXT_FIRST_STRING))
+		n = 1;			/* the mutant: the rest is lost */
+	for (j = 0; j < n; j++)
+		total += ldns_rdf_size(ldns_rr_rdf(rr, j));
+	buf = xmalloc(total + 1);
+	total = 0;
+	/* RFC 8461 §3.1: concatenate, inserting nothing */
+	for (j = 0; j < n; j++) {
+		rdf = ldns_rr_rdf(rr, j);
+		d = ldns_rdf_data(rdf);
+		if (ldns_rdf_size(rdf) < 1 ||
+		    (size_t)d[0] + 1 > ldns_rdf_size(rdf))
+			continue;
+		memcpy(buf + total, d + 1, d[0]);
+		total += d[0];
+	}
+	buf[total] = '\0';
+	*len = total;
+	return buf;
 }
 
 void

@@ -65,10 +65,21 @@ void	sts_dns_set_timeout(struct sts_dns *, int ms);
  * TCP (the default, RFC 7766 §5)
  */
 void	sts_dns_set_tcp(struct sts_dns *, bool);
+/* for the --bug mutants only: a wrong way to read an answer */
+#define STS_DNS_TXT_FIRST_STRING	0x01u	/* a TXT RR's 1st string only */
+void	sts_dns_set_bugs(struct sts_dns *, unsigned int);
 
 enum sts_dns_result sts_dns_txt(struct sts_dns *, const char *name,
 	    struct sts_dns_txt *, struct err *) MUST_CHECK;
 void	sts_dns_txt_clear(struct sts_dns_txt *);
+/*
+ * sts_dns_txt_join - the character-strings of one TXT RR (an ldns_rr)
+ * concatenated, nothing inserted (RFC 8461 §3.1), as a NUL-terminated heap
+ * copy (caller frees) of *len bytes; flags are STS_DNS_* (mutants).
+ */
+struct ldns_struct_rr;
+char   *sts_dns_txt_join(const struct ldns_struct_rr *, unsigned int flags,
+	    size_t *len);
 enum sts_dns_result sts_dns_mx(struct sts_dns *, const char *name,
 	    struct sts_dns_mx *, struct err *) MUST_CHECK;
 enum sts_dns_result sts_dns_a(struct sts_dns *, const char *name,

@@ -29,6 +29,8 @@ static int	sts_policy_field(const char *, size_t, const char *, size_t,
 		    size_t, struct sts_policy *, struct sts_policy_seen *,
 		    struct err *);
 static bool	sts_policy_value_is(const char *, size_t, const char *);
+static bool	sts_policy_mode_is(const char *, size_t, const char *,
+		    unsigned int);
 
 static bool
 sts_policy_is_key_char(char c)
@@ -42,6 +44,16 @@ sts_policy_value_is(const char *v, size_t vlen, const char *lit)
 	return strlen(lit) == vlen && memcmp(v, lit, vlen) == 0;
 }
 
+/* sts_policy_mode_is - §3.2: literal values are case-sensitive */
+static bool
+sts_policy_mode_is(const char *v, size_t vlen, const char *lit,
+    unsigned int flags)
+{
+	if (flags & STS_POLICY_MODE_ANY_CASE)		/* the mutant */
+		return strlen(lit) == vlen && strncasecmp(v, lit, vlen) == 0;
+	return sts_policy_value_is(v, vlen, lit);
+}
+
 /* sts_policy_field - apply one "key: value" (value already trimmed) */
 static int
 sts_policy_field(const char *key, size_t klen, const char *val, size_t vlen,
@@ -50,9 +62,10 @@ sts_policy_field(const char *key, size_t klen, const char *val, size_t vlen,
 {
 	char		 num[STS_POLICY_MAX_AGE_DIGITS + 1];
 	unsigned long	 age;
+	bool		 last = (seen->flags & STS_POLICY_LAST_KEY_WINS) != 0;
 
 	if (klen == 7 && memcmp(key, "version", 7) == 0) {
-		if (seen->version)
+		if (seen->version && !last)	/* last: the mutant */
 			return 0;		/* §3.2: first one counts */
 		if (!sts_policy_value_is(val, vlen, "STSv1"))
 			return err_set(err, ERR_SYNTAX,
@@ -61,13 +74,13 @@ sts_policy_field(const char *key, size_t klen, const char *val, size_t vlen,
 		return 0;
 	}
 	if (klen == 4 && memcmp(key, "mode", 4) == 0) {
-		if (seen->mode)
+		if (seen->mode && !last)
 			return 0;
-		if (sts_policy_value_is(val, vlen, "enforce"))
+		if (sts_policy_mode_is(val, vlen, "enforce", seen->flags))
 			pol->mode = STS_MODE_ENFORCE;
-		else if (sts_policy_value_is(val, vlen, "testing"))
+		else if (sts_policy_mode_is(val, vlen, "testing", seen->flags))
 			pol->mode = STS_MODE_TESTING;
-		else if (sts_policy_value_is(val, vlen, "none"))
+		else if (sts_policy_mode_is(val, vlen, "none", seen->flags))
 			pol->mode = STS_MODE_NONE;
 		else
 			return err_set(err, ERR_SYNTAX,
@@ -76,7 +89,7 @@ sts_policy_field(const char *key, size_t klen, const char *val, size_t vlen,
 		return 0;
 	}
 	if (klen == 7 && memcmp(key, "max_age", 7) == 0) {
-		if (seen->max_age)
+		if (seen->max_age && !last)
 			return 0;
 		if (vlen == 0 || vlen > STS_POLICY_MAX_AGE_DIGITS)
 			return err_set(err, ERR_SYNTAX,
@@ -185,6 +198,9 @@ sts_policy_parse_flags(const char *body, size_t len, struct sts_policy *pol,
 		/* RFC 8461 §3.2 (erratum 6253): LF or CRLF */
 		if (llen > 0 && p[llen - 1] == '\r')
 			llen--;
+		else if (nl != NULL && (flags & STS_POLICY_CRLF_ONLY))
+			return err_set(err, ERR_SYNTAX,	/* the mutant */
+			    "policy line %zu: ends in LF, not CRLF", lineno);
 		if (sts_policy_line(p, llen, lineno, pol, &seen, err) == -1)
 			return -1;
 		if (nl == NULL)

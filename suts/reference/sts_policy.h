@@ -43,6 +43,9 @@ int	sts_policy_parse(const char *body, size_t len, struct sts_policy *,
 	    struct err *) MUST_CHECK;
 /* for the --bug mutants only: a wrong way to read a policy */
 #define STS_POLICY_NO_UNKNOWN_KEYS	0x01u	/* an unknown key is an error */
+#define STS_POLICY_LAST_KEY_WINS	0x02u	/* a repeated key overrides */
+#define STS_POLICY_CRLF_ONLY		0x04u	/* a bare LF is an error */
+#define STS_POLICY_MODE_ANY_CASE	0x08u	/* "ENFORCE" is enforce */
 int	sts_policy_parse_flags(const char *body, size_t len,
 	    struct sts_policy *, unsigned int flags, struct err *) MUST_CHECK;
 

@@ -151,14 +151,25 @@ enum sts_record_status
 sts_record_select(const char *const *txt, const size_t *len, size_t n,
     struct sts_record *out, struct err *err)
 {
+	return sts_record_select_flags(txt, len, n, 0, out, err);
+}
+
+enum sts_record_status
+sts_record_select_flags(const char *const *txt, const size_t *len, size_t n,
+    unsigned int flags, struct sts_record *out, struct err *err)
+{
 	size_t	i, found = 0, which = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!sts_record_is_sts(txt[i], len[i]))
+		if (!sts_record_is_sts(txt[i], len[i]) &&
+		    !(flags & STS_RECORD_COUNT_ALL))	/* the mutant */
 			continue;	/* RFC 8461 §3.1: discard */
 		found++;
-		which = i;
+		if (found == 1 || !(flags & STS_RECORD_FIRST_STS))
+			which = i;	/* the mutant FIRST_STS keeps the 1st */
 	}
+	if (found > 1 && (flags & STS_RECORD_FIRST_STS))
+		found = 1;		/* the mutant: no count */
 	if (found == 0) {
 		(void)err_set(err, ERR_NOTFOUND,
 		    "sts record: no TXT RR starts with \"%s\"",

@@ -56,6 +56,7 @@ static void	sts_send_set(struct sts_send_result *, enum sts_send_outcome,
 static int64_t	sts_send_left_ms(const struct sts_send_ctx *);
 static void	sts_send_dns_budget(struct sts_send_ctx *);
 static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
+static unsigned int sts_send_policy_flags(unsigned int);
 static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
 		    char **, size_t *);
 static void	sts_send_discover(struct sts_send_ctx *);
@@ -96,6 +97,23 @@ sts_send_dns_budget(struct sts_send_ctx *ctx)
 	    STS_DNS_TIMEOUT_MS : (int)left);
 }
 
+/* sts_send_policy_flags - how the mutants read a policy (STS_POLICY_*) */
+static unsigned int
+sts_send_policy_flags(unsigned int bugs)
+{
+	unsigned int	f = 0;
+
+	if (bugs & STS_BUG_REJECT_UNKNOWN_KEYS)
+		f |= STS_POLICY_NO_UNKNOWN_KEYS;
+	if (bugs & STS_BUG_LAST_KEY_WINS)
+		f |= STS_POLICY_LAST_KEY_WINS;
+	if (bugs & STS_BUG_CRLF_ONLY)
+		f |= STS_POLICY_CRLF_ONLY;
+	if (bugs & STS_BUG_MODE_CASE_INSENSITIVE)
+		f |= STS_POLICY_MODE_ANY_CASE;
+	return f;
+}
+
 /* sts_send_txt - the _mta-sts TXT lookup and §3.1 selection */
 static bool
 sts_send_txt(struct sts_send_ctx *ctx, struct sts_record *rec)
@@ -120,8 +138,10 @@ sts_send_txt(struct sts_send_ctx *ctx, struct sts_record *rec)
 		    sts_dns_result_str(dres), err.msg);
 		return false;
 	}
-	rst = sts_record_select((const char *const *)txt.txt, txt.len,
-	    txt.n, rec, &err);
+	rst = sts_record_select_flags((const char *const *)txt.txt, txt.len,
+	    txt.n, ((ctx->cfg->bugs & STS_BUG_FIRST_TXT) ?
+	    STS_RECORD_FIRST_STS : 0) | ((ctx->cfg->bugs &
+	    STS_BUG_TXT_COUNT_ALL) ? STS_RECORD_COUNT_ALL : 0), rec, &err);
 	sts_dns_txt_clear(&txt);
 	if (rst != STS_RECORD_FOUND) {
 		log_warnx("discovery: TXT %s: %s: %s; no valid record",
@@ -182,8 +202,7 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 		return -1;
 	}
 	if (sts_policy_parse_flags(*body, *len, pol,
-	    (ctx->cfg->bugs & STS_BUG_REJECT_UNKNOWN_KEYS) ?
-	    STS_POLICY_NO_UNKNOWN_KEYS : 0, &err) == -1) {
+	    sts_send_policy_flags(ctx->cfg->bugs), &err) == -1) {
 		log_warnx("fetch: policy from %s is invalid: %s", host,
 		    err.msg);
 		free(*body);
@@ -219,8 +238,8 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		log_warnx("clock: %s; using the system clock", err.msg);
 	if (cfg->state_dir == NULL)
 		log_info("cache: no state directory, nothing cached");
-	else if (policy_cache_load(cfg->state_dir, cfg->domain, ent,
-	    &err) == 0) {
+	else if (policy_cache_load_flags(cfg->state_dir, cfg->domain,
+	    sts_send_policy_flags(cfg->bugs), ent, &err) == 0) {
 		cache_id = ent->id;
 		expired = policy_cache_is_expired(ent, now);
 		if ((cfg->bugs & STS_BUG_CACHE_ONE_HOUR) &&
@@ -509,6 +528,8 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 		goto done;
 	}
 	sts_dns_set_tcp(ctx->dns, sts_decide_dns_tcp(cfg->bugs));
+	sts_dns_set_bugs(ctx->dns, (cfg->bugs & STS_BUG_TXT_FIRST_STRING) ?
+	    STS_DNS_TXT_FIRST_STRING : 0);
 	if ((ctx->tls = tls_ctx_client_new(cfg->ca_file, &err)) == NULL) {
 		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
 		goto done;

@@ -184,6 +184,46 @@ test_policy_cache_parse_corrupt(void **state)
 	free(ent);
 }
 
+/* the --bug mutants read a cached body with the flags they fetch with */
+static void
+test_policy_cache_parse_flags(void **state)
+{
+	static const struct {
+		const char	*img;
+		unsigned int	 flags;		/* STS_POLICY_* */
+		int		 want;		/* enum sts_mode, -1 invalid */
+	} rows[] = {
+		{ "id=1\nfetched_at=1\n\nversion: STSv1\r\nmode: enforce\r\n"
+		    "mx: a.test\r\nmax_age: 9\r\nmode: none\r\n", 0,
+		    STS_MODE_ENFORCE },
+		{ "id=1\nfetched_at=1\n\nversion: STSv1\r\nmode: enforce\r\n"
+		    "mx: a.test\r\nmax_age: 9\r\nmode: none\r\n",
+		    STS_POLICY_LAST_KEY_WINS, STS_MODE_NONE },
+		{ "id=1\nfetched_at=1\n\nversion: STSv1\nmode: enforce\n"
+		    "mx: a.test\nmax_age: 9\n", STS_POLICY_CRLF_ONLY, -1 },
+		{ "id=1\nfetched_at=1\n\nversion: STSv1\nmode: ENFORCE\n"
+		    "mx: a.test\nmax_age: 9\n", STS_POLICY_MODE_ANY_CASE,
+		    STS_MODE_ENFORCE },
+		{ "id=1\nfetched_at=1\n\nversion: STSv1\nmode: ENFORCE\n"
+		    "mx: a.test\nmax_age: 9\n", 0, -1 },
+	};
+	struct policy_cache_entry	*ent;
+	size_t				 i;
+	int				 rc;
+
+	(void)state;
+	ent = xmalloc(sizeof(*ent));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		rc = policy_cache_parse_flags(rows[i].img,
+		    strlen(rows[i].img), rows[i].flags, ent, NULL);
+		if (rows[i].want == -1 ? rc != -1 :
+		    rc != 0 || (int)ent->policy.mode != rows[i].want)
+			fail_msg("row %zu: rc %d mode %d", i, rc,
+			    (int)ent->policy.mode);
+	}
+	free(ent);
+}
+
 static void
 test_policy_cache_store_load(void **state)
 {
@@ -440,6 +480,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_cache_format_roundtrip),
 		cmocka_unit_test(test_policy_cache_parse_corrupt),
+		cmocka_unit_test(test_policy_cache_parse_flags),
 		cmocka_unit_test_setup_teardown(test_policy_cache_store_load,
 		    test_policy_cache_setup, test_policy_cache_teardown),
 		cmocka_unit_test_setup_teardown(

@@ -133,37 +133,109 @@ static const struct policy_case policy_cases[] = {
 	{ NULL, NULL, 0, 0, 0, 0 },
 };
 
+/* the --bug mutants' ways to read a policy (sts_policy_parse_flags) */
+struct policy_flag_case {
+	unsigned int		flags;		/* STS_POLICY_* */
+	struct policy_case	c;
+};
+
+#define P_LF	"version: STSv1\nmode: enforce\nmx: mx1.example.test\n" \
+		"max_age: 60\n"
+
+static const struct policy_flag_case policy_flag_cases[] = {
+	/* last-key-wins: a repeated single-valued key overrides */
+	{ STS_POLICY_LAST_KEY_WINS, { "last-key-wins: mode none wins",
+	    P1 "mode: none\r\n", TEST_LEN_STRLEN, STS_MODE_NONE, 86400, 1 } },
+	{ STS_POLICY_LAST_KEY_WINS, { "last-key-wins: max_age 5 wins",
+	    P1 "max_age: 5\r\n", TEST_LEN_STRLEN, STS_MODE_ENFORCE, 5, 1 } },
+	{ STS_POLICY_LAST_KEY_WINS, { "last-key-wins: later garbage",
+	    P1 "mode: bogus\r\n", TEST_LEN_STRLEN, TEST_INVALID, 0, 0 } },
+	{ STS_POLICY_LAST_KEY_WINS, { "last-key-wins: no repeat", P1,
+	    TEST_LEN_STRLEN, STS_MODE_ENFORCE, 86400, 1 } },
+	/* crlf-only: a line ending in a bare LF is an error */
+	{ STS_POLICY_CRLF_ONLY, { "crlf-only: CRLF", P1, TEST_LEN_STRLEN,
+	    STS_MODE_ENFORCE, 86400, 1 } },
+	{ STS_POLICY_CRLF_ONLY, { "crlf-only: LF", P_LF, TEST_LEN_STRLEN,
+	    TEST_INVALID, 0, 0 } },
+	{ STS_POLICY_CRLF_ONLY, { "crlf-only: one LF line", P_HEAD P_MX
+	    "max_age: 60\n", TEST_LEN_STRLEN, TEST_INVALID, 0, 0 } },
+	{ STS_POLICY_CRLF_ONLY, { "crlf-only: last line unterminated",
+	    P_HEAD P_MX "max_age: 60", TEST_LEN_STRLEN, STS_MODE_ENFORCE,
+	    60, 1 } },
+	/* mode-case-insensitive: "ENFORCE" is enforce */
+	{ STS_POLICY_MODE_ANY_CASE, { "mode-case-insensitive: ENFORCE",
+	    "version: STSv1\nmode: ENFORCE\nmx: mx1.example.test\n"
+	    "max_age: 60\n", TEST_LEN_STRLEN, STS_MODE_ENFORCE, 60, 1 } },
+	{ STS_POLICY_MODE_ANY_CASE, { "mode-case-insensitive: Testing",
+	    "version: STSv1\nmode: Testing\nmx: mx1.example.test\n"
+	    "max_age: 60\n", TEST_LEN_STRLEN, STS_MODE_TESTING, 60, 1 } },
+	{ STS_POLICY_MODE_ANY_CASE, { "mode-case-insensitive: enforced",
+	    "version: STSv1\nmode: enforced\nmx: mx1.example.test\n"
+	    "max_age: 60\n", TEST_LEN_STRLEN, TEST_INVALID, 0, 0 } },
+	{ STS_POLICY_MODE_ANY_CASE, { "mode-case-insensitive: STSV1 version",
+	    "version: STSV1\nmode: enforce\nmx: mx1.example.test\n"
+	    "max_age: 60\n", TEST_LEN_STRLEN, TEST_INVALID, 0, 0 } },
+	{ 0, { NULL, NULL, 0, 0, 0, 0 } },
+};
+
+static void
+policy_case_check(const struct policy_case *tc, unsigned int flags,
+    struct sts_policy *pol)
+{
+	struct err	err;
+	size_t		len;
+	int		rc;
+
+	len = tc->len == TEST_LEN_STRLEN ? strlen(tc->body) : tc->len;
+	err_clear(&err);
+	rc = sts_policy_parse_flags(tc->body, len, pol, flags, &err);
+	if (tc->want_mode == TEST_INVALID) {
+		if (rc != -1)
+			fail_msg("%s: accepted", tc->label);
+		if (err.msg[0] == '\0')
+			fail_msg("%s: no reason", tc->label);
+		return;
+	}
+	if (rc != 0)
+		fail_msg("%s: rejected: %s", tc->label, err.msg);
+	if ((int)pol->mode != tc->want_mode ||
+	    pol->max_age != tc->want_max_age ||
+	    pol->nmx != tc->want_nmx)
+		fail_msg("%s: mode %s max_age %lu nmx %zu", tc->label,
+		    sts_policy_mode_str(pol->mode), pol->max_age, pol->nmx);
+}
+
 static void
 test_sts_policy_parse(void **state)
 {
 	const struct policy_case	*tc;
 	struct sts_policy		*pol;
 	struct err			 err;
-	size_t				 len;
-	int				 rc;
 
 	(void)state;
 	pol = xmalloc(sizeof(*pol));
 	for (tc = policy_cases; tc->label != NULL; tc++) {
-		len = tc->len == TEST_LEN_STRLEN ? strlen(tc->body) : tc->len;
+		policy_case_check(tc, 0, pol);
+		/* sts_policy_parse is sts_policy_parse_flags with 0 */
 		err_clear(&err);
-		rc = sts_policy_parse(tc->body, len, pol, &err);
-		if (tc->want_mode == TEST_INVALID) {
-			if (rc != -1)
-				fail_msg("%s: accepted", tc->label);
-			if (err.msg[0] == '\0')
-				fail_msg("%s: no reason", tc->label);
-			continue;
-		}
-		if (rc != 0)
-			fail_msg("%s: rejected: %s", tc->label, err.msg);
-		if ((int)pol->mode != tc->want_mode ||
-		    pol->max_age != tc->want_max_age ||
-		    pol->nmx != tc->want_nmx)
-			fail_msg("%s: mode %s max_age %lu nmx %zu", tc->label,
-			    sts_policy_mode_str(pol->mode), pol->max_age,
-			    pol->nmx);
+		if ((sts_policy_parse(tc->body, tc->len == TEST_LEN_STRLEN ?
+		    strlen(tc->body) : tc->len, pol, &err) == 0) !=
+		    (tc->want_mode != TEST_INVALID))
+			fail_msg("%s: sts_policy_parse disagrees", tc->label);
 	}
+	free(pol);
+}
+
+static void
+test_sts_policy_mutant_flags(void **state)
+{
+	const struct policy_flag_case	*fc;
+	struct sts_policy		*pol;
+
+	(void)state;
+	pol = xmalloc(sizeof(*pol));
+	for (fc = policy_flag_cases; fc->c.label != NULL; fc++)
+		policy_case_check(&fc->c, fc->flags, pol);
 	free(pol);
 }
 
@@ -331,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_sts_policy_too_many_mx),
 		cmocka_unit_test(test_sts_policy_media_type),
 		cmocka_unit_test(test_sts_policy_strict_keys),
+		cmocka_unit_test(test_sts_policy_mutant_flags),
 	};
 
 	return cmocka_run_group_tests_name("sts_policy", tests, NULL, NULL);

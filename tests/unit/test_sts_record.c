@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <ldns/ldns.h>
 
 #include "../../common/str.h"
+#include "../../suts/reference/sts_dns.h"
 #include "../../suts/reference/sts_record.h"
 
 #define TEST_LEN_STRLEN	((size_t)-1)
@@ -182,6 +184,123 @@ test_sts_record_select(void **state)
 	}
 }
 
+/* the --bug mutants' ways to select the record (sts_record_select_flags) */
+struct select_flag_case {
+	unsigned int		flags;		/* STS_RECORD_* */
+	struct select_case	c;
+};
+
+static const struct select_flag_case select_flag_cases[] = {
+	/* first-txt: the first STS record, however many there are */
+	{ STS_RECORD_FIRST_STS, { "first-txt: two STS records",
+	    { "v=STSv1; id=1", "v=STSv1; id=2", NULL }, STS_RECORD_FOUND,
+	    "1" } },
+	{ STS_RECORD_FIRST_STS, { "first-txt: SPF, then two STS",
+	    { "v=spf1 -all", "v=STSv1; id=7", "v=STSv1; id=8", NULL },
+	    STS_RECORD_FOUND, "7" } },
+	{ STS_RECORD_FIRST_STS, { "first-txt: invalid first",
+	    { "v=STSv1; id=", "v=STSv1; id=1", NULL }, STS_RECORD_INVALID,
+	    NULL } },
+	{ STS_RECORD_FIRST_STS, { "first-txt: one record", {
+	    "v=STSv1; id=1", NULL }, STS_RECORD_FOUND, "1" } },
+	{ STS_RECORD_FIRST_STS, { "first-txt: none", { "v=spf1 -all",
+	    NULL }, STS_RECORD_NONE, NULL } },
+	/* txt-count-all: every TXT RR counts, STS or not */
+	{ STS_RECORD_COUNT_ALL, { "txt-count-all: SPF and STS",
+	    { "v=spf1 -all", "v=STSv1; id=3", NULL }, STS_RECORD_MULTIPLE,
+	    NULL } },
+	{ STS_RECORD_COUNT_ALL, { "txt-count-all: one STS record",
+	    { "v=STSv1; id=1", NULL }, STS_RECORD_FOUND, "1" } },
+	{ STS_RECORD_COUNT_ALL, { "txt-count-all: SPF alone",
+	    { "v=spf1 -all", NULL }, STS_RECORD_INVALID, NULL } },
+	{ STS_RECORD_COUNT_ALL, { "txt-count-all: empty answer", { NULL },
+	    STS_RECORD_NONE, NULL } },
+	{ 0, { NULL, { NULL }, STS_RECORD_NONE, NULL } },
+};
+
+static void
+test_sts_record_select_flags(void **state)
+{
+	const struct select_flag_case	*fc;
+	const struct select_case	*tc;
+	struct sts_record		 rec;
+	size_t				 n, len[SELECT_RR_MAX];
+	enum sts_record_status		 got;
+
+	(void)state;
+	for (fc = select_flag_cases; fc->c.label != NULL; fc++) {
+		tc = &fc->c;
+		for (n = 0; n < SELECT_RR_MAX && tc->txt[n] != NULL; n++)
+			len[n] = strlen(tc->txt[n]);
+		memset(&rec, 0, sizeof(rec));
+		got = sts_record_select_flags(tc->txt, len, n, fc->flags,
+		    &rec, NULL);
+		if (got != tc->want)
+			fail_msg("%s: got %s, want %s", tc->label,
+			    sts_record_status_str(got),
+			    sts_record_status_str(tc->want));
+		if (tc->want_id != NULL && strcmp(rec.id, tc->want_id) != 0)
+			fail_msg("%s: id %s, want %s", tc->label, rec.id,
+			    tc->want_id);
+	}
+}
+
+/* sts_dns_txt_join: one TXT RR's strings, joined (and the mutant's) */
+static void
+test_sts_record_txt_join(void **state)
+{
+	static const struct {
+		const char	*rr;		/* a zone line */
+		unsigned int	 flags;		/* STS_DNS_* */
+		const char	*want;
+		enum sts_record_status want_st;
+	} rows[] = {
+		{ "x. 1 TXT \"v=STSv1; id=1\"", 0, "v=STSv1; id=1",
+		    STS_RECORD_FOUND },
+		{ "x. 1 TXT \"v=STSv1; \" \"id=1\"", 0, "v=STSv1; id=1",
+		    STS_RECORD_FOUND },
+		{ "x. 1 TXT \"v=STS\" \"v1;\" \" id=\" \"1\"", 0,
+		    "v=STSv1; id=1", STS_RECORD_FOUND },
+		{ "x. 1 TXT \"v=STSv1;\" \"\" \"id=1\"", 0, "v=STSv1;id=1",
+		    STS_RECORD_FOUND },
+		/* txt-first-string: only the first string */
+		{ "x. 1 TXT \"v=STSv1; \" \"id=1\"",
+		    STS_DNS_TXT_FIRST_STRING, "v=STSv1; ", STS_RECORD_INVALID },
+		{ "x. 1 TXT \"v=STS\" \"v1; id=1\"",
+		    STS_DNS_TXT_FIRST_STRING, "v=STS", STS_RECORD_NONE },
+		{ "x. 1 TXT \"v=STSv1; id=1\"", STS_DNS_TXT_FIRST_STRING,
+		    "v=STSv1; id=1", STS_RECORD_FOUND },
+	};
+	ldns_rr			*rr;
+	struct sts_record	 rec;
+	const char		*txt[1];
+	char			*got;
+	size_t			 i, len;
+	enum sts_record_status	 st;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		rr = NULL;
+		if (ldns_rr_new_frm_str(&rr, rows[i].rr, 0, NULL, NULL) !=
+		    LDNS_STATUS_OK)
+			fail_msg("row %zu: ldns cannot parse %s", i,
+			    rows[i].rr);
+		got = sts_dns_txt_join(rr, rows[i].flags, &len);
+		if (len != strlen(rows[i].want) ||
+		    memcmp(got, rows[i].want, len) != 0 || got[len] != '\0')
+			fail_msg("row %zu: \"%s\", want \"%s\"", i, got,
+			    rows[i].want);
+		txt[0] = got;
+		st = sts_record_select(txt, &len, 1, &rec, NULL);
+		if (st != rows[i].want_st)
+			fail_msg("row %zu: %s, want %s", i,
+			    sts_record_status_str(st),
+			    sts_record_status_str(rows[i].want_st));
+		free(got);
+		ldns_rr_free(rr);
+	}
+}
+
 static void
 test_sts_record_is_sts(void **state)
 {
@@ -199,6 +318,8 @@ main(void)
 		cmocka_unit_test(test_sts_record_parse),
 		cmocka_unit_test(test_sts_record_huge),
 		cmocka_unit_test(test_sts_record_select),
+		cmocka_unit_test(test_sts_record_select_flags),
+		cmocka_unit_test(test_sts_record_txt_join),
 		cmocka_unit_test(test_sts_record_is_sts),
 	};
 
