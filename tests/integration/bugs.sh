@@ -8,7 +8,7 @@ check "sts-send --list-bugs names the mutants" [ -n "$bugs" ]
 # two runs at a time (each in namespaces of its own): the machine has 2 cores
 n=0
 for bug in $bugs; do
-	( STS_BUG=$bug run >"$work/out.$bug" 2>"$work/err.$bug"; echo $? >"$work/rc.$bug" ) &
+	( STS_BUG=$bug run --policy-wait 3 >"$work/out.$bug" 2>"$work/err.$bug"; echo $? >"$work/rc.$bug" ) &
 	n=$((n + 1))
 	[ $((n % 2)) -eq 0 ] && wait
 done
