@@ -41,6 +41,8 @@ struct check_verb {
 	char		 first_fail[CHECK_LINE_MAX];
 	char		 out[CHECK_SHOW + 1];	/* first call's stdout */
 	int		 status;	/* first call's */
+	size_t		 bad_outcome;	/* deliver: no valid outcome line */
+	char		 bad_out[CHECK_LINE_MAX];	/* why, the first time */
 };
 
 enum check_verb_id {
@@ -154,7 +156,8 @@ check_on_verb(const struct adapter_result *res, const char *scn, void *arg)
 {
 	struct check		*c = arg;
 	struct check_verb	*v = NULL;
-	char			 esc[4 * CHECK_SHOW + 1];
+	struct step_claim	 claim;
+	char			 esc[4 * CHECK_SHOW + 1], line[4 * CHECK_SHOW + 1];
 	size_t			 i;
 
 	for (i = 0; i < CV_COUNT; i++)
@@ -173,8 +176,18 @@ check_on_verb(const struct adapter_result *res, const char *scn, void *arg)
 		v->unsupported++;
 		return;
 	}
-	if (res->status == 0 && !res->timed_out)
+	if (res->status == 0 && !res->timed_out) {
+		if (v != &c->verbs[CV_DELIVER])
+			return;
+		memset(&claim, 0, sizeof(claim));
+		runner_outcome(res, &claim);
+		if (claim.outcome == OUTCOME_FAILED && v->bad_outcome++ == 0)
+			(void)str_fmt(v->bad_out, sizeof(v->bad_out), "%s; first "
+			    "stdout: \"%s\"", str_escape(esc, sizeof(esc),
+			    claim.detail), check_first_line(line, sizeof(line),
+			    res->out, res->outlen));
 		return;
+	}
 	if (v->failed++ > 0)
 		return;
 	(void)str_fmt(v->first_fail, sizeof(v->first_fail), "%s%s%s: %s %d%s; "
@@ -294,6 +307,15 @@ check_verbs(struct check *c)
 			    "scenarios that need it will be SKIP", v->verb);
 			continue;
 		}
+		if (v->bad_outcome > 0) {
+			check_line(c, "PROBLEM", "deliver: %zu of %zu calls "
+			    "printed no valid outcome line (%s); print "
+			    "{\"outcome\":\"delivered|deferred|bounced|"
+			    "error\",\"detail\":\"...\"} as the last line "
+			    "that starts with {", v->bad_outcome, v->calls,
+			    v->bad_out);
+			continue;
+		}
 		if (v->max_seconds > limit)
 			check_line(c, "PROBLEM", "%s: took %.1fs, more than %s "
 			    "(%d s)", v->verb, v->max_seconds, i == CV_DELIVER ?
@@ -374,7 +396,8 @@ check_baseline(struct check *c, const struct scn_result *res,
 	if (b->verdict == VERDICT_PASS)
 		check_line(c, "ok", "baseline: delivered over TLS to the "
 		    "policy's MX (%s)", b->scn->id);
-	else if (s->r.delivered && s->r.delivered_tls)
+	else if (b->verdict != VERDICT_ERROR && s->r.delivered &&
+	    s->r.delivered_tls)
 		check_line(c, "note", "baseline: delivered over TLS, but %s: %s",
 		    verdict_str(b->verdict), check_reason(b));
 	else

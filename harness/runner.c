@@ -211,8 +211,6 @@ static void	runner_teardown(struct runner *);
 static void	runner_judge(struct runner *, size_t, bool);
 static void	runner_copy_steps(struct runner_inst *, const struct scenario *,
 		    const struct step_result *, struct step_record *);
-static void	runner_parse_outcome(const struct adapter_result *,
-		    struct step_claim *);
 static void	lane_verb(struct runner_lane *, const char *,
 		    const char *const *, size_t, int);
 static void	lane_on_verb(const struct adapter_result *, void *);
@@ -891,7 +889,7 @@ lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
 		lane_continue(l);
 		return;
 	}
-	runner_parse_outcome(res, c);
+	runner_outcome(res, c);
 	if (l->r->interrupted) {
 		c->outcome = OUTCOME_FAILED;
 		(void)str_copy(c->detail, "interrupted", sizeof(c->detail));
@@ -1175,12 +1173,12 @@ runner_teardown(struct runner *r)
 }
 
 /*
- * runner_parse_outcome - the claim: the last line of stdout that starts
+ * runner_outcome - the claim: the last line of stdout that starts
  * with '{' must be {"outcome": ..., "detail": ...}. Exit 89 from deliver
  * is no excuse: every SUT must deliver.
  */
-static void
-runner_parse_outcome(const struct adapter_result *res, struct step_claim *c)
+void
+runner_outcome(const struct adapter_result *res, struct step_claim *c)
 {
 	char		 buf[ADAPTER_OUT_MAX];
 	char		*line, *p;

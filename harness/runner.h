@@ -135,6 +135,13 @@ int	runner_run(const struct runner_config *, struct scenario *const *scns,
 	    size_t n, struct scn_result *results, struct runner_summary *,
 	    struct err *) __attribute__((warn_unused_result));
 void	runner_results_clear(struct scn_result *, size_t);
+/*
+ * runner_outcome - a deliver verb's claim, c->outcome and c->detail: the
+ * last stdout line that starts with '{' must be {"outcome": ..., "detail":
+ * ...}; OUTCOME_FAILED with the reason in detail if it is not (or the verb
+ * failed)
+ */
+void	runner_outcome(const struct adapter_result *, struct step_claim *);
 /* runner_line - the console line of one result (escaped, one line) */
 void	runner_line(FILE *, const struct scn_result *, const char *suffix);
 

@@ -45,6 +45,15 @@ dies left running by start, was gone before the deliver
 leftover stop: left [0-9]* sleep running
 fail-start start: 1 of 1 calls failed.*cannot start
 EOT
+# an adapter that prints no outcome line: every scenario is ERROR, each a
+# problem that names the cause
+STS_TEST_CHECK=no-outcome "$harness" adapter-check --sut "$adapters/check-hostile" \
+    >"$work/h.no-outcome" 2>&1
+check "check-hostile no-outcome: exit 1" [ $? -eq 1 ]
+check "check-hostile no-outcome: the deliver problem quotes what it printed" \
+    grep -q '^PROBLEM deliver: [0-9]* of [0-9]* calls printed no valid outcome line (deliver printed no outcome JSON; first stdout: "sent it, I think")' "$work/h.no-outcome"
+check "check-hostile no-outcome: the baseline is a problem too, not a note" \
+    grep -q '^PROBLEM baseline: ERROR .*deliver printed no outcome JSON' "$work/h.no-outcome"
 STS_TEST_CHECK= "$harness" adapter-check --sut "$adapters/check-hostile" >"$work/h.none" 2>&1
 check "check-hostile without a defect: exit 0" [ $? -eq 0 ]
 check "check-hostile: clock and restart exit 89, notes" \
