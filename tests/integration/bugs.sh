@@ -5,17 +5,27 @@
 . "$(dirname "$0")/lib.sh"
 bugs=$("$BUILD/sts-send" --list-bugs 2>/dev/null | awk '{ print $1 }')
 check "sts-send --list-bugs names the mutants" [ -n "$bugs" ]
+# the map: which scenarios must catch each mutant (mutants.map)
+map="$(dirname "$0")/mutants.map"
+mapped() { awk -v b="$1" '$1 == b ":" { for (i = 2; i <= NF; i++) print $i }' "$map"; }
+# what a mutant runs: the whole catalogue; in the sanitized build (which
+# is there for the harness's memory safety, and runs 3x slower) only the
+# scenarios of its map, since the plain build already shows that nothing
+# else is needed to catch it
+targets() {
+	case $BUILD in
+	*asan*) for id in $(mapped "$1"); do find "$top/scenarios" -name "$id.yaml"; done ;;
+	esac
+}
 # two runs at a time (each in namespaces of its own): the machine has 2 cores
 n=0
 for bug in $bugs; do
-	( STS_BUG=$bug run --policy-wait 3 >"$work/out.$bug" 2>"$work/err.$bug"; echo $? >"$work/rc.$bug" ) &
+	# shellcheck disable=SC2046
+	( STS_BUG=$bug run --policy-wait 3 $(targets "$bug") >"$work/out.$bug" 2>"$work/err.$bug"; echo $? >"$work/rc.$bug" ) &
 	n=$((n + 1))
 	[ $((n % 2)) -eq 0 ] && wait
 done
 wait
-# the map: which scenarios must catch each mutant (mutants.map)
-map="$(dirname "$0")/mutants.map"
-mapped() { awk -v b="$1" '$1 == b ":" { for (i = 2; i <= NF; i++) print $i }' "$map"; }
 for bug in $("$BUILD/sts-send" --list-bugs 2>/dev/null | awk '{ print $1 }'); do
 	check "mutants.map has an entry for --bug $bug" [ -n "$(mapped "$bug")" ]
 done
