@@ -78,7 +78,6 @@ static const char *const test_zone_rrs[] = {
 static void	test_on_event(const char *, void *);
 static bool	test_wait(struct test_ctx *, int, int);
 static void	test_pump(struct test_ctx *, int);
-static uint64_t	test_now_ms(void);
 static void	test_restart(struct test_ctx *, unsigned int, size_t);
 static int	test_track(struct test_ctx *, int);
 static void	test_close(struct test_ctx *, int);
@@ -129,15 +128,6 @@ static void
 test_pump(struct test_ctx *ctx, int ms)
 {
 	testutil_pump(ctx->base, ms);
-}
-
-static uint64_t
-test_now_ms(void)
-{
-	struct timespec	ts;
-
-	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /*
@@ -1175,11 +1165,11 @@ test_dns_server_tcp_slow_query(void **state)
 
 	for (tc = slow_cases; tc->label != NULL; tc++) {
 		test_restart(ctx, TEST_DEADLINE_MS, 0);
-		t0 = test_now_ms();
+		t0 = testutil_now_ms();
 		fd = test_tcp_client(ctx);
 		if (tc->answered) {
 			test_tcp_ask_ok(ctx, fd, 1);
-			t0 = test_now_ms();
+			t0 = testutil_now_ms();
 		}
 		ctx->nevents = 0;
 		total = test_frame(ctx->q, 2);
@@ -1195,7 +1185,7 @@ test_dns_server_tcp_slow_query(void **state)
 			fail_msg("%s: the whole query got through", tc->label);
 		if (test_tcp_read(ctx, fd, &len) != 0)
 			fail_msg("%s: not closed", tc->label);
-		took = test_now_ms() - t0;
+		took = testutil_now_ms() - t0;
 		/* by the deadline, not before, and long before idle (10 s) */
 		if (took + 50 < TEST_DEADLINE_MS ||
 		    took > TEST_DEADLINE_MS + 1000)
@@ -1254,7 +1244,7 @@ test_dns_server_tcp_deadline_rearm(void **state)
 
 	for (tc = keep_cases; tc->label != NULL; tc++) {
 		test_restart(ctx, TEST_DEADLINE_MS, 0);
-		t0 = test_now_ms();
+		t0 = testutil_now_ms();
 		fd = test_tcp_client(ctx);
 		for (k = 0; k < tc->queries; k++) {
 			total = test_frame(ctx->q, (uint16_t)(10 + k));
@@ -1276,7 +1266,7 @@ test_dns_server_tcp_deadline_rearm(void **state)
 			    TEST_KEEP_MS);
 		}
 		if (tc->queries * TEST_KEEP_MS > TEST_DEADLINE_MS &&
-		    test_now_ms() - t0 <= TEST_DEADLINE_MS)
+		    testutil_now_ms() - t0 <= TEST_DEADLINE_MS)
 			fail_msg("%s: did not outlive one deadline", tc->label);
 		if (tc->closed) {
 			if (test_tcp_read(ctx, fd, &len) != 0)

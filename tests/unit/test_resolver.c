@@ -77,7 +77,6 @@ static const char *const test_zone_rrs[] = {
 static void	test_on_event(const char *, void *);
 static bool	test_wait(struct test_ctx *, int, int);
 static void	test_pump(struct test_ctx *, int);
-static uint64_t	test_now_ms(void);
 static uint16_t	test_free_port(void);
 static void	test_config(struct test_ctx *, struct resolver_config *);
 static void	test_start(struct test_ctx *);
@@ -134,15 +133,6 @@ static void
 test_pump(struct test_ctx *ctx, int ms)
 {
 	testutil_pump(ctx->base, ms);
-}
-
-static uint64_t
-test_now_ms(void)
-{
-	struct timespec	ts;
-
-	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /*
@@ -240,7 +230,7 @@ static void
 test_flush(struct test_ctx *ctx)
 {
 	struct err	err = { 0 };
-	uint64_t	t0 = test_now_ms();
+	uint64_t	t0 = testutil_now_ms();
 	int		before = ctx->flushes;
 
 	if (resolver_flush(ctx->r, test_on_flushed, ctx, &err) == -1)
@@ -248,7 +238,7 @@ test_flush(struct test_ctx *ctx)
 	/* never from inside resolver_flush */
 	assert_int_equal(ctx->flushes, before);
 	while (ctx->flushes == before) {
-		if (test_now_ms() - t0 > TEST_WAIT_MS)
+		if (testutil_now_ms() - t0 > TEST_WAIT_MS)
 			fail_msg("flush never confirmed");
 		test_pump(ctx, 5);
 	}
@@ -304,13 +294,13 @@ test_is_alive(pid_t pid)
 static int
 test_reap(pid_t pid)
 {
-	uint64_t	t0 = test_now_ms();
+	uint64_t	t0 = testutil_now_ms();
 	pid_t		got;
 	int		st;
 
 	while ((got = waitpid(pid, &st, WNOHANG)) == 0 || (got == -1 &&
 	    errno == EINTR)) {
-		if (test_now_ms() - t0 > TEST_WAIT_MS) {
+		if (testutil_now_ms() - t0 > TEST_WAIT_MS) {
 			(void)kill(pid, SIGKILL);
 			(void)waitpid(pid, &st, 0);
 			fail_msg("pid %d did not exit", (int)pid);
@@ -394,7 +384,7 @@ test_ask_fd(struct test_ctx *ctx, int fd, int type, const char *name,
 	ldns_pkt	*p = NULL;
 	size_t		 qlen, have = 0, want = 2;
 	ssize_t		 n;
-	uint64_t	 t0 = test_now_ms();
+	uint64_t	 t0 = testutil_now_ms();
 
 	qlen = test_query(ctx->q + 2, name, qtype, (uint16_t)random());
 	if (type == SOCK_DGRAM) {
@@ -414,7 +404,7 @@ test_ask_fd(struct test_ctx *ctx, int fd, int type, const char *name,
 		return NULL;
 	assert_int_equal(n, (ssize_t)(qlen + 2));
 	while (have < want) {
-		if (test_now_ms() - t0 > TEST_WAIT_MS ||
+		if (testutil_now_ms() - t0 > TEST_WAIT_MS ||
 		    !test_wait(ctx, fd, TEST_WAIT_MS))
 			return NULL;
 		n = recv(fd, ctx->out + have, want - have, 0);
@@ -526,11 +516,11 @@ static long
 test_wait_rec(struct test_ctx *ctx, size_t from, const char *comp,
     const char *event, const char *key, const char *val)
 {
-	uint64_t	t0 = test_now_ms();
+	uint64_t	t0 = testutil_now_ms();
 	long		i;
 
 	while ((i = test_find(ctx, from, comp, event, key, val)) == -1) {
-		if (test_now_ms() - t0 > TEST_WAIT_MS)
+		if (testutil_now_ms() - t0 > TEST_WAIT_MS)
 			fail_msg("no %s %s record (%s=%s)", comp, event,
 			    key != NULL ? key : "-", val != NULL ? val : "-");
 		test_pump(ctx, 5);
@@ -887,9 +877,9 @@ test_resolver_flush_refill(void **state)
 		before = ctx->flushes;
 		assert_int_equal(resolver_flush(ctx->r, test_on_flushed, ctx,
 		    &err), 0);
-		t0 = test_now_ms();
+		t0 = testutil_now_ms();
 		while (ctx->r->phase != RESOLVER_PHASE_GRACE) {
-			if (test_now_ms() - t0 > TEST_WAIT_MS ||
+			if (testutil_now_ms() - t0 > TEST_WAIT_MS ||
 			    ctx->flushes != before)
 				fail_msg("%s: no grace period", tc->label);
 			test_pump(ctx, 1);
@@ -905,7 +895,7 @@ test_resolver_flush_refill(void **state)
 			    (struct sockaddr *)&from, flen), (ssize_t)alen);
 		}
 		while (ctx->flushes == before) {
-			if (test_now_ms() - t0 > TEST_WAIT_MS)
+			if (testutil_now_ms() - t0 > TEST_WAIT_MS)
 				fail_msg("%s: flush never done", tc->label);
 			test_pump(ctx, 5);
 		}
@@ -979,10 +969,10 @@ test_resolver_blocked_signals(void **state)
 	test_expect_a(ctx, SOCK_DGRAM, TEST_NAME, TEST_OLD_A);
 	test_flush(ctx);
 	pid = resolver_pid(ctx->r);
-	t0 = test_now_ms();
+	t0 = testutil_now_ms();
 	resolver_free(ctx->r);
 	ctx->r = NULL;
-	assert_true(test_now_ms() - t0 < RESOLVER_STOP_MS);
+	assert_true(testutil_now_ms() - t0 < RESOLVER_STOP_MS);
 	assert_true(test_find(ctx, 0, "resolver", "exit", "status", "0") >= 0);
 	assert_true(kill(pid, 0) == -1 && errno == ESRCH);
 	assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
@@ -1082,9 +1072,9 @@ test_resolver_exit(void **state)
 		assert_string_equal(test_field(ctx, ex, "expected"), "no");
 		if (tc->tcp) {
 			/* orphaned to us (a subreaper, like the run's PID 1) */
-			t0 = test_now_ms();
+			t0 = testutil_now_ms();
 			while ((orphan = waitpid(-1, &st, WNOHANG)) <= 0) {
-				if (test_now_ms() - t0 > TEST_WAIT_MS)
+				if (testutil_now_ms() - t0 > TEST_WAIT_MS)
 					fail_msg("%s: the TCP child lives",
 					    tc->label);
 				(void)poll(NULL, 0, 5);
@@ -1272,9 +1262,9 @@ test_resolver_new_errors(void **state)
 			assert_int_equal(bind(hog, (struct sockaddr *)&sin,
 			    sizeof(sin)), 0);
 		}
-		t0 = test_now_ms();
+		t0 = testutil_now_ms();
 		r = resolver_new(ctx->base, &c, &err);
-		took = test_now_ms() - t0;
+		took = testutil_now_ms() - t0;
 		if (hog != -1)
 			close(hog);
 		if (r != NULL) {
@@ -1319,9 +1309,9 @@ test_resolver_new_timeout(void **state)
 	test_config(ctx, &c);
 	c.dnsmasq = script;
 	c.start_ms = 300;
-	t0 = test_now_ms();
+	t0 = testutil_now_ms();
 	assert_null(resolver_new(ctx->base, &c, &err));
-	took = test_now_ms() - t0;
+	took = testutil_now_ms() - t0;
 	(void)unlink(script);
 	assert_int_equal(err.code, ERR_TIMEOUT);
 	assert_non_null(strstr(err.msg, "not ready within 300 ms"));

@@ -160,28 +160,34 @@ static const struct select_case select_cases[] = {
 	{ NULL, { NULL }, STS_RECORD_NONE, NULL },
 };
 
+/* select_check - one row, read with flags (0: RFC 8461, else a mutant) */
+static void
+select_check(const struct select_case *tc, unsigned int flags)
+{
+	struct sts_record	rec;
+	size_t			n, len[SELECT_RR_MAX];
+	enum sts_record_status	got;
+
+	for (n = 0; n < SELECT_RR_MAX && tc->txt[n] != NULL; n++)
+		len[n] = strlen(tc->txt[n]);
+	memset(&rec, 0, sizeof(rec));
+	got = flags == 0 ? sts_record_select(tc->txt, len, n, &rec, NULL) :
+	    sts_record_select_flags(tc->txt, len, n, flags, &rec, NULL);
+	if (got != tc->want)
+		fail_msg("%s: got %s, want %s", tc->label,
+		    sts_record_status_str(got), sts_record_status_str(tc->want));
+	if (tc->want_id != NULL && strcmp(rec.id, tc->want_id) != 0)
+		fail_msg("%s: id %s, want %s", tc->label, rec.id, tc->want_id);
+}
+
 static void
 test_sts_record_select(void **state)
 {
 	const struct select_case	*tc;
-	struct sts_record		 rec;
-	size_t				 n, len[SELECT_RR_MAX];
-	enum sts_record_status		 got;
 
 	(void)state;
-	for (tc = select_cases; tc->label != NULL; tc++) {
-		for (n = 0; n < SELECT_RR_MAX && tc->txt[n] != NULL; n++)
-			len[n] = strlen(tc->txt[n]);
-		memset(&rec, 0, sizeof(rec));
-		got = sts_record_select(tc->txt, len, n, &rec, NULL);
-		if (got != tc->want)
-			fail_msg("%s: got %s, want %s", tc->label,
-			    sts_record_status_str(got),
-			    sts_record_status_str(tc->want));
-		if (tc->want_id != NULL && strcmp(rec.id, tc->want_id) != 0)
-			fail_msg("%s: id %s, want %s", tc->label, rec.id,
-			    tc->want_id);
-	}
+	for (tc = select_cases; tc->label != NULL; tc++)
+		select_check(tc, 0);
 }
 
 /* the --bug mutants' ways to select the record (sts_record_select_flags) */
@@ -222,27 +228,10 @@ static void
 test_sts_record_select_flags(void **state)
 {
 	const struct select_flag_case	*fc;
-	const struct select_case	*tc;
-	struct sts_record		 rec;
-	size_t				 n, len[SELECT_RR_MAX];
-	enum sts_record_status		 got;
 
 	(void)state;
-	for (fc = select_flag_cases; fc->c.label != NULL; fc++) {
-		tc = &fc->c;
-		for (n = 0; n < SELECT_RR_MAX && tc->txt[n] != NULL; n++)
-			len[n] = strlen(tc->txt[n]);
-		memset(&rec, 0, sizeof(rec));
-		got = sts_record_select_flags(tc->txt, len, n, fc->flags,
-		    &rec, NULL);
-		if (got != tc->want)
-			fail_msg("%s: got %s, want %s", tc->label,
-			    sts_record_status_str(got),
-			    sts_record_status_str(tc->want));
-		if (tc->want_id != NULL && strcmp(rec.id, tc->want_id) != 0)
-			fail_msg("%s: id %s, want %s", tc->label, rec.id,
-			    tc->want_id);
-	}
+	for (fc = select_flag_cases; fc->c.label != NULL; fc++)
+		select_check(&fc->c, fc->flags);
 }
 
 /* sts_dns_txt_join: one TXT RR's strings, joined (and the mutant's) */

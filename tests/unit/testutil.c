@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -63,4 +64,13 @@ testutil_pump(struct event_base *base, int ms)
 	    testutil_on_ready, &state, &tv), 0);
 	while (state == 0)
 		assert_true(event_base_loop(base, EVLOOP_ONCE) != -1);
+}
+
+uint64_t
+testutil_now_ms(void)
+{
+	struct timespec	ts;
+
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

@@ -7,6 +7,7 @@
 #define TESTS_UNIT_TESTUTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* testutil_count_fds - open descriptors of this process, to prove a test
  * row leaks none */
@@ -18,5 +19,8 @@ struct event_base;
 bool	testutil_wait_fd(struct event_base *, int fd, int ms);
 /* testutil_pump - run base (the servers under test) for ms */
 void	testutil_pump(struct event_base *, int ms);
+
+/* testutil_now_ms - CLOCK_MONOTONIC in milliseconds */
+uint64_t testutil_now_ms(void);
 
 #endif
