@@ -14,7 +14,7 @@
 
 struct sts_decide_bug {
 	const char	*name;
-	unsigned int	 flag;
+	sts_bugs	 flag;
 	const char	*description;
 };
 
@@ -97,7 +97,7 @@ sts_decide_cache_usable(const char *cache_id, bool cache_expired)
 
 enum sts_decide_source
 sts_decide_discovery(const char *txt_id, const char *cache_id,
-    bool cache_expired, unsigned int bugs)
+    bool cache_expired, sts_bugs bugs)
 {
 	if (txt_id == NULL) {
 		/*
@@ -121,7 +121,7 @@ sts_decide_discovery(const char *txt_id, const char *cache_id,
 
 enum sts_decide_source
 sts_decide_after_fetch(bool fetched_ok, const char *cache_id,
-    bool cache_expired, unsigned int bugs)
+    bool cache_expired, sts_bugs bugs)
 {
 	if (fetched_ok)
 		return STS_DECIDE_USE_FETCHED;
@@ -135,7 +135,7 @@ sts_decide_after_fetch(bool fetched_ok, const char *cache_id,
 }
 
 void
-sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
+sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
     struct sts_decide_rules *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -181,13 +181,13 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, unsigned int bugs,
 }
 
 bool
-sts_decide_dns_tcp(unsigned int bugs)
+sts_decide_dns_tcp(sts_bugs bugs)
 {
 	return !(bugs & STS_BUG_DNS_NO_TCP);
 }
 
 int
-sts_decide_bug_parse(const char *name, unsigned int *flag)
+sts_decide_bug_parse(const char *name, sts_bugs *flag)
 {
 	const struct sts_decide_bug	*b;
 
@@ -200,7 +200,7 @@ sts_decide_bug_parse(const char *name, unsigned int *flag)
 }
 
 const char *
-sts_decide_bug_name(unsigned int flag)
+sts_decide_bug_name(sts_bugs flag)
 {
 	const struct sts_decide_bug	*b;
 

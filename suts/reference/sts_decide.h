@@ -9,37 +9,40 @@
 #define SUTS_REFERENCE_STS_DECIDE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../../common/err.h"
 #include "sts_policy.h"
 
-/* --bug mutants: one flag each (see the table in sts_decide.c) */
-#define STS_BUG_STARTTLS_FALLBACK	0x01u
-#define STS_BUG_NO_MX_MATCH		0x02u
-#define STS_BUG_NO_CERT_CHECK		0x04u
-#define STS_BUG_TESTING_AS_ENFORCE	0x08u
-#define STS_BUG_CACHE_NEEDS_TXT		0x10u
-#define STS_BUG_FETCH_FAILURE_DEFERS	0x20u
-#define STS_BUG_NO_SNI			0x40u
-#define STS_BUG_WILDCARD_SUFFIX		0x80u
-#define STS_BUG_WILDCARD_LITERAL	0x100u
-#define STS_BUG_FETCH_WITHOUT_TXT	0x200u
-#define STS_BUG_DNS_NO_TCP		0x400u
-#define STS_BUG_NO_WILDCARD_CERT	0x800u
-#define STS_BUG_CACHE_VOLATILE		0x1000u
-#define STS_BUG_CACHE_ONE_HOUR		0x2000u
-#define STS_BUG_MX_CASE_SENSITIVE	0x4000u
-#define STS_BUG_REJECT_UNKNOWN_KEYS	0x8000u
-#define STS_BUG_ANY_2XX			0x10000u
-#define STS_BUG_ANY_CONTENT_TYPE	0x20000u
-#define STS_BUG_CONTENT_TYPE_EXACT	0x40000u
-#define STS_BUG_FIRST_TXT		0x80000u
-#define STS_BUG_TXT_COUNT_ALL		0x100000u
-#define STS_BUG_TXT_FIRST_STRING	0x200000u
-#define STS_BUG_LAST_KEY_WINS		0x400000u
-#define STS_BUG_CRLF_ONLY		0x800000u
-#define STS_BUG_MODE_CASE_INSENSITIVE	0x1000000u
+/* --bug mutants: one bit each of an sts_bugs set (the table in sts_decide.c) */
+typedef uint64_t sts_bugs;
+#define STS_BUG(n)	((sts_bugs)1 << (n))
+#define STS_BUG_STARTTLS_FALLBACK	STS_BUG(0)
+#define STS_BUG_NO_MX_MATCH		STS_BUG(1)
+#define STS_BUG_NO_CERT_CHECK		STS_BUG(2)
+#define STS_BUG_TESTING_AS_ENFORCE	STS_BUG(3)
+#define STS_BUG_CACHE_NEEDS_TXT		STS_BUG(4)
+#define STS_BUG_FETCH_FAILURE_DEFERS	STS_BUG(5)
+#define STS_BUG_NO_SNI			STS_BUG(6)
+#define STS_BUG_WILDCARD_SUFFIX		STS_BUG(7)
+#define STS_BUG_WILDCARD_LITERAL	STS_BUG(8)
+#define STS_BUG_FETCH_WITHOUT_TXT	STS_BUG(9)
+#define STS_BUG_DNS_NO_TCP		STS_BUG(10)
+#define STS_BUG_NO_WILDCARD_CERT	STS_BUG(11)
+#define STS_BUG_CACHE_VOLATILE		STS_BUG(12)
+#define STS_BUG_CACHE_ONE_HOUR		STS_BUG(13)
+#define STS_BUG_MX_CASE_SENSITIVE	STS_BUG(14)
+#define STS_BUG_REJECT_UNKNOWN_KEYS	STS_BUG(15)
+#define STS_BUG_ANY_2XX			STS_BUG(16)
+#define STS_BUG_ANY_CONTENT_TYPE	STS_BUG(17)
+#define STS_BUG_CONTENT_TYPE_EXACT	STS_BUG(18)
+#define STS_BUG_FIRST_TXT		STS_BUG(19)
+#define STS_BUG_TXT_COUNT_ALL		STS_BUG(20)
+#define STS_BUG_TXT_FIRST_STRING	STS_BUG(21)
+#define STS_BUG_LAST_KEY_WINS		STS_BUG(22)
+#define STS_BUG_CRLF_ONLY		STS_BUG(23)
+#define STS_BUG_MODE_CASE_INSENSITIVE	STS_BUG(24)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -71,27 +74,27 @@ struct sts_decide_rules {
  * is the STS_BUG_* set.
  */
 enum sts_decide_source sts_decide_discovery(const char *txt_id,
-	    const char *cache_id, bool cache_expired, unsigned int bugs);
+	    const char *cache_id, bool cache_expired, sts_bugs bugs);
 
 /* sts_decide_after_fetch - fetch result vs cache (RFC 8461 §3.3) */
 enum sts_decide_source sts_decide_after_fetch(bool fetched_ok,
-	    const char *cache_id, bool cache_expired, unsigned int bugs);
+	    const char *cache_id, bool cache_expired, sts_bugs bugs);
 
 /* sts_decide_rules - mode of the applied policy (have_policy) + mutants */
 void	sts_decide_rules(bool have_policy, enum sts_mode,
-	    unsigned int bugs, struct sts_decide_rules *);
+	    sts_bugs bugs, struct sts_decide_rules *);
 
 /*
  * sts_decide_dns_tcp - ask again over TCP when a UDP answer comes back
  * truncated (RFC 1035 §4.2.1, RFC 7766 §5)
  */
-bool	sts_decide_dns_tcp(unsigned int bugs);
+bool	sts_decide_dns_tcp(sts_bugs bugs);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
-int	sts_decide_bug_parse(const char *name, unsigned int *flag)
+int	sts_decide_bug_parse(const char *name, sts_bugs *flag)
 	    MUST_CHECK;
 /* sts_decide_bug_name - name of one flag, or NULL */
-const char *sts_decide_bug_name(unsigned int flag);
+const char *sts_decide_bug_name(sts_bugs flag);
 /* sts_decide_bug_list - "  name  description" lines for usage text */
 void	sts_decide_bug_list(FILE *);
 

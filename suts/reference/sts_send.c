@@ -56,7 +56,7 @@ static void	sts_send_set(struct sts_send_result *, enum sts_send_outcome,
 static int64_t	sts_send_left_ms(const struct sts_send_ctx *);
 static void	sts_send_dns_budget(struct sts_send_ctx *);
 static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
-static unsigned int sts_send_policy_flags(unsigned int);
+static unsigned int sts_send_policy_flags(sts_bugs);
 static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
 		    char **, size_t *);
 static void	sts_send_discover(struct sts_send_ctx *);
@@ -99,7 +99,7 @@ sts_send_dns_budget(struct sts_send_ctx *ctx)
 
 /* sts_send_policy_flags - how the mutants read a policy (STS_POLICY_*) */
 static unsigned int
-sts_send_policy_flags(unsigned int bugs)
+sts_send_policy_flags(sts_bugs bugs)
 {
 	unsigned int	f = 0;
 

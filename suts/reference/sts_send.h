@@ -29,7 +29,7 @@ struct sts_send_config {
 	const char	*resolver;	/* IP; NULL: /etc/resolv.conf */
 	const char	*state_dir;	/* NULL: no cache, no clock offset */
 	unsigned int	 timeout_s;
-	unsigned int	 bugs;		/* STS_BUG_* */
+	sts_bugs	 bugs;		/* STS_BUG_* */
 	bool		 no_sts;	/* the naive sender */
 	uint16_t	 smtp_port;
 	uint16_t	 https_port;

@@ -121,7 +121,7 @@ struct rules_case {
 	const char	*label;
 	bool		 have_policy;
 	enum sts_mode	 mode;
-	unsigned int	 bugs;
+	sts_bugs	 bugs;
 	bool		 check_mx, report_mx, require_tls, require_verify;
 };
 
@@ -174,7 +174,7 @@ struct rules2_case {
 	const char	*label;
 	bool		 have_policy;
 	enum sts_mode	 mode;
-	unsigned int	 bugs;
+	sts_bugs	 bugs;
 	bool		 plain_after_tls_failure, cert_wildcards, dns_tcp;
 };
 
@@ -222,7 +222,7 @@ struct bug_case {
 	const char	*label;
 	const char	*name;
 	int		 want_rc;
-	unsigned int	 want_flag;
+	sts_bugs	 want_flag;
 };
 
 static const struct bug_case bug_cases[] = {
@@ -255,7 +255,7 @@ static void
 test_mx_match_bug_names(void **state)
 {
 	const struct bug_case	*tc;
-	unsigned int		 flag;
+	sts_bugs		 flag;
 
 	(void)state;
 	for (tc = bug_cases; tc->label != NULL; tc++) {

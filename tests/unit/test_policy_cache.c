@@ -399,7 +399,7 @@ struct discovery_case {
 	bool			 expired;
 	bool			 fetch_ok;	/* if it comes to a fetch */
 	enum sts_decide_source	 want;
-	unsigned int		 bugs;		/* STS_BUG_* */
+	sts_bugs		 bugs;		/* STS_BUG_* */
 };
 
 static const struct discovery_case discovery_cases[] = {
