@@ -86,6 +86,19 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "mode-case-insensitive", STS_BUG_MODE_CASE_INSENSITIVE,
 	    "read the policy mode case-insensitively (\"ENFORCE\" as "
 	    "enforce)" },
+	{ "txt-any-order",	STS_BUG_TXT_ANY_ORDER,
+	    "take a TXT record that names v=STSv1 in any field, not only "
+	    "first" },
+	{ "txt-lenient",	STS_BUG_TXT_LENIENT,
+	    "take a TXT record that starts with v=STSv1 even when its id or "
+	    "extension fields are malformed" },
+	{ "policy-lenient",	STS_BUG_POLICY_LENIENT,
+	    "skip policy lines that do not parse and give a missing version, "
+	    "mode or max_age a default (STSv1, enforce, one day); allow "
+	    "enforce without mx lines" },
+	{ "max-age-loose",	STS_BUG_MAX_AGE_LOOSE,
+	    "read max_age as strtoul(3) does (signs, 0x, trailing junk, any "
+	    "length), capped at 31557600" },
 	{ NULL,			0,	NULL },
 };
 

@@ -43,6 +43,10 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_LAST_KEY_WINS		STS_BUG(22)
 #define STS_BUG_CRLF_ONLY		STS_BUG(23)
 #define STS_BUG_MODE_CASE_INSENSITIVE	STS_BUG(24)
+#define STS_BUG_TXT_ANY_ORDER		STS_BUG(43)
+#define STS_BUG_TXT_LENIENT		STS_BUG(44)
+#define STS_BUG_POLICY_LENIENT		STS_BUG(45)
+#define STS_BUG_MAX_AGE_LOOSE		STS_BUG(46)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 

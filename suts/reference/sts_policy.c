@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,6 +30,10 @@ static int	sts_policy_field(const char *, size_t, const char *, size_t,
 		    size_t, struct sts_policy *, struct sts_policy_seen *,
 		    struct err *);
 static bool	sts_policy_value_is(const char *, size_t, const char *);
+static int	sts_policy_loose_age(const char *, size_t, struct sts_policy *,
+		    struct sts_policy_seen *);
+static void	sts_policy_defaults(struct sts_policy *,
+		    struct sts_policy_seen *);
 static bool	sts_policy_mode_is(const char *, size_t, const char *,
 		    unsigned int);
 
@@ -52,6 +57,28 @@ sts_policy_mode_is(const char *v, size_t vlen, const char *lit,
 	if (flags & STS_POLICY_MODE_ANY_CASE)		/* the mutant */
 		return strlen(lit) == vlen && strncasecmp(v, lit, vlen) == 0;
 	return sts_policy_value_is(v, vlen, lit);
+}
+
+/*
+ * sts_policy_loose_age - the mutant LOOSE_NUMBER: max_age as strtoul(3)
+ * reads it (signs, "0x", trailing junk, any length), capped at the bound
+ */
+static int
+sts_policy_loose_age(const char *val, size_t vlen, struct sts_policy *pol,
+    struct sts_policy_seen *seen)
+{
+	char		num[32];
+	unsigned long	age;
+
+	if (vlen >= sizeof(num))
+		vlen = sizeof(num) - 1;
+	memcpy(num, val, vlen);
+	num[vlen] = '\0';
+	age = strtoul(num, NULL, 0);
+	pol->max_age = age > STS_POLICY_MAX_AGE_MAX ? STS_POLICY_MAX_AGE_MAX :
+	    age;
+	seen->max_age = true;
+	return 0;
 }
 
 /* sts_policy_field - apply one "key: value" (value already trimmed) */
@@ -91,6 +118,8 @@ sts_policy_field(const char *key, size_t klen, const char *val, size_t vlen,
 	if (klen == 7 && memcmp(key, "max_age", 7) == 0) {
 		if (seen->max_age && !last)
 			return 0;
+		if (seen->flags & STS_POLICY_LOOSE_NUMBER)	/* the mutant */
+			return sts_policy_loose_age(val, vlen, pol, seen);
 		if (vlen == 0 || vlen > STS_POLICY_MAX_AGE_DIGITS)
 			return err_set(err, ERR_SYNTAX,
 			    "policy line %zu: max_age is not 1-%d digits",
@@ -201,23 +230,42 @@ sts_policy_parse_flags(const char *body, size_t len, struct sts_policy *pol,
 		else if (nl != NULL && (flags & STS_POLICY_CRLF_ONLY))
 			return err_set(err, ERR_SYNTAX,	/* the mutant */
 			    "policy line %zu: ends in LF, not CRLF", lineno);
-		if (sts_policy_line(p, llen, lineno, pol, &seen, err) == -1)
+		if (sts_policy_line(p, llen, lineno, pol, &seen, err) == -1 &&
+		    !(flags & STS_POLICY_LENIENT))	/* the mutant skips it */
 			return -1;
 		if (nl == NULL)
 			break;
 		p = nl + 1;
 	}
+	if (flags & STS_POLICY_LENIENT)		/* the mutant */
+		sts_policy_defaults(pol, &seen);
 	if (!seen.version)
 		return err_set(err, ERR_SYNTAX, "policy: no version field");
 	if (!seen.mode)
 		return err_set(err, ERR_SYNTAX, "policy: no mode field");
 	if (!seen.max_age)
 		return err_set(err, ERR_SYNTAX, "policy: no max_age field");
-	if (pol->nmx == 0 && pol->mode != STS_MODE_NONE)
+	if (pol->nmx == 0 && pol->mode != STS_MODE_NONE &&
+	    !(flags & STS_POLICY_LENIENT))		/* the mutant */
 		return err_set(err, ERR_SYNTAX,
 		    "policy: mode %s without any mx line",
 		    sts_policy_mode_str(pol->mode));
 	return 0;
+}
+
+/*
+ * sts_policy_defaults - the mutant LENIENT: a missing version, mode or
+ * max_age (or one whose line did not parse) takes a default: STSv1,
+ * enforce, one day; enforce without mx lines is let through
+ */
+static void
+sts_policy_defaults(struct sts_policy *pol, struct sts_policy_seen *seen)
+{
+	if (!seen->mode)
+		pol->mode = STS_MODE_ENFORCE;
+	if (!seen->max_age)
+		pol->max_age = 86400;
+	seen->version = seen->mode = seen->max_age = true;
 }
 
 /* sts_policy_is_media_type_ok - "text/plain" [";" parameters] */

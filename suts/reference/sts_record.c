@@ -15,6 +15,8 @@ static bool	sts_record_is_wsp(char);
 static bool	sts_record_is_ext_value_char(char);
 static int	sts_record_field(const char *, size_t, size_t *,
 		    struct sts_record *, bool *, struct err *);
+static bool	sts_record_names_version(const char *, size_t);
+static void	sts_record_sloppy_id(const char *, size_t, struct sts_record *);
 
 #define STS_RECORD_VERSION	"v=STSv1"
 
@@ -162,7 +164,9 @@ sts_record_select_flags(const char *const *txt, const size_t *len, size_t n,
 
 	for (i = 0; i < n; i++) {
 		if (!sts_record_is_sts(txt[i], len[i]) &&
-		    !(flags & STS_RECORD_COUNT_ALL))	/* the mutant */
+		    !(flags & STS_RECORD_COUNT_ALL) &&	/* the mutant */
+		    !((flags & STS_RECORD_ANY_ORDER) &&	/* the mutant */
+		    sts_record_names_version(txt[i], len[i])))
 			continue;	/* RFC 8461 §3.1: discard */
 		found++;
 		if (found == 1 || !(flags & STS_RECORD_FIRST_STS))
@@ -181,9 +185,46 @@ sts_record_select_flags(const char *const *txt, const size_t *len, size_t n,
 		    "sts record: %zu STS records, exactly one allowed", found);
 		return STS_RECORD_MULTIPLE;
 	}
-	if (sts_record_parse(txt[which], len[which], out, err) == -1)
-		return STS_RECORD_INVALID;
+	if (sts_record_parse(txt[which], len[which], out, err) == -1) {
+		if (!(flags & (STS_RECORD_LENIENT | STS_RECORD_ANY_ORDER)))
+			return STS_RECORD_INVALID;
+		sts_record_sloppy_id(txt[which], len[which], out);
+	}
 	return STS_RECORD_FOUND;
+}
+
+/* sts_record_names_version - the mutant ANY_ORDER: "v=STSv1" anywhere */
+static bool
+sts_record_names_version(const char *txt, size_t len)
+{
+	size_t	vlen = strlen(STS_RECORD_VERSION), i;
+
+	for (i = 0; i + vlen <= len; i++)
+		if (memcmp(txt + i, STS_RECORD_VERSION, vlen) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * sts_record_sloppy_id - the mutants LENIENT and ANY_ORDER: whatever
+ * letters and digits follow the first "id=" (at most the id's bound),
+ * or "0" when there are none; the record counts as valid.
+ */
+static void
+sts_record_sloppy_id(const char *txt, size_t len, struct sts_record *rec)
+{
+	size_t	i, n = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	for (i = 0; i + 3 <= len; i++)
+		if (memcmp(txt + i, "id=", 3) == 0)
+			break;
+	for (i += 3; i < len && n < STS_RECORD_ID_MAX &&
+	    sts_record_is_alnum(txt[i]); i++)
+		rec->id[n++] = txt[i];
+	if (n == 0)
+		rec->id[n++] = '0';
+	rec->id[n] = '\0';
 }
 
 const char *

@@ -49,6 +49,8 @@ enum sts_record_status sts_record_select(const char *const *txt,
 /* for the --bug mutants only: a wrong way to select the record */
 #define STS_RECORD_FIRST_STS	0x01u	/* the first STS RR, however many */
 #define STS_RECORD_COUNT_ALL	0x02u	/* count every TXT RR, STS or not */
+#define STS_RECORD_ANY_ORDER	0x04u	/* v=STSv1 may be any field */
+#define STS_RECORD_LENIENT	0x08u	/* take a malformed STS record */
 enum sts_record_status sts_record_select_flags(const char *const *txt,
 	    const size_t *len, size_t n, unsigned int flags,
 	    struct sts_record *out, struct err *) MUST_CHECK;

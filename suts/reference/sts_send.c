@@ -57,6 +57,7 @@ static int64_t	sts_send_left_ms(const struct sts_send_ctx *);
 static void	sts_send_dns_budget(struct sts_send_ctx *);
 static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
 static unsigned int sts_send_policy_flags(sts_bugs);
+static unsigned int sts_send_record_flags(sts_bugs);
 static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
 		    char **, size_t *);
 static void	sts_send_discover(struct sts_send_ctx *);
@@ -98,6 +99,23 @@ sts_send_dns_budget(struct sts_send_ctx *ctx)
 }
 
 /* sts_send_policy_flags - how the mutants read a policy (STS_POLICY_*) */
+/* sts_send_record_flags - the STS_RECORD_* flags of the mutants in bugs */
+static unsigned int
+sts_send_record_flags(sts_bugs bugs)
+{
+	unsigned int	flags = 0;
+
+	if (bugs & STS_BUG_FIRST_TXT)
+		flags |= STS_RECORD_FIRST_STS;
+	if (bugs & STS_BUG_TXT_COUNT_ALL)
+		flags |= STS_RECORD_COUNT_ALL;
+	if (bugs & STS_BUG_TXT_ANY_ORDER)
+		flags |= STS_RECORD_ANY_ORDER;
+	if (bugs & STS_BUG_TXT_LENIENT)
+		flags |= STS_RECORD_LENIENT;
+	return flags;
+}
+
 static unsigned int
 sts_send_policy_flags(sts_bugs bugs)
 {
@@ -111,6 +129,10 @@ sts_send_policy_flags(sts_bugs bugs)
 		f |= STS_POLICY_CRLF_ONLY;
 	if (bugs & STS_BUG_MODE_CASE_INSENSITIVE)
 		f |= STS_POLICY_MODE_ANY_CASE;
+	if (bugs & STS_BUG_POLICY_LENIENT)
+		f |= STS_POLICY_LENIENT;
+	if (bugs & STS_BUG_MAX_AGE_LOOSE)
+		f |= STS_POLICY_LOOSE_NUMBER;
 	return f;
 }
 
@@ -139,9 +161,7 @@ sts_send_txt(struct sts_send_ctx *ctx, struct sts_record *rec)
 		return false;
 	}
 	rst = sts_record_select_flags((const char *const *)txt.txt, txt.len,
-	    txt.n, ((ctx->cfg->bugs & STS_BUG_FIRST_TXT) ?
-	    STS_RECORD_FIRST_STS : 0) | ((ctx->cfg->bugs &
-	    STS_BUG_TXT_COUNT_ALL) ? STS_RECORD_COUNT_ALL : 0), rec, &err);
+	    txt.n, sts_send_record_flags(ctx->cfg->bugs), rec, &err);
 	sts_dns_txt_clear(&txt);
 	if (rst != STS_RECORD_FOUND) {
 		log_warnx("discovery: TXT %s: %s: %s; no valid record",
