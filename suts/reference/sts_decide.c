@@ -99,6 +99,8 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "max-age-loose",	STS_BUG_MAX_AGE_LOOSE,
 	    "read max_age as strtoul(3) does (signs, 0x, trailing junk, any "
 	    "length), capped at 31557600" },
+	{ "none-needs-mx",	STS_BUG_NONE_NEEDS_MX,
+	    "reject a policy without mx lines even when its mode is none" },
 	{ NULL,			0,	NULL },
 };
 

@@ -245,7 +245,8 @@ sts_policy_parse_flags(const char *body, size_t len, struct sts_policy *pol,
 		return err_set(err, ERR_SYNTAX, "policy: no mode field");
 	if (!seen.max_age)
 		return err_set(err, ERR_SYNTAX, "policy: no max_age field");
-	if (pol->nmx == 0 && pol->mode != STS_MODE_NONE &&
+	if (pol->nmx == 0 && (pol->mode != STS_MODE_NONE ||
+	    (flags & STS_POLICY_NONE_NEEDS_MX)) &&	/* the mutant */
 	    !(flags & STS_POLICY_LENIENT))		/* the mutant */
 		return err_set(err, ERR_SYNTAX,
 		    "policy: mode %s without any mx line",

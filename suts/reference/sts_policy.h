@@ -48,6 +48,7 @@ int	sts_policy_parse(const char *body, size_t len, struct sts_policy *,
 #define STS_POLICY_MODE_ANY_CASE	0x08u	/* "ENFORCE" is enforce */
 #define STS_POLICY_LENIENT		0x10u	/* skip bad lines, default fields */
 #define STS_POLICY_LOOSE_NUMBER	0x20u	/* max_age read by strtoul */
+#define STS_POLICY_NONE_NEEDS_MX	0x40u	/* mode none needs mx lines too */
 int	sts_policy_parse_flags(const char *body, size_t len,
 	    struct sts_policy *, unsigned int flags, struct err *) MUST_CHECK;
 

@@ -133,6 +133,8 @@ sts_send_policy_flags(sts_bugs bugs)
 		f |= STS_POLICY_LENIENT;
 	if (bugs & STS_BUG_MAX_AGE_LOOSE)
 		f |= STS_POLICY_LOOSE_NUMBER;
+	if (bugs & STS_BUG_NONE_NEEDS_MX)
+		f |= STS_POLICY_NONE_NEEDS_MX;
 	return f;
 }
 
