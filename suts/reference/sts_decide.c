@@ -101,6 +101,15 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "length), capped at 31557600" },
 	{ "none-needs-mx",	STS_BUG_NONE_NEEDS_MX,
 	    "reject a policy without mx lines even when its mode is none" },
+	{ "newid-failure-drops-cache", STS_BUG_NEWID_FAILURE_DROPS,
+	    "when the TXT id has changed and the new policy cannot be "
+	    "fetched (or is invalid), go on without MTA-STS instead of "
+	    "applying the cached policy" },
+	{ "cache-ignores-id-change", STS_BUG_CACHE_IGNORES_ID,
+	    "while a cached policy is valid, never look at the TXT id: a new "
+	    "id fetches nothing" },
+	{ "cache-never-expires", STS_BUG_CACHE_NEVER_EXPIRES,
+	    "keep applying a cached policy after its max_age has passed" },
 	{ NULL,			0,	NULL },
 };
 
@@ -129,7 +138,8 @@ sts_decide_discovery(const char *txt_id, const char *cache_id,
 	}
 	/* §3.1: ids compare for equality only; a new id means refetch */
 	if (sts_decide_cache_usable(cache_id, cache_expired) &&
-	    strcmp(txt_id, cache_id) == 0)
+	    (strcmp(txt_id, cache_id) == 0 ||
+	    (bugs & STS_BUG_CACHE_IGNORES_ID)))
 		return STS_DECIDE_USE_CACHE;
 	return STS_DECIDE_FETCH;
 }
@@ -141,7 +151,8 @@ sts_decide_after_fetch(bool fetched_ok, const char *cache_id,
 	if (fetched_ok)
 		return STS_DECIDE_USE_FETCHED;
 	/* §3.3 (R-3.3-11): no live policy, but a valid cached one */
-	if (sts_decide_cache_usable(cache_id, cache_expired))
+	if (sts_decide_cache_usable(cache_id, cache_expired) &&
+	    !(bugs & STS_BUG_NEWID_FAILURE_DROPS))
 		return STS_DECIDE_USE_CACHE;
 	/* §3.3 (R-3.3-10): as if the domain had no MTA-STS */
 	if (bugs & STS_BUG_FETCH_FAILURE_DEFERS)

@@ -48,6 +48,9 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_POLICY_LENIENT		STS_BUG(45)
 #define STS_BUG_MAX_AGE_LOOSE		STS_BUG(46)
 #define STS_BUG_NONE_NEEDS_MX		STS_BUG(47)
+#define STS_BUG_NEWID_FAILURE_DROPS	STS_BUG(48)
+#define STS_BUG_CACHE_IGNORES_ID	STS_BUG(49)
+#define STS_BUG_CACHE_NEVER_EXPIRES	STS_BUG(50)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 

@@ -267,6 +267,8 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		if ((cfg->bugs & STS_BUG_CACHE_ONE_HOUR) &&
 		    now - ent->fetched_at >= STS_BUG_CACHE_ONE_HOUR_SECS)
 			expired = true;
+		if (cfg->bugs & STS_BUG_CACHE_NEVER_EXPIRES)
+			expired = false;
 		log_info("cache: policy id=%s mode=%s fetched %lld s ago, "
 		    "max_age %lu: %s", ent->id,
 		    sts_policy_mode_str(ent->policy.mode),
