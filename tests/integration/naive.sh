@@ -14,7 +14,7 @@ for id in $ids; do
 	check "naive: $id is FAIL with leak=message (got $v leak=$l)" \
 	    [ "$v" = FAIL -a "$l" = message ]
 done
-for id in $("$harness" list | awk '$2 == "INFO" && $3 == "none" { print $1 }'); do
+for id in $("$harness" list | awk '$2 == "INFO" && $3 == "none" && $1 ~ /-first-contact$/ { print $1 }'); do
 	v=$(verdict "$out" "$id") r=$(reason "$out" "$id")
 	check "naive: first contact $id is recorded INFO, leak and no fetch noted" \
 	    sh -c "[ '$v' = INFO ] && echo '$r' | grep -q 'attacker-controlled.*no policy fetch'"
