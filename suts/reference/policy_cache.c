@@ -27,6 +27,10 @@ static bool	policy_cache_is_id(const char *, size_t);
 static int	policy_cache_file(const char *, const char *, char *, size_t,
 		    struct err *);
 static int	policy_cache_write_all(int, const char *, size_t);
+static int	policy_cache_file_in(const char *, const char *, const char *,
+		    char *, size_t, struct err *);
+static int	policy_cache_put(const char *, const char *, const char *,
+		    const char *, size_t, struct err *);
 static const char *policy_cache_line(const char *, const char *,
 		    const char *, size_t *);
 
@@ -57,6 +61,15 @@ static int
 policy_cache_file(const char *state_dir, const char *domain, char *path,
     size_t size, struct err *err)
 {
+	return policy_cache_file_in(state_dir, POLICY_CACHE_DIR, domain, path,
+	    size, err);
+}
+
+/* policy_cache_file_in - STATE_DIR/<sub>/<domain>, the domain checked */
+static int
+policy_cache_file_in(const char *state_dir, const char *sub,
+    const char *domain, char *path, size_t size, struct err *err)
+{
 	size_t		 i, n = strlen(domain);
 
 	if (n == 0 || n > DNS_NAME_MAX || domain[0] == '.' ||
@@ -71,8 +84,7 @@ policy_cache_file(const char *state_dir, const char *domain, char *path,
 			return err_set(err, ERR_SYNTAX,
 			    "cache: bad domain \"%s\"", domain);
 	}
-	if (str_fmt(path, size, "%s/%s/%s", state_dir, POLICY_CACHE_DIR,
-	    domain) == -1)
+	if (str_fmt(path, size, "%s/%s/%s", state_dir, sub, domain) == -1)
 		return err_set(err, ERR_RANGE, "cache: path too long");
 	return 0;
 }
@@ -216,23 +228,38 @@ int
 policy_cache_store(const char *state_dir, const char *domain, const char *id,
     int64_t fetched_at, const char *body, size_t len, struct err *err)
 {
-	char	 path[POLICY_CACHE_PATH_MAX], tmp[POLICY_CACHE_PATH_MAX];
-	char	 dir[POLICY_CACHE_PATH_MAX];
-	char	*img = NULL;
+	char	*img;
 	size_t	 ilen;
-	int	 fd = -1;
-	bool	 made_tmp = false;
+	int	 rc;
 
-	if (policy_cache_file(state_dir, domain, path, sizeof(path),
-	    err) == -1)
-		return -1;
-	if (str_fmt(dir, sizeof(dir), "%s/%s", state_dir,
-	    POLICY_CACHE_DIR) == -1 ||
-	    str_fmt(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, domain) == -1)
-		return err_set(err, ERR_RANGE, "cache: path too long");
 	if ((img = policy_cache_format(id, fetched_at, body, len,
 	    &ilen)) == NULL)
 		return err_set(err, ERR_SYNTAX, "cache: bad id \"%s\"", id);
+	rc = policy_cache_put(state_dir, POLICY_CACHE_DIR, domain, img, ilen,
+	    err);
+	free(img);
+	return rc;
+}
+
+/*
+ * policy_cache_put - write STATE_DIR/<sub>/<domain> atomically (a
+ * temporary file renamed over it), making the directories
+ */
+static int
+policy_cache_put(const char *state_dir, const char *sub, const char *domain,
+    const char *img, size_t ilen, struct err *err)
+{
+	char	 path[POLICY_CACHE_PATH_MAX], tmp[POLICY_CACHE_PATH_MAX];
+	char	 dir[POLICY_CACHE_PATH_MAX];
+	int	 fd = -1;
+	bool	 made_tmp = false;
+
+	if (policy_cache_file_in(state_dir, sub, domain, path, sizeof(path),
+	    err) == -1)
+		return -1;
+	if (str_fmt(dir, sizeof(dir), "%s/%s", state_dir, sub) == -1 ||
+	    str_fmt(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, domain) == -1)
+		return err_set(err, ERR_RANGE, "cache: path too long");
 	if (mkdir(state_dir, 0700) == -1 && errno != EEXIST) {
 		(void)err_sys(err, "mkdir %s", state_dir);
 		goto fail;
@@ -260,15 +287,64 @@ policy_cache_store(const char *state_dir, const char *domain, const char *id,
 		(void)err_sys(err, "rename %s", path);
 		goto fail;
 	}
-	free(img);
 	return 0;
 fail:
 	if (fd != -1)
 		close(fd);
 	if (made_tmp)
 		(void)unlink(tmp);
-	free(img);
 	return -1;
+}
+
+/*
+ * policy_cache_fail_mark - remember that fetching the policy of domain
+ * under TXT id failed at time at (RFC 8461 §3.3: do not retry within
+ * five minutes for the same id)
+ */
+int
+policy_cache_fail_mark(const char *state_dir, const char *domain,
+    const char *id, int64_t at, struct err *err)
+{
+	char	img[POLICY_CACHE_HEADER_MAX];
+	int	n;
+
+	if (!policy_cache_is_id(id, strlen(id)))
+		return err_set(err, ERR_SYNTAX, "cache: bad id \"%s\"", id);
+	n = snprintf(img, sizeof(img), "id=%s\nfailed_at=%" PRId64 "\n", id,
+	    at);
+	if (n < 0 || (size_t)n >= sizeof(img))
+		return err_set(err, ERR_RANGE, "cache: record too long");
+	return policy_cache_put(state_dir, POLICY_CACHE_FAIL_DIR, domain, img,
+	    (size_t)n, err);
+}
+
+/*
+ * policy_cache_fail_recent - a fetch for domain under TXT id failed less
+ * than window seconds before now (a missing or unreadable record: no)
+ */
+bool
+policy_cache_fail_recent(const char *state_dir, const char *domain,
+    const char *id, int64_t now, int64_t window)
+{
+	char		 path[POLICY_CACHE_PATH_MAX], want[64];
+	char		*buf, *at;
+	size_t		 len;
+	int64_t		 t;
+	bool		 recent = false;
+
+	if (policy_cache_file_in(state_dir, POLICY_CACHE_FAIL_DIR, domain,
+	    path, sizeof(path), NULL) == -1 ||
+	    file_read(path, POLICY_CACHE_HEADER_MAX, &buf, &len, NULL) == -1)
+		return false;
+	if (str_fmt(want, sizeof(want), "id=%s\nfailed_at=", id) == 0 &&
+	    len > strlen(want) && memcmp(buf, want, strlen(want)) == 0) {
+		at = buf + strlen(want);
+		buf[len - 1] = '\0';		/* the final LF */
+		if (policy_cache_clock_parse(at, strlen(at), &t) == 0)
+			recent = t <= now && now - t < window;
+	}
+	free(buf);
+	return recent;
 }
 
 bool

@@ -17,6 +17,7 @@
 #include "sts_record.h"
 
 #define POLICY_CACHE_DIR	"cache"
+#define POLICY_CACHE_FAIL_DIR	"fetch-failed"	/* RFC 8461 §3.3 retry bound */
 #define POLICY_CACHE_CLOCK_FILE	"clock-offset"
 #define POLICY_CACHE_HEADER_MAX	128	/* "id=..\nfetched_at=..\n\n" */
 #define POLICY_CACHE_FILE_MAX	(STS_POLICY_MAX + POLICY_CACHE_HEADER_MAX)
@@ -69,6 +70,10 @@ int	policy_cache_store(const char *state_dir, const char *domain,
  * policy_cache_forget - remove every cached policy (the cache-lost-on-
  * restart mutant: a cache that lived in memory only)
  */
+int	policy_cache_fail_mark(const char *state_dir, const char *domain,
+	    const char *id, int64_t at, struct err *) MUST_CHECK;
+bool	policy_cache_fail_recent(const char *state_dir, const char *domain,
+	    const char *id, int64_t now, int64_t window);
 int	policy_cache_forget(const char *state_dir, struct err *) MUST_CHECK;
 
 /* policy_cache_is_expired - max_age seconds from the fetch have passed */

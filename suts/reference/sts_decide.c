@@ -110,6 +110,12 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "id fetches nothing" },
 	{ "cache-never-expires", STS_BUG_CACHE_NEVER_EXPIRES,
 	    "keep applying a cached policy after its max_age has passed" },
+	{ "no-fetch-backoff",	STS_BUG_NO_FETCH_BACKOFF,
+	    "fetch the policy again at every delivery after a failed fetch, "
+	    "not waiting five minutes for the same id" },
+	{ "no-refresh",		STS_BUG_NO_REFRESH,
+	    "never refresh a valid cached policy before it expires while "
+	    "the TXT id is unchanged" },
 	{ NULL,			0,	NULL },
 };
 
@@ -204,6 +210,18 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
 	default:
 		fatalx("sts_decide_rules: bad mode %d", (int)mode);
 	}
+}
+
+/*
+ * sts_decide_refresh - RFC 8461 §3.3 (R-3.3-12): a cached policy in use is
+ * refreshed once it is a day old, well before any sane max_age ends
+ */
+bool
+sts_decide_refresh(int64_t cache_age, sts_bugs bugs)
+{
+	if (bugs & STS_BUG_NO_REFRESH)
+		return false;
+	return cache_age >= STS_REFRESH_AFTER_SECS;
 }
 
 bool

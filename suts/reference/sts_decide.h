@@ -51,6 +51,8 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_NEWID_FAILURE_DROPS	STS_BUG(48)
 #define STS_BUG_CACHE_IGNORES_ID	STS_BUG(49)
 #define STS_BUG_CACHE_NEVER_EXPIRES	STS_BUG(50)
+#define STS_BUG_NO_FETCH_BACKOFF	STS_BUG(51)
+#define STS_BUG_NO_REFRESH		STS_BUG(52)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -97,6 +99,11 @@ void	sts_decide_rules(bool have_policy, enum sts_mode,
  * truncated (RFC 1035 §4.2.1, RFC 7766 §5)
  */
 bool	sts_decide_dns_tcp(sts_bugs bugs);
+/* a valid cached policy this old (seconds) is fetched again (§3.3) */
+#define STS_REFRESH_AFTER_SECS	86400
+/* after a failed fetch, the same id is not fetched again this soon */
+#define STS_FETCH_RETRY_SECS	300
+bool	sts_decide_refresh(int64_t cache_age, sts_bugs bugs);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
 int	sts_decide_bug_parse(const char *name, sts_bugs *flag)

@@ -58,6 +58,8 @@ static void	sts_send_dns_budget(struct sts_send_ctx *);
 static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
 static unsigned int sts_send_policy_flags(sts_bugs);
 static unsigned int sts_send_record_flags(sts_bugs);
+static int	sts_send_fetch_bounded(struct sts_send_ctx *, const char *,
+		    int64_t, struct sts_policy *, char **, size_t *);
 static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
 		    char **, size_t *);
 static void	sts_send_discover(struct sts_send_ctx *);
@@ -237,6 +239,37 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 }
 
 /* sts_send_discover - decide which policy applies, if any */
+/*
+ * sts_send_fetch_bounded - fetch the policy, unless a fetch under the same
+ * TXT id failed less than STS_FETCH_RETRY_SECS ago (RFC 8461 §3.3,
+ * R-3.3-8: wait five minutes before retrying); a failure is remembered
+ */
+static int
+sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
+    int64_t now, struct sts_policy *fetched, char **body, size_t *len)
+{
+	const struct sts_send_config	*cfg = ctx->cfg;
+	struct err			 err;
+
+	if (txt_id == NULL || cfg->state_dir == NULL)
+		return sts_send_fetch(ctx, fetched, body, len);
+	if (!(cfg->bugs & STS_BUG_NO_FETCH_BACKOFF) &&
+	    policy_cache_fail_recent(cfg->state_dir, cfg->domain, txt_id, now,
+	    STS_FETCH_RETRY_SECS)) {
+		log_info("fetch: the policy of %s under id %s failed less "
+		    "than %d s ago; not retrying yet", cfg->domain, txt_id,
+		    STS_FETCH_RETRY_SECS);
+		return -1;
+	}
+	if (sts_send_fetch(ctx, fetched, body, len) == 0)
+		return 0;
+	err_clear(&err);
+	if (policy_cache_fail_mark(cfg->state_dir, cfg->domain, txt_id, now,
+	    &err) == -1)
+		log_warnx("cache: cannot record the failed fetch: %s", err.msg);
+	return -1;
+}
+
 static void
 sts_send_discover(struct sts_send_ctx *ctx)
 {
@@ -283,8 +316,16 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		txt_id = rec.id;
 	src = sts_decide_discovery(txt_id, cache_id, expired,
 	    ctx->cfg->bugs);
+	if (src == STS_DECIDE_USE_CACHE && txt_id != NULL &&
+	    sts_decide_refresh(now - ent->fetched_at, cfg->bugs)) {
+		/* §3.3 (R-3.3-12): refresh before it expires */
+		log_info("cache: policy id=%s is %lld s old: refreshing",
+		    ent->id, (long long)(now - ent->fetched_at));
+		src = STS_DECIDE_FETCH;
+	}
 	if (src == STS_DECIDE_FETCH) {
-		ok = sts_send_fetch(ctx, fetched, &body, &len) == 0;
+		ok = sts_send_fetch_bounded(ctx, txt_id, now, fetched, &body,
+		    &len) == 0;
 		src = sts_decide_after_fetch(ok, cache_id, expired,
 		    cfg->bugs);
 	}
