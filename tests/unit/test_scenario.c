@@ -336,7 +336,9 @@ static const struct load_case load_cases[] = {
 	{ "policy cert", T_HEAD "world:\n  policy: {cert: bogus}\n", false,
 	    "t.yaml:6:18: policy.cert: bad value \"bogus\" (allowed: valid, "
 	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca, "
-	    "wildcard)" },
+	    "wildcard, cn-only, upper-case, intermediate, missing-intermediate, "
+	    "name-constrained, partial-wildcard, wildcard-too-deep, "
+	    "parent-name, weak-key)" },
 	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
 	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
 	    "false)" },
