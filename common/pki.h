@@ -31,7 +31,7 @@
 
 /*
  * Leaf certificate profiles. Each has one row in pki.c's pki_profiles[]
- * (its name, SAN, issuer and dates); a new profile is a new value here
+ * (its name, SAN, issuer, dates, key and whether the issuer is sent); a new profile is a new value here
  * and a new row there, and scenarios, fake-mx and the judge pick it up.
  */
 enum cert_profile {

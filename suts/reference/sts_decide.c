@@ -91,7 +91,8 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "names the MX" },
 	{ "policy-no-verify",	STS_BUG_POLICY_NO_VERIFY,
 	    "fetch the policy without verifying the policy host's "
-	    "certificate chain (its name is still checked)" },
+	    "certificate chain (libcurl still checks its name, falling "
+	    "back to the CN)" },
 	{ "policy-no-host-check", STS_BUG_POLICY_NO_HOST_CHECK,
 	    "fetch the policy without checking that the policy host's "
 	    "certificate names mta-sts.<domain>" },
