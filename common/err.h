@@ -22,7 +22,7 @@ enum err_code {
 	ERR_UNSUPPORTED,
 };
 
-#define ERR_MSG_MAX	256
+#define ERR_MSG_MAX	512	/* a file:line:col, what, and an "allowed:" list */
 
 struct err {
 	int	code;			/* enum err_code; 0 = no error */

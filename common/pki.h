@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * pki.h -- the test PKI of one run: a fresh CA (name-constrained to .test),
- * a second "unknown" CA the SUT never trusts, and leaf certificates made on
- * demand per (profile, host name). Keys are EC P-256 and never leave
- * memory: the only files are the CA certificate, <dir>/ca.pem (0644), for
- * the SUT (STS_CA_FILE), and the unknown CA's, <dir>/unknown-ca.pem (the
- * decoy of the system trust store); pki_free() removes them. A run killed
+ * two intermediates it signs (one constrained to other.test), a second
+ * "unknown" CA the SUT never trusts, and leaf certificates made on demand
+ * per (profile, host name). Keys are EC P-256 (the weak-key leaf's RSA
+ * 1024) and never leave memory: the only files are the CA certificate,
+ * <dir>/ca.pem (0644), for the SUT (STS_CA_FILE), and the unknown CA's,
+ * <dir>/unknown-ca.pem (the decoy of the system trust store); pki_free()
+ * removes them. A run killed
  * by SIGKILL leaves those public certificates behind and nothing else.
  *
  * Validity, in days from pki_new()/pki_leaf() (a "year" is 365 days). A
  * SUT whose clock runs up to 5 years ahead of ours still sees each profile
  * as its name says (and one a day behind does too):
- *   both CAs				now-1 .. now+30 years
- *   valid, wrong-name, self-signed,
- *   unknown-ca, wildcard leaves	now-1 .. now+10 years
+ *   all CAs				now-1 .. now+30 years
+ *   every leaf but the two below	now-1 .. now+10 years
  *   expired				now-2 years .. now-1
  *   not-yet-valid			now+20 years .. now+30 years
  */
@@ -30,7 +31,7 @@
 
 /*
  * Leaf certificate profiles. Each has one row in pki.c's pki_profiles[]
- * (its name, SAN, issuer and dates); a new profile is a new value here
+ * (its name, SAN, issuer, dates, key and whether the issuer is sent); a new profile is a new value here
  * and a new row there, and scenarios, fake-mx and the judge pick it up.
  */
 enum cert_profile {
@@ -41,6 +42,15 @@ enum cert_profile {
 	CERT_SELF_SIGNED,	/* SAN = host, signed by its own key */
 	CERT_UNKNOWN_CA,	/* SAN = host, signed by a CA the SUT lacks */
 	CERT_WILDCARD,		/* SAN = "*." + host's parent, CA-signed */
+	CERT_CN_ONLY,		/* no SAN; CN = host */
+	CERT_UPPER_CASE,	/* SAN = host in upper case */
+	CERT_INTERMEDIATE,	/* below an intermediate, which is sent */
+	CERT_MISSING_INTERMEDIATE, /* the same, the intermediate not sent */
+	CERT_NAME_CONSTRAINED,	/* below an intermediate for other.test */
+	CERT_PARTIAL_WILDCARD,	/* SAN = "mx*.d" for mx1.d */
+	CERT_WILDCARD_TOO_DEEP,	/* SAN = "*.d" for mx1.sub.d */
+	CERT_PARENT_NAME,	/* SAN = "d" for mta-sts.d */
+	CERT_WEAK_KEY,		/* SAN = host, CA-signed, RSA 1024 */
 	CERT_PROFILE_COUNT
 };
 
@@ -51,9 +61,12 @@ int	cert_profile_parse(const char *, enum cert_profile *)
 /* cert_profile_name - the i-th profile's name; NULL past the last */
 const char *cert_profile_name(size_t);
 /*
- * cert_profile_verifies - whether a client that checks the chain against
- * the run's CA, the dates (with our clock) and the DNS-ID (RFC 6125)
- * accepts the leaf pki_leaf() makes for (profile, host) as host's
+ * cert_profile_verifies - whether a strict client accepts the leaf
+ * pki_leaf() makes for (profile, host) as host's, when the server sends
+ * it with pki_chain_cert(): the chain reaches the run's CA within every
+ * name constraint, the dates hold (with our clock), a DNS-ID in the SAN
+ * names host (RFC 6125 §6.4, RFC 8461 §4.2: no CN, no partial wildcard,
+ * any case) and the key passes OpenSSL's security level 2
  */
 bool	cert_profile_verifies(enum cert_profile, const char *host);
 
@@ -76,6 +89,12 @@ X509   *pki_ca_cert(const struct pki *);	/* borrowed */
  */
 const char *pki_unknown_ca_file(const struct pki *);
 X509   *pki_unknown_ca_cert(const struct pki *);	/* borrowed */
+
+/*
+ * pki_chain_cert - the intermediate a server presenting profile sends
+ * after its leaf, or NULL when it sends the leaf alone (borrowed)
+ */
+X509   *pki_chain_cert(const struct pki *, enum cert_profile);
 
 /*
  * pki_leaf - the leaf for (profile, host), made once and cached. The

@@ -14,7 +14,7 @@ tls_ctx_server_new(struct pki *pki, enum cert_profile profile,
     const char *host, struct err *err)
 {
 	SSL_CTX		*ctx;
-	X509		*cert;
+	X509		*cert, *chain;
 	EVP_PKEY	*key;
 
 	if (pki_leaf(pki, profile, host, &cert, &key, err) == -1)
@@ -23,10 +23,17 @@ tls_ctx_server_new(struct pki *pki, enum cert_profile profile,
 		err_tls(err, "tls: SSL_CTX_new");
 		return NULL;
 	}
+	/*
+	 * a fake server presents whatever its profile says, weak keys too:
+	 * judging the key is the client's business
+	 */
+	SSL_CTX_set_security_level(ctx, 0);
+	chain = pki_chain_cert(pki, profile);
 	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
 	    SSL_CTX_use_certificate(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
+	    SSL_CTX_check_private_key(ctx) != 1 ||
+	    (chain != NULL && SSL_CTX_add1_chain_cert(ctx, chain) != 1)) {
 		err_tls(err, "tls: server context for %s (%s)", host,
 		    cert_profile_str(profile));
 		SSL_CTX_free(ctx);

@@ -37,6 +37,8 @@ const char *mx_starttls_name(size_t);
 
 struct mx_config {
 	char			hostname[256];	/* greeting name, cert host */
+	char			cert_host[256];	/* "": hostname; else the
+						   name the cert is for */
 	enum mx_starttls	starttls;
 	enum cert_profile	cert;
 	int			timeout_sec;	/* idle timeout per read/write */

@@ -93,7 +93,8 @@ mx_server_new(struct event_base *base, struct pki *pki,
 	if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1)
 		goto fail;
 	if (cfg->starttls == MX_STARTTLS_OFFER) {
-		srv->ctx = tls_ctx_server_new(pki, cfg->cert, cfg->hostname,
+		srv->ctx = tls_ctx_server_new(pki, cfg->cert,
+		    cfg->cert_host[0] != '\0' ? cfg->cert_host : cfg->hostname,
 		    err);
 		if (srv->ctx == NULL) {
 			err_prefix(err, "mx %s", cfg->hostname);

@@ -309,7 +309,7 @@ judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
 	switch (st->expect) {
 	case SCN_DELIVER_TLS:
 		/* the host's profile, for the host name the DATA reached */
-		return d->tls && !attacker &&
+		return d->tls && !attacker && h->cert_for[0] == '\0' &&
 		    cert_profile_verifies(h->cert, d->server) &&
 		    (!st->expect_sni || d->sni_ok);
 	case SCN_DELIVER_PLAIN:

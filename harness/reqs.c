@@ -233,9 +233,11 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 		show_body(out, w->policy.body != NULL ? w->policy.body : "");
 	}
 	for (i = 0; i < w->nhosts; i++)
-		fprintf(out, "  host %s: starttls %s, cert %s%s\n",
+		fprintf(out, "  host %s: starttls %s, cert %s%s%s%s\n",
 		    w->hosts[i].label, mx_starttls_str(w->hosts[i].starttls),
-		    cert_profile_str(w->hosts[i].cert), w->hosts[i].attacker ?
+		    cert_profile_str(w->hosts[i].cert),
+		    w->hosts[i].cert_for[0] != '\0' ? " for " : "",
+		    w->hosts[i].cert_for, w->hosts[i].attacker ?
 		    " (the attacker's)" : "");
 }
 

@@ -85,6 +85,9 @@ static int	scn_parse_attack(struct scn_loader *,
 		    const struct ytree_node *);
 static int	scn_parse_hosts(struct scn_loader *, const struct ytree_node *,
 		    struct scn_world *, bool);
+static int	scn_check_cert_for(struct scn_loader *,
+		    const struct ytree_node *, const struct scn_world *,
+		    const struct scn_host *, const char *);
 static int	scn_parse_host(struct scn_loader *, const struct ytree_node *,
 		    const char *, struct scn_host *);
 static int	scn_parse_records(struct scn_loader *,
@@ -755,6 +758,36 @@ scn_parse_host(struct scn_loader *ld, const struct ytree_node *n,
 }
 
 /*
+ * scn_check_cert_for - h's cert_for, once every host of w is known: it
+ * names another host of w, and the certificate is a valid one (for that
+ * host's name); n is h's settings, errors point at cert_for or at n
+ */
+static int
+scn_check_cert_for(struct scn_loader *ld, const struct ytree_node *n,
+    const struct scn_world *w, const struct scn_host *h, const char *what)
+{
+	const struct ytree_node	*at;
+	char			 q[YTREE_QUOTE_BUF];
+
+	if (h->cert_for[0] == '\0')
+		return 0;
+	if ((at = ytree_map_get(n, "cert_for")) == NULL)
+		at = n;
+	if (scenario_host_find(w, h->cert_for) == -1)
+		return ytree_error(&ld->yt, at, "%s: host \"%s\": cert_for: "
+		    "unknown host \"%s\"", what, h->label, ytree_quote(
+		    h->cert_for, strlen(h->cert_for), q, sizeof(q)));
+	if (strcmp(h->cert_for, h->label) == 0)
+		return ytree_error(&ld->yt, at, "%s: host \"%s\": cert_for "
+		    "names the host itself (leave it out)", what, h->label);
+	if (h->cert != CERT_VALID)
+		return ytree_error(&ld->yt, at, "%s: host \"%s\": cert_for "
+		    "needs cert: valid, not %s", what, h->label,
+		    cert_profile_str(h->cert));
+	return 0;
+}
+
+/*
  * scn_parse_hosts - world.hosts replaces the host list (order = address
  * order); attack.hosts overrides per field or appends, marking attackers
  */
@@ -798,6 +831,16 @@ scn_parse_hosts(struct scn_loader *ld, const struct ytree_node *n,
 		if (scn_parse_host(ld, n->kids[i + 1], label, h) == -1)
 			return -1;
 		h->attacker = overlay;
+	}
+	/* cert_for may name a host listed after it */
+	for (i = 0; i + 1 < n->nkids; i += 2) {
+		idx = scenario_host_find(w, n->kids[i]->str);
+		if (idx == -1)
+			fatalx("scn_parse_hosts: host \"%s\" lost",
+			    n->kids[i]->str);
+		if (scn_check_cert_for(ld, n->kids[i + 1], w, &w->hosts[idx],
+		    what) == -1)
+			return -1;
 	}
 	return 0;
 }

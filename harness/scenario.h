@@ -83,6 +83,9 @@ struct scn_host {
 							   "@" = domain */
 	enum mx_starttls	starttls;
 	enum cert_profile	cert;
+	char			cert_for[SCN_LABEL_MAX]; /* "": the certificate
+							   names this host;
+							   else that host */
 	bool			attacker;	/* touched or added by the attack */
 };
 

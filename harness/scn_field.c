@@ -37,6 +37,8 @@ static const struct scn_field scn_host_rows[] = {
 	    0, "what the MX does with STARTTLS" },
 	{ "cert",	SCN_T_CERT,	offsetof(struct scn_host, cert),
 	    0, "the certificate profile the MX presents" },
+	{ "cert_for",	SCN_T_LABEL,	offsetof(struct scn_host, cert_for),
+	    0, "another host's label: the certificate names that host" },
 };
 
 /*
@@ -90,6 +92,7 @@ scn_type_size(enum scn_type type)
 	case SCN_T_DELIVERY:
 		return sizeof(enum scn_delivery);
 	case SCN_T_HOST:
+	case SCN_T_LABEL:
 		return SCN_LABEL_MAX;
 	case SCN_T_STARTTLS:
 		return sizeof(enum mx_starttls);
@@ -132,6 +135,14 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 			return ytree_error(cx->yt, n, "%s: unknown host \"%s\" "
 			    "in the %s world", what, ytree_quote(n->str,
 			    n->len, q, sizeof(q)), cx->world_name);
+		memcpy(dst, n->str, n->len + 1);
+		return 0;
+	case SCN_T_LABEL:
+		/* whether it names a host: the caller, once all are known */
+		if (n->len == 0 || n->len >= SCN_LABEL_MAX)
+			return ytree_error(cx->yt, n, "%s: bad host label "
+			    "\"%s\"", what, ytree_quote(n->str, n->len, q,
+			    sizeof(q)));
 		memcpy(dst, n->str, n->len + 1);
 		return 0;
 	case SCN_T_STARTTLS:

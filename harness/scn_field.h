@@ -24,6 +24,8 @@ enum scn_type {
 	SCN_T_WANT,		/* true | false -> scn_want (absent: ANY) */
 	SCN_T_DELIVERY,		/* tls | plain | any | none -> scn_delivery */
 	SCN_T_HOST,		/* a host of the world -> char[SCN_LABEL_MAX] */
+	SCN_T_LABEL,		/* a host label the caller checks later (the
+				   hosts being parsed) -> char[SCN_LABEL_MAX] */
 	SCN_T_STARTTLS,		/* an mx_starttls_name() -> mx_starttls */
 	SCN_T_CERT,		/* a cert_profile_name() -> cert_profile */
 	SCN_T_FAULT,		/* a dns_fault_name() -> dns_fault */
@@ -55,7 +57,7 @@ struct scn_field_ctx {
 	const char		*world_name;	/* "clean" or "attacked" */
 };
 
-/* scn_host_fields - a host's settings: starttls, cert */
+/* scn_host_fields - a host's settings: starttls, cert, cert_for */
 const struct scn_fields *scn_host_fields(void);
 /* scn_expect_fields - the keys of an expectation mapping */
 const struct scn_fields *scn_expect_fields(void);

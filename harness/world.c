@@ -136,6 +136,11 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 		mx_config_init(&mc, hostname);
 		mc.starttls = w->hosts[i].starttls;
 		mc.cert = w->hosts[i].cert;
+		/* cert_for: the certificate of another host's name */
+		if (w->hosts[i].cert_for[0] != '\0' &&
+		    world_host_name(w->hosts[i].cert_for, domain, mc.cert_host,
+		    sizeof(mc.cert_host), err) == -1)
+			goto fail;
 		mc.timeout_sec = WORLD_MX_TIMEOUT;
 		(void)str_fmt(addr, sizeof(addr), "127.%u.%u.%zu", a, b,
 		    SCN_HOST_OCTET0 + i);

@@ -3,9 +3,14 @@
  * policy_fetch.c -- fetch an MTA-STS policy with libcurl (RFC 8461 §3.3).
  * The policy host's address comes from our own DNS lookup through
  * CURLOPT_RESOLVE, so the harness's resolver is used; TLS is verified
- * against the CA file only; redirects, proxies and bodies over
- * STS_POLICY_MAX are refused. Owns the easy handle for one call.
+ * against the CA file only, and OpenSSL itself checks the name (libcurl
+ * would take the CN of a certificate without a DNS-ID); redirects,
+ * proxies and bodies over STS_POLICY_MAX are refused. Owns the easy
+ * handle for one call.
  */
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -23,6 +28,13 @@
 #define POLICY_FETCH_HOST_MAX	(DNS_NAME_MAX + 1)
 #define POLICY_FETCH_URL_MAX	(POLICY_FETCH_HOST_MAX + 64)
 #define POLICY_FETCH_AGENT	"sts-send/0.1 (sts-harness reference)"
+#define POLICY_FETCH_TLS_LEVEL	2	/* OpenSSL security level: 112 bits */
+
+/* What the SSL_CTX callback adds to libcurl's own checks. */
+struct policy_fetch_tls {
+	const char	*host;		/* mta-sts.<domain> */
+	bool		 check_host;	/* false: the mutant's */
+};
 
 struct policy_fetch_buf {
 	char	*p;
@@ -31,9 +43,11 @@ struct policy_fetch_buf {
 };
 
 static size_t	policy_fetch_on_data(char *, size_t, size_t, void *);
+static CURLcode	policy_fetch_on_ssl_ctx(CURL *, void *, void *);
 static int	policy_fetch_setup(CURL *, const struct policy_fetch_req *,
 		    const char *, struct curl_slist *,
-		    struct policy_fetch_buf *, char *);
+		    struct policy_fetch_buf *, struct policy_fetch_tls *,
+		    char *);
 
 /* policy_fetch_on_data - append to the bounded body; abort beyond it */
 static size_t
@@ -51,13 +65,39 @@ policy_fetch_on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/*
+ * policy_fetch_on_ssl_ctx - before the handshake: the chain check itself
+ * wants a DNS-ID naming the policy host (RFC 8461 §3.3, RFC 6125 §6.4.4:
+ * no CN, no partial wildcard) and keys of 112 bits
+ */
+static CURLcode
+policy_fetch_on_ssl_ctx(CURL *c, void *sslctx, void *arg)
+{
+	const struct policy_fetch_tls	*t = arg;
+	SSL_CTX				*ctx = sslctx;
+	X509_VERIFY_PARAM		*param = SSL_CTX_get0_param(ctx);
+
+	(void)c;
+	SSL_CTX_set_security_level(ctx, POLICY_FETCH_TLS_LEVEL);
+	if (!t->check_host)
+		return CURLE_OK;
+	X509_VERIFY_PARAM_set_hostflags(param,
+	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	if (X509_VERIFY_PARAM_set1_host(param, t->host, 0) != 1)
+		return CURLE_SSL_CERTPROBLEM;
+	return CURLE_OK;
+}
+
 /* policy_fetch_setup - every option, each checked */
 static int
 policy_fetch_setup(CURL *c, const struct policy_fetch_req *req,
     const char *url, struct curl_slist *resolve, struct policy_fetch_buf *b,
-    char *errbuf)
+    struct policy_fetch_tls *tls, char *errbuf)
 {
 	long	timeout = req->timeout_ms > 0 ? req->timeout_ms : 1;
+	long	verify = (req->bugs & POLICY_FETCH_NO_VERIFY) ? 0L : 1L;
+	long	vhost = (req->bugs & POLICY_FETCH_NO_HOST_CHECK) ? 0L : 2L;
 
 	if (curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
@@ -66,8 +106,11 @@ policy_fetch_setup(CURL *c, const struct policy_fetch_req *req,
 	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_PROXY, "") != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_NOPROXY, "*") != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, vhost) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION,
+	    policy_fetch_on_ssl_ctx) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, tls) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_SSLVERSION,
 	    (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
@@ -99,6 +142,7 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 	char			 ip[INET_ADDRSTRLEN];
 	char			 errbuf[CURL_ERROR_SIZE];
 	struct policy_fetch_buf	 b = { NULL, 0, false };
+	struct policy_fetch_tls	 tls;
 	struct curl_slist	*resolve = NULL;
 	CURL			*c = NULL;
 	CURLcode		 rc;
@@ -122,7 +166,9 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 		goto fail;
 	}
 	b.p = xmalloc(STS_POLICY_MAX + 1);
-	if (policy_fetch_setup(c, req, url, resolve, &b, errbuf) == -1) {
+	tls.host = host;
+	tls.check_host = !(req->bugs & POLICY_FETCH_NO_HOST_CHECK);
+	if (policy_fetch_setup(c, req, url, resolve, &b, &tls, errbuf) == -1) {
 		(void)err_set(err, ERR_UNSUPPORTED, "fetch: curl_easy_setopt");
 		goto fail;
 	}

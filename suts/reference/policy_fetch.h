@@ -2,8 +2,9 @@
 /*
  * policy_fetch.h -- HTTPS GET of https://mta-sts.<domain>/.well-known/
  * mta-sts.txt with libcurl (RFC 8461 §3.3): verified TLS against one CA
- * file, the address we resolved ourselves, no redirects, no proxy, a
- * bounded body, and only 200 + text/plain counts as a policy.
+ * file (a DNS-ID naming mta-sts.<domain>, never the CN; a key of 112
+ * bits or more), the address we resolved ourselves, no redirects, no
+ * proxy, a bounded body, and only 200 + text/plain counts as a policy.
  */
 #ifndef SUTS_REFERENCE_POLICY_FETCH_H
 #define SUTS_REFERENCE_POLICY_FETCH_H
@@ -28,6 +29,8 @@ struct policy_fetch_req {
 #define POLICY_FETCH_ANY_2XX		0x01u	/* any 2xx is a policy */
 #define POLICY_FETCH_ANY_TYPE		0x02u	/* any Content-Type */
 #define POLICY_FETCH_EXACT_TYPE		0x04u	/* "text/plain" exactly */
+#define POLICY_FETCH_NO_VERIFY		0x08u	/* any chain, any dates */
+#define POLICY_FETCH_NO_HOST_CHECK	0x10u	/* any name in the cert */
 
 /*
  * policy_fetch_get - on 0, *body is a NUL-terminated heap copy of the

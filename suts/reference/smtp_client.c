@@ -77,6 +77,7 @@ static int	smtp_client_starttls(struct smtp_client_conn *,
 		    struct smtp_client_reply *, struct err *);
 static int	smtp_client_handshake(struct smtp_client_conn *,
 		    const struct smtp_client_params *, struct err *);
+static int	smtp_client_names(SSL *, const struct smtp_client_params *);
 static enum smtp_client_result smtp_client_transaction(
 		    struct smtp_client_conn *,
 		    const struct smtp_client_params *, struct err *);
@@ -414,10 +415,35 @@ smtp_client_ehlo(struct smtp_client_conn *c,
 }
 
 /*
+ * smtp_client_names - the names the certificate must show one of: the MX
+ * host; or, in the mutant cert-any-policy-name, every mx pattern of the
+ * policy, "*.d" as OpenSSL's ".d" (any name below d), as Postfix's
+ * "match=" list from a policy resolver does
+ */
+static int
+smtp_client_names(SSL *ssl, const struct smtp_client_params *p)
+{
+	const char	*name;
+	size_t		 i;
+
+	if (p->cert_names == NULL)
+		return SSL_set1_host(ssl, p->host) == 1 ? 0 : -1;
+	for (i = 0; i < p->ncert_names; i++) {
+		name = p->cert_names[i];
+		if (strncmp(name, "*.", 2) == 0)
+			name++;
+		if (SSL_add1_host(ssl, name) != 1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * smtp_client_handshake - TLS client handshake on the connection. SNI is
  * the MX name (RFC 8461 §7.1); with require_verify the chain must reach
- * the CA file and a DNS-ID SAN must match the MX name, no partial
- * wildcards and no CN fallback (RFC 8461 §4.2, RFC 6125 §6.4).
+ * the CA file (through the intermediates the server sends) and a DNS-ID
+ * SAN must match the MX name, no partial wildcards and no CN fallback
+ * (RFC 8461 §4.2, RFC 6125 §6.4).
  */
 static int
 smtp_client_handshake(struct smtp_client_conn *c,
@@ -430,11 +456,13 @@ smtp_client_handshake(struct smtp_client_conn *c,
 	if ((c->ssl = SSL_new(p->tls)) == NULL)
 		return err_tls(err, "SSL_new");
 	SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
-	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+	    (p->cn_fallback ? 0 : X509_CHECK_FLAG_NEVER_CHECK_SUBJECT) |
 	    (p->no_wildcards ? X509_CHECK_FLAG_NO_WILDCARDS : 0));
+	if (p->no_chain)
+		SSL_set_verify_depth(c->ssl, 0);
 	if (SSL_set_fd(c->ssl, c->fd) != 1 ||
 	    (p->send_sni && SSL_set_tlsext_host_name(c->ssl, p->host) != 1) ||
-	    SSL_set1_host(c->ssl, p->host) != 1)
+	    smtp_client_names(c->ssl, p) == -1)
 		return err_tls(err, "TLS setup");
 	SSL_set_verify(c->ssl, p->require_verify ? SSL_VERIFY_PEER :
 	    SSL_VERIFY_NONE, NULL);

@@ -43,6 +43,11 @@ struct smtp_client_params {
 	bool		 require_verify; /* certificate must verify for host */
 	bool		 send_sni;	/* SNI = host in the handshake */
 	bool		 no_wildcards;	/* no "*.d" DNS-ID names host */
+	bool		 cn_fallback;	/* no DNS-ID: the CN may (mutant) */
+	bool		 no_chain;	/* no intermediate CA (mutant) */
+	/* NULL: the certificate names host; else any of these (mutant) */
+	const char *const *cert_names;
+	size_t		 ncert_names;
 	bool		 skip_starttls;	/* plaintext: a retry after TLS
 					   failed, never under require_tls */
 	int64_t		 deadline_ms;	/* on smtp_client_now_ms()'s clock */

@@ -116,6 +116,23 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "no-refresh",		STS_BUG_NO_REFRESH,
 	    "never refresh a valid cached policy before it expires while "
 	    "the TXT id is unchanged" },
+	{ "cn-fallback",	STS_BUG_CN_FALLBACK,
+	    "accept an MX certificate without a DNS-ID whose subject CN "
+	    "names the MX" },
+	{ "policy-no-verify",	STS_BUG_POLICY_NO_VERIFY,
+	    "fetch the policy without verifying the policy host's "
+	    "certificate chain (libcurl still checks its name, falling "
+	    "back to the CN)" },
+	{ "policy-no-host-check", STS_BUG_POLICY_NO_HOST_CHECK,
+	    "fetch the policy without checking that the policy host's "
+	    "certificate names mta-sts.<domain>" },
+	{ "cert-any-policy-name", STS_BUG_CERT_ANY_POLICY_NAME,
+	    "under enforce, connect to any MX and check its certificate "
+	    "against every mx pattern of the policy instead of the MX host "
+	    "dialled (Postfix with a policy resolver)" },
+	{ "no-chain",		STS_BUG_NO_CHAIN,
+	    "accept only MX certificates the trusted CA signed directly: "
+	    "no intermediate CA" },
 	{ NULL,			0,	NULL },
 };
 
@@ -175,6 +192,10 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
 	r->send_sni = !(bugs & STS_BUG_NO_SNI);
 	/* §4.2, RFC 6125 §6.4.3: a whole-label wildcard DNS-ID is valid */
 	r->cert_wildcards = !(bugs & STS_BUG_NO_WILDCARD_CERT);
+	/* §4.2: the name is a DNS-ID in the SAN, never the CN */
+	r->cert_cn_fallback = (bugs & STS_BUG_CN_FALLBACK) != 0;
+	/* RFC 5280 §6: a path may run through intermediates */
+	r->cert_chain = !(bugs & STS_BUG_NO_CHAIN);
 	if (bugs & STS_BUG_WILDCARD_SUFFIX)
 		r->mx_match_flags |= MX_MATCH_WILDCARD_SUFFIX;
 	if (bugs & STS_BUG_WILDCARD_LITERAL)
@@ -199,6 +220,15 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
 		r->require_tls = !(bugs & STS_BUG_STARTTLS_FALLBACK);
 		r->plain_after_tls_failure = !r->require_tls;
 		r->require_verify = !(bugs & STS_BUG_NO_CERT_CHECK);
+		/*
+		 * §4.1, §4.2: the MX host matches a pattern, and the
+		 * certificate names that host; the mutant lets the
+		 * certificate check stand for both
+		 */
+		if (bugs & STS_BUG_CERT_ANY_POLICY_NAME) {
+			r->check_mx = false;
+			r->cert_policy_names = true;
+		}
 		return;
 	case STS_MODE_TESTING:
 		/* §5: check and report, but deliver anyway */
@@ -222,6 +252,18 @@ sts_decide_refresh(int64_t cache_age, sts_bugs bugs)
 	if (bugs & STS_BUG_NO_REFRESH)
 		return false;
 	return cache_age >= STS_REFRESH_AFTER_SECS;
+}
+
+bool
+sts_decide_policy_verify(sts_bugs bugs)
+{
+	return !(bugs & STS_BUG_POLICY_NO_VERIFY);
+}
+
+bool
+sts_decide_policy_host_check(sts_bugs bugs)
+{
+	return !(bugs & STS_BUG_POLICY_NO_HOST_CHECK);
 }
 
 bool

@@ -53,6 +53,11 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_CACHE_NEVER_EXPIRES	STS_BUG(50)
 #define STS_BUG_NO_FETCH_BACKOFF	STS_BUG(51)
 #define STS_BUG_NO_REFRESH		STS_BUG(52)
+#define STS_BUG_CN_FALLBACK		STS_BUG(25)
+#define STS_BUG_POLICY_NO_VERIFY	STS_BUG(26)
+#define STS_BUG_POLICY_NO_HOST_CHECK	STS_BUG(27)
+#define STS_BUG_CERT_ANY_POLICY_NAME	STS_BUG(28)
+#define STS_BUG_NO_CHAIN		STS_BUG(29)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -72,6 +77,11 @@ struct sts_decide_rules {
 	bool	require_verify;	/* PKIX chain + host name, in date */
 	bool	send_sni;	/* SNI = MX name (RFC 8461 §7.1), always */
 	bool	cert_wildcards;	/* a "*.d" DNS-ID may name the MX */
+	bool	cert_cn_fallback; /* the subject CN may name the MX when
+				   the certificate has no DNS-ID (mutant) */
+	bool	cert_policy_names; /* the certificate may name any mx of
+				   the policy instead of the MX (mutant) */
+	bool	cert_chain;	/* intermediates the server sends count */
 	bool	plain_after_tls_failure; /* opportunistic: a failed TLS
 				   handshake is retried in the clear */
 	unsigned int mx_match_flags;	/* MX_MATCH_*: 0 but in mutants */
@@ -93,6 +103,17 @@ enum sts_decide_source sts_decide_after_fetch(bool fetched_ok,
 /* sts_decide_rules - mode of the applied policy (have_policy) + mutants */
 void	sts_decide_rules(bool have_policy, enum sts_mode,
 	    sts_bugs bugs, struct sts_decide_rules *);
+
+/*
+ * sts_decide_policy_verify - the policy host's certificate must chain to
+ * a trusted CA, in date (RFC 8461 §3.3)
+ */
+bool	sts_decide_policy_verify(sts_bugs bugs);
+/*
+ * sts_decide_policy_host_check - ... and name mta-sts.<domain> in a
+ * DNS-ID (RFC 8461 §3.3, RFC 6125 §6.4: never the CN)
+ */
+bool	sts_decide_policy_host_check(sts_bugs bugs);
 
 /*
  * sts_decide_dns_tcp - ask again over TCP when a UDP answer comes back

@@ -37,6 +37,7 @@
 
 #define STS_SEND_TXT_PREFIX	"_mta-sts."	/* RFC 8461 §3.1 */
 #define STS_SEND_HOST_PREFIX	"mta-sts."	/* RFC 8461 §3.2 */
+#define STS_SEND_TLS_LEVEL	2	/* OpenSSL security level: 112 bits */
 
 struct sts_send_ctx {
 	const struct sts_send_config	*cfg;
@@ -221,6 +222,10 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 		req.bugs |= POLICY_FETCH_ANY_TYPE;
 	if (ctx->cfg->bugs & STS_BUG_CONTENT_TYPE_EXACT)
 		req.bugs |= POLICY_FETCH_EXACT_TYPE;
+	if (!sts_decide_policy_verify(ctx->cfg->bugs))
+		req.bugs |= POLICY_FETCH_NO_VERIFY;
+	if (!sts_decide_policy_host_check(ctx->cfg->bugs))
+		req.bugs |= POLICY_FETCH_NO_HOST_CHECK;
 	if (policy_fetch_get(&req, body, len, &err) == -1) {
 		log_warnx("fetch: policy fetch failed: %s", err.msg);
 		return -1;
@@ -376,6 +381,7 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 {
 	struct smtp_client_params	 p;
 	struct sts_dns_addr		 addr;
+	const char			*names[STS_POLICY_MX_COUNT_MAX];
 	enum sts_dns_result		 dres;
 	enum smtp_client_result		 r = SMTP_CLIENT_FAILED;
 	char				 ip[INET_ADDRSTRLEN];
@@ -419,6 +425,16 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 	p.require_verify = rules->require_verify;
 	p.send_sni = rules->send_sni;
 	p.no_wildcards = !rules->cert_wildcards;
+	p.cn_fallback = rules->cert_cn_fallback;
+	p.no_chain = !rules->cert_chain;
+	p.cert_names = NULL;
+	p.ncert_names = 0;
+	if (rules->cert_policy_names) {
+		for (i = 0; i < ctx->policy.nmx; i++)
+			names[i] = ctx->policy.mx[i];
+		p.cert_names = names;
+		p.ncert_names = ctx->policy.nmx;
+	}
 	p.skip_starttls = false;
 	p.deadline_ms = ctx->deadline;
 	for (i = 0; i < addr.n; i++) {
@@ -599,6 +615,13 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
 		goto done;
 	}
+	/*
+	 * 112 bits, whatever openssl.cnf says: an RSA key under 2048 bits
+	 * does not verify (RFC 8461 names no size; RFC 7525 §4.3 does).
+	 * The naive sender keeps the library's default.
+	 */
+	if (!cfg->no_sts)
+		SSL_CTX_set_security_level(ctx->tls, STS_SEND_TLS_LEVEL);
 	if (cfg->ca_file == NULL &&
 	    SSL_CTX_set_default_verify_paths(ctx->tls) != 1)
 		log_warnx("tls: no system trust store");

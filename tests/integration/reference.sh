@@ -4,11 +4,12 @@ out="$work/out"
 run --json "$work/r.json" >"$out" 2>"$work/err"
 rc=$?
 check "reference sender: sts-harness run exits 0 (got $rc)" [ "$rc" -eq 0 ]
-n=$("$harness" list | awk '$2 != "INFO"' | wc -l)
+# graded: MUST and SHOULD; a MAY or INFO scenario's verdict is INFO
+n=$("$harness" list | awk '$2 == "MUST" || $2 == "SHOULD"' | wc -l)
 p=$(awk '$1 == "PASS"' "$out" | wc -l)
 check "reference sender: $p of $n graded scenarios PASS" [ "$n" -gt 0 -a "$p" -eq "$n" ]
-ni=$("$harness" list | awk '$2 == "INFO"' | wc -l)
-check "reference sender: the $ni INFO scenarios are INFO" \
+ni=$("$harness" list | awk '$2 == "INFO" || $2 == "MAY"' | wc -l)
+check "reference sender: the $ni MAY and INFO scenarios are INFO" \
     [ "$ni" -gt 0 -a "$(awk '$1 == "INFO"' "$out" | wc -l)" -eq "$ni" ]
 # each first-contact twin records how the sender fetched: synchronously
 # before any MX connection, unless the attack blocks the TXT lookup (then

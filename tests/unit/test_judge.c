@@ -16,9 +16,12 @@
 #include "../../common/str.h"
 #include "../../harness/judge.h"
 
-enum { H_MX1 = 0, H_EVIL = 1, H_MX2 = 2, H_GONE = 7 };
+enum { H_MX1 = 0, H_EVIL = 1, H_MX2 = 2, H_MX3 = 3, H_GONE = 7 };
 
-/* clean world: mx1; attacked: mx1, evil (attacker), mx2 (expired cert) */
+/*
+ * clean world: mx1; attacked: mx1, evil (attacker), mx2 (expired cert),
+ * mx3 (a valid certificate, but for mx1's name: cert_for)
+ */
 static struct scenario	judge_scn;
 
 static void
@@ -41,6 +44,9 @@ judge_setup(void **state)
 	judge_host(&judge_scn.attacked, "mx1", CERT_VALID, false);
 	judge_host(&judge_scn.attacked, "evil", CERT_VALID, true);
 	judge_host(&judge_scn.attacked, "mx2", CERT_EXPIRED, false);
+	judge_host(&judge_scn.attacked, "mx3", CERT_VALID, false);
+	(void)str_copy(judge_scn.attacked.hosts[H_MX3].cert_for, "mx1",
+	    sizeof(judge_scn.attacked.hosts[H_MX3].cert_for));
 	judge_scn.has_attack = true;
 	judge_scn.nsteps = 1;
 	judge_scn.steps[0].attack = true;
@@ -90,6 +96,10 @@ static const struct step_case step_cases[] = {
 	{ "tls to a host with a bad cert", SCN_DELIVER_TLS, "", false, false,
 	    1, 3, { D(H_MX2, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } }, 0,
 	    OUTCOME_DELIVERED, false, LEAK_NONE, false, false, false },
+	{ "tls to a host presenting another host's cert", SCN_DELIVER_TLS, "",
+	    false, false, 1, 3, { D(H_MX3, DATA_COMPLETE, 1, 1, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_NONE, false, false,
+	    false },
 	{ "tls at the wrong host", SCN_DELIVER_TLS, "mx2", false, false, 1, 3,
 	    { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } }, 0,
 	    OUTCOME_DELIVERED, false, LEAK_NONE, false, false, false },

@@ -143,6 +143,11 @@ static const struct rules_case rules_cases[] = {
 	    STS_BUG_TESTING_AS_ENFORCE, true, true, true, true },
 	{ "none, testing-as-enforce", true, STS_MODE_NONE,
 	    STS_BUG_TESTING_AS_ENFORCE, false, false, false, false },
+	/* the certificate check stands for the mx match: none is done */
+	{ "enforce, cert-any-policy-name", true, STS_MODE_ENFORCE,
+	    STS_BUG_CERT_ANY_POLICY_NAME, false, true, true, true },
+	{ "testing, cert-any-policy-name", true, STS_MODE_TESTING,
+	    STS_BUG_CERT_ANY_POLICY_NAME, false, true, false, false },
 	{ "no policy, every mutant", false, STS_MODE_TESTING,
 	    STS_BUG_STARTTLS_FALLBACK | STS_BUG_NO_MX_MATCH |
 	    STS_BUG_NO_CERT_CHECK | STS_BUG_TESTING_AS_ENFORCE,
@@ -197,6 +202,61 @@ static const struct rules2_case rules2_cases[] = {
 	{ NULL, false, STS_MODE_NONE, 0, false, false, false },
 };
 
+/* the rules of the certificate checks (RFC 8461 §4.2) and their mutants */
+struct rules3_case {
+	const char	*label;
+	bool		 have_policy;
+	enum sts_mode	 mode;
+	sts_bugs	 bugs;
+	bool		 cn_fallback, policy_names, chain;
+	bool		 policy_verify, policy_host;
+};
+
+static const struct rules3_case rules3_cases[] = {
+	{ "enforce: DNS-ID only, the MX's name, chains", true,
+	    STS_MODE_ENFORCE, 0, false, false, true, true, true },
+	{ "no policy: the same", false, STS_MODE_NONE, 0, false, false, true,
+	    true, true },
+	{ "enforce, cn-fallback", true, STS_MODE_ENFORCE, STS_BUG_CN_FALLBACK,
+	    true, false, true, true, true },
+	{ "enforce, cert-any-policy-name", true, STS_MODE_ENFORCE,
+	    STS_BUG_CERT_ANY_POLICY_NAME, false, true, true, true, true },
+	{ "testing, cert-any-policy-name: no policy names to check", true,
+	    STS_MODE_TESTING, STS_BUG_CERT_ANY_POLICY_NAME, false, false, true,
+	    true, true },
+	{ "no policy, cert-any-policy-name", false, STS_MODE_ENFORCE,
+	    STS_BUG_CERT_ANY_POLICY_NAME, false, false, true, true, true },
+	{ "enforce, no-chain", true, STS_MODE_ENFORCE, STS_BUG_NO_CHAIN,
+	    false, false, false, true, true },
+	{ "policy-no-verify", false, STS_MODE_NONE, STS_BUG_POLICY_NO_VERIFY,
+	    false, false, true, false, true },
+	{ "policy-no-host-check", false, STS_MODE_NONE,
+	    STS_BUG_POLICY_NO_HOST_CHECK, false, false, true, true, false },
+	{ NULL, false, STS_MODE_NONE, 0, false, false, false, false, false },
+};
+
+static void
+test_mx_match_rules3(void **state)
+{
+	const struct rules3_case	*tc;
+	struct sts_decide_rules		 r;
+
+	(void)state;
+	for (tc = rules3_cases; tc->label != NULL; tc++) {
+		sts_decide_rules(tc->have_policy, tc->mode, tc->bugs, &r);
+		if (r.cert_cn_fallback != tc->cn_fallback ||
+		    r.cert_policy_names != tc->policy_names ||
+		    r.cert_chain != tc->chain ||
+		    sts_decide_policy_verify(tc->bugs) != tc->policy_verify ||
+		    sts_decide_policy_host_check(tc->bugs) != tc->policy_host)
+			fail_msg("%s: cn %d names %d chain %d verify %d host "
+			    "%d", tc->label, r.cert_cn_fallback,
+			    r.cert_policy_names, r.cert_chain,
+			    sts_decide_policy_verify(tc->bugs),
+			    sts_decide_policy_host_check(tc->bugs));
+	}
+}
+
 static void
 test_mx_match_rules2(void **state)
 {
@@ -244,6 +304,14 @@ static const struct bug_case bug_cases[] = {
 	{ "dns-no-tcp", "dns-no-tcp", 0, STS_BUG_DNS_NO_TCP },
 	{ "no-wildcard-cert", "no-wildcard-cert", 0,
 	    STS_BUG_NO_WILDCARD_CERT },
+	{ "cn-fallback", "cn-fallback", 0, STS_BUG_CN_FALLBACK },
+	{ "policy-no-verify", "policy-no-verify", 0,
+	    STS_BUG_POLICY_NO_VERIFY },
+	{ "policy-no-host-check", "policy-no-host-check", 0,
+	    STS_BUG_POLICY_NO_HOST_CHECK },
+	{ "cert-any-policy-name", "cert-any-policy-name", 0,
+	    STS_BUG_CERT_ANY_POLICY_NAME },
+	{ "no-chain", "no-chain", 0, STS_BUG_NO_CHAIN },
 	{ "unknown", "no-such-bug", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },
@@ -278,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_mx_match_policy),
 		cmocka_unit_test(test_mx_match_rules),
 		cmocka_unit_test(test_mx_match_rules2),
+		cmocka_unit_test(test_mx_match_rules3),
 		cmocka_unit_test(test_mx_match_bug_names),
 	};
 

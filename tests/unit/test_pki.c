@@ -2,9 +2,10 @@
 /*
  * test_pki.c -- every certificate profile verifies (or fails) against the
  * run's CA exactly as its name says, today and with the verifier's clock
- * years ahead; the CA is name-constrained to .test; no key ever reaches
- * the disk (the dir holds ca.pem and unknown-ca.pem alone); pki_free removes what pki_new
- * wrote.
+ * years ahead, for a strict client (SAN only, no partial wildcards,
+ * security level 2, the chain the server sends); the CA is
+ * name-constrained to .test; no key ever reaches the disk (the dir holds
+ * ca.pem and unknown-ca.pem alone); pki_free removes what pki_new wrote.
  */
 #include <sys/stat.h>
 
@@ -65,26 +66,46 @@ pki_teardown(void **state)
 #define PKI_T_5Y	(5 * PKI_T_YEAR + 2 * PKI_T_DAY)	/* leap days */
 
 /*
- * verify cert for host against the CA file, as a strict client would,
- * with its clock ahead of ours by ahead seconds (0: now)
+ * verify cert for host against the CA file, as a strict client would (a
+ * DNS-ID only, no partial wildcards, OpenSSL's security level 2), with
+ * chain (NULL: none) as what the server sent after the leaf and the
+ * client's clock ahead of ours by ahead seconds (0: now)
  */
 static int
-pki_verify(const char *cafile, X509 *cert, const char *host, long ahead)
+pki_verify_chain(const char *cafile, X509 *cert, X509 *chain,
+    const char *host, long ahead)
 {
-	X509_STORE	*store = X509_STORE_new();
-	X509_STORE_CTX	*ctx = X509_STORE_CTX_new();
-	int		 rc;
+	X509_STORE		*store = X509_STORE_new();
+	X509_STORE_CTX		*ctx = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM	*param;
+	STACK_OF(X509)		*sent = sk_X509_new_null();
+	int			 rc;
 
+	assert_non_null(sent);
+	if (chain != NULL)
+		assert_int_not_equal(sk_X509_push(sent, chain), 0);
 	assert_int_equal(X509_STORE_load_file(store, cafile), 1);
-	assert_int_equal(X509_STORE_CTX_init(ctx, store, cert, NULL), 1);
-	X509_VERIFY_PARAM_set1_host(X509_STORE_CTX_get0_param(ctx), host, 0);
+	assert_int_equal(X509_STORE_CTX_init(ctx, store, cert, sent), 1);
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set1_host(param, host, 0);
+	X509_VERIFY_PARAM_set_hostflags(param,
+	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	X509_VERIFY_PARAM_set_auth_level(param, 2);
 	if (ahead != 0)
-		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx),
-		    time(NULL) + ahead);
+		X509_VERIFY_PARAM_set_time(param, time(NULL) + ahead);
 	rc = X509_verify_cert(ctx) == 1 ? 0 : X509_STORE_CTX_get_error(ctx);
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
+	sk_X509_free(sent);
 	return rc;
+}
+
+/* pki_verify - the same, the server sending the leaf alone */
+static int
+pki_verify(const char *cafile, X509 *cert, const char *host, long ahead)
+{
+	return pki_verify_chain(cafile, cert, NULL, host, ahead);
 }
 
 struct profile_case {
@@ -148,6 +169,46 @@ static const struct profile_case profile_cases[] = {
 	{ CERT_WILDCARD, "mx1.a.test", PKI_T_5Y, X509_V_OK, NULL },
 	{ CERT_WILDCARD, "mx1.a.example", 0, X509_V_ERR_PERMITTED_VIOLATION,
 	    NULL },
+	/* RFC 8461 §4.2: the name in the CN alone names nothing */
+	{ CERT_CN_ONLY, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH, NULL },
+	{ CERT_CN_ONLY, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "MX1.A.TEST" },
+	/* RFC 6125 §6.4.1: DNS names compare case-insensitively */
+	{ CERT_UPPER_CASE, "mx1.a.test", 0, X509_V_OK, NULL },
+	{ CERT_UPPER_CASE, "mx1.a.test", 0, X509_V_OK, "MX1.A.test" },
+	{ CERT_UPPER_CASE, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "mx2.a.test" },
+	/* the chain: the leaf alone reaches no trusted CA */
+	{ CERT_INTERMEDIATE, "mx1.a.test", 0, X509_V_OK, NULL },
+	{ CERT_INTERMEDIATE, "mx1.a.test", PKI_T_5Y, X509_V_OK, NULL },
+	{ CERT_INTERMEDIATE, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "mx2.a.test" },
+	{ CERT_MISSING_INTERMEDIATE, "mx1.a.test", 0,
+	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, NULL },
+	{ CERT_NAME_CONSTRAINED, "mx1.a.test", 0,
+	    X509_V_ERR_PERMITTED_VIOLATION, NULL },
+	{ CERT_NAME_CONSTRAINED, "mx1.other.test", 0, X509_V_OK, NULL },
+	{ CERT_NAME_CONSTRAINED, "other.test", 0, X509_V_OK, NULL },
+	{ CERT_NAME_CONSTRAINED, "mx1.another.test", 0,
+	    X509_V_ERR_PERMITTED_VIOLATION, NULL },
+	/* "mx*.a.test": RFC 9525 §6.3 forbids it, as a strict client does */
+	{ CERT_PARTIAL_WILDCARD, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    NULL },
+	{ CERT_PARTIAL_WILDCARD, "mx1.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    "mx2.a.test" },
+	/* "*.a.test" for mx1.sub.a.test: a wildcard is one label */
+	{ CERT_WILDCARD_TOO_DEEP, "mx1.sub.a.test", 0,
+	    X509_V_ERR_HOSTNAME_MISMATCH, NULL },
+	{ CERT_WILDCARD_TOO_DEEP, "mx1.sub.a.test", 0, X509_V_OK,
+	    "sub.a.test" },
+	{ CERT_WILDCARD_TOO_DEEP, "mx1.sub.a.test", 0, X509_V_OK,
+	    "other.a.test" },
+	/* "a.test" for mta-sts.a.test: names the parent, not the host */
+	{ CERT_PARENT_NAME, "mta-sts.a.test", 0, X509_V_ERR_HOSTNAME_MISMATCH,
+	    NULL },
+	{ CERT_PARENT_NAME, "mta-sts.a.test", 0, X509_V_OK, "a.test" },
+	/* RSA 1024 is 80 bits: under level 2's 112 */
+	{ CERT_WEAK_KEY, "mx1.a.test", 0, X509_V_ERR_EE_KEY_TOO_SMALL, NULL },
 	{ CERT_PROFILE_COUNT, NULL, 0, 0, NULL },
 };
 
@@ -167,7 +228,8 @@ test_pki_profiles(void **state)
 			fail_msg("%s: %s", cert_profile_str(tc->profile),
 			    err.msg);
 		assert_int_equal(X509_check_private_key(cert, key), 1);
-		got = pki_verify(pki_ca_file(fx->pki), cert, tc->check != NULL ?
+		got = pki_verify_chain(pki_ca_file(fx->pki), cert,
+		    pki_chain_cert(fx->pki, tc->profile), tc->check != NULL ?
 		    tc->check : tc->host, tc->ahead);
 		if (got != tc->want)
 			fail_msg("%s for %s as %s, %+ld days: verify %d (%s), "
@@ -192,6 +254,15 @@ test_pki_windows(void **state)
 		{ CERT_SELF_SIGNED, -1, 10 * 365 },
 		{ CERT_UNKNOWN_CA, -1, 10 * 365 },
 		{ CERT_WILDCARD, -1, 10 * 365 },
+		{ CERT_CN_ONLY, -1, 10 * 365 },
+		{ CERT_UPPER_CASE, -1, 10 * 365 },
+		{ CERT_INTERMEDIATE, -1, 10 * 365 },
+		{ CERT_MISSING_INTERMEDIATE, -1, 10 * 365 },
+		{ CERT_NAME_CONSTRAINED, -1, 10 * 365 },
+		{ CERT_PARTIAL_WILDCARD, -1, 10 * 365 },
+		{ CERT_WILDCARD_TOO_DEEP, -1, 10 * 365 },
+		{ CERT_PARENT_NAME, -1, 10 * 365 },
+		{ CERT_WEAK_KEY, -1, 10 * 365 },
 		{ CERT_EXPIRED, -2 * 365, -1 },
 		{ CERT_NOT_YET_VALID, 20 * 365, 30 * 365 },
 	};
@@ -207,7 +278,7 @@ test_pki_windows(void **state)
 			cert = pki_ca_cert(fx->pki);
 		else
 			assert_int_equal(pki_leaf(fx->pki,
-			    (enum cert_profile)rows[i].profile, "w.a.test",
+			    (enum cert_profile)rows[i].profile, "ww.b.a.test",
 			    &cert, &key, &err), 0);
 		/* whole days, rounded toward zero; made a moment ago */
 		assert_int_equal(ASN1_TIME_diff(&from, &sec, NULL,
@@ -341,8 +412,36 @@ test_pki_profile_names(void **state)
 }
 
 /*
+ * The (profile, host) pairs pki_leaf() refuses among those
+ * test_pki_verifies() tries: names the profile cannot be made from.
+ */
+static const struct {
+	enum cert_profile	 profile;
+	const char		*host;
+	const char		*msg;		/* in the error */
+} pki_refused[] = {
+	{ CERT_WILDCARD_TOO_DEEP, "v.test", "needs three labels" },
+	{ CERT_PARTIAL_WILDCARD, "v.test", "two characters or more" },
+	{ CERT_PARTIAL_WILDCARD, "a.b.v.test", "two characters or more" },
+};
+
+/* pki_refused_msg - the error pki_leaf() must give, or NULL */
+static const char *
+pki_refused_msg(enum cert_profile p, const char *host)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(pki_refused) / sizeof(pki_refused[0]); i++)
+		if (pki_refused[i].profile == p &&
+		    strcmp(pki_refused[i].host, host) == 0)
+			return pki_refused[i].msg;
+	return NULL;
+}
+
+/*
  * test_pki_verifies - cert_profile_verifies() says what a strict client
- * finds: every profile's leaf, checked for the host it was made for
+ * finds: every profile's leaf, sent with its chain, checked for the host
+ * it was made for
  */
 static void
 test_pki_verifies(void **state)
@@ -352,18 +451,34 @@ test_pki_verifies(void **state)
 	EVP_PKEY		*key;
 	struct err		 err;
 	static const char *const hosts[] = {
-		"mx1.v.test", "v.test", "a.b.v.test", NULL
+		"mx1.v.test", "v.test", "a.b.v.test", "mx1.sub.v.test",
+		"mx1.other.test", "MX1.V.TEST", NULL
 	};
+	const char		*msg;
 	bool			 ok;
 	size_t			 h;
-	int			 i;
+	int			 i, rc;
 
 	for (h = 0; hosts[h] != NULL; h++)
 		for (i = 0; i < CERT_PROFILE_COUNT; i++) {
-			assert_int_equal(pki_leaf(fx->pki, (enum cert_profile)i,
-			    hosts[h], &cert, &key, &err), 0);
-			ok = pki_verify(pki_ca_file(fx->pki), cert, hosts[h],
-			    0) == X509_V_OK;
+			msg = pki_refused_msg((enum cert_profile)i, hosts[h]);
+			rc = pki_leaf(fx->pki, (enum cert_profile)i, hosts[h],
+			    &cert, &key, &err);
+			if (msg != NULL) {
+				assert_int_equal(rc, -1);
+				if (strstr(err.msg, msg) == NULL)
+					fail_msg("%s for %s: \"%s\"",
+					    cert_profile_str(
+					    (enum cert_profile)i), hosts[h],
+					    err.msg);
+				continue;
+			}
+			if (rc == -1)
+				fail_msg("%s for %s: %s", cert_profile_str(
+				    (enum cert_profile)i), hosts[h], err.msg);
+			ok = pki_verify_chain(pki_ca_file(fx->pki), cert,
+			    pki_chain_cert(fx->pki, (enum cert_profile)i),
+			    hosts[h], 0) == X509_V_OK;
 			if (cert_profile_verifies((enum cert_profile)i,
 			    hosts[h]) != ok)
 				fail_msg("%s for %s: verifies says %d, a "
@@ -377,6 +492,92 @@ test_pki_verifies(void **state)
 	assert_non_null(strstr(err.msg, "needs a host below a domain"));
 	assert_int_equal(pki_leaf(fx->pki, CERT_WILDCARD, ".test", &cert,
 	    &key, &err), -1);
+	/* and so do a parent name and a partial wildcard */
+	assert_int_equal(pki_leaf(fx->pki, CERT_PARENT_NAME, "localhost",
+	    &cert, &key, &err), -1);
+	assert_int_equal(pki_leaf(fx->pki, CERT_PARENT_NAME, "x.", &cert,
+	    &key, &err), -1);
+	assert_int_equal(pki_leaf(fx->pki, CERT_PARTIAL_WILDCARD, "mx1",
+	    &cert, &key, &err), -1);
+	assert_int_equal(pki_leaf(fx->pki, CERT_WILDCARD_TOO_DEEP, "a..test",
+	    &cert, &key, &err), -1);
+}
+
+/*
+ * test_pki_new_names - the names each new SAN kind writes, and that the
+ * two chained profiles share their leaf's issuer but not what is sent
+ */
+static void
+test_pki_new_names(void **state)
+{
+	static const struct {
+		enum cert_profile	 profile;
+		const char		*host;
+		const char		*san;	/* NULL: no SAN */
+		const char		*cn;
+	} rows[] = {
+		{ CERT_CN_ONLY, "mx1.n.test", NULL, "mx1.n.test" },
+		{ CERT_UPPER_CASE, "mx1.n.test", "MX1.N.TEST", "MX1.N.TEST" },
+		{ CERT_PARTIAL_WILDCARD, "mx1.n.test", "mx*.n.test",
+		    "mx*.n.test" },
+		{ CERT_PARTIAL_WILDCARD, "ab.n.test", "a*.n.test",
+		    "a*.n.test" },
+		{ CERT_WILDCARD_TOO_DEEP, "mx1.sub.n.test", "*.n.test",
+		    "*.n.test" },
+		{ CERT_PARENT_NAME, "mta-sts.n.test", "n.test", "n.test" },
+		{ CERT_INTERMEDIATE, "mx1.n.test", "mx1.n.test",
+		    "mx1.n.test" },
+	};
+	struct pki_fixture	*fx = *state;
+	GENERAL_NAMES		*gens;
+	const GENERAL_NAME	*g;
+	X509			*cert;
+	EVP_PKEY		*key;
+	struct err		 err;
+	char			 cn[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(pki_leaf(fx->pki, rows[i].profile,
+		    rows[i].host, &cert, &key, &err), 0);
+		gens = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL,
+		    NULL);
+		if (rows[i].san == NULL)
+			assert_null(gens);
+		else {
+			assert_non_null(gens);
+			assert_int_equal(sk_GENERAL_NAME_num(gens), 1);
+			g = sk_GENERAL_NAME_value(gens, 0);
+			assert_int_equal(g->type, GEN_DNS);
+			assert_string_equal((const char *)ASN1_STRING_get0_data(
+			    g->d.dNSName), rows[i].san);
+			GENERAL_NAMES_free(gens);
+		}
+		assert_int_not_equal(X509_NAME_get_text_by_NID(
+		    X509_get_subject_name(cert), NID_commonName, cn,
+		    sizeof(cn)), -1);
+		assert_string_equal(cn, rows[i].cn);
+	}
+	/* one intermediate issues both; only one profile sends it */
+	assert_int_equal(pki_leaf(fx->pki, CERT_MISSING_INTERMEDIATE,
+	    "mx1.n.test", &cert, &key, &err), 0);
+	assert_non_null(pki_chain_cert(fx->pki, CERT_INTERMEDIATE));
+	assert_null(pki_chain_cert(fx->pki, CERT_MISSING_INTERMEDIATE));
+	assert_int_equal(X509_check_issued(pki_chain_cert(fx->pki,
+	    CERT_INTERMEDIATE), cert), X509_V_OK);
+	assert_int_equal(X509_check_issued(pki_ca_cert(fx->pki),
+	    pki_chain_cert(fx->pki, CERT_INTERMEDIATE)), X509_V_OK);
+	assert_non_null(pki_chain_cert(fx->pki, CERT_NAME_CONSTRAINED));
+	assert_ptr_not_equal(pki_chain_cert(fx->pki, CERT_NAME_CONSTRAINED),
+	    pki_chain_cert(fx->pki, CERT_INTERMEDIATE));
+	assert_null(pki_chain_cert(fx->pki, CERT_VALID));
+	assert_null(pki_chain_cert(fx->pki, CERT_SELF_SIGNED));
+	assert_null(pki_chain_cert(fx->pki, CERT_PROFILE_COUNT));
+	/* the weak key is RSA of 1024 bits */
+	assert_int_equal(pki_leaf(fx->pki, CERT_WEAK_KEY, "mx1.n.test", &cert,
+	    &key, &err), 0);
+	assert_int_equal(EVP_PKEY_get_base_id(key), EVP_PKEY_RSA);
+	assert_int_equal(EVP_PKEY_get_bits(key), 1024);
 }
 
 /*
@@ -428,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_pki_profile_names),
 		cmocka_unit_test(test_pki_verifies),
 		cmocka_unit_test(test_pki_wildcard_names),
+		cmocka_unit_test(test_pki_new_names),
 	};
 
 	return cmocka_run_group_tests_name("pki", tests, pki_setup,

@@ -336,7 +336,9 @@ static const struct load_case load_cases[] = {
 	{ "policy cert", T_HEAD "world:\n  policy: {cert: bogus}\n", false,
 	    "t.yaml:6:18: policy.cert: bad value \"bogus\" (allowed: valid, "
 	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca, "
-	    "wildcard)" },
+	    "wildcard, cn-only, upper-case, intermediate, missing-intermediate, "
+	    "name-constrained, partial-wildcard, wildcard-too-deep, "
+	    "parent-name, weak-key)" },
 	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
 	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
 	    "false)" },
@@ -415,7 +417,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:16: host \"mx1\": expected a mapping, found a scalar" },
 	{ "host unknown key", T_HEAD "world:\n  hosts: {mx1: {tls: offer}}\n",
 	    false, "t.yaml:6:17: host \"mx1\": unknown key \"tls\" (allowed: "
-	    "starttls, cert)" },
+	    "starttls, cert, cert_for)" },
 	{ "host starttls", T_HEAD "world:\n  hosts: {mx1: {starttls: drop}}\n",
 	    false, "t.yaml:6:27: starttls: bad value \"drop\" (allowed: offer, "
 	    "strip, refuse, tls-abort)" },
@@ -464,6 +466,33 @@ static const struct load_case load_cases[] = {
 	    "attacked world (at most 8)" },
 	{ "attack host reserved", T_HEAD "attack:\n  hosts: {mta-sts: {cert: "
 	    "expired}}\n", false, "label \"mta-sts\" is reserved" },
+	/* cert_for: another host of the same world, with a valid cert */
+	{ "cert_for later host", T_HEAD "world:\n  hosts: {mx1: {cert_for: "
+	    "mx2}, mx2: {}}\nexpect: any\n", true, NULL },
+	{ "cert_for attacker names genuine", T_HEAD "attack:\n  hosts: {evil: "
+	    "{cert_for: mx1}}\n  records: [\"@ 300 MX 10 evil\", \"evil 300 A "
+	    "{evil}\"]\nexpect: none\n", true, NULL },
+	{ "cert_for unknown", T_HEAD "world:\n  hosts: {mx1: {cert_for: "
+	    "mx2}}\nexpect: any\n", false, "t.yaml:6:27: world.hosts: host "
+	    "\"mx1\": cert_for: unknown host \"mx2\"" },
+	{ "cert_for self", T_HEAD "world:\n  hosts: {mx1: {cert_for: mx1}}\n"
+	    "expect: any\n", false, "t.yaml:6:27: world.hosts: host \"mx1\": "
+	    "cert_for names the host itself" },
+	{ "cert_for policy host", T_HEAD "world:\n  hosts: {mx1: {cert_for: "
+	    "mta-sts}}\nexpect: any\n", false, "cert_for: unknown host "
+	    "\"mta-sts\"" },
+	{ "cert_for not valid", T_HEAD "world:\n  hosts: {mx1: {cert: expired, "
+	    "cert_for: mx2}, mx2: {}}\nexpect: any\n", false, "t.yaml:6:42: "
+	    "world.hosts: host \"mx1\": cert_for needs cert: valid, not "
+	    "expired" },
+	{ "cert_for made invalid by the attack", T_HEAD "world:\n  hosts: "
+	    "{mx1: {cert_for: mx2}, mx2: {}}\nattack:\n  hosts: {mx1: {cert: "
+	    "wildcard}}\nexpect: none\n", false, "t.yaml:8:16: attack.hosts: "
+	    "host \"mx1\": cert_for needs cert: valid, not wildcard" },
+	{ "cert_for empty", T_HEAD "world:\n  hosts: {mx1: {cert_for: \"\"}}\n"
+	    "expect: any\n", false, "cert_for: bad host label \"\"" },
+	{ "cert_for sequence", T_HEAD "world:\n  hosts: {mx1: {cert_for: "
+	    "[mx2]}}\nexpect: any\n", false, "expected a scalar" },
 	{ "attack faults overflow", T_HEAD "world:\n  faults: {a: timeout, b: "
 	    "timeout, c: timeout, d: timeout, e: timeout, f: timeout, g: "
 	    "timeout, h: timeout}\nattack:\n  faults: {i: timeout}\n", false,
@@ -1224,6 +1253,7 @@ test_scenario_steps(void **state)
 	    "expect: {delivery: tls, at: b.c}\n", &scn, &err), 0);
 	assert_string_equal(scn->clean.hosts[1].label, "b.c");
 	assert_int_equal(scn->clean.hosts[1].cert, CERT_WILDCARD);
+	assert_string_equal(scn->clean.hosts[1].cert_for, "");
 	assert_int_equal(scenario_host_octet(&scn->clean, "b.c"), 26);
 	assert_string_equal(scn->steps[0].expect_at, "b.c");
 	scenario_free(scn);

@@ -538,44 +538,86 @@ test_smtp_client_tls_server(int fd, SSL_CTX *sctx)
 	}
 }
 
+/* How a row's client reads the certificate: the mutants' readings. */
+#define T_NO_WILDCARDS	0x01u	/* no-wildcard-cert */
+#define T_CN_FALLBACK	0x02u	/* cn-fallback */
+#define T_NO_CHAIN	0x04u	/* no-chain */
+
 struct tls_case {
 	const char		*label;
 	enum cert_profile	 profile;
 	bool			 require_verify;
 	enum smtp_client_result	 want;
 	int			 want_child;
-	bool			 no_wildcards;	/* the no-wildcard-cert reading */
+	unsigned int		 reading;	/* T_* */
+	const char		*names[2];	/* cert-any-policy-name's */
 };
 
 static const struct tls_case tls_cases[] = {
 	{ "valid, verified", CERT_VALID, true, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED, false },
+	    TEST_TLS_DELIVERED, 0, { NULL } },
 	{ "valid, opportunistic", CERT_VALID, false, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED, false },
+	    TEST_TLS_DELIVERED, 0, { NULL } },
 	{ "wrong name, verified", CERT_WRONG_NAME, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, false },
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
 	{ "wrong name, not verified", CERT_WRONG_NAME, false,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, false },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
 	{ "expired, verified", CERT_EXPIRED, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, false },
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
 	{ "not yet valid, verified", CERT_NOT_YET_VALID, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, false },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
 	{ "self-signed, verified", CERT_SELF_SIGNED, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, false },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
 	{ "unknown CA, verified", CERT_UNKNOWN_CA, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, false },
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
 	{ "unknown CA, not verified", CERT_UNKNOWN_CA, false,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, false },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
 	/* RFC 6125 §6.4.3: "*.<parent>" names the MX */
 	{ "wildcard, verified", CERT_WILDCARD, true, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED, false },
+	    TEST_TLS_DELIVERED, 0, { NULL } },
 	{ "wildcard, verified, wildcards refused", CERT_WILDCARD, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, true },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, T_NO_WILDCARDS,
+	    { NULL } },
 	{ "wildcard, not verified, wildcards refused", CERT_WILDCARD, false,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_NO_WILDCARDS,
+	    { NULL } },
 	{ "valid, verified, wildcards refused", CERT_VALID, true,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
-	{ NULL, CERT_VALID, false, SMTP_CLIENT_DELIVERED, 0, false },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_NO_WILDCARDS,
+	    { NULL } },
+	/* RFC 8461 §4.2: a DNS-ID or nothing; the CN is no name */
+	{ "cn-only, verified", CERT_CN_ONLY, true, SMTP_CLIENT_FAILED,
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	{ "cn-only, verified, cn-fallback", CERT_CN_ONLY, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_CN_FALLBACK,
+	    { NULL } },
+	{ "wrong name, verified, cn-fallback: the SAN still rules",
+	    CERT_WRONG_NAME, true, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
+	    T_CN_FALLBACK, { NULL } },
+	{ "upper-case SAN, verified", CERT_UPPER_CASE, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	{ "partial wildcard, verified", CERT_PARTIAL_WILDCARD, true,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	/* the chain the server sends, and only that */
+	{ "intermediate, verified", CERT_INTERMEDIATE, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	{ "intermediate, verified, no-chain", CERT_INTERMEDIATE, true,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, T_NO_CHAIN, { NULL } },
+	{ "valid, verified, no-chain: no intermediate needed", CERT_VALID,
+	    true, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_NO_CHAIN,
+	    { NULL } },
+	{ "missing intermediate, verified", CERT_MISSING_INTERMEDIATE, true,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	{ "missing intermediate, not verified", CERT_MISSING_INTERMEDIATE,
+	    false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	{ "name-constrained, verified", CERT_NAME_CONSTRAINED, true,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	/* cert-any-policy-name: "*.d" is ".d", any name below d */
+	{ "policy names, a pattern above the MX", CERT_VALID, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0,
+	    { "*.example.test", NULL } },
+	{ "policy names, none the MX's", CERT_VALID, true, SMTP_CLIENT_FAILED,
+	    TEST_TLS_NO_HANDSHAKE, 0, { "mx2.example.test", "*.other.test" } },
+	{ NULL, CERT_VALID, false, SMTP_CLIENT_DELIVERED, 0, 0, { NULL } },
 };
 
 static void
@@ -607,7 +649,13 @@ test_smtp_client_tls(void **state)
 		SSL_CTX_free(sctx);
 		test_smtp_client_params(ctx, &p, true, tc->require_verify,
 		    TEST_DEADLINE_MS);
-		p.no_wildcards = tc->no_wildcards;
+		p.no_wildcards = (tc->reading & T_NO_WILDCARDS) != 0;
+		p.cn_fallback = (tc->reading & T_CN_FALLBACK) != 0;
+		p.no_chain = (tc->reading & T_NO_CHAIN) != 0;
+		if (tc->names[0] != NULL) {
+			p.cert_names = tc->names;
+			p.ncert_names = tc->names[1] != NULL ? 2 : 1;
+		}
 		got = smtp_client_deliver(sv[0], &p, &err);	/* owns sv[0] */
 		if (waitpid(pid, &status, 0) != pid)
 			fail_msg("%s: waitpid", tc->label);
