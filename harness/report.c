@@ -87,7 +87,8 @@ report_data(const struct step_record *rec)
 	for (i = 0; i < rec->ndata; i++) {
 		const struct obs_data *d = &rec->data[i];
 
-		o = json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:s}",
+		o = json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:s,"
+		    " s:i, s:b}",
 		    "seq", (json_int_t)d->seq,
 		    "server", d->server,
 		    "result", data_result_str(d->result),
@@ -95,7 +96,10 @@ report_data(const struct step_record *rec)
 		    "late", d->late,
 		    "foreign", d->foreign,
 		    "by_token", d->by_token,
-		    "sni", d->sni);
+		    "sni", d->sni,
+		    "rcpt", d->rcpt,
+		    "rcpts", (int)d->nrcpt,
+		    "rcpt_mixed", d->rcpt_mixed);
 		if (o == NULL)
 			fatalx("report: json_pack data");
 		json_array_append_new(arr, o);
@@ -117,7 +121,7 @@ report_steps(const struct step_record *recs, size_t n)
 			json_array_append_new(tr,
 			    json_string(rec->transcript[j]));
 		st = json_pack("{s:b, s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:s,"
-		    " s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
+		    " s:s, s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
 		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i, s:f, s:i, s:i}",
 		    "attack", rec->attack,
 		    "expect", scn_delivery_str(rec->expect),
@@ -129,6 +133,7 @@ report_steps(const struct step_record *recs, size_t n)
 		    "delivered_tls", rec->r.delivered_tls,
 		    "delivered_at", rec->r.delivered_at,
 		    "delivered_sni", rec->r.delivered_sni,
+		    "delivered_rcpt", rec->r.delivered_rcpt,
 		    "misreport", rec->r.misreport,
 		    "leak", leak_str(rec->r.leak),
 		    "forbidden_leak", rec->r.forbidden,
