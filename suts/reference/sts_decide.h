@@ -43,6 +43,8 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_LAST_KEY_WINS		STS_BUG(22)
 #define STS_BUG_CRLF_ONLY		STS_BUG(23)
 #define STS_BUG_MODE_CASE_INSENSITIVE	STS_BUG(24)
+#define STS_BUG_POLICY_BY_MX_HOST	STS_BUG(40)
+#define STS_BUG_PARENT_DOMAIN_POLICY	STS_BUG(41)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -89,6 +91,19 @@ void	sts_decide_rules(bool have_policy, enum sts_mode,
  * truncated (RFC 1035 §4.2.1, RFC 7766 §5)
  */
 bool	sts_decide_dns_tcp(sts_bugs bugs);
+
+/*
+ * sts_decide_policy_by_mx - key the policy (its cache entry) by the
+ * recipient domain's first MX host instead of the domain (RFC 8461 §3.4:
+ * the policy domain is the recipient's domain; false but in a mutant)
+ */
+bool	sts_decide_policy_by_mx(sts_bugs bugs);
+
+/*
+ * sts_decide_parent_fallback - a domain that has no policy takes its
+ * parent domain's (RFC 8461 §3.4 forbids it; false but in a mutant)
+ */
+bool	sts_decide_parent_fallback(sts_bugs bugs);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
 int	sts_decide_bug_parse(const char *name, sts_bugs *flag)

@@ -244,7 +244,12 @@ static const struct bug_case bug_cases[] = {
 	{ "dns-no-tcp", "dns-no-tcp", 0, STS_BUG_DNS_NO_TCP },
 	{ "no-wildcard-cert", "no-wildcard-cert", 0,
 	    STS_BUG_NO_WILDCARD_CERT },
+	{ "policy-by-mx-host", "policy-by-mx-host", 0,
+	    STS_BUG_POLICY_BY_MX_HOST },
+	{ "parent-domain-policy", "parent-domain-policy", 0,
+	    STS_BUG_PARENT_DOMAIN_POLICY },
 	{ "unknown", "no-such-bug", -1, 0 },
+	{ "the MX-host mutant's prefix", "policy-by-mx", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },
 	{ "empty", "", -1, 0 },
@@ -270,6 +275,40 @@ test_mx_match_bug_names(void **state)
 	}
 }
 
+/*
+ * RFC 8461 §3.4: the policy domain is the recipient's domain; only the two
+ * mutants key it by MX host or fall back to the parent, each alone
+ */
+struct domain_case {
+	const char	*label;
+	sts_bugs	 bugs;
+	bool		 by_mx;
+	bool		 parent;
+};
+
+static const struct domain_case domain_cases[] = {
+	{ "correct", 0, false, false },
+	{ "policy-by-mx-host", STS_BUG_POLICY_BY_MX_HOST, true, false },
+	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY, false, true },
+	{ "every other mutant", ~(STS_BUG_POLICY_BY_MX_HOST |
+	    STS_BUG_PARENT_DOMAIN_POLICY), false, false },
+	{ NULL, 0, false, false },
+};
+
+static void
+test_mx_match_policy_domain(void **state)
+{
+	const struct domain_case	*tc;
+
+	(void)state;
+	for (tc = domain_cases; tc->label != NULL; tc++)
+		if (sts_decide_policy_by_mx(tc->bugs) != tc->by_mx ||
+		    sts_decide_parent_fallback(tc->bugs) != tc->parent)
+			fail_msg("%s: by mx %d, parent %d", tc->label,
+			    sts_decide_policy_by_mx(tc->bugs),
+			    sts_decide_parent_fallback(tc->bugs));
+}
+
 int
 main(void)
 {
@@ -278,6 +317,7 @@ main(void)
 		cmocka_unit_test(test_mx_match_policy),
 		cmocka_unit_test(test_mx_match_rules),
 		cmocka_unit_test(test_mx_match_rules2),
+		cmocka_unit_test(test_mx_match_policy_domain),
 		cmocka_unit_test(test_mx_match_bug_names),
 	};
 
