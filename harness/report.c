@@ -21,6 +21,8 @@ static json_t	*report_data(const struct step_record *);
 static json_t	*report_scenario(const struct scn_result *);
 static int	 report_write(struct report_json *, const char *, size_t,
 		    struct err *);
+static int	 report_str(struct report_json *, const char *,
+		    struct err *);
 static int	 report_dump(struct report_json *, json_t *, int,
 		    struct err *);
 
@@ -226,6 +228,12 @@ report_write(struct report_json *rj, const char *buf, size_t len,
 	return 0;
 }
 
+static int
+report_str(struct report_json *rj, const char *s, struct err *err)
+{
+	return report_write(rj, s, strlen(s), err);
+}
+
 /*
  * report_dump - o as jansson prints it with JSON_INDENT(2), each line
  * after the first indented by depth levels more: exactly what a dump of
@@ -261,7 +269,7 @@ struct report_json *
 report_json_begin(int fd, const char *path, struct err *err)
 {
 	struct report_json	*rj = xcalloc(1, sizeof(*rj));
-	static const char	 head[] = "{\n  \"scenarios\": [";
+	const char		*head = "{\n  \"scenarios\": [";
 
 	rj->fd = fd;
 	rj->path = path;
@@ -270,7 +278,7 @@ report_json_begin(int fd, const char *path, struct err *err)
 		free(rj);
 		return NULL;
 	}
-	if (report_write(rj, head, sizeof(head) - 1, err) == -1) {
+	if (report_str(rj, head, err) == -1) {
 		free(rj);
 		return NULL;
 	}
@@ -292,7 +300,7 @@ report_json_scenarios(struct report_json *rj, const struct scn_result *res,
 		json_object_set_new(o, "repetition",
 		    json_integer((json_int_t)repetition));
 		sep = rj->nscenarios++ == 0 ? "\n    " : ",\n    ";
-		if (report_write(rj, sep, strlen(sep), err) == -1 ||
+		if (report_str(rj, sep, err) == -1 ||
 		    report_dump(rj, o, 2, err) == -1) {
 			json_decref(o);
 			return -1;
@@ -343,14 +351,14 @@ report_json_end(struct report_json *rj, const char *adapter,
 		json_object_set_new(summary, verdict_str((enum verdict)v),
 		    json_integer((json_int_t)t->counts[v]));
 	/* the top-level keys in JSON_SORT_KEYS order */
-	if (report_write(rj, rj->nscenarios > 0 ? "\n  ],\n  \"schema\": " :
-	    "],\n  \"schema\": ", rj->nscenarios > 0 ? 17 : 14, err) == -1 ||
+	if (report_str(rj, rj->nscenarios > 0 ? "\n  ],\n  \"schema\": " :
+	    "],\n  \"schema\": ", err) == -1 ||
 	    report_dump(rj, schema, 1, err) == -1 ||
-	    report_write(rj, ",\n  \"summary\": ", 15, err) == -1 ||
+	    report_str(rj, ",\n  \"summary\": ", err) == -1 ||
 	    report_dump(rj, summary, 1, err) == -1 ||
-	    report_write(rj, ",\n  \"sut\": ", 11, err) == -1 ||
+	    report_str(rj, ",\n  \"sut\": ", err) == -1 ||
 	    report_dump(rj, sut, 1, err) == -1 ||
-	    report_write(rj, "\n}\n", 3, err) == -1)
+	    report_str(rj, "\n}\n", err) == -1)
 		goto out;
 	rc = 0;
 out:
