@@ -38,7 +38,9 @@ static const struct scn_host *judge_data_host(const struct scenario *,
 static bool	judge_data_allowed(const struct scn_step *,
 		    const struct scn_host *, bool, const struct obs_data *);
 static bool	judge_data_delivers(const struct scn_step *,
-		    const struct scn_host *, bool, const struct obs_data *);
+		    const struct scn_host *, bool, const struct obs_data *,
+		    const char *);
+static bool	judge_rcpt_ok(const struct obs_data *, const char *);
 static void	judge_step_of(const struct scenario *, bool, size_t,
 		    struct scn_step *);
 static bool	judge_fetch_unmet(const struct scn_step *,
@@ -298,13 +300,27 @@ judge_data_allowed(const struct scn_step *st, const struct scn_host *h,
 	}
 }
 
-/* judge_data_delivers - does this DATA meet st's delivery expectation? */
+/*
+ * judge_rcpt_ok - did the DATA's transaction name only the step's
+ * recipient domain? A message the SUT sent to another domain (the
+ * scenario's other domain, say) delivers nothing this step asked for.
+ */
+static bool
+judge_rcpt_ok(const struct obs_data *d, const char *rcpt)
+{
+	return d->nrcpt > 0 && !d->rcpt_mixed && str_eq_ci(d->rcpt, rcpt);
+}
+
+/*
+ * judge_data_delivers - does this DATA meet st's delivery expectation,
+ * as a message to rcpt (the step's recipient domain)?
+ */
 static bool
 judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
-    bool attacker, const struct obs_data *d)
+    bool attacker, const struct obs_data *d, const char *rcpt)
 {
 	if (d->result != DATA_COMPLETE || d->late || h == NULL ||
-	    !judge_at_ok(st, h))
+	    !judge_at_ok(st, h) || !judge_rcpt_ok(d, rcpt))
 		return false;
 	switch (st->expect) {
 	case SCN_DELIVER_TLS:
@@ -337,9 +353,14 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 	bool				 attacker, met = false, fetch_bad;
 	char				 sni[SCN_NAME_MAX + 16];
 	char				 fetch[96], extra[160];
+	char				 rcpt[SCN_NAME_MAX];
+	char				 other[SCN_NAME_MAX + 48];
 
 	memset(r, 0, sizeof(*r));
 	judge_step_of(scn, in->twin, i, &st);
+	if (in->domain == NULL ||
+	    scenario_rcpt_domain(&st, in->domain, rcpt, sizeof(rcpt)) == -1)
+		fatalx("judge_step: no recipient domain for step %zu", i + 1);
 	for (k = 0; k < in->ndata; k++) {
 		d = &in->data[k];
 		if (d->step < 0 || (size_t)d->step != i)
@@ -357,8 +378,10 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 			    sizeof(r->delivered_at));
 			(void)str_copy(r->delivered_sni, d->sni,
 			    sizeof(r->delivered_sni));
+			(void)str_copy(r->delivered_rcpt, d->rcpt,
+			    sizeof(r->delivered_rcpt));
 		}
-		if (judge_data_delivers(&st, h, attacker, d))
+		if (judge_data_delivers(&st, h, attacker, d, rcpt))
 			met = true;
 	}
 	for (k = 0; k < in->nsessions; k++) {
@@ -398,6 +421,10 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		    o->resolver_queries == 0 && o->fetches == 0 &&
 		    o->mx_connects == 0 && o->https_connects == 0;
 	}
+	other[0] = '\0';
+	if (r->delivered && !str_eq_ci(r->delivered_rcpt, rcpt))
+		(void)str_fmt(other, sizeof(other), " for \"%s\", not %s",
+		    r->delivered_rcpt, rcpt);
 	sni[0] = '\0';
 	if (r->delivered && r->delivered_tls)
 		(void)str_fmt(sni, sizeof(sni), " (SNI \"%s\")",
@@ -418,10 +445,10 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		    r->misreport ? " (misreport)" : "", extra);
 	else if (r->delivered)
 		(void)str_fmt(r->reason, sizeof(r->reason),
-		    "expected %s%s%s; observed %sDATA at %s over %s%s, "
+		    "expected %s%s%s; observed %sDATA%s at %s over %s%s, "
 		    "adapter said %s%s%s", scn_delivery_str(st.expect),
 		    st.expect_sni ? " with SNI" : "",
-		    judge_fetch_says(st.expect_fetch), fetch,
+		    judge_fetch_says(st.expect_fetch), fetch, other,
 		    r->delivered_at, r->delivered_tls ? "TLS" : "plaintext",
 		    sni, outcome_str(c->outcome),
 		    r->misreport ? " (misreport)" : "", extra);

@@ -92,6 +92,12 @@ struct obs_data {
 	bool		 sni_ok;	/* the session's SNI named the host */
 	char		 server[SCN_NAME_MAX];	/* host name it reached */
 	char		 sni[SCN_NAME_MAX];
+	/* the transaction's RCPTs: the first one's domain (lower case, no
+	   trailing dot; "" without an '@'), how many, whether any other
+	   RCPT named another domain */
+	char		 rcpt[SCN_NAME_MAX];
+	unsigned int	 nrcpt;
+	bool		 rcpt_mixed;
 };
 
 /* Counters of one step's window (records that arrived during it). */
@@ -124,6 +130,7 @@ struct step_claim {
 /* One instance of a scenario as it ran: the attack, or its clean twin. */
 struct judge_instance {
 	bool			  twin;
+	const char		 *domain;	/* the instance's own domain */
 	size_t			  nsteps;	/* steps that ran */
 	const struct step_obs	 *obs;		/* [nsteps] */
 	const struct step_claim	 *claims;	/* [nsteps] */
@@ -139,6 +146,7 @@ struct step_result {
 	bool		delivered_tls;
 	char		delivered_at[SCN_NAME_MAX];	/* host name, "" */
 	char		delivered_sni[SCN_NAME_MAX];
+	char		delivered_rcpt[SCN_NAME_MAX];	/* its RCPT domain */
 	bool		misreport;	/* claim contradicts the observation */
 	bool		nothing;	/* nothing observed in the window */
 	enum leak	leak;		/* at attacker-controlled endpoints */
@@ -158,7 +166,9 @@ const struct scn_world *judge_world(const struct scenario *, bool twin,
 
 /*
  * judge_step - the result of step i of an instance. A DATA counts for
- * delivery only inside its step's window; every DATA attributed to the
+ * delivery only inside its step's window, and only when every RCPT of its
+ * transaction named the step's recipient domain (scenario_rcpt_domain of
+ * the instance's domain); every DATA attributed to the
  * step, in the window or late, counts as a leak when it reached an
  * attacker-controlled endpoint (a host the attack touched or added, or
  * a host of another instance) that the expectation does not allow.

@@ -43,6 +43,7 @@
 #define HARNESS_ENV_NAME_MAX	64
 #define HARNESS_LANES_MAX	64	/* -j */
 #define HARNESS_CHECK_POLICY_WAIT_MS 2000	/* adapter-check's wait: policy */
+#define HARNESS_REPEAT_MAX	100	/* --repeat */
 
 struct harness_opts {
 	const char	*sut;
@@ -53,6 +54,7 @@ struct harness_opts {
 	bool		 has_seed;
 	uint64_t	 seed;
 	unsigned long	 lanes;		/* -j; 0: one per CPU */
+	unsigned long	 repeat;	/* --repeat, 1..HARNESS_REPEAT_MAX */
 	bool		 resolver_direct;	/* --resolver direct */
 	const char	*pass_env[RUNNER_PASS_ENV_MAX];
 	size_t		 npass_env;
@@ -74,6 +76,10 @@ static int	harness_report(int, char **);
 static int	harness_reqs(const char *, int, char **);
 static int	harness_run(const struct harness_opts *, const char *,
 		    const char *);
+static int	harness_repetition(const struct harness_opts *, const char *,
+		    const char *, uint64_t, unsigned int, struct catalog *,
+		    struct scn_result *, struct report_totals *,
+		    struct report_json *);
 static int	harness_list(const struct harness_opts *, const char *, bool);
 static enum scn_delivery harness_attack_expect(const struct scenario *);
 static int	harness_adapter(const struct harness_opts *, const char *,
@@ -105,7 +111,7 @@ harness_usage(FILE *fp)
 	    "           [-j N] [--resolver dnsmasq|direct] [--quiet-period SEC] "
 	    "[--seed N]\n"
 	    "           "
-	    "[--policy-wait SEC] [--pass-env NAME]... [-v]\n"
+	    "[--policy-wait SEC] [--repeat N] [--pass-env NAME]... [-v]\n"
 	    "           [SCENARIO-FILE|DIR ...]\n"
 	    "       sts-harness adapter-check [--sut NAME|PATH] [--timeout SEC] "
 	    "[--pass-env NAME]... [-v]\n"
@@ -167,6 +173,7 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 		{ "pass-env", required_argument, NULL, 'e' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "resolver", required_argument, NULL, 'R' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -179,6 +186,7 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 	o->sut = "reference";
 	o->timeout = HARNESS_TIMEOUT;
 	o->quiet = HARNESS_QUIET;
+	o->repeat = 1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:j:t:q:S:e:vh", longopts, NULL)) !=
 	    -1) {
@@ -207,6 +215,15 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 				fprintf(stderr, "sts-harness: -j: \"%s\" is not "
 				    "1..%d lanes\n", str_escape(esc, sizeof(esc),
 				    optarg), HARNESS_LANES_MAX);
+				return -1;
+			}
+			break;
+		case 'r':
+			if (parse_uint(optarg, HARNESS_REPEAT_MAX,
+			    &o->repeat) == -1 || o->repeat == 0) {
+				fprintf(stderr, "sts-harness: --repeat: \"%s\" "
+				    "is not 1..%d repetitions\n", str_escape(esc,
+				    sizeof(esc), optarg), HARNESS_REPEAT_MAX);
 				return -1;
 			}
 			break;
@@ -459,9 +476,10 @@ harness_check(const struct harness_opts *o, const char *root,
 	uint64_t		 seed = o->seed;
 	size_t			 i, j, problems;
 
-	if (o->npaths > 0 || o->json != NULL || o->lanes > 1) {
+	if (o->npaths > 0 || o->json != NULL || o->lanes > 1 ||
+	    o->repeat > 1) {
 		fprintf(stderr, "sts-harness: adapter-check takes no scenario "
-		    "files, --json or -j: it runs its own checks\n");
+		    "files, --json, -j or --repeat: it runs its own checks\n");
 		return 2;
 	}
 	if (harness_adapter(o, root, bindir, adapter, sizeof(adapter)) == -1)
@@ -524,25 +542,82 @@ harness_check(const struct harness_opts *o, const char *root,
 	return problems > 0 || sum.interrupted ? 1 : 0;
 }
 
+/*
+ * harness_repetition - run k (1-based) of the list: its own seed (the
+ * run's + k - 1) and files (tmpdir/rep-K from the second on), so fresh
+ * domains, addresses, PKI and SUT instances; its results are printed and
+ * written out, then dropped. 0, or -1 if it could not start.
+ */
+static int
+harness_repetition(const struct harness_opts *o, const char *adapter,
+    const char *tmpdir, uint64_t seed, unsigned int k, struct catalog *cat,
+    struct scn_result *res, struct report_totals *tot,
+    struct report_json *rj)
+{
+	struct runner_config	 cfg;
+	struct runner_summary	 sum;
+	struct err		 err;
+	char			 dir[PATH_MAX];
+
+	if (k == 1)
+		(void)str_copy(dir, tmpdir, sizeof(dir));
+	else if (str_fmt(dir, sizeof(dir), "%s/rep-%u", tmpdir, k) == -1 ||
+	    mkdir(dir, 0755) == -1 || chmod(dir, 0755) == -1) {
+		fprintf(stderr, "sts-harness: repetition %u: %s/rep-%u: %s\n",
+		    k, tmpdir, k, strerror(errno));
+		return -1;
+	}
+	harness_config(o, adapter, dir, seed + k - 1, &cfg);
+	cfg.progress = stdout;
+	if (o->repeat > 1) {
+		printf("repetition %u/%lu (seed %llu):\n", k, o->repeat,
+		    (unsigned long long)cfg.seed);
+		fflush(stdout);
+	}
+	if (runner_run(&cfg, cat->scns, cat->n, res, &sum, &err) == -1) {
+		fprintf(stderr, "sts-harness: %s%s\n", o->repeat > 1 ?
+		    "repetition: " : "", err.msg);
+		runner_results_clear(res, cat->n);
+		return -1;
+	}
+	report_changes(stdout, res, cat->n);
+	report_summary(stdout, res, cat->n, &sum);
+	report_totals_add(tot, res, cat->n, &sum);
+	if (rj != NULL && report_json_scenarios(rj, res, cat->n, k,
+	    &err) == -1) {
+		fprintf(stderr, "sts-harness: %s\n", err.msg);
+		runner_results_clear(res, cat->n);
+		return -1;
+	}
+	runner_results_clear(res, cat->n);
+	return 0;
+}
+
+/*
+ * harness_run - the list --repeat times, one repetition after another;
+ * every result is shown as it comes and written to --json, so a run holds
+ * one repetition's results at a time
+ */
 static int
 harness_run(const struct harness_opts *o, const char *root,
     const char *bindir)
 {
 	struct catalog		 cat;
-	struct runner_config	 cfg;
-	struct runner_summary	 sum;
-	struct scn_result	*res;
+	struct report_totals	 tot;
+	struct report_json	*rj = NULL;
+	struct scn_result	*res = NULL;
 	struct err		 err;
 	char			 adapter[PATH_MAX], tmpdir[PATH_MAX];
 	char			 esc[PATH_MAX];
-	size_t			 counts[VERDICT_ERROR + 1], bad;
 	uint64_t		 seed = o->seed;
-	int			 rc, json_fd = -1;
+	unsigned int		 k;
+	int			 rc = 0, json_fd = -1;
 
 	if (harness_adapter(o, root, bindir, adapter, sizeof(adapter)) == -1)
 		return 2;
 	if (harness_catalog(o, root, &cat) == -1)
 		return 2;
+	/* each repetition has its own SUT instances and PKI, so its own clock */
 	if (harness_clock_budget(&cat) == -1) {
 		catalog_clear(&cat);
 		return 2;
@@ -562,7 +637,7 @@ harness_run(const struct harness_opts *o, const char *root,
 	    sizeof(seed)) != 1) {
 		fprintf(stderr, "sts-harness: no random seed\n");
 		rc = 1;
-		goto out_early;
+		goto out;
 	}
 	harness_nofile();
 	fflush(NULL);
@@ -570,35 +645,52 @@ harness_run(const struct harness_opts *o, const char *root,
 	    -1) {
 		fprintf(stderr, "sts-harness: %s\n", err.msg);
 		rc = 1;
-		goto out_early;
+		goto out;
 	}
 	/* from here on: PID 1 of the run's namespaces */
-	harness_config(o, adapter, tmpdir, seed, &cfg);
-	cfg.progress = stdout;
-	res = xcalloc(cat.n, sizeof(*res));
-	printf("sts-harness %s: %zu scenarios against %s (seed %llu)\n",
-	    HARNESS_VERSION, cat.n, str_escape(esc, sizeof(esc), adapter),
-	    (unsigned long long)seed);
-	fflush(stdout);
-	if (runner_run(&cfg, cat.scns, cat.n, res, &sum, &err) == -1) {
+	if (json_fd != -1 && (rj = report_json_begin(json_fd, o->json,
+	    &err)) == NULL) {
 		fprintf(stderr, "sts-harness: %s\n", err.msg);
 		rc = 1;
 		goto out;
 	}
-	report_changes(stdout, res, cat.n);
-	report_summary(stdout, res, cat.n, &sum);
-	bad = report_counts(res, cat.n, counts);
-	rc = sum.interrupted ? 128 + (sum.signal > 0 ? sum.signal : 2) :
-	    bad > 0 ? 1 : 0;
-	if (json_fd != -1 && report_json(json_fd, o->json, adapter, res,
-	    cat.n, &sum, &err) == -1) {
-		fprintf(stderr, "sts-harness: %s\n", err.msg);
-		rc = rc == 0 ? 1 : rc;
+	memset(&tot, 0, sizeof(tot));
+	res = xcalloc(cat.n, sizeof(*res));
+	if (o->repeat > 1)
+		printf("sts-harness %s: %zu scenarios x %lu repetitions against "
+		    "%s (seed %llu)\n", HARNESS_VERSION, cat.n, o->repeat,
+		    str_escape(esc, sizeof(esc), adapter),
+		    (unsigned long long)seed);
+	else
+		printf("sts-harness %s: %zu scenarios against %s (seed "
+		    "%llu)\n", HARNESS_VERSION, cat.n, str_escape(esc,
+		    sizeof(esc), adapter), (unsigned long long)seed);
+	fflush(stdout);
+	for (k = 1; k <= o->repeat && !tot.sum.interrupted; k++)
+		if (harness_repetition(o, adapter, tmpdir, seed, k, &cat, res,
+		    &tot, rj) == -1) {
+			rc = 1;
+			break;
+		}
+	if (o->repeat > 1)
+		report_totals_line(stdout, &tot);
+	if (rc == 0)
+		rc = tot.sum.interrupted ? 128 + (tot.sum.signal > 0 ?
+		    tot.sum.signal : 2) : tot.not_met > 0 ? 1 : 0;
+	if (rj != NULL && tot.repeat > 0) {
+		if (report_json_end(rj, adapter, &tot, &err) == -1) {
+			fprintf(stderr, "sts-harness: %s\n", err.msg);
+			rc = rc == 0 ? 1 : rc;
+		}
+		rj = NULL;
 	}
 out:
-	runner_results_clear(res, cat.n);
+	/* nothing ran: leave the file empty, as before the run */
+	if (rj != NULL && ftruncate(json_fd, 0) == -1)
+		fprintf(stderr, "sts-harness: --json %s: %s\n",
+		    str_escape(esc, sizeof(esc), o->json), strerror(errno));
+	report_json_free(rj);
 	free(res);
-out_early:
 	if (json_fd != -1)
 		close(json_fd);
 	catalog_clear(&cat);

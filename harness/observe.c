@@ -23,6 +23,10 @@ struct obs_sess_state {
 	bool		closed;
 	bool		sni_ok;
 	char		sni[SCN_NAME_MAX];
+	/* the transaction's RCPTs (since its MAIL) */
+	char		rcpt[SCN_NAME_MAX];	/* the first one's domain */
+	unsigned int	nrcpt;
+	bool		rcpt_mixed;
 };
 
 /* (octet, session id) -> index + 1 in the session arrays; 0 = empty */
@@ -93,6 +97,7 @@ static void	obs_keep_line(struct obs_instance *, const char *);
 static void	obs_mark(struct obs_instance *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static bool	obs_names_server(const struct log_record *, const char *);
+static void	obs_rcpt(struct obs_sess_state *, const char *);
 static struct obs_token *obs_token_find(struct observer *, const char *);
 
 struct observer *
@@ -386,6 +391,30 @@ obs_names_server(const struct log_record *rec, const char *key)
 	    str_eq_ci(v, server);
 }
 
+/*
+ * obs_rcpt - one RCPT of the session's transaction: its address's domain
+ * (after the last '@', lower case, no trailing dot) is the first's, or
+ * the transaction names more than one domain
+ */
+static void
+obs_rcpt(struct obs_sess_state *ss, const char *addr)
+{
+	const char	*at = addr != NULL ? strrchr(addr, '@') : NULL;
+	char		 dom[SCN_NAME_MAX];
+	size_t		 n;
+
+	dom[0] = '\0';
+	if (at != NULL && str_copy(dom, at + 1, sizeof(dom)) == -1)
+		dom[0] = '\0';		/* longer than any name: no domain */
+	str_lower(dom);
+	if ((n = strlen(dom)) > 0 && dom[n - 1] == '.')
+		dom[n - 1] = '\0';
+	if (ss->nrcpt++ == 0)
+		(void)str_copy(ss->rcpt, dom, sizeof(ss->rcpt));
+	else if (strcmp(ss->rcpt, dom) != 0)
+		ss->rcpt_mixed = true;
+}
+
 /* obs_fold_data - one DATA transfer, attributed by token */
 static void
 obs_fold_data(struct obs_instance *in, const struct log_record *rec,
@@ -448,6 +477,9 @@ obs_fold_data(struct obs_instance *in, const struct log_record *rec,
 	if (si >= 0) {
 		d->sni_ok = in->sstate[si].sni_ok;
 		(void)str_copy(d->sni, in->sstate[si].sni, sizeof(d->sni));
+		(void)str_copy(d->rcpt, in->sstate[si].rcpt, sizeof(d->rcpt));
+		d->nrcpt = in->sstate[si].nrcpt;
+		d->rcpt_mixed = in->sstate[si].rcpt_mixed;
 	}
 }
 
@@ -495,8 +527,16 @@ obs_fold_mx(struct obs_instance *in, const struct log_record *rec,
 	if (strcmp(ev, "ehlo") == 0) {
 		if (in->sess[si].level < LEAK_EHLO)
 			in->sess[si].level = LEAK_EHLO;
-	} else if (strcmp(ev, "mail") == 0 || strcmp(ev, "rcpt") == 0)
+	} else if (strcmp(ev, "mail") == 0) {
 		in->sess[si].level = LEAK_ENVELOPE;
+		/* a new transaction (RFC 5321 §4.1.1.2) */
+		in->sstate[si].nrcpt = 0;
+		in->sstate[si].rcpt_mixed = false;
+		in->sstate[si].rcpt[0] = '\0';
+	} else if (strcmp(ev, "rcpt") == 0) {
+		in->sess[si].level = LEAK_ENVELOPE;
+		obs_rcpt(&in->sstate[si], log_record_get(rec, "to"));
+	}
 	else if (strcmp(ev, "starttls") == 0) {
 		v = log_record_get(rec, "result");
 		if (v != NULL && strcmp(v, "ok") == 0) {

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,12 @@
 static json_t	*report_steps(const struct step_record *, size_t);
 static json_t	*report_data(const struct step_record *);
 static json_t	*report_scenario(const struct scn_result *);
+static int	 report_write(struct report_json *, const char *, size_t,
+		    struct err *);
+static int	 report_str(struct report_json *, const char *,
+		    struct err *);
+static int	 report_dump(struct report_json *, json_t *, int,
+		    struct err *);
 
 size_t
 report_counts(const struct scn_result *res, size_t n,
@@ -87,7 +94,8 @@ report_data(const struct step_record *rec)
 	for (i = 0; i < rec->ndata; i++) {
 		const struct obs_data *d = &rec->data[i];
 
-		o = json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:s}",
+		o = json_pack("{s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:s,"
+		    " s:i, s:b}",
 		    "seq", (json_int_t)d->seq,
 		    "server", d->server,
 		    "result", data_result_str(d->result),
@@ -95,7 +103,10 @@ report_data(const struct step_record *rec)
 		    "late", d->late,
 		    "foreign", d->foreign,
 		    "by_token", d->by_token,
-		    "sni", d->sni);
+		    "sni", d->sni,
+		    "rcpt", d->rcpt,
+		    "rcpts", (int)d->nrcpt,
+		    "rcpt_mixed", d->rcpt_mixed);
 		if (o == NULL)
 			fatalx("report: json_pack data");
 		json_array_append_new(arr, o);
@@ -117,7 +128,7 @@ report_steps(const struct step_record *recs, size_t n)
 			json_array_append_new(tr,
 			    json_string(rec->transcript[j]));
 		st = json_pack("{s:b, s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:s,"
-		    " s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
+		    " s:s, s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
 		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i, s:f, s:i, s:i}",
 		    "attack", rec->attack,
 		    "expect", scn_delivery_str(rec->expect),
@@ -129,6 +140,7 @@ report_steps(const struct step_record *recs, size_t n)
 		    "delivered_tls", rec->r.delivered_tls,
 		    "delivered_at", rec->r.delivered_at,
 		    "delivered_sni", rec->r.delivered_sni,
+		    "delivered_rcpt", rec->r.delivered_rcpt,
 		    "misreport", rec->r.misreport,
 		    "leak", leak_str(rec->r.leak),
 		    "forbidden_leak", rec->r.forbidden,
@@ -190,31 +202,134 @@ report_scenario(const struct scn_result *res)
 	return o;
 }
 
-int
-report_json(int fd, const char *path, const char *adapter,
-    const struct scn_result *res, size_t n, const struct runner_summary *sum,
+/* The results JSON as it is being written. */
+struct report_json {
+	int		 fd;
+	const char	*path;		/* borrowed, for messages */
+	size_t		 nscenarios;	/* written so far */
+};
+
+/* report_write - all of buf, or -1 */
+static int
+report_write(struct report_json *rj, const char *buf, size_t len,
     struct err *err)
 {
-	json_t		*root, *scns = json_array(), *info, *summary;
-	json_error_t	 je;
-	size_t		 counts[VERDICT_ERROR + 1], bad, i;
-	char		 seed[32];
-	int		 v;
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(rj->fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return err_sys(err, "cannot write %s", rj->path);
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+report_str(struct report_json *rj, const char *s, struct err *err)
+{
+	return report_write(rj, s, strlen(s), err);
+}
+
+/*
+ * report_dump - o as jansson prints it with JSON_INDENT(2), each line
+ * after the first indented by depth levels more: exactly what a dump of
+ * the whole document would have there (strings never hold a raw newline).
+ * o stays the caller's.
+ */
+static int
+report_dump(struct report_json *rj, json_t *o, int depth, struct err *err)
+{
+	static const char	 pad[] = "\n        ";
+	char			*text, *p, *nl;
+	int			 rc = 0;
+
+	if (depth < 0 || (size_t)depth * 2 + 1 >= sizeof(pad))
+		fatalx("report_dump: depth %d", depth);
+	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	if (text == NULL)
+		return err_set(err, ERR_NOMEM, "report: json_dumps");
+	for (p = text; rc == 0; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			rc = report_write(rj, p, strlen(p), err);
+			break;
+		}
+		rc = report_write(rj, p, (size_t)(nl - p), err);
+		if (rc == 0)
+			rc = report_write(rj, pad, (size_t)depth * 2 + 1, err);
+	}
+	free(text);
+	return rc;
+}
+
+struct report_json *
+report_json_begin(int fd, const char *path, struct err *err)
+{
+	struct report_json	*rj = xcalloc(1, sizeof(*rj));
+	const char		*head = "{\n  \"scenarios\": [";
+
+	rj->fd = fd;
+	rj->path = path;
+	if (ftruncate(fd, 0) == -1 || lseek(fd, 0, SEEK_SET) == -1) {
+		(void)err_sys(err, "cannot write %s", path);
+		free(rj);
+		return NULL;
+	}
+	if (report_str(rj, head, err) == -1) {
+		free(rj);
+		return NULL;
+	}
+	return rj;
+}
+
+int
+report_json_scenarios(struct report_json *rj, const struct scn_result *res,
+    size_t n, unsigned int repetition, struct err *err)
+{
+	json_t		*o;
+	const char	*sep;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (res[i].scn == NULL)
+			continue;
+		o = report_scenario(&res[i]);
+		json_object_set_new(o, "repetition",
+		    json_integer((json_int_t)repetition));
+		sep = rj->nscenarios++ == 0 ? "\n    " : ",\n    ";
+		if (report_str(rj, sep, err) == -1 ||
+		    report_dump(rj, o, 2, err) == -1) {
+			json_decref(o);
+			return -1;
+		}
+		json_decref(o);
+	}
+	return 0;
+}
+
+int
+report_json_end(struct report_json *rj, const char *adapter,
+    const struct report_totals *t, struct err *err)
+{
+	const struct runner_summary	*sum = &t->sum;
+	json_t				*info, *summary, *sut, *schema;
+	json_error_t			 je;
+	char				 seed[32];
+	int				 v, rc = -1;
 
 	info = json_loads(sum->sut_info, JSON_DECODE_ANY, &je);
 	if (info == NULL)
 		info = json_null();
-	for (i = 0; i < n; i++)
-		if (res[i].scn != NULL)
-			json_array_append_new(scns, report_scenario(&res[i]));
-	bad = report_counts(res, n, counts);
 	/* a string: JSON readers lose integers above 2^53 */
 	(void)str_fmt(seed, sizeof(seed), "%llu",
 	    (unsigned long long)sum->seed);
 	summary = json_pack("{s:i, s:i, s:i, s:b, s:f, s:f, s:f, s:s, s:I,"
-	    " s:I, s:i, s:f, s:f, s:f, s:f, s:f}", "total", (int)n, "not_met",
-	    (int)bad,
-	    "misreported", (int)report_misreports(res, n),
+	    " s:I, s:i, s:f, s:f, s:f, s:f, s:f, s:i}", "total",
+	    (int)t->total, "not_met", (int)t->not_met,
+	    "misreported", (int)t->misreported,
 	    "interrupted", sum->interrupted, "seconds", sum->seconds,
 	    "quiet_period", sum->quiet_period, "quiet_seconds",
 	    sum->quiet_seconds, "seed", seed, "harness_max_rss_kb",
@@ -224,23 +339,83 @@ report_json(int fd, const char *path, const char *adapter,
 	    sum->sut_seconds, "overhead_ratio", sum->sut_seconds > 0 ?
 	    sum->steps_seconds * (double)sum->lanes / sum->sut_seconds : 0.0,
 	    "harness_cpu_seconds", sum->harness_cpu_seconds,
-	    "sut_cpu_seconds", sum->sut_cpu_seconds);
+	    "sut_cpu_seconds", sum->sut_cpu_seconds,
+	    "repeat", (int)t->repeat);
+	sut = json_pack("{s:s, s:o}", "adapter", adapter, "info", info);
+	schema = json_string(REPORT_SCHEMA);
+	if (summary == NULL || sut == NULL || schema == NULL) {
+		(void)err_set(err, ERR_NOMEM, "report: json_pack");
+		goto out;
+	}
 	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
 		json_object_set_new(summary, verdict_str((enum verdict)v),
-		    json_integer((json_int_t)counts[v]));
-	root = json_pack("{s:s, s:{s:s, s:o}, s:o, s:o}",
-	    "schema", REPORT_SCHEMA,
-	    "sut", "adapter", adapter, "info", info,
-	    "scenarios", scns,
-	    "summary", summary);
-	if (root == NULL)
-		return err_set(err, ERR_NOMEM, "report: json_pack");
-	if (ftruncate(fd, 0) == -1 || lseek(fd, 0, SEEK_SET) == -1 ||
-	    json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) == -1 ||
-	    write(fd, "\n", 1) != 1) {
-		json_decref(root);
-		return err_sys(err, "cannot write %s", path);
+		    json_integer((json_int_t)t->counts[v]));
+	/* the top-level keys in JSON_SORT_KEYS order */
+	if (report_str(rj, rj->nscenarios > 0 ? "\n  ],\n  \"schema\": " :
+	    "],\n  \"schema\": ", err) == -1 ||
+	    report_dump(rj, schema, 1, err) == -1 ||
+	    report_str(rj, ",\n  \"summary\": ", err) == -1 ||
+	    report_dump(rj, summary, 1, err) == -1 ||
+	    report_str(rj, ",\n  \"sut\": ", err) == -1 ||
+	    report_dump(rj, sut, 1, err) == -1 ||
+	    report_str(rj, "\n}\n", err) == -1)
+		goto out;
+	rc = 0;
+out:
+	json_decref(schema);
+	json_decref(summary);
+	json_decref(sut);
+	free(rj);
+	return rc;
+}
+
+void
+report_json_free(struct report_json *rj)
+{
+	free(rj);
+}
+
+void
+report_totals_add(struct report_totals *t, const struct scn_result *res,
+    size_t n, const struct runner_summary *rep)
+{
+	struct runner_summary	*sum = &t->sum;
+	size_t			 counts[VERDICT_ERROR + 1];
+	int			 v;
+
+	t->not_met += report_counts(res, n, counts);
+	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
+		t->counts[v] += counts[v];
+	t->misreported += report_misreports(res, n);
+	t->total += n;
+	if (t->repeat++ == 0) {
+		*sum = *rep;
+		return;
 	}
-	json_decref(root);
-	return 0;
+	sum->interrupted = sum->interrupted || rep->interrupted;
+	if (rep->signal != 0)
+		sum->signal = rep->signal;
+	sum->seconds += rep->seconds;
+	sum->quiet_seconds += rep->quiet_seconds;
+	sum->steps_seconds += rep->steps_seconds;
+	sum->sut_seconds += rep->sut_seconds;
+	/* getrusage: the process's and its reaped children's, so far */
+	sum->harness_max_rss_kb = rep->harness_max_rss_kb;
+	sum->harness_cpu_seconds = rep->harness_cpu_seconds;
+	sum->sut_cpu_seconds = rep->sut_cpu_seconds;
+	sum->sut_max_rss_kb = rep->sut_max_rss_kb;
+}
+
+void
+report_totals_line(FILE *fp, const struct report_totals *t)
+{
+	int	v;
+
+	fprintf(fp, "%u repetitions, %zu results in %.1fs:", t->repeat,
+	    t->total, t->sum.seconds);
+	for (v = VERDICT_PASS; v <= VERDICT_ERROR; v++)
+		fprintf(fp, " %zu %s%s", t->counts[v],
+		    verdict_str((enum verdict)v), v < VERDICT_ERROR ? "," : "");
+	fprintf(fp, "; %zu misreported%s\n", t->misreported,
+	    t->sum.interrupted ? " (interrupted)" : "");
 }

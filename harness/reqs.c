@@ -267,8 +267,13 @@ show_scenario(FILE *out, const struct reqs *rq, const struct scenario *s)
 	for (i = 0; i < s->nsteps; i++) {
 		const struct scn_step *st = &s->steps[i];
 
-		fprintf(out, "  %zu. %s world%s%s, expect %s%s%s%s%s%s, %s\n",
-		    i + 1, st->attack ? "attacked" : "clean",
+		fprintf(out, "  %zu. %s world%s%s%s%s%s, expect %s%s%s%s%s%s, "
+		    "%s\n", i + 1, st->attack ? "attacked" : "clean",
+		    strcmp(st->to, "@") != 0 && st->to[0] != '\0' ?
+		    ", to user@" : "", strcmp(st->to, "@") != 0 &&
+		    st->to[0] != '\0' ? st->to : "",
+		    strcmp(st->to, "@") != 0 && st->to[0] != '\0' ?
+		    ".{domain}" : "",
 		    st->restart ? ", restart first" : "",
 		    st->clock > 0 ? ", clock moved first" : "",
 		    scn_delivery_str(st->expect), st->expect_at[0] ? " at " :

@@ -230,8 +230,8 @@ static void	lane_end_step(struct runner_lane *);
 static void	lane_finish_scenario(struct runner_lane *);
 static void	lane_check_wait(struct runner_lane *);
 static void	lane_arm(struct runner_lane *, unsigned int);
-static int	lane_write_message(struct runner_lane *, char *, size_t,
-		    struct err *);
+static int	lane_write_message(struct runner_lane *, const char *, char *,
+		    size_t, struct err *);
 static int	runner_resolver_start(struct runner *, struct err *);
 static void	runner_on_resolver_exit(void *, int);
 static void	runner_flush_start(struct runner *);
@@ -841,16 +841,26 @@ runner_act_clock(struct runner_lane *l)
 	return false;
 }
 
+/*
+ * runner_act_deliver - one message to user@ the step's recipient domain
+ * (its "to": the scenario domain, or a name below it), carrying a token
+ */
 static bool
 runner_act_deliver(struct runner_lane *l)
 {
+	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
 	struct step_claim	*c = &l->ci->claims[l->step];
 	char			 rcpt[SCN_NAME_MAX + 8], msg[RUNNER_PATH_MAX];
+	char			 dom[SCN_NAME_MAX];
 	const char		*args[2] = { rcpt, msg };
 	struct err		 err;
 
-	(void)str_fmt(rcpt, sizeof(rcpt), "user@%s", l->ci->domain);
-	if (lane_write_message(l, msg, sizeof(msg), &err) == -1) {
+	/* the loader checked that every "to" makes a name with the domain */
+	if (scenario_rcpt_domain(st, l->ci->domain, dom, sizeof(dom)) == -1)
+		fatalx("runner: step %zu: recipient domain too long",
+		    l->step + 1);
+	(void)str_fmt(rcpt, sizeof(rcpt), "user@%s", dom);
+	if (lane_write_message(l, rcpt, msg, sizeof(msg), &err) == -1) {
 		(void)str_fmt(c->detail, sizeof(c->detail), "message: %s",
 		    err.msg);
 		l->act = RUNNER_NACTIONS;
@@ -1379,6 +1389,7 @@ runner_judge(struct runner *r, size_t i, bool keep)
 		w = in->twin ? 1 : 0;
 		ins[w] = in;
 		ji[w].twin = in->twin;
+		ji[w].domain = in->domain;
 		ji[w].nsteps = in->nsteps;
 		ji[w].obs = obs_instance_steps(in->obs);
 		ji[w].claims = in->claims;
@@ -1411,10 +1422,10 @@ runner_judge(struct runner *r, size_t i, bool keep)
 	}
 }
 
-/* lane_write_message - an RFC 5322 message carrying a fresh token */
+/* lane_write_message - an RFC 5322 message to rcpt carrying a fresh token */
 static int
-lane_write_message(struct runner_lane *l, char *path, size_t pathsz,
-    struct err *err)
+lane_write_message(struct runner_lane *l, const char *rcpt, char *path,
+    size_t pathsz, struct err *err)
 {
 	unsigned char	 rnd[8];
 	char		 date[64];
@@ -1434,10 +1445,10 @@ lane_write_message(struct runner_lane *l, char *path, size_t pathsz,
 	if ((fp = fopen(path, "w")) == NULL)
 		return err_sys(err, "%s", path);
 	/* nothing here may tell one scenario, or a twin, from another */
-	fprintf(fp, "From: <%s>\r\nTo: <user@%s>\r\nSubject: MTA-STS "
+	fprintf(fp, "From: <%s>\r\nTo: <%s>\r\nSubject: MTA-STS "
 	    "delivery test\r\nDate: %s\r\nMessage-ID: <%s@harness.example>"
 	    "\r\n%s: %s\r\n\r\nThis message was sent by sts-harness to test "
-	    "MTA-STS (RFC 8461).\r\n", RUNNER_MAIL_FROM, l->ci->domain, date,
+	    "MTA-STS (RFC 8461).\r\n", RUNNER_MAIL_FROM, rcpt, date,
 	    l->token, STS_TOKEN_HEADER, l->token);
 	if (fclose(fp) != 0)
 		return err_sys(err, "%s", path);

@@ -132,6 +132,8 @@ static int	scn_parse_expect(struct scn_loader *, const struct ytree_node *,
 		    const char *, struct scn_step *);
 static int	scn_check_first_step(struct scn_loader *,
 		    const struct ytree_node *);
+static int	scn_parse_to(struct scn_loader *, const struct ytree_node *,
+		    const struct ytree_node *, struct scn_step *);
 
 static int	scn_load_tree(struct scn_loader *, const char *, size_t);
 
@@ -164,7 +166,8 @@ static const char *const scn_policy_keys[] = {
 	"serve", NULL
 };
 static const char *const scn_step_keys[] = {
-	"expect", "attack", "clock", "strength", "wait", "restart", NULL
+	"expect", "attack", "clock", "strength", "wait", "restart", "to",
+	NULL
 };
 
 /* W0: rfc8461-catalog.md §0.4 */
@@ -603,6 +606,15 @@ scenario_host_find(const struct scn_world *w, const char *label)
 		if (strcmp(w->hosts[i].label, label) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+scenario_rcpt_domain(const struct scn_step *st, const char *domain, char *out,
+    size_t size)
+{
+	if (st->to[0] == '\0' || strcmp(st->to, "@") == 0)
+		return str_copy(out, domain, size);
+	return str_fmt(out, size, "%s.%s", st->to, domain);
 }
 
 int
@@ -1332,6 +1344,7 @@ scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
 	memset(st, 0, sizeof(*st));
 	st->strength = ld->scn->strength;
 	st->wait = SCN_WAIT_NONE;
+	(void)str_copy(st->to, "@", sizeof(st->to));
 	if ((v = ytree_map_get(n, "attack")) != NULL) {
 		if (ytree_get_bool(&ld->yt, v, "step.attack",
 		    &st->attack) == -1)
@@ -1364,9 +1377,45 @@ scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
 	if ((v = ytree_map_get(n, "restart")) != NULL &&
 	    ytree_get_bool(&ld->yt, v, "step.restart", &st->restart) == -1)
 		return -1;
-	if ((v = ytree_map_need(&ld->yt, n, what, "expect")) == NULL)
+	if ((v = ytree_map_need(&ld->yt, n, what, "expect")) == NULL ||
+	    scn_parse_expect(ld, v, "step.expect", st) == -1)
 		return -1;
-	return scn_parse_expect(ld, v, "step.expect", st);
+	return scn_parse_to(ld, n, v, st);
+}
+
+/*
+ * scn_parse_to - the step's recipient domain, a host label relative to
+ * the domain ("@", "b", "a.b"). The fake policy host serves only the
+ * scenario domain (mta-sts.<domain>), so a step to another domain cannot
+ * wait for, or ask for, a policy GET there; policy_fetched: false still
+ * asks that nothing was requested of the scenario domain's policy host.
+ */
+static int
+scn_parse_to(struct scn_loader *ld, const struct ytree_node *step,
+    const struct ytree_node *expect, struct scn_step *st)
+{
+	const struct ytree_node	*v, *k;
+
+	if ((v = ytree_map_get(step, "to")) == NULL)
+		return 0;
+	if (scn_check_label(ld, v, "step.to", st->to) == -1)
+		return -1;
+	if (strcmp(st->to, "@") == 0)
+		return 0;
+	if (st->wait == SCN_WAIT_POLICY)
+		return ytree_error(&ld->yt, ytree_map_get(step, "wait"),
+		    "step.wait: policy needs to: @ (the policy host serves "
+		    "only %s.<domain>, not %s.%s.<domain>)", SCN_POLICY_LABEL,
+		    SCN_POLICY_LABEL, st->to);
+	if (st->expect_fetch == SCN_WANT_YES) {
+		k = expect->type == YTREE_MAP ? ytree_map_get(expect,
+		    "policy_fetched") : expect;
+		return ytree_error(&ld->yt, k != NULL ? k : expect,
+		    "step.expect.policy_fetched: true needs to: @ (the policy "
+		    "host serves only %s.<domain>, not %s.%s.<domain>)",
+		    SCN_POLICY_LABEL, SCN_POLICY_LABEL, st->to);
+	}
+	return 0;
 }
 
 /*
@@ -1415,6 +1464,8 @@ scn_parse_steps(struct scn_loader *ld, const struct ytree_node *root)
 		scn->steps[0].attack = scn->has_attack;
 		scn->steps[0].strength = scn->strength;
 		scn->steps[0].wait = SCN_WAIT_NONE;
+		(void)str_copy(scn->steps[0].to, "@",
+		    sizeof(scn->steps[0].to));
 		scn->nsteps = 1;
 		if (scn_parse_expect(ld, ex, "expect", &scn->steps[0]) == -1)
 			return -1;

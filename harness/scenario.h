@@ -117,6 +117,9 @@ struct scn_world {
 
 struct scn_step {
 	bool			attack;		/* runs in the attacked world */
+	char			to[SCN_LABEL_MAX];	/* the recipient domain:
+							   "@" = the domain,
+							   "b" = b.<domain> */
 	enum scn_delivery	expect;
 	char			expect_at[SCN_LABEL_MAX];	/* "" = any host */
 	bool			expect_sni;	/* tls: SNI named the MX host */
@@ -160,6 +163,13 @@ void	scenario_free(struct scenario *);
 
 /* scenario_host_find - index of label in w->hosts, or -1 */
 int	scenario_host_find(const struct scn_world *, const char *label);
+
+/*
+ * scenario_rcpt_domain - the recipient domain of a step's delivery: domain
+ * for to "@" (or ""), else "<to>.<domain>"; -1 if it does not fit size
+ */
+int	scenario_rcpt_domain(const struct scn_step *, const char *domain,
+	    char *out, size_t size) __attribute__((warn_unused_result));
 
 #define SCN_POLICY_LABEL	"mta-sts"	/* the policy host's label */
 #define SCN_POLICY_OCTET	10

@@ -133,6 +133,11 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "no-chain",		STS_BUG_NO_CHAIN,
 	    "accept only MX certificates the trusted CA signed directly: "
 	    "no intermediate CA" },
+	{ "policy-by-mx-host",	STS_BUG_POLICY_BY_MX_HOST,
+	    "key the policy by the recipient domain's MX host instead of the "
+	    "domain, so domains sharing an MX share a policy (KumoMTA #484)" },
+	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY,
+	    "apply the parent domain's policy to a subdomain that has none" },
 	{ NULL,			0,	NULL },
 };
 
@@ -270,6 +275,18 @@ bool
 sts_decide_dns_tcp(sts_bugs bugs)
 {
 	return !(bugs & STS_BUG_DNS_NO_TCP);
+}
+
+bool
+sts_decide_policy_by_mx(sts_bugs bugs)
+{
+	return (bugs & STS_BUG_POLICY_BY_MX_HOST) != 0;
+}
+
+bool
+sts_decide_parent_fallback(sts_bugs bugs)
+{
+	return (bugs & STS_BUG_PARENT_DOMAIN_POLICY) != 0;
 }
 
 int

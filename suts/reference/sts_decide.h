@@ -58,6 +58,8 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_POLICY_NO_HOST_CHECK	STS_BUG(27)
 #define STS_BUG_CERT_ANY_POLICY_NAME	STS_BUG(28)
 #define STS_BUG_NO_CHAIN		STS_BUG(29)
+#define STS_BUG_POLICY_BY_MX_HOST	STS_BUG(40)
+#define STS_BUG_PARENT_DOMAIN_POLICY	STS_BUG(41)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -125,6 +127,19 @@ bool	sts_decide_dns_tcp(sts_bugs bugs);
 /* after a failed fetch, the same id is not fetched again this soon */
 #define STS_FETCH_RETRY_SECS	300
 bool	sts_decide_refresh(int64_t cache_age, sts_bugs bugs);
+
+/*
+ * sts_decide_policy_by_mx - key the policy (its cache entry) by the
+ * recipient domain's first MX host instead of the domain (RFC 8461 §3.4:
+ * the policy domain is the recipient's domain; false but in a mutant)
+ */
+bool	sts_decide_policy_by_mx(sts_bugs bugs);
+
+/*
+ * sts_decide_parent_fallback - a domain that has no policy takes its
+ * parent domain's (RFC 8461 §3.4 forbids it; false but in a mutant)
+ */
+bool	sts_decide_parent_fallback(sts_bugs bugs);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
 int	sts_decide_bug_parse(const char *name, sts_bugs *flag)

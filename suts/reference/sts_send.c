@@ -50,6 +50,8 @@ struct sts_send_ctx {
 	bool				 have_policy;
 	bool				 withhold;	/* defer, try no MX */
 	struct sts_policy		 policy;
+	/* the policy domain discovery works on: the recipient's (§3.4) */
+	char				 pdomain[DNS_NAME_MAX + 1];
 };
 
 static void	sts_send_set(struct sts_send_result *, enum sts_send_outcome,
@@ -64,6 +66,8 @@ static int	sts_send_fetch_bounded(struct sts_send_ctx *, const char *,
 static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
 		    char **, size_t *);
 static void	sts_send_discover(struct sts_send_ctx *);
+static void	sts_send_policy_key(struct sts_send_ctx *, char *, size_t);
+static bool	sts_send_parent(struct sts_send_ctx *);
 static void	sts_send_deliver(struct sts_send_ctx *);
 static enum smtp_client_result sts_send_candidate(struct sts_send_ctx *,
 		    const char *, const struct sts_decide_rules *, bool *,
@@ -153,9 +157,9 @@ sts_send_txt(struct sts_send_ctx *ctx, struct sts_record *rec)
 
 	err_clear(&err);
 	if (str_fmt(name, sizeof(name), "%s%s", STS_SEND_TXT_PREFIX,
-	    ctx->cfg->domain) == -1) {
+	    ctx->pdomain) == -1) {
 		log_warnx("discovery: %s%s: name too long",
-		    STS_SEND_TXT_PREFIX, ctx->cfg->domain);
+		    STS_SEND_TXT_PREFIX, ctx->pdomain);
 		return false;
 	}
 	sts_send_dns_budget(ctx);
@@ -195,9 +199,9 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 	err_clear(&err);
 	*body = NULL;
 	if (str_fmt(host, sizeof(host), "%s%s", STS_SEND_HOST_PREFIX,
-	    ctx->cfg->domain) == -1) {
+	    ctx->pdomain) == -1) {
 		log_warnx("fetch: %s%s: name too long", STS_SEND_HOST_PREFIX,
-		    ctx->cfg->domain);
+		    ctx->pdomain);
 		return -1;
 	}
 	sts_send_dns_budget(ctx);
@@ -210,7 +214,7 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 	budget = sts_send_left_ms(ctx) / 2;
 	if (budget > STS_SEND_FETCH_MS_MAX)
 		budget = STS_SEND_FETCH_MS_MAX;
-	req.domain = ctx->cfg->domain;
+	req.domain = ctx->pdomain;
 	req.addr = &addr.addr[0];
 	req.port = ctx->cfg->https_port;
 	req.cafile = ctx->cfg->ca_file;
@@ -241,6 +245,54 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 	log_info("fetch: policy from %s: mode=%s max_age=%lu mx=%zu", host,
 	    sts_policy_mode_str(pol->mode), pol->max_age, pol->nmx);
 	return 0;
+}
+
+/*
+ * sts_send_policy_key - what the cached policy is kept under: the policy
+ * domain (RFC 8461 §3.4), or in the mutant policy-by-mx-host the first MX
+ * host of the domain, as a sender that groups destinations by MX does
+ */
+static void
+sts_send_policy_key(struct sts_send_ctx *ctx, char *key, size_t size)
+{
+	struct sts_dns_mx	*mx;
+	struct err		 err;
+
+	if (str_copy(key, ctx->pdomain, size) == -1)
+		fatalx("sts_send_policy_key: domain too long");
+	if (!sts_decide_policy_by_mx(ctx->cfg->bugs))
+		return;
+	mx = xcalloc(1, sizeof(*mx));
+	err_clear(&err);
+	sts_send_dns_budget(ctx);
+	if (sts_dns_mx(ctx->dns, ctx->pdomain, mx, &err) == STS_DNS_OK &&
+	    mx->n > 0 && mx->rr[0].host[0] != '\0' &&
+	    str_copy(key, mx->rr[0].host, size) == 0)
+		log_warnx("MUTANT: the policy of %s is keyed by its MX host %s",
+		    ctx->pdomain, key);
+	else if (str_copy(key, ctx->pdomain, size) == -1)
+		fatalx("sts_send_policy_key: domain too long");
+	free(mx);
+}
+
+/*
+ * sts_send_parent - the mutant parent-domain-policy: make the parent of
+ * the policy domain (one label less, never a top-level name) the policy
+ * domain; false if it has none
+ */
+static bool
+sts_send_parent(struct sts_send_ctx *ctx)
+{
+	const char	*dot = strchr(ctx->pdomain, '.');
+	char		 parent[DNS_NAME_MAX + 1];
+
+	if (dot == NULL || strchr(dot + 1, '.') == NULL ||
+	    str_copy(parent, dot + 1, sizeof(parent)) == -1)
+		return false;
+	log_warnx("MUTANT: %s has no policy; trying its parent %s",
+	    ctx->pdomain, parent);
+	(void)str_copy(ctx->pdomain, parent, sizeof(ctx->pdomain));
+	return true;
 }
 
 /* sts_send_discover - decide which policy applies, if any */
@@ -288,6 +340,7 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	bool				 expired = false;
 	int64_t				 now;
 	char				*body = NULL;
+	char				 key[DNS_NAME_MAX + 1];
 	size_t				 len = 0;
 	int				 ok;
 
@@ -296,9 +349,10 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	err_clear(&err);
 	if (policy_cache_now(cfg->state_dir, &now, &err) == -1)
 		log_warnx("clock: %s; using the system clock", err.msg);
+	sts_send_policy_key(ctx, key, sizeof(key));
 	if (cfg->state_dir == NULL)
 		log_info("cache: no state directory, nothing cached");
-	else if (policy_cache_load_flags(cfg->state_dir, cfg->domain,
+	else if (policy_cache_load_flags(cfg->state_dir, key,
 	    sts_send_policy_flags(cfg->bugs), ent, &err) == 0) {
 		cache_id = ent->id;
 		expired = policy_cache_is_expired(ent, now);
@@ -313,7 +367,7 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		    (long long)(now - ent->fetched_at), ent->policy.max_age,
 		    expired ? "expired" : "valid");
 	} else if (err.code == ERR_NOTFOUND)
-		log_info("cache: no cached policy for %s", cfg->domain);
+		log_info("cache: no cached policy for %s", key);
 	else
 		log_warnx("cache: %s; treated as absent", err.msg);
 
@@ -337,7 +391,7 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	switch (src) {
 	case STS_DECIDE_NO_POLICY:
 		log_info("policy: none applies to %s; delivering as without "
-		    "MTA-STS", cfg->domain);
+		    "MTA-STS", ctx->pdomain);
 		break;
 	case STS_DECIDE_USE_CACHE:
 		ctx->policy = ent->policy;
@@ -353,17 +407,17 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		    sts_policy_mode_str(fetched->mode));
 		if (cfg->state_dir == NULL || txt_id == NULL)
 			break;
-		if (policy_cache_store(cfg->state_dir, cfg->domain, txt_id,
+		if (policy_cache_store(cfg->state_dir, key, txt_id,
 		    now, body, len, &err) == -1)
 			log_warnx("cache: store failed: %s", err.msg);
 		else
 			log_info("cache: stored policy id=%s for %s", txt_id,
-			    cfg->domain);
+			    key);
 		break;
 	case STS_DECIDE_WITHHOLD:
 		ctx->withhold = true;
 		log_info("policy: none could be fetched for %s; withholding "
-		    "the message", cfg->domain);
+		    "the message", ctx->pdomain);
 		break;
 	case STS_DECIDE_FETCH:
 	default:
@@ -596,6 +650,8 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	ctx->cfg = cfg;
 	ctx->res = res;
 	ctx->deadline = smtp_client_now_ms() + (int64_t)cfg->timeout_s * 1000;
+	if (str_copy(ctx->pdomain, cfg->domain, sizeof(ctx->pdomain)) == -1)
+		fatalx("sts_send_run: domain too long");
 	sts_send_set(res, STS_SEND_ERROR, "internal error");
 	if (file_read(cfg->msg_file, SMTP_MESSAGE_MAX, &raw, &rlen,
 	    &err) == -1 || smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,
@@ -632,8 +688,13 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	if (cfg->no_sts)
 		log_info("discovery: skipped (--no-sts: naive sender, "
 		    "opportunistic TLS)");
-	else
+	else {
 		sts_send_discover(ctx);
+		if (!ctx->have_policy && !ctx->withhold &&
+		    sts_decide_parent_fallback(cfg->bugs) &&
+		    sts_send_parent(ctx))
+			sts_send_discover(ctx);
+	}
 	if (ctx->withhold)
 		sts_send_set(res, STS_SEND_DEFERRED, "no policy could be "
 		    "fetched; message withheld");

@@ -73,6 +73,16 @@ check "--seed -1 is a usage error" [ $? -eq 2 ]
 check "--quiet-period 0 is a usage error" [ $? -eq 2 ]
 "$harness" run --pass-env 'A=B' "$good" >/dev/null 2>&1
 check "--pass-env A=B is a usage error" [ $? -eq 2 ]
+for r in 0 101 -1 x 1.5 ""; do
+	"$harness" run --repeat "$r" "$good" >"$work/o8" 2>"$work/e8"
+	rc=$?
+	check "--repeat \"$r\": usage error (exit 2, got $rc) before anything runs" \
+	    [ "$rc" -eq 2 -a ! -s "$work/o8" ]
+	check "--repeat \"$r\": the message names the bounds" \
+	    grep -q "^sts-harness: --repeat: \"$r\" is not 1..100 repetitions$" "$work/e8"
+done
+"$harness" adapter-check --repeat 2 >/dev/null 2>"$work/e9"
+check "adapter-check --repeat 2 is a usage error" [ $? -eq 2 ]
 
 # a FIFO named *.yaml must not hang lint or run
 mkdir -p "$work/fifo" && mkfifo "$work/fifo/pipe.yaml"

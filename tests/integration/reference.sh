@@ -40,6 +40,24 @@ missing=$("$harness" list | awk '{ print $4 }' | tr ',' '\n' | sort -u |
     while read -r c; do grep -q "^| $c |" "$top/docs/requirements.md" || echo "$c"; done)
 check "every clause a scenario names is in docs/requirements.md (${missing:-all})" \
     [ -z "$missing" ]
+# --repeat: every repetition on fresh domains, all results reported
+run --repeat 3 --seed 9 --json "$work/rep.json" \
+    "$top/scenarios/discovery/enforce-baseline.yaml" \
+    "$top/scenarios/domains/shared-mx-forged-mx.yaml" >"$work/rep" 2>&1
+check "--repeat 3: exit 0" [ $? -eq 0 ]
+check "--repeat 3: three repetitions on the console, seeds 9, 10, 11" \
+    sh -c "grep -q '^repetition 1/3 (seed 9):' '$work/rep' &&
+    grep -q '^repetition 3/3 (seed 11):' '$work/rep' &&
+    grep -q '^3 repetitions, 6 results in' '$work/rep'"
+check "--repeat 3: six results in the JSON, repetitions 1..3, six domains" \
+    python3 -c "
+import json, sys
+d = json.load(open('$work/rep.json'))
+s = d['scenarios']
+ok = len(s) == 6 and sorted(x['repetition'] for x in s) == [1, 1, 2, 2, 3, 3] \
+    and len(set(x['domain'] for x in s)) == 6 and d['summary']['repeat'] == 3 \
+    and d['summary']['total'] == 6 and d['summary']['PASS'] == 6
+sys.exit(0 if ok else 1)"
 check "run leaves nothing in TMPDIR" [ -z "$(ls -A "$TMPDIR")" ]
 [ "$nfail" -eq 0 ] || { cat "$out" "$work/err"; }
 finish

@@ -54,8 +54,11 @@ judge_setup(void **state)
 }
 
 /* a DATA at host, with its result, TLS, SNI, late and foreign flags */
+/* the instances' domain; every D() DATA is a message to it */
+#define J_DOMAIN	"d.test"
 #define D(host, res, tls, sni, late, foreign) \
-	{ 1, 0, true, late, foreign, 0, host, res, tls, sni, "h", "" }
+	{ 1, 0, true, late, foreign, 0, host, res, tls, sni, "h", "", \
+	    J_DOMAIN, 1, false }
 
 struct step_case {
 	const char		*label;
@@ -203,6 +206,7 @@ test_judge_step_table(void **state)
 		c.deliver_ran = true;
 		c.outcome = tc->claim;
 		memset(&in, 0, sizeof(in));
+		in.domain = J_DOMAIN;
 		in.nsteps = 1;
 		in.obs = &so;
 		in.claims = &c;
@@ -297,6 +301,7 @@ test_judge_fetch_table(void **state)
 		c.outcome = tc->delivered ? OUTCOME_DELIVERED :
 		    OUTCOME_DEFERRED;
 		memset(&in, 0, sizeof(in));
+		in.domain = J_DOMAIN;
 		in.nsteps = 1;
 		in.obs = &so;
 		in.claims = &c;
@@ -483,6 +488,7 @@ test_judge_scenario_table(void **state)
 		judge_scn.steps[0].expect_fetch = SCN_WANT_ANY;
 		memset(&main, 0, sizeof(main));
 		memset(&twin, 0, sizeof(twin));
+		main.domain = twin.domain = J_DOMAIN;
 		memset(c, 0, sizeof(c));
 		judge_fill(tc->kind, &so[0], d[0], &main.ndata, s[0],
 		    &main.nsessions);
@@ -527,6 +533,99 @@ test_judge_scenario_table(void **state)
 	judge_scn.steps[0].strength = SCN_MUST;
 }
 
+/*
+ * A step's delivery is a message to its recipient domain ("to"): what the
+ * fake MX saw in the DATA's transaction must name that domain, and only it.
+ */
+struct rcpt_case {
+	const char		*label;
+	const char		*to;		/* the step's "to" */
+	enum scn_delivery	 expect;
+	const char		*rcpt;		/* the DATA's RCPT domain */
+	unsigned int		 nrcpt;
+	bool			 mixed;
+	bool			 want_met;
+	const char		*want_reason;	/* substring */
+};
+
+static const struct rcpt_case rcpt_cases[] = {
+	{ "to @, rcpt the domain", "@", SCN_DELIVER_TLS, J_DOMAIN, 1, false,
+	    true, "observed DATA at" },
+	{ "to \"\" is the domain", "", SCN_DELIVER_TLS, J_DOMAIN, 1, false,
+	    true, "observed DATA at" },
+	{ "to b, rcpt b.d", "b", SCN_DELIVER_PLAIN, "b." J_DOMAIN, 1, false,
+	    true, "observed DATA at" },
+	{ "to a.b, rcpt a.b.d", "a.b", SCN_DELIVER_ANY, "a.b." J_DOMAIN, 1,
+	    false, true, "observed DATA at" },
+	/* the observer lower-cases; the judge compares case-insensitively */
+	{ "to b, rcpt B.D", "b", SCN_DELIVER_ANY, "B.D.TEST", 1, false, true,
+	    "observed DATA at" },
+	{ "to b, but the message went to d", "b", SCN_DELIVER_PLAIN, J_DOMAIN,
+	    1, false, false, "DATA for \"d.test\", not b.d.test" },
+	{ "to @, but the message went to b.d", "@", SCN_DELIVER_TLS,
+	    "b." J_DOMAIN, 1, false, false,
+	    "DATA for \"b.d.test\", not d.test" },
+	{ "to b, parent's name as a suffix is not b", "b", SCN_DELIVER_ANY,
+	    "xb." J_DOMAIN, 1, false, false, "not b.d.test" },
+	{ "to b, a second RCPT names d", "b", SCN_DELIVER_ANY, "b." J_DOMAIN,
+	    2, true, false, "expected any" },
+	{ "to b, two RCPTs both for b.d", "b", SCN_DELIVER_ANY, "b." J_DOMAIN,
+	    2, false, true, "observed DATA at" },
+	{ "no RCPT seen at all", "@", SCN_DELIVER_ANY, "", 0, false, false,
+	    "expected any" },
+	{ "an RCPT without a domain", "@", SCN_DELIVER_ANY, "", 1, false,
+	    false, "DATA for \"\", not d.test" },
+	/* none: any message is a delivery, whatever domain it names */
+	{ "none, the message went to b.d", "@", SCN_DELIVER_NONE,
+	    "b." J_DOMAIN, 1, false, false, "expected none" },
+	{ NULL, NULL, 0, NULL, 0, false, false, NULL },
+};
+
+static void
+test_judge_rcpt_table(void **state)
+{
+	const struct rcpt_case	*tc;
+	struct obs_data		 d = D(H_MX1, DATA_COMPLETE, 0, 0, 0, 0);
+	struct judge_instance	 in;
+	struct step_obs		 so;
+	struct step_claim	 c;
+	struct step_result	 r;
+
+	(void)state;
+	judge_scn.has_attack = false;
+	judge_scn.steps[0].attack = false;
+	for (tc = rcpt_cases; tc->label != NULL; tc++) {
+		judge_scn.steps[0].expect = tc->expect;
+		(void)str_copy(judge_scn.steps[0].to, tc->to,
+		    sizeof(judge_scn.steps[0].to));
+		(void)str_copy(d.rcpt, tc->rcpt, sizeof(d.rcpt));
+		d.nrcpt = tc->nrcpt;
+		d.rcpt_mixed = tc->mixed;
+		d.tls = tc->expect == SCN_DELIVER_TLS;
+		memset(&so, 0, sizeof(so));
+		so.queries = 3;
+		so.mx_connects = 1;
+		memset(&c, 0, sizeof(c));
+		c.deliver_ran = true;
+		c.outcome = OUTCOME_DELIVERED;
+		memset(&in, 0, sizeof(in));
+		in.domain = J_DOMAIN;
+		in.nsteps = 1;
+		in.obs = &so;
+		in.claims = &c;
+		in.data = &d;
+		in.ndata = 1;
+		judge_step(&judge_scn, &in, 0, &r);
+		if (r.met != tc->want_met || !r.delivered ||
+		    strstr(r.reason, tc->want_reason) == NULL)
+			fail_msg("%s: met %d delivered %d, reason \"%s\" (want "
+			    "%d, \"%s\")", tc->label, r.met, r.delivered,
+			    r.reason, tc->want_met, tc->want_reason);
+	}
+	judge_scn.steps[0].to[0] = '\0';
+	judge_setup(NULL);
+}
+
 static void
 test_judge_strings(void **state)
 {
@@ -556,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_judge_step_table),
 		cmocka_unit_test(test_judge_fetch_table),
 		cmocka_unit_test(test_judge_scenario_table),
+		cmocka_unit_test(test_judge_rcpt_table),
 		cmocka_unit_test(test_judge_strings),
 	};
 

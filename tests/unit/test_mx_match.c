@@ -312,7 +312,12 @@ static const struct bug_case bug_cases[] = {
 	{ "cert-any-policy-name", "cert-any-policy-name", 0,
 	    STS_BUG_CERT_ANY_POLICY_NAME },
 	{ "no-chain", "no-chain", 0, STS_BUG_NO_CHAIN },
+	{ "policy-by-mx-host", "policy-by-mx-host", 0,
+	    STS_BUG_POLICY_BY_MX_HOST },
+	{ "parent-domain-policy", "parent-domain-policy", 0,
+	    STS_BUG_PARENT_DOMAIN_POLICY },
 	{ "unknown", "no-such-bug", -1, 0 },
+	{ "the MX-host mutant's prefix", "policy-by-mx", -1, 0 },
 	{ "case matters", "No-Mx-Match", -1, 0 },
 	{ "prefix", "no-mx", -1, 0 },
 	{ "empty", "", -1, 0 },
@@ -338,6 +343,40 @@ test_mx_match_bug_names(void **state)
 	}
 }
 
+/*
+ * RFC 8461 §3.4: the policy domain is the recipient's domain; only the two
+ * mutants key it by MX host or fall back to the parent, each alone
+ */
+struct domain_case {
+	const char	*label;
+	sts_bugs	 bugs;
+	bool		 by_mx;
+	bool		 parent;
+};
+
+static const struct domain_case domain_cases[] = {
+	{ "correct", 0, false, false },
+	{ "policy-by-mx-host", STS_BUG_POLICY_BY_MX_HOST, true, false },
+	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY, false, true },
+	{ "every other mutant", ~(STS_BUG_POLICY_BY_MX_HOST |
+	    STS_BUG_PARENT_DOMAIN_POLICY), false, false },
+	{ NULL, 0, false, false },
+};
+
+static void
+test_mx_match_policy_domain(void **state)
+{
+	const struct domain_case	*tc;
+
+	(void)state;
+	for (tc = domain_cases; tc->label != NULL; tc++)
+		if (sts_decide_policy_by_mx(tc->bugs) != tc->by_mx ||
+		    sts_decide_parent_fallback(tc->bugs) != tc->parent)
+			fail_msg("%s: by mx %d, parent %d", tc->label,
+			    sts_decide_policy_by_mx(tc->bugs),
+			    sts_decide_parent_fallback(tc->bugs));
+}
+
 int
 main(void)
 {
@@ -347,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_mx_match_rules),
 		cmocka_unit_test(test_mx_match_rules2),
 		cmocka_unit_test(test_mx_match_rules3),
+		cmocka_unit_test(test_mx_match_policy_domain),
 		cmocka_unit_test(test_mx_match_bug_names),
 	};
 

@@ -329,6 +329,79 @@ test_observe_not_before_step(void **state)
 	observer_free(obs);
 }
 
+/*
+ * The RCPTs of a DATA's transaction: the first one's domain (lower case,
+ * trailing dot gone), their number, and whether another named another
+ * domain; a MAIL starts a new transaction.
+ */
+struct rcpt_case {
+	const char	*label;
+	const char	*to[3];		/* to= values as records write them */
+	bool		 mail_between;	/* a second MAIL after to[0] */
+	const char	*want_rcpt;
+	unsigned int	 want_n;
+	bool		 want_mixed;
+};
+
+static const struct rcpt_case obs_rcpt_cases[] = {
+	{ "one", { "user@b.a.test", NULL }, false, "b.a.test", 1, false },
+	{ "case and a trailing dot", { "User@B.A.Test.", NULL }, false,
+	    "b.a.test", 1, false },
+	{ "two of the same domain", { "u@a.test", "v@A.TEST", NULL }, false,
+	    "a.test", 2, false },
+	{ "two domains", { "u@b.a.test", "u@a.test", NULL }, false,
+	    "b.a.test", 2, true },
+	{ "no domain", { "postmaster", NULL }, false, "", 1, false },
+	{ "the last '@' counts", { "\"\\\"a@x.test\\\"@b.a.test\"", NULL }, false,
+	    "b.a.test", 1, false },
+	{ "a new MAIL forgets the old RCPT", { "u@a.test", "u@b.a.test",
+	    NULL }, true, "b.a.test", 1, false },
+	{ NULL, { NULL }, false, NULL, 0, false },
+};
+
+static void
+test_observe_rcpt(void **state)
+{
+	const struct rcpt_case	*tc;
+	const struct obs_data	*d;
+	struct observer		*obs;
+	struct obs_instance	*a;
+	char			 line[512];
+	size_t			 i, n;
+
+	(void)state;
+	for (tc = obs_rcpt_cases; tc->label != NULL; tc++) {
+		obs = observer_new();
+		a = obs_instance_new(obs, "a.test", 1, 1, false);
+		obs_instance_set_step(a, 0);
+		observer_feed(obs, "mx session=0000000000000001 event=connect "
+		    "laddr=127.1.1.25 server=mx1.a.test peer=p");
+		observer_feed(obs, "mx session=0000000000000001 event=mail "
+		    "laddr=127.1.1.25 server=mx1.a.test from=x@y tls=no");
+		for (i = 0; tc->to[i] != NULL; i++) {
+			if (i == 1 && tc->mail_between)
+				observer_feed(obs, "mx session=0000000000000001 "
+				    "event=mail laddr=127.1.1.25 "
+				    "server=mx1.a.test from=x@y tls=no");
+			(void)snprintf(line, sizeof(line), "mx session="
+			    "0000000000000001 event=rcpt laddr=127.1.1.25 "
+			    "server=mx1.a.test to=%s tls=no", tc->to[i]);
+			observer_feed(obs, line);
+		}
+		observer_feed(obs, "mx session=0000000000000001 event=data "
+		    "laddr=127.1.1.25 server=mx1.a.test result=complete "
+		    "tls=no bytes=1 token=\"\"");
+		d = obs_instance_data(a, &n);
+		if (n != 1 || strcmp(d[0].rcpt, tc->want_rcpt) != 0 ||
+		    d[0].nrcpt != tc->want_n || d[0].rcpt_mixed !=
+		    tc->want_mixed)
+			fail_msg("%s: %zu DATA, rcpt \"%s\" n %u mixed %d",
+			    tc->label, n, n > 0 ? d[0].rcpt : "", n > 0 ?
+			    d[0].nrcpt : 0, n > 0 ? d[0].rcpt_mixed : 0);
+		observer_free(obs);
+	}
+}
+
 int
 main(void)
 {
@@ -338,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_observe_incomplete),
 		cmocka_unit_test(test_observe_flood_is_seen),
 		cmocka_unit_test(test_observe_not_before_step),
+		cmocka_unit_test(test_observe_rcpt),
 	};
 
 	return cmocka_run_group_tests_name("observe", tests, obs_setup,

@@ -561,7 +561,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:5: step 1: missing required key \"expect\"" },
 	{ "step unknown key", T_HEAD "steps:\n  - {expect: tls, deliver: 2}\n",
 	    false, "t.yaml:6:19: step 1: unknown key \"deliver\" (allowed: "
-	    "expect, attack, clock, strength, wait, restart)" },
+	    "expect, attack, clock, strength, wait, restart, to)" },
 	{ "step attack without attack", T_HEAD "steps:\n  - {expect: tls}\n"
 	    "  - {expect: none, attack: true}\n", false,
 	    "t.yaml:7:28: step 2: attack: true but the scenario has no attack" },
@@ -617,6 +617,57 @@ static const struct load_case load_cases[] = {
 	    "yes}\n", false, "t.yaml:6:28: step.restart: " },
 	{ "step restart number", T_HEAD "steps:\n  - {expect: tls, restart: "
 	    "1}\n", false, "t.yaml:6:28: step.restart: " },
+	/* step to: the recipient domain, a host label below the domain */
+	{ "step to", T_HEAD "steps:\n  - {expect: tls, to: \"@\"}\n"
+	    "  - {expect: plain, to: b}\n  - {expect: any, to: a.b-c.9}\n",
+	    true, NULL },
+	{ "step to policy_fetched false", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: {delivery: tls, policy_fetched: false}, to: b}\n",
+	    true, NULL },
+	{ "step to upper case", T_HEAD "steps:\n  - {expect: tls, to: B}\n",
+	    false, "t.yaml:6:23: step.to: bad host label \"B\"" },
+	{ "step to empty", T_HEAD "steps:\n  - {expect: tls, to: \"\"}\n",
+	    false, "t.yaml:6:23: step.to: bad host label \"\"" },
+	{ "step to absolute", T_HEAD "steps:\n  - {expect: tls, to: "
+	    "other.example.}\n", false, "t.yaml:6:23: step.to: bad host label "
+	    "\"other.example.\"" },
+	{ "step to another domain's name", T_HEAD "steps:\n  - {expect: tls, "
+	    "to: \"b@evil.example\"}\n", false, "t.yaml:6:23: step.to: bad "
+	    "host label \"b@evil.example\"" },
+	{ "step to empty label", T_HEAD "steps:\n  - {expect: tls, to: a..b}\n",
+	    false, "t.yaml:6:23: step.to: bad host label \"a..b\"" },
+	{ "step to @ inside", T_HEAD "steps:\n  - {expect: tls, to: a.@}\n",
+	    false, "t.yaml:6:23: step.to: bad host label \"a.@\"" },
+	{ "step to leading hyphen", T_HEAD "steps:\n  - {expect: tls, to: "
+	    "-b}\n", false, "t.yaml:6:23: step.to: bad host label \"-b\"" },
+	{ "step to underscore", T_HEAD "steps:\n  - {expect: tls, to: "
+	    "_mta-sts}\n", false, "t.yaml:6:23: step.to: bad host label "
+	    "\"_mta-sts\"" },
+	{ "step to wildcard", T_HEAD "steps:\n  - {expect: tls, to: \"*\"}\n",
+	    false, "t.yaml:6:23: step.to: bad host label \"*\"" },
+	{ "step to control char", T_HEAD "steps:\n  - {expect: tls, to: "
+	    "\"b\\e[2J\"}\n", false, "t.yaml:6:23: step.to: bad host label "
+	    "\"b\\x1b[2J\"" },
+	{ "step to label of 64", T_HEAD "steps:\n  - {expect: tls, to: "
+	    T_X64 "}\n", false, "t.yaml:6:23: step.to: bad host label" },
+	{ "step to too long", T_HEAD "steps:\n  - {expect: tls, to: "
+	    T_N239 "}\n", false, "t.yaml:6:23: step.to: bad host label" },
+	{ "step to longest", T_HEAD "steps:\n  - {expect: tls, to: "
+	    T_N231 "}\n", true, NULL },
+	{ "step to reserved", T_HEAD "steps:\n  - {expect: tls, to: "
+	    "mta-sts}\n", false, "t.yaml:6:23: step.to: label \"mta-sts\" is "
+	    "reserved for the policy host" },
+	{ "step to sequence", T_HEAD "steps:\n  - {expect: tls, to: [b]}\n",
+	    false, "t.yaml:6:23: step.to: expected a scalar, found a sequence" },
+	{ "step to and wait policy", T_HEAD "steps:\n  - {expect: tls, to: b, "
+	    "wait: policy}\n", false, "t.yaml:6:32: step.wait: policy needs "
+	    "to: @ (the policy host serves only mta-sts.<domain>, not "
+	    "mta-sts.b.<domain>)" },
+	{ "step to and policy_fetched true", T_HEAD "steps:\n  - {to: b, "
+	    "expect: {delivery: tls, policy_fetched: true}}\n", false,
+	    "t.yaml:6:53: step.expect.policy_fetched: true needs to: @" },
+	{ "step to @ and wait policy", T_HEAD "steps:\n  - {expect: tls, to: "
+	    "\"@\", wait: policy}\n", true, NULL },
 	{ "step restart mapping", T_HEAD "steps:\n  - {expect: tls, restart: "
 	    "{now: true}}\n", false, "t.yaml:6:28: step.restart: expected a "
 	    "scalar, found a mapping" },
@@ -1288,6 +1339,32 @@ test_scenario_steps(void **state)
 	assert_int_equal(scn->steps[2].wait, SCN_WAIT_NONE);
 	assert_int_equal(scn->steps[3].strength, SCN_INFO);
 	assert_int_equal(scn->steps[3].expect, SCN_DELIVER_NONE);
+	scenario_free(scn);
+
+	/* to: the recipient domain of each step; "@" when left out */
+	assert_int_equal(t_load(T_HEAD "steps:\n  - expect: tls\n"
+	    "  - {expect: plain, to: b}\n  - {expect: any, to: a.b}\n", &scn,
+	    &err), 0);
+	{
+		char	dom[SCN_NAME_MAX];
+
+		assert_string_equal(scn->steps[0].to, "@");
+		assert_int_equal(scenario_rcpt_domain(&scn->steps[0],
+		    "d.test", dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "d.test");
+		assert_int_equal(scenario_rcpt_domain(&scn->steps[1],
+		    "d.test", dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "b.d.test");
+		assert_int_equal(scenario_rcpt_domain(&scn->steps[2],
+		    "d.test", dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "a.b.d.test");
+		/* a buffer too small is an error, not a cut name */
+		assert_int_equal(scenario_rcpt_domain(&scn->steps[1],
+		    "d.test", dom, 8), -1);
+	}
+	scenario_free(scn);
+	assert_int_equal(t_load(T_HEAD "expect: tls\n", &scn, &err), 0);
+	assert_string_equal(scn->steps[0].to, "@");
 	scenario_free(scn);
 
 	/* an attack's first step may expect none: its clean twin delivers */
