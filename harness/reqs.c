@@ -223,7 +223,7 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 	for (i = 0; i < w->nfaults; i++)
 		fprintf(out, "  fault: %s %s\n", w->faults[i].name,
 		    dns_fault_str(w->faults[i].fault));
-	if (!w->policy.serve)
+	if (w->policy.serve == POLICY_SERVE_OFF)
 		fprintf(out, "  policy host: not listening\n");
 	else {
 		fprintf(out, "  policy host: status %d, Content-Type \"%s\", "
