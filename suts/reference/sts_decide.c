@@ -86,6 +86,20 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "mode-case-insensitive", STS_BUG_MODE_CASE_INSENSITIVE,
 	    "read the policy mode case-insensitively (\"ENFORCE\" as "
 	    "enforce)" },
+	{ "follow-redirects",	STS_BUG_FOLLOW_REDIRECTS,
+	    "follow 3xx redirects of the policy fetch (https only, at most "
+	    "5) and take the policy at the target" },
+	{ "policy-no-sni",	STS_BUG_POLICY_NO_SNI,
+	    "fetch the policy by the host's address, sending no SNI (the "
+	    "certificate is still checked for the policy host's name)" },
+	{ "policy-legacy-tls",	STS_BUG_POLICY_LEGACY_TLS,
+	    "fetch the policy over TLS 1.0 or 1.1 too" },
+	{ "fetch-no-timeout",	STS_BUG_FETCH_NO_TIMEOUT,
+	    "wait on the policy host as long as the delivery attempt lasts: "
+	    "no fetch timeout of its own" },
+	{ "fetch-failure-drops-cache", STS_BUG_FETCH_FAILURE_DROPS_CACHE,
+	    "when the fetch for a new policy id fails, deliver as without "
+	    "MTA-STS instead of applying the valid cached policy" },
 	{ NULL,			0,	NULL },
 };
 
@@ -126,7 +140,8 @@ sts_decide_after_fetch(bool fetched_ok, const char *cache_id,
 	if (fetched_ok)
 		return STS_DECIDE_USE_FETCHED;
 	/* §3.3 (R-3.3-11): no live policy, but a valid cached one */
-	if (sts_decide_cache_usable(cache_id, cache_expired))
+	if (sts_decide_cache_usable(cache_id, cache_expired) &&
+	    !(bugs & STS_BUG_FETCH_FAILURE_DROPS_CACHE))
 		return STS_DECIDE_USE_CACHE;
 	/* §3.3 (R-3.3-10): as if the domain had no MTA-STS */
 	if (bugs & STS_BUG_FETCH_FAILURE_DEFERS)

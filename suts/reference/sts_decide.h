@@ -43,6 +43,11 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_LAST_KEY_WINS		STS_BUG(22)
 #define STS_BUG_CRLF_ONLY		STS_BUG(23)
 #define STS_BUG_MODE_CASE_INSENSITIVE	STS_BUG(24)
+#define STS_BUG_FOLLOW_REDIRECTS	STS_BUG(35)
+#define STS_BUG_POLICY_NO_SNI		STS_BUG(36)
+#define STS_BUG_POLICY_LEGACY_TLS	STS_BUG(37)
+#define STS_BUG_FETCH_NO_TIMEOUT	STS_BUG(38)
+#define STS_BUG_FETCH_FAILURE_DROPS_CACHE STS_BUG(39)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
