@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -182,7 +183,10 @@ static size_t	policy_host_stream_fill(const struct policy_stream *, char *,
 /* requests */
 static void	policy_host_on_request(struct evhttp_request *, void *);
 static void	policy_host_answer(const struct policy_host *,
-		    enum evhttp_cmd_type, const char *, struct policy_answer *);
+		    enum evhttp_cmd_type, const char *, const char *,
+		    struct policy_answer *);
+static bool	policy_host_is_target(const struct policy_host *,
+		    const char *, const char *);
 static uint64_t	policy_host_record(struct policy_host *,
 		    struct evhttp_request *, const char *, const char *,
 		    const struct policy_answer *, unsigned long long);
@@ -292,9 +296,10 @@ policy_host_new(struct event_base *base, struct pki *pki,
 	if (cfg->location[0] != '\0' && (policy_location_split(cfg->location,
 	    ph->loc_host, sizeof(ph->loc_host), ph->loc_path,
 	    sizeof(ph->loc_path)) == -1 ||
-	    strcmp(ph->loc_path, STS_POLICY_PATH) == 0)) {
+	    (strcmp(ph->loc_path, STS_POLICY_PATH) == 0 &&
+	    str_eq_ci(ph->loc_host, cfg->hostname)))) {
 		err_set(err, ERR_SYNTAX, "https %s: bad location \"%s\" (want "
-		    "https://HOST/PATH, PATH not %s)", cfg->hostname,
+		    "https://HOST/PATH, not this host's %s)", cfg->hostname,
 		    cfg->location, STS_POLICY_PATH);
 		goto fail;
 	}
@@ -780,17 +785,37 @@ policy_host_event_begin(const struct policy_host *ph, struct log_event *ev,
 	log_event_str(ev, "server", ph->cfg.hostname);
 }
 
-/* policy_host_answer - what to say to method on path */
+/*
+ * policy_host_is_target - path (asked for host, the Host header) is the
+ * location's: on another name only when the request names that name
+ */
+static bool
+policy_host_is_target(const struct policy_host *ph, const char *host,
+    const char *path)
+{
+	size_t	n;
+
+	if (path == NULL || ph->loc_path[0] == '\0' ||
+	    strcmp(path, ph->loc_path) != 0)
+		return false;
+	if (ph->loc_ctx == NULL)
+		return true;			/* on this host's own name */
+	n = strlen(ph->loc_host);
+	return host != NULL && strncasecmp(host, ph->loc_host, n) == 0 &&
+	    (host[n] == '\0' || host[n] == ':');
+}
+
+/* policy_host_answer - what to say to method on path (host: Host header) */
 static void
 policy_host_answer(const struct policy_host *ph,
-    enum evhttp_cmd_type method, const char *path, struct policy_answer *a)
+    enum evhttp_cmd_type method, const char *host, const char *path,
+    struct policy_answer *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->content_type = "text/plain";
 	a->trickle = ph->cfg.serve == POLICY_SERVE_TRICKLE;
-	if (path != NULL && ph->loc_path[0] != '\0' &&
-	    strcmp(path, ph->loc_path) == 0 && (method == EVHTTP_REQ_GET ||
-	    method == EVHTTP_REQ_HEAD)) {
+	if (policy_host_is_target(ph, host, path) &&
+	    (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD)) {
 		/* the redirect's target: the policy, as a 200 would give it */
 		a->status = HTTP_OK;
 		a->content_type = ph->cfg.content_type;
@@ -840,7 +865,8 @@ policy_host_on_request(struct evhttp_request *req, void *arg)
 	raw = evhttp_request_get_uri(req);
 	if ((uri = evhttp_request_get_evhttp_uri(req)) != NULL)
 		path = evhttp_uri_get_path(uri);
-	policy_host_answer(ph, method, path, &a);
+	policy_host_answer(ph, method, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Host"), path, &a);
 	body = policy_host_has_body(a.status, method);
 	sent = body ? a.body_len + (unsigned long long)a.pad : 0;
 	id = policy_host_record(ph, req, policy_host_method_str(method),

@@ -1227,10 +1227,12 @@ scn_parse_location(struct scn_loader *ld, const struct ytree_node *v,
 		return ytree_error(&ld->yt, v, "policy.location \"%s\": %s ("
 		    SCN_CHECK_HINT ")", q, e.msg, SCN_DOMAIN_LEN);
 	if (policy_location_split(buf, host, sizeof(host), path,
-	    sizeof(path)) == -1 || strcmp(path, STS_POLICY_PATH) == 0)
+	    sizeof(path)) == -1 || (strcmp(path, STS_POLICY_PATH) == 0 &&
+	    strcmp(host, SCN_POLICY_LABEL "." SCN_CHECK_DOMAIN) == 0))
 		return ytree_error(&ld->yt, v, "policy.location: \"%s\" is "
 		    "not https://HOST/PATH (a DNS name, no port, query or "
-		    "fragment; PATH not %s)", q, STS_POLICY_PATH);
+		    "fragment; not the policy host's own %s)", q,
+		    STS_POLICY_PATH);
 	return 0;
 }
 

@@ -200,13 +200,17 @@ static const struct t_case t_cases[] = {
 	      " path=/moved status=200 bytes=59", NULL } },
 	    .location = "https://" T_HOST "/moved" },
 	{ "location on another name: its own certificate", 302, "text/plain",
-	    T_POLICY, CERT_VALID, 2, {
+	    T_POLICY, CERT_VALID, 3, {
 	    { NULL, T_GET, T_TRUST_CA, 302, NULL, "text/plain",
-	      "https://policy.x.test/p", " status=302", NULL },
-	    { "/p", T_GET, T_OTHER_NAME, 200, T_POLICY, "text/plain", NULL,
+	      "https://policy.x.test" STS_POLICY_PATH, " status=302", NULL },
+	    { NULL, T_GET, T_OTHER_NAME, 200, T_POLICY, "text/plain", NULL,
 	      " sni=policy.x.test host=policy.x.test:{port} method=GET "
-	      "path=/p status=200", NULL } },
-	    .location = "https://policy.x.test/p" },
+	      "path=" STS_POLICY_PATH " status=200", NULL },
+	    { NULL, T_GET, T_BY_IP, 302, NULL, "text/plain",
+	      "https://policy.x.test" STS_POLICY_PATH, " sni=\"\" host="
+	      T_ADDR ":{port} method=GET path=" STS_POLICY_PATH " status=302",
+	      NULL } },
+	    .location = "https://policy.x.test" STS_POLICY_PATH },
 	{ "location with a 200 too", 200, "text/plain", T_POLICY,
 	    CERT_VALID, 1, {
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain",

@@ -368,7 +368,10 @@ static const struct load_case load_cases[] = {
 	    "https://HOST/PATH" },
 	{ "policy location is the policy path", T_HEAD "world:\n  policy: "
 	    "{location: \"https://mta-sts.{domain}/.well-known/mta-sts.txt\"}\n",
-	    false, "PATH not /.well-known/mta-sts.txt)" },
+	    false, "not the policy host's own /.well-known/mta-sts.txt)" },
+	{ "policy location: that path on another name", T_HEAD "world:\n"
+	    "  policy: {location: \"https://policy.{domain}/.well-known/"
+	    "mta-sts.txt\"}\nexpect: plain\n", true, NULL },
 	{ "policy location with a port", T_HEAD "world:\n  policy: "
 	    "{location: \"https://mta-sts.{domain}:8443/x\"}\n", false,
 	    "is not https://HOST/PATH" },
