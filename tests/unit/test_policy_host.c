@@ -5,7 +5,14 @@
  * the main thread). Rows: the scenario's status, body and Content-Type,
  * 404 elsewhere, redirects, HEAD, odd methods, clients that do not trust
  * us or send a hostile request head, and that each fetch record carries
- * the SNI and Host the client sent, after its connection's connect record.
+ * the SNI and Host the client sent, after its connection's connect record;
+ * a location's target on the host and on another name (its certificate by
+ * SNI), sni required (no SNI or another name gets default.invalid's),
+ * legacy, 1.2-only and 1.3-only TLS against clients of each, tls-alert,
+ * blackhole, a megabyte of streamed padding, and a trickle that outlives
+ * the idle timeout or that the client gives up on. test_policy_host_cut:
+ * blackholed connections stay silent past the idle timeout until the
+ * client hangs up or policy_host_cut() ends them.
  * Raw TCP clients in the main thread: ones that never finish a handshake
  * (silent, half a ClientHello, plain HTTP, garbage, an instant hang-up)
  * are recorded and hung up on, the silent ones by the idle timeout; the
