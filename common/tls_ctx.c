@@ -43,6 +43,21 @@ tls_ctx_server_new(struct pki *pki, enum cert_profile profile,
 	return ctx;
 }
 
+int
+tls_ctx_server_versions(SSL_CTX *ctx, int min, int max, struct err *err)
+{
+	if (min < TLS1_2_VERSION) {
+		SSL_CTX_set_security_level(ctx, 0);
+		if (SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0") != 1)
+			return err_tls(err, "tls: legacy cipher list");
+	}
+	if (SSL_CTX_set_min_proto_version(ctx, min) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, max) != 1)
+		return err_tls(err, "tls: versions %#x..%#x", (unsigned)min,
+		    (unsigned)max);
+	return 0;
+}
+
 SSL_CTX *
 tls_ctx_client_new(const char *cafile, struct err *err)
 {

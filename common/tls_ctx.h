@@ -15,6 +15,14 @@
 /* tls_ctx_server_new - TLS 1.2+ server context presenting profile/host */
 SSL_CTX *tls_ctx_server_new(struct pki *, enum cert_profile,
 	    const char *host, struct err *);
+/*
+ * tls_ctx_server_versions - narrow a server context to min..max (TLS1_*
+ * constants). Below TLS 1.2 that also means OpenSSL 3's security level 0
+ * (its level 1 already refuses TLS 1.0 and 1.1): only for test hosts that
+ * must speak a deprecated version (RFC 8996).
+ */
+int	tls_ctx_server_versions(SSL_CTX *, int min, int max, struct err *)
+	    __attribute__((warn_unused_result));
 /* tls_ctx_client_new - TLS 1.2+ client; verify against cafile if non-NULL */
 SSL_CTX *tls_ctx_client_new(const char *cafile, struct err *);
 

@@ -52,6 +52,12 @@ enum fakemx_opt {
 	FAKEMX_OPT_STATUS,
 	FAKEMX_OPT_CONTENT_TYPE,
 	FAKEMX_OPT_TIMEOUT,
+	FAKEMX_OPT_SERVE,
+	FAKEMX_OPT_SNI,
+	FAKEMX_OPT_TLS,
+	FAKEMX_OPT_LOCATION,
+	FAKEMX_OPT_PAD,
+	FAKEMX_OPT_TRICKLE,
 };
 
 struct fakemx_ctx {
@@ -120,13 +126,26 @@ fakemx_usage(void)
 	    "[-p PORT]\n"
 	    "               [--status N] [--content-type T] [--cert PROFILE] "
 	    "[--pki DIR]\n"
-	    "               [--timeout SEC]\n"
+	    "               [--timeout SEC] [--serve HOW] [--sni SNI] "
+	    "[--tls TLS]\n"
+	    "               [--location URL] [--pad BYTES] [--trickle SEC]\n"
 	    "MODE:");
 	/* the lists are the tables of mx_config.c and pki.c */
 	for (i = 0; (name = mx_starttls_name(i)) != NULL; i++)
 		fprintf(stderr, " %s", name);
 	fprintf(stderr, "\nPROFILE:");
 	for (i = 0; (name = cert_profile_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	/* policy_config.c's tables; serve false is "no --policy" */
+	fprintf(stderr, "\nHOW:");
+	for (i = 0; (name = policy_serve_name(i)) != NULL; i++)
+		if (strcmp(name, "false") != 0)
+			fprintf(stderr, " %s", name);
+	fprintf(stderr, "\nSNI:");
+	for (i = 0; (name = policy_sni_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	fprintf(stderr, "\nTLS:");
+	for (i = 0; (name = policy_tls_name(i)) != NULL; i++)
 		fprintf(stderr, " %s", name);
 	fprintf(stderr, "\n");
 	exit(FAKEMX_EXIT_USAGE);
@@ -153,6 +172,18 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 		    FAKEMX_OPT_CONTENT_TYPE },
 		{ "timeout",		required_argument, NULL,
 		    FAKEMX_OPT_TIMEOUT },
+		{ "serve",		required_argument, NULL,
+		    FAKEMX_OPT_SERVE },
+		{ "sni",		required_argument, NULL,
+		    FAKEMX_OPT_SNI },
+		{ "tls",		required_argument, NULL,
+		    FAKEMX_OPT_TLS },
+		{ "location",		required_argument, NULL,
+		    FAKEMX_OPT_LOCATION },
+		{ "pad",		required_argument, NULL,
+		    FAKEMX_OPT_PAD },
+		{ "trickle",		required_argument, NULL,
+		    FAKEMX_OPT_TRICKLE },
 		{ NULL,			0,		   NULL, 0 },
 	};
 	enum cert_profile	 cert = CERT_VALID;
@@ -209,6 +240,54 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 			break;
 		case FAKEMX_OPT_CONTENT_TYPE:
 			content_type = optarg;
+			ctx->policy_only = true;
+			break;
+		case FAKEMX_OPT_SERVE:
+			if (policy_serve_parse(optarg, &ctx->policy.serve) ==
+			    -1 || ctx->policy.serve == POLICY_SERVE_OFF) {
+				log_warnx("bad --serve \"%s\"", optarg);
+				fakemx_usage();
+			}
+			ctx->policy_only = true;
+			break;
+		case FAKEMX_OPT_SNI:
+			if (policy_sni_parse(optarg, &ctx->policy.sni) == -1) {
+				log_warnx("bad --sni \"%s\"", optarg);
+				fakemx_usage();
+			}
+			ctx->policy_only = true;
+			break;
+		case FAKEMX_OPT_TLS:
+			if (policy_tls_parse(optarg, &ctx->policy.tls) == -1) {
+				log_warnx("bad --tls \"%s\"", optarg);
+				fakemx_usage();
+			}
+			ctx->policy_only = true;
+			break;
+		case FAKEMX_OPT_LOCATION:
+			/* policy_host_new checks its shape */
+			if (str_copy(ctx->policy.location, optarg,
+			    sizeof(ctx->policy.location)) == -1) {
+				log_warnx("--location too long");
+				fakemx_usage();
+			}
+			ctx->policy_only = true;
+			break;
+		case FAKEMX_OPT_PAD:
+			if (parse_uint(optarg, POLICY_PAD_MAX, &n) == -1) {
+				log_warnx("bad --pad \"%s\"", optarg);
+				fakemx_usage();
+			}
+			ctx->policy.pad = n;
+			ctx->policy_only = true;
+			break;
+		case FAKEMX_OPT_TRICKLE:
+			if (parse_uint(optarg, POLICY_TRICKLE_MAX, &n) == -1 ||
+			    n == 0) {
+				log_warnx("bad --trickle \"%s\"", optarg);
+				fakemx_usage();
+			}
+			ctx->policy.trickle_sec = (unsigned int)n;
 			ctx->policy_only = true;
 			break;
 		case FAKEMX_OPT_TIMEOUT:

@@ -12,7 +12,10 @@
  * set) makes the policy_conn and a zero-delay event that records the
  * connect once the fd is there; the SSL carries the conn as ex_data whose
  * free callback (the SSL dies with the bufferevent, from the loop) ends
- * it; and the SSL_CTX's info callback sees the handshake fail.
+ * it; and the SSL_CTX's info callback sees the handshake fail. A streamed
+ * answer (padding, trickle) is a policy_stream that the connection's close
+ * callback ends. Under blackhole there is no evhttp at all: a listener
+ * whose connections (policy_hold) are read and never answered.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -21,16 +24,19 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
 
@@ -46,7 +52,10 @@
 
 #define POLICY_ADDR_MAX		64	/* numeric listen address */
 #define POLICY_PEER_MAX		80	/* "addr:port" */
-#define POLICY_URL_MAX		300	/* https:// + DNS_NAME_MAX + path */
+#define POLICY_STREAM_CHUNK	(16 * 1024)	/* padding per write */
+#define POLICY_HOLD_READ	4096	/* blackhole: read and dropped */
+#define POLICY_PAD_LINE		"x-padding: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+				"xxxxxxxxxxxxxxxxxxxx\r\n"	/* 64 bytes */
 #define POLICY_HEADERS_MAX	8192	/* request head; hostile clients */
 #define POLICY_REQ_BODY_MAX	1024	/* a GET has none */
 #define POLICY_TIMEOUT_DEFAULT	30	/* seconds, when cfg says 0 */
@@ -67,21 +76,51 @@ struct policy_conn {
 	uint64_t		 id;
 	bool			 refused;	/* over max_connections */
 	bool			 tls_done;	/* handshake over, or failed */
+	bool			 cut;		/* by policy_host_cut() */
+};
+
+/* A streamed answer: body then padding, in chunks or a byte a tick. */
+struct policy_stream {
+	TAILQ_ENTRY(policy_stream) entry;
+	struct policy_host	*ph;
+	struct evhttp_request	*req;
+	struct evhttp_connection *evcon;
+	struct event		*tick;		/* trickle */
+	uint64_t		 id;
+	size_t			 body_len;
+	unsigned long long	 total, sent;
+	const char		*why;		/* when the connection dies */
+};
+
+/* A blackholed connection: read, dropped, never answered. */
+struct policy_hold {
+	TAILQ_ENTRY(policy_hold) entry;
+	struct policy_host	*ph;
+	struct event		*ev;
+	evutil_socket_t		 fd;
+	uint64_t		 id;
 };
 
 struct policy_host {
 	struct event_base	*base;
-	struct evhttp		*http;
+	struct evhttp		*http;		/* NULL under blackhole */
+	struct evconnlistener	*hole;		/* blackhole only */
 	SSL_CTX			*ctx;		/* app data: this host */
+	SSL_CTX			*default_ctx;	/* sni required: other SNI */
+	SSL_CTX			*loc_ctx;	/* location on another name */
 	int			 ex_idx;	/* SSL ex_data: policy_conn */
 	struct policy_config	 cfg;		/* cfg.body points at body */
 	char			*body;
 	char			 addr[POLICY_ADDR_MAX];
-	char			 location[POLICY_URL_MAX];
+	char			 location[POLICY_LOCATION_MAX];
+	char			 loc_host[DNS_NAME_MAX + 1];	/* "": none */
+	char			 loc_path[POLICY_LOCATION_MAX];
 	uint16_t		 port;
 	uint64_t		 next_id;
 	unsigned int		 nconns;	/* not refused, in conns */
 	TAILQ_HEAD(, policy_conn) conns;
+	TAILQ_HEAD(, policy_stream) streams;
+	TAILQ_HEAD(, policy_hold) holds;
 };
 
 /* An answer before it is sent: what the record says and what goes out. */
@@ -92,7 +131,19 @@ struct policy_answer {
 	const char	*allow;		/* NULL: no header */
 	const char	*body;
 	size_t		 body_len;
+	unsigned long	 pad;		/* streamed after the body */
+	bool		 trickle;
 };
+
+/* setup */
+static int	policy_host_tls_setup(struct policy_host *, struct pki *,
+		    struct err *);
+static SSL_CTX *policy_host_ctx_new(struct policy_host *, struct pki *,
+		    const char *, struct err *);
+static int	policy_host_listen(struct policy_host *, const char *,
+		    uint16_t, struct err *);
+static int	policy_host_on_sni(SSL *, int *, void *);
+static int	policy_host_on_client_hello(SSL *, int *, void *);
 
 /* connections */
 static struct bufferevent *policy_host_on_bev(struct event_base *, void *);
@@ -108,13 +159,37 @@ static void	policy_host_tls_reason(int, int, char *, size_t);
 static void	policy_host_event_begin(const struct policy_host *,
 		    struct log_event *, uint64_t, const char *);
 
+/* blackhole */
+static void	policy_host_on_hole_accept(struct evconnlistener *,
+		    evutil_socket_t, struct sockaddr *, int, void *);
+static void	policy_host_on_hole_read(evutil_socket_t, short, void *);
+static void	policy_host_hold_free(struct policy_hold *, const char *);
+
+/* streamed answers */
+static void	policy_host_stream_start(struct policy_host *,
+		    struct evhttp_request *, const struct policy_answer *,
+		    uint64_t);
+static void	policy_host_stream_next(struct policy_stream *);
+static void	policy_host_on_stream_drained(struct evhttp_connection *,
+		    void *);
+static void	policy_host_on_stream_tick(evutil_socket_t, short, void *);
+static void	policy_host_on_stream_close(struct evhttp_connection *,
+		    void *);
+static void	policy_host_stream_end(struct policy_stream *, const char *);
+static void	policy_host_streams_cut(struct policy_host *, const char *);
+static size_t	policy_host_stream_fill(const struct policy_stream *, char *,
+		    size_t);
+
 /* requests */
 static void	policy_host_on_request(struct evhttp_request *, void *);
 static void	policy_host_answer(const struct policy_host *,
-		    enum evhttp_cmd_type, const char *, struct policy_answer *);
-static void	policy_host_record(struct policy_host *,
+		    enum evhttp_cmd_type, const char *, const char *,
+		    struct policy_answer *);
+static bool	policy_host_is_target(const struct policy_host *,
+		    const char *, const char *);
+static uint64_t	policy_host_record(struct policy_host *,
 		    struct evhttp_request *, const char *, const char *,
-		    const struct policy_answer *, size_t);
+		    const struct policy_answer *, unsigned long long);
 static const char *policy_host_method_str(enum evhttp_cmd_type);
 static const char *policy_host_reason(int);
 static bool	policy_host_has_body(int, enum evhttp_cmd_type);
@@ -160,6 +235,7 @@ static const struct {
 };
 
 static const char policy_host_not_found[] = "not found\n";
+static const char policy_host_pad_line[] = POLICY_PAD_LINE;
 static const char policy_host_not_allowed[] = "method not allowed\n";
 
 /* policy_host_new - bind addr:port (0: ephemeral) and serve cfg */
@@ -169,7 +245,6 @@ policy_host_new(struct event_base *base, struct pki *pki,
     struct err *err)
 {
 	struct policy_host		*ph;
-	struct evhttp_bound_socket	*sock;
 	struct sockaddr_storage		 ss;
 	socklen_t			 sslen;
 
@@ -180,13 +255,29 @@ policy_host_new(struct event_base *base, struct pki *pki,
 	ph->next_id = 1;
 	ph->ex_idx = -1;
 	TAILQ_INIT(&ph->conns);
+	TAILQ_INIT(&ph->streams);
+	TAILQ_INIT(&ph->holds);
 	if (ph->cfg.timeout_sec <= 0)
 		ph->cfg.timeout_sec = POLICY_TIMEOUT_DEFAULT;
 	if (ph->cfg.max_connections == 0)
 		ph->cfg.max_connections = POLICY_CONNS_DEFAULT;
+	if (ph->cfg.trickle_sec == 0)
+		ph->cfg.trickle_sec = 1;
 	if (cfg->status < 100 || cfg->status > 599) {
 		err_set(err, ERR_RANGE, "https %s: bad HTTP status %d",
 		    cfg->hostname, cfg->status);
+		goto fail;
+	}
+	if (cfg->pad > POLICY_PAD_MAX ||
+	    ph->cfg.trickle_sec > POLICY_TRICKLE_MAX) {
+		err_set(err, ERR_RANGE, "https %s: pad %lu (at most %lu) or "
+		    "trickle %u s (at most %d)", cfg->hostname, cfg->pad,
+		    POLICY_PAD_MAX, ph->cfg.trickle_sec, POLICY_TRICKLE_MAX);
+		goto fail;
+	}
+	if (cfg->serve == POLICY_SERVE_OFF) {
+		err_set(err, ERR_RANGE, "https %s: serve false means no host",
+		    cfg->hostname);
 		goto fail;
 	}
 	/* numeric only: a name would make evhttp ask the resolver */
@@ -195,10 +286,21 @@ policy_host_new(struct event_base *base, struct pki *pki,
 		goto fail;
 	}
 	if (str_copy(ph->addr, addr, sizeof(ph->addr)) == -1 ||
-	    str_fmt(ph->location, sizeof(ph->location),
-	    "https://%s/elsewhere", cfg->hostname) == -1) {
+	    (cfg->location[0] != '\0' ? str_copy(ph->location, cfg->location,
+	    sizeof(ph->location)) : str_fmt(ph->location, sizeof(ph->location),
+	    "https://%s/elsewhere", cfg->hostname)) == -1) {
 		err_set(err, ERR_RANGE, "https %s: name too long",
 		    cfg->hostname);
+		goto fail;
+	}
+	if (cfg->location[0] != '\0' && (policy_location_split(cfg->location,
+	    ph->loc_host, sizeof(ph->loc_host), ph->loc_path,
+	    sizeof(ph->loc_path)) == -1 ||
+	    (strcmp(ph->loc_path, STS_POLICY_PATH) == 0 &&
+	    str_eq_ci(ph->loc_host, cfg->hostname)))) {
+		err_set(err, ERR_SYNTAX, "https %s: bad location \"%s\" (want "
+		    "https://HOST/PATH, not this host's %s)", cfg->hostname,
+		    cfg->location, STS_POLICY_PATH);
 		goto fail;
 	}
 	/* one extra byte so an empty body is still a valid pointer */
@@ -208,23 +310,121 @@ policy_host_new(struct event_base *base, struct pki *pki,
 	ph->body[cfg->body_len] = '\0';
 	ph->cfg.body = ph->body;
 
-	if ((ph->ctx = tls_ctx_server_new(pki, cfg->cert, cfg->hostname,
-	    err)) == NULL) {
-		err_prefix(err, "https %s", cfg->hostname);
+	if (policy_host_tls_setup(ph, pki, err) == -1 ||
+	    policy_host_listen(ph, addr, port, err) == -1)
 		goto fail;
+	return ph;
+
+fail:
+	policy_host_free(ph);
+	return NULL;
+}
+
+/*
+ * policy_host_tls_setup - the host's context, and the ones SNI may pick:
+ * the default name's (sni required) and the location's other name
+ */
+static int
+policy_host_tls_setup(struct policy_host *ph, struct pki *pki,
+    struct err *err)
+{
+	const char	*name = ph->cfg.hostname;
+
+	if ((ph->ctx = policy_host_ctx_new(ph, pki, name, err)) == NULL)
+		return -1;
+	if (ph->cfg.sni == POLICY_SNI_REQUIRED &&
+	    (ph->default_ctx = policy_host_ctx_new(ph, pki,
+	    POLICY_SNI_DEFAULT_HOST, err)) == NULL)
+		return -1;
+	if (ph->loc_host[0] != '\0' && !str_eq_ci(ph->loc_host, name) &&
+	    (ph->loc_ctx = policy_host_ctx_new(ph, pki, ph->loc_host,
+	    err)) == NULL)
+		return -1;
+	if (ph->default_ctx != NULL || ph->loc_ctx != NULL) {
+		SSL_CTX_set_tlsext_servername_callback(ph->ctx,
+		    policy_host_on_sni);
+		SSL_CTX_set_tlsext_servername_arg(ph->ctx, ph);
 	}
 	/* our own index, so the free callback is ours alone; freed with ph */
 	ph->ex_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL,
 	    policy_host_on_ssl_free);
-	if (ph->ex_idx == -1 || SSL_CTX_set_app_data(ph->ctx, ph) != 1) {
-		err_tls(err, "https %s: SSL ex_data", cfg->hostname);
-		goto fail;
+	if (ph->ex_idx == -1)
+		return err_tls(err, "https %s: SSL ex_data", name);
+	return 0;
+}
+
+/*
+ * policy_host_ctx_new - a context presenting cfg.cert for name, at the
+ * scenario's TLS versions; its app data is this host (the info callback
+ * finds it there, whichever context SNI picked)
+ */
+static SSL_CTX *
+policy_host_ctx_new(struct policy_host *ph, struct pki *pki,
+    const char *name, struct err *err)
+{
+	static const struct {
+		enum policy_tls	 tls;
+		int		 min, max;
+	} versions[] = {
+		{ POLICY_TLS_ANY,	TLS1_2_VERSION,	TLS1_3_VERSION },
+		{ POLICY_TLS_LEGACY,	TLS1_VERSION,	TLS1_1_VERSION },
+		{ POLICY_TLS_1_2,	TLS1_2_VERSION,	TLS1_2_VERSION },
+		{ POLICY_TLS_1_3,	TLS1_3_VERSION,	TLS1_3_VERSION },
+	};
+	SSL_CTX	*ctx;
+	size_t	 i;
+
+	if ((ctx = tls_ctx_server_new(pki, ph->cfg.cert, name, err)) == NULL) {
+		err_prefix(err, "https %s", ph->cfg.hostname);
+		return NULL;
 	}
-	SSL_CTX_set_info_callback(ph->ctx, policy_host_on_tls_info);
-	if ((ph->http = evhttp_new(base)) == NULL) {
-		err_set(err, ERR_NOMEM, "https %s: evhttp_new", cfg->hostname);
-		goto fail;
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		if (versions[i].tls == ph->cfg.tls)
+			break;
+	if (i == sizeof(versions) / sizeof(versions[0]))
+		fatalx("policy_host_ctx_new: bad tls %d", (int)ph->cfg.tls);
+	if (tls_ctx_server_versions(ctx, versions[i].min, versions[i].max,
+	    err) == -1 || SSL_CTX_set_app_data(ctx, ph) != 1) {
+		err_prefix(err, "https %s", ph->cfg.hostname);
+		SSL_CTX_free(ctx);
+		return NULL;
 	}
+	SSL_CTX_set_info_callback(ctx, policy_host_on_tls_info);
+	if (ph->cfg.serve == POLICY_SERVE_TLS_ALERT)
+		SSL_CTX_set_client_hello_cb(ctx, policy_host_on_client_hello,
+		    ph);
+	return ctx;
+}
+
+/* policy_host_listen - evhttp on addr:port, or the blackhole's listener */
+static int
+policy_host_listen(struct policy_host *ph, const char *addr, uint16_t port,
+    struct err *err)
+{
+	struct evhttp_bound_socket	*sock;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen;
+	const char			*name = ph->cfg.hostname;
+
+	if (ph->cfg.serve == POLICY_SERVE_BLACKHOLE) {
+		if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1)
+			return -1;
+		ph->hole = evconnlistener_new_bind(ph->base,
+		    policy_host_on_hole_accept, ph, LEV_OPT_CLOSE_ON_FREE |
+		    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, -1,
+		    (struct sockaddr *)&ss, (int)sslen);
+		if (ph->hole == NULL)
+			return err_sys(err, "https %s: listen on %s port %u",
+			    name, addr, (unsigned)port);
+		if (sockaddr_bound_port(evconnlistener_get_fd(ph->hole),
+		    &ph->port, err) == -1) {
+			err_prefix(err, "https %s", name);
+			return -1;
+		}
+		return 0;
+	}
+	if ((ph->http = evhttp_new(ph->base)) == NULL)
+		return err_set(err, ERR_NOMEM, "https %s: evhttp_new", name);
 	evhttp_set_bevcb(ph->http, policy_host_on_bev, ph);
 	evhttp_set_gencb(ph->http, policy_host_on_request, ph);
 	evhttp_set_timeout(ph->http, ph->cfg.timeout_sec);
@@ -236,27 +436,95 @@ policy_host_new(struct event_base *base, struct pki *pki,
 	evhttp_set_default_content_type(ph->http, NULL);
 
 	sock = evhttp_bind_socket_with_handle(ph->http, addr, port);
-	if (sock == NULL) {
-		err_sys(err, "https %s: listen on %s port %u", cfg->hostname,
+	if (sock == NULL)
+		return err_sys(err, "https %s: listen on %s port %u", name,
 		    addr, (unsigned)port);
-		goto fail;
-	}
 	if (sockaddr_bound_port(evhttp_bound_socket_get_fd(sock), &ph->port,
 	    err) == -1) {
-		err_prefix(err, "https %s", cfg->hostname);
-		goto fail;
+		err_prefix(err, "https %s", name);
+		return -1;
 	}
-	return ph;
+	return 0;
+}
 
-fail:
-	policy_host_free(ph);
-	return NULL;
+/*
+ * policy_host_on_sni - pick the context for the client's SNI: the
+ * location's other name gets its own certificate; under sni required,
+ * anything but our name (no SNI at all included; OpenSSL calls this
+ * either way) gets the default name's
+ */
+static int
+policy_host_on_sni(SSL *ssl, int *al, void *arg)
+{
+	struct policy_host	*ph = arg;
+	const char		*sni;
+
+	(void)al;
+	sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	if (sni != NULL && ph->loc_ctx != NULL && str_eq_ci(sni, ph->loc_host))
+		(void)SSL_set_SSL_CTX(ssl, ph->loc_ctx);
+	else if (ph->default_ctx != NULL && (sni == NULL ||
+	    !str_eq_ci(sni, ph->cfg.hostname)))
+		(void)SSL_set_SSL_CTX(ssl, ph->default_ctx);
+	return SSL_TLSEXT_ERR_OK;
+}
+
+/* policy_host_on_client_hello - tls-alert: a fatal handshake_failure */
+static int
+policy_host_on_client_hello(SSL *ssl, int *al, void *arg)
+{
+	(void)ssl;
+	(void)arg;
+	*al = SSL_AD_HANDSHAKE_FAILURE;
+	return SSL_CLIENT_HELLO_ERROR;
 }
 
 uint16_t
 policy_host_port(const struct policy_host *ph)
 {
 	return ph->port;
+}
+
+/*
+ * policy_host_cut - the step is over: every blackholed connection and
+ * every streaming answer ends now (close reason=cut), whatever the client
+ * would still wait for. Not from inside one of this host's callbacks.
+ */
+void
+policy_host_cut(struct policy_host *ph)
+{
+	struct policy_hold	*h;
+
+	if (ph == NULL)
+		return;
+	while ((h = TAILQ_FIRST(&ph->holds)) != NULL)
+		policy_host_hold_free(h, "cut");
+	policy_host_streams_cut(ph, "cut");
+}
+
+/*
+ * policy_host_streams_cut - free each stream's connection (its request
+ * with it), then end the stream: the close callback is taken off first,
+ * so the end does not hang on evhttp calling it
+ */
+static void
+policy_host_streams_cut(struct policy_host *ph, const char *why)
+{
+	struct policy_stream	*st;
+	struct bufferevent	*bev;
+	struct policy_conn	*c;
+	SSL			*ssl;
+
+	while ((st = TAILQ_FIRST(&ph->streams)) != NULL) {
+		if ((bev = evhttp_connection_get_bufferevent(st->evcon)) !=
+		    NULL && (ssl = bufferevent_openssl_get_ssl(bev)) != NULL &&
+		    (c = SSL_get_ex_data(ssl, ph->ex_idx)) != NULL)
+			c->cut = true;
+		evhttp_connection_set_closecb(st->evcon, NULL, NULL);
+		evhttp_connection_free(st->evcon);
+		st->req = NULL;			/* gone with it */
+		policy_host_stream_end(st, why);
+	}
 }
 
 /*
@@ -267,9 +535,15 @@ void
 policy_host_free(struct policy_host *ph)
 {
 	struct policy_conn	*c;
+	struct policy_hold	*h;
 
 	if (ph == NULL)
 		return;
+	while ((h = TAILQ_FIRST(&ph->holds)) != NULL)
+		policy_host_hold_free(h, "shutdown");
+	if (ph->hole != NULL)
+		evconnlistener_free(ph->hole);
+	policy_host_streams_cut(ph, "shutdown");
 	if (ph->http != NULL)
 		evhttp_free(ph->http);
 	/*
@@ -285,10 +559,16 @@ policy_host_free(struct policy_host *ph)
 	}
 	if (ph->ex_idx != -1)
 		(void)CRYPTO_free_ex_index(CRYPTO_EX_INDEX_SSL, ph->ex_idx);
-	/* the SSLs keep the context alive; they must not find ph in it */
+	/* the SSLs keep the contexts alive; they must not find ph in them */
 	if (ph->ctx != NULL)
 		(void)SSL_CTX_set_app_data(ph->ctx, NULL);
+	if (ph->default_ctx != NULL)
+		(void)SSL_CTX_set_app_data(ph->default_ctx, NULL);
+	if (ph->loc_ctx != NULL)
+		(void)SSL_CTX_set_app_data(ph->loc_ctx, NULL);
 	SSL_CTX_free(ph->ctx);
+	SSL_CTX_free(ph->default_ctx);
+	SSL_CTX_free(ph->loc_ctx);
 	free(ph->body);
 	free(ph);
 }
@@ -407,6 +687,10 @@ policy_host_on_tls_info(const SSL *ssl, int where, int ret)
 	c->tls_done = true;
 	if (c->refused)
 		return;				/* we hung up on it */
+	if (ph->cfg.serve == POLICY_SERVE_TLS_ALERT) {
+		policy_host_tls_failed(c, "alert sent");
+		return;
+	}
 	policy_host_tls_reason(e, ret, reason, sizeof(reason));
 	policy_host_tls_failed(c, reason);
 }
@@ -460,7 +744,7 @@ policy_host_on_ssl_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
 		return;			/* some other SSL, or cut loose */
 	if (!c->tls_done && !c->refused && c->bev != NULL)
 		policy_host_tls_failed(c, "timeout");
-	policy_host_closed(c, "done");
+	policy_host_closed(c, c->cut ? "cut" : "done");
 	policy_host_conn_free(c);
 }
 
@@ -501,13 +785,45 @@ policy_host_event_begin(const struct policy_host *ph, struct log_event *ev,
 	log_event_str(ev, "server", ph->cfg.hostname);
 }
 
-/* policy_host_answer - what to say to method on path */
+/*
+ * policy_host_is_target - path (asked for host, the Host header) is the
+ * location's: on another name only when the request names that name
+ */
+static bool
+policy_host_is_target(const struct policy_host *ph, const char *host,
+    const char *path)
+{
+	size_t	n;
+
+	if (path == NULL || ph->loc_path[0] == '\0' ||
+	    strcmp(path, ph->loc_path) != 0)
+		return false;
+	if (ph->loc_ctx == NULL)
+		return true;			/* on this host's own name */
+	n = strlen(ph->loc_host);
+	return host != NULL && strncasecmp(host, ph->loc_host, n) == 0 &&
+	    (host[n] == '\0' || host[n] == ':');
+}
+
+/* policy_host_answer - what to say to method on path (host: Host header) */
 static void
 policy_host_answer(const struct policy_host *ph,
-    enum evhttp_cmd_type method, const char *path, struct policy_answer *a)
+    enum evhttp_cmd_type method, const char *host, const char *path,
+    struct policy_answer *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->content_type = "text/plain";
+	a->trickle = ph->cfg.serve == POLICY_SERVE_TRICKLE;
+	if (policy_host_is_target(ph, host, path) &&
+	    (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD)) {
+		/* the redirect's target: the policy, as a 200 would give it */
+		a->status = HTTP_OK;
+		a->content_type = ph->cfg.content_type;
+		a->body = ph->body;
+		a->body_len = ph->cfg.body_len;
+		a->pad = ph->cfg.pad;
+		return;
+	}
 	if (path == NULL || strcmp(path, STS_POLICY_PATH) != 0) {
 		a->status = HTTP_NOTFOUND;
 		a->body = policy_host_not_found;
@@ -525,7 +841,9 @@ policy_host_answer(const struct policy_host *ph,
 	a->content_type = ph->cfg.content_type;
 	a->body = ph->body;
 	a->body_len = ph->cfg.body_len;
-	if (a->status >= 300 && a->status <= 399)
+	a->pad = ph->cfg.pad;
+	if (ph->cfg.location[0] != '\0' ||
+	    (a->status >= 300 && a->status <= 399))
 		a->location = ph->location;
 }
 
@@ -540,14 +858,18 @@ policy_host_on_request(struct evhttp_request *req, void *arg)
 	struct policy_answer	 a;
 	enum evhttp_cmd_type	 method = evhttp_request_get_command(req);
 	const char		*path = NULL, *raw;
-	size_t			 sent;
+	unsigned long long	 sent;
+	uint64_t		 id;
+	bool			 body;
 
 	raw = evhttp_request_get_uri(req);
 	if ((uri = evhttp_request_get_evhttp_uri(req)) != NULL)
 		path = evhttp_uri_get_path(uri);
-	policy_host_answer(ph, method, path, &a);
-	sent = policy_host_has_body(a.status, method) ? a.body_len : 0;
-	policy_host_record(ph, req, policy_host_method_str(method),
+	policy_host_answer(ph, method, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Host"), path, &a);
+	body = policy_host_has_body(a.status, method);
+	sent = body ? a.body_len + (unsigned long long)a.pad : 0;
+	id = policy_host_record(ph, req, policy_host_method_str(method),
 	    path != NULL ? path : raw, &a, sent);
 
 	if (a.content_type != NULL && a.content_type[0] != '\0')
@@ -556,6 +878,10 @@ policy_host_on_request(struct evhttp_request *req, void *arg)
 		evhttp_add_header(out, "Location", a.location);
 	if (a.allow != NULL)
 		evhttp_add_header(out, "Allow", a.allow);
+	if (body && (a.pad > 0 || a.trickle) && sent > 0) {
+		policy_host_stream_start(ph, req, &a, id);
+		return;
+	}
 	if ((buf = evbuffer_new()) == NULL) {
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
@@ -569,11 +895,14 @@ policy_host_on_request(struct evhttp_request *req, void *arg)
 	evbuffer_free(buf);
 }
 
-/* policy_host_record - the "https ... event=fetch" record of one request */
-static void
+/*
+ * policy_host_record - the "https ... event=fetch" record of one request;
+ * returns its connection's id
+ */
+static uint64_t
 policy_host_record(struct policy_host *ph, struct evhttp_request *req,
     const char *method, const char *path, const struct policy_answer *a,
-    size_t sent)
+    unsigned long long sent)
 {
 	struct evhttp_connection	*conn;
 	struct bufferevent		*bev;
@@ -611,6 +940,7 @@ policy_host_record(struct policy_host *ph, struct evhttp_request *req,
 	log_event_uint(&ev, "status", (unsigned long long)a->status);
 	log_event_uint(&ev, "bytes", sent);
 	log_event_end(&ev);
+	return c != NULL ? c->id : 0;
 }
 
 static const char *
@@ -644,4 +974,245 @@ policy_host_has_body(int status, enum evhttp_cmd_type method)
 	if (method == EVHTTP_REQ_HEAD)
 		return false;
 	return !(status < 200 || status == 204 || status == 304);
+}
+
+/*
+ * policy_host_on_hole_accept - blackhole: record the connect (or refuse
+ * one over the bound), then only read what comes, to see the hang-up
+ */
+static void
+policy_host_on_hole_accept(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct policy_host	*ph = arg;
+	struct policy_hold	*h;
+	struct log_event	 ev;
+	char			 peer[POLICY_PEER_MAX];
+	uint64_t		 id = ph->next_id++;
+
+	(void)lev;
+	(void)salen;
+	if (sockaddr_format(sa, peer, sizeof(peer)) == -1)
+		(void)str_copy(peer, "?", sizeof(peer));
+	policy_host_event_begin(ph, &ev, id, ph->nconns >=
+	    ph->cfg.max_connections ? "refused" : "connect");
+	log_event_str(&ev, "peer", peer);
+	if (ph->nconns >= ph->cfg.max_connections) {
+		log_event_str(&ev, "reason", "too-many-connections");
+		log_event_end(&ev);
+		evutil_closesocket(fd);
+		return;
+	}
+	log_event_end(&ev);
+	h = xcalloc(1, sizeof(*h));
+	h->ph = ph;
+	h->fd = fd;
+	h->id = id;
+	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	    (h->ev = event_new(ph->base, fd, EV_READ | EV_PERSIST,
+	    policy_host_on_hole_read, h)) == NULL ||
+	    event_add(h->ev, NULL) == -1) {
+		log_warnx("https %s: cannot hold a connection",
+		    ph->cfg.hostname);
+		if (h->ev != NULL)
+			event_free(h->ev);
+		evutil_closesocket(fd);
+		free(h);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&ph->holds, h, entry);
+	ph->nconns++;
+}
+
+/* policy_host_on_hole_read - drop what the client says; end at its EOF */
+static void
+policy_host_on_hole_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct policy_hold	*h = arg;
+	char			 buf[POLICY_HOLD_READ];
+	ssize_t			 n;
+
+	(void)what;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n > 0 || (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR)))
+		return;
+	policy_host_hold_free(h, "eof");
+}
+
+/* policy_host_hold_free - close one blackholed connection, with reason */
+static void
+policy_host_hold_free(struct policy_hold *h, const char *reason)
+{
+	struct log_event	ev;
+
+	policy_host_event_begin(h->ph, &ev, h->id, "close");
+	log_event_str(&ev, "reason", reason);
+	log_event_end(&ev);
+	TAILQ_REMOVE(&h->ph->holds, h, entry);
+	h->ph->nconns--;
+	event_free(h->ev);
+	evutil_closesocket(h->fd);
+	free(h);
+}
+
+/*
+ * policy_host_stream_start - a streamed answer: the head now, with a
+ * Content-Length (so no chunked coding), then the body and its padding,
+ * a chunk each time the output drained, or a byte a tick under trickle.
+ * The connection's close callback ends the stream if the client goes.
+ */
+static void
+policy_host_stream_start(struct policy_host *ph, struct evhttp_request *req,
+    const struct policy_answer *a, uint64_t id)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct policy_stream	*st;
+	struct bufferevent	*bev;
+	struct timeval		 tv = { (time_t)ph->cfg.trickle_sec, 0 };
+	char			 len[32];
+
+	st = xcalloc(1, sizeof(*st));
+	st->ph = ph;
+	st->req = req;
+	st->evcon = evhttp_request_get_connection(req);
+	st->id = id;
+	st->body_len = a->body_len;
+	st->total = a->body_len + (unsigned long long)a->pad;
+	st->why = "eof";
+	if (st->evcon == NULL || (a->trickle && (st->tick = event_new(ph->base,
+	    -1, EV_PERSIST, policy_host_on_stream_tick, st)) == NULL)) {
+		free(st);
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	(void)str_fmt(len, sizeof(len), "%llu", st->total);
+	evhttp_add_header(out, "Content-Length", len);
+	TAILQ_INSERT_TAIL(&ph->streams, st, entry);
+	evhttp_connection_set_closecb(st->evcon, policy_host_on_stream_close,
+	    st);
+	evhttp_send_reply_start(req, a->status, policy_host_reason(a->status));
+	if (a->trickle) {
+		/* the idle timeout must not end what we are slow to send */
+		if ((bev = evhttp_connection_get_bufferevent(st->evcon)) !=
+		    NULL)
+			(void)bufferevent_set_timeouts(bev, NULL, NULL);
+		(void)event_add(st->tick, &tv);
+		return;
+	}
+	policy_host_stream_next(st);
+}
+
+/* policy_host_stream_fill - the stream's next bytes, body then padding */
+static size_t
+policy_host_stream_fill(const struct policy_stream *st, char *buf,
+    size_t size)
+{
+	const size_t		 line = sizeof(policy_host_pad_line) - 1;
+	unsigned long long	 at = st->sent, off;
+	size_t			 n = 0, k;
+
+	while (n < size && at < st->total) {
+		if (at < st->body_len) {
+			k = st->body_len - (size_t)at;
+			if (k > size - n)
+				k = size - n;
+			memcpy(buf + n, st->ph->body + at, k);
+		} else {
+			off = (at - st->body_len) % line;
+			k = line - (size_t)off;
+			if (k > size - n)
+				k = size - n;
+			if (k > st->total - at)
+				k = (size_t)(st->total - at);
+			memcpy(buf + n, policy_host_pad_line + off, k);
+		}
+		n += k;
+		at += k;
+	}
+	return n;
+}
+
+/* policy_host_stream_next - the next chunk, or the end of the answer */
+static void
+policy_host_stream_next(struct policy_stream *st)
+{
+	char		 chunk[POLICY_STREAM_CHUNK];
+	struct evbuffer	*buf;
+	size_t		 n;
+
+	n = policy_host_stream_fill(st, chunk, st->tick != NULL ? 1 :
+	    sizeof(chunk));
+	if ((buf = evbuffer_new()) == NULL || evbuffer_add(buf, chunk, n) ==
+	    -1)
+		fatalx("https %s: out of memory", st->ph->cfg.hostname);
+	st->sent += n;
+	evhttp_send_reply_chunk_with_cb(st->req, buf, st->tick != NULL ||
+	    st->sent >= st->total ? NULL : policy_host_on_stream_drained, st);
+	evbuffer_free(buf);
+	/* the last bytes are queued: evhttp ends it once they are out */
+	if (st->sent >= st->total)
+		policy_host_stream_end(st, "complete");
+}
+
+/* policy_host_on_stream_drained - the last chunk is out: the next one */
+static void
+policy_host_on_stream_drained(struct evhttp_connection *evcon, void *arg)
+{
+	(void)evcon;
+	policy_host_stream_next(arg);
+}
+
+static void
+policy_host_on_stream_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	policy_host_stream_next(arg);
+}
+
+/*
+ * policy_host_on_stream_close - the connection is going (the client left,
+ * an error, policy_host_cut or _free): a request evhttp cut loose from it
+ * is ours to free; one still on it goes with the connection
+ */
+static void
+policy_host_on_stream_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct policy_stream	*st = arg;
+	struct evhttp_request	*req = st->req;
+
+	(void)evcon;
+	st->req = evhttp_request_get_connection(req) == NULL ? req : NULL;
+	policy_host_stream_end(st, st->why);
+}
+
+/*
+ * policy_host_stream_end - the stream record; a complete answer is ended
+ * for evhttp (which may keep the connection), a cut one freed if ours
+ */
+static void
+policy_host_stream_end(struct policy_stream *st, const char *result)
+{
+	struct evhttp_connection *evcon;
+	struct log_event	 ev;
+	bool			 complete = strcmp(result, "complete") == 0;
+
+	policy_host_event_begin(st->ph, &ev, st->id, "stream");
+	log_event_str(&ev, "result", complete ? "complete" : "cut");
+	if (!complete)
+		log_event_str(&ev, "reason", result);
+	log_event_uint(&ev, "bytes", st->sent);
+	log_event_end(&ev);
+	TAILQ_REMOVE(&st->ph->streams, st, entry);
+	if (st->tick != NULL)
+		event_free(st->tick);
+	if (complete) {
+		/* NULL once evhttp cut it loose; then this frees it */
+		if ((evcon = evhttp_request_get_connection(st->req)) != NULL)
+			evhttp_connection_set_closecb(evcon, NULL, NULL);
+		evhttp_send_reply_end(st->req);
+	} else if (st->req != NULL)
+		evhttp_request_free(st->req);
+	free(st);
 }

@@ -223,13 +223,25 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 	for (i = 0; i < w->nfaults; i++)
 		fprintf(out, "  fault: %s %s\n", w->faults[i].name,
 		    dns_fault_str(w->faults[i].fault));
-	if (!w->policy.serve)
+	if (w->policy.serve == POLICY_SERVE_OFF)
 		fprintf(out, "  policy host: not listening\n");
 	else {
 		fprintf(out, "  policy host: status %d, Content-Type \"%s\", "
 		    "cert %s\n", w->policy.status,
 		    str_escape(esc, sizeof(esc), w->policy.content_type),
 		    cert_profile_str(w->policy.cert));
+		fprintf(out, "  policy host: serve %s, sni %s, tls %s, pad %lu",
+		    policy_serve_str(w->policy.serve),
+		    policy_sni_str(w->policy.sni),
+		    policy_tls_str(w->policy.tls), w->policy.pad);
+		if (w->policy.serve == POLICY_SERVE_TRICKLE)
+			fprintf(out, ", a byte every %u s",
+			    w->policy.trickle_sec > 0 ? w->policy.trickle_sec :
+			    1);
+		fprintf(out, "\n");
+		if (w->policy.location[0] != '\0')
+			fprintf(out, "  policy host: Location %s\n",
+			    str_escape(esc, sizeof(esc), w->policy.location));
 		show_body(out, w->policy.body != NULL ? w->policy.body : "");
 	}
 	for (i = 0; i < w->nhosts; i++)

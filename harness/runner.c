@@ -1017,6 +1017,8 @@ lane_end_step(struct runner_lane *l)
 	const struct scenario	*scn = l->r->scns[l->cur];
 	struct step_claim	*c = &l->ci->claims[l->step];
 
+	/* a blackholed or trickled fetch the sender left ends with its step */
+	world_end_step(l->ci->world);
 	obs_instance_end_step(l->ci->obs, (int)l->step);
 	/* a broken adapter makes the remaining steps meaningless */
 	if (++l->step < scn->nsteps && !l->r->interrupted &&

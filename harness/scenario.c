@@ -98,6 +98,8 @@ static int	scn_overlay_records(struct scn_loader *,
 		    const struct ytree_node *, struct scn_world *);
 static int	scn_parse_faults(struct scn_loader *, const struct ytree_node *,
 		    struct scn_world *, bool);
+static int	scn_parse_location(struct scn_loader *,
+		    const struct ytree_node *, struct scn_world *);
 static int	scn_parse_policy(struct scn_loader *, const struct ytree_node *,
 		    struct scn_world *, struct scn_pfields *, const char *);
 static int	scn_parse_policy_mx(struct scn_loader *,
@@ -163,7 +165,7 @@ static const char *const scn_attack_keys[] = {
 };
 static const char *const scn_policy_keys[] = {
 	"mode", "mx", "max_age", "body", "status", "content_type", "cert",
-	"serve", NULL
+	"serve", "location", "sni", "tls", "pad", "trickle_sec", NULL
 };
 static const char *const scn_step_keys[] = {
 	"expect", "attack", "clock", "strength", "wait", "restart", "to",
@@ -441,7 +443,7 @@ scn_world_w0(struct scn_world *w, struct scn_pfields *pf)
 		fatalx("scn_world_w0: policy bound");
 	pf->nmx = 1;
 	pf->max_age = 86400;
-	w->policy.serve = true;
+	w->policy.serve = POLICY_SERVE_ANSWER;
 	w->policy.body = scn_policy_render(pf);
 	w->policy.status = 200;
 	if (str_copy(w->policy.content_type, "text/plain",
@@ -1228,8 +1230,64 @@ scn_parse_policy(struct scn_loader *ld, const struct ytree_node *n,
 	    &p->cert) == -1)
 		return -1;
 	if ((v = ytree_map_get(n, "serve")) != NULL &&
-	    ytree_get_bool(&ld->yt, v, "policy.serve", &p->serve) == -1)
+	    scn_field_value(&cx, v, "policy.serve", SCN_T_SERVE,
+	    &p->serve) == -1)
 		return -1;
+	if ((v = ytree_map_get(n, "sni")) != NULL &&
+	    scn_field_value(&cx, v, "policy.sni", SCN_T_PSNI, &p->sni) == -1)
+		return -1;
+	if ((v = ytree_map_get(n, "tls")) != NULL &&
+	    scn_field_value(&cx, v, "policy.tls", SCN_T_PTLS, &p->tls) == -1)
+		return -1;
+	if ((v = ytree_map_get(n, "pad")) != NULL) {
+		if (ytree_get_uint(&ld->yt, v, "policy.pad", 0, POLICY_PAD_MAX,
+		    &u) == -1)
+			return -1;
+		p->pad = u;
+	}
+	if ((v = ytree_map_get(n, "trickle_sec")) != NULL) {
+		if (ytree_get_uint(&ld->yt, v, "policy.trickle_sec", 1,
+		    POLICY_TRICKLE_MAX, &u) == -1)
+			return -1;
+		p->trickle_sec = (unsigned int)u;
+	}
+	if ((v = ytree_map_get(n, "location")) != NULL &&
+	    scn_parse_location(ld, v, w) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * scn_parse_location - a Location template: it must expand (checked with
+ * the longest domain) to https://HOST/PATH, PATH not the policy's own
+ */
+static int
+scn_parse_location(struct scn_loader *ld, const struct ytree_node *v,
+    struct scn_world *w)
+{
+	struct scn_policy	*p = &w->policy;
+	struct err		 e;
+	char			 buf[POLICY_LOCATION_MAX];
+	char			 host[SCN_NAME_MAX], path[POLICY_LOCATION_MAX];
+	char			 q[YTREE_QUOTE_BUF];
+
+	if (ytree_get_str(&ld->yt, v, "policy.location", p->location,
+	    sizeof(p->location)) == -1 ||
+	    scn_check_template(ld, w, p->location, v, "policy.location") == -1)
+		return -1;
+	(void)ytree_quote(p->location, strlen(p->location), q, sizeof(q));
+	err_clear(&e);
+	if (scenario_expand(p->location, SCN_CHECK_DOMAIN, w, SCN_CHECK_A,
+	    SCN_CHECK_B, buf, sizeof(buf), &e) == -1)
+		return ytree_error(&ld->yt, v, "policy.location \"%s\": %s ("
+		    SCN_CHECK_HINT ")", q, e.msg, SCN_DOMAIN_LEN);
+	if (policy_location_split(buf, host, sizeof(host), path,
+	    sizeof(path)) == -1 || (strcmp(path, STS_POLICY_PATH) == 0 &&
+	    strcmp(host, SCN_POLICY_LABEL "." SCN_CHECK_DOMAIN) == 0))
+		return ytree_error(&ld->yt, v, "policy.location: \"%s\" is "
+		    "not https://HOST/PATH (a DNS name, no port, query or "
+		    "fragment; not the policy host's own %s)", q,
+		    STS_POLICY_PATH);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "../common/pki.h"
 #include "../fake-dns/dns_zone.h"
 #include "../fake-mx/mx_config.h"
+#include "../fake-mx/policy_config.h"
 
 #define SCN_ID_MAX		48
 #define SCN_TITLE_MAX		200
@@ -97,11 +98,17 @@ struct scn_fault {
 
 /* The policy host mta-sts.<domain>, address 127.A.B.10. */
 struct scn_policy {
-	bool			serve;		/* false: nothing listens on 443 */
+	enum policy_serve	serve;		/* OFF: nothing listens on 443 */
 	char			*body;		/* rendered or given; owned */
 	int			status;
 	char			content_type[128];
 	enum cert_profile	cert;
+	/* a template ("{domain}", "{label}"); "" sends none */
+	char			location[POLICY_LOCATION_MAX];
+	enum policy_sni		sni;
+	enum policy_tls		tls;
+	unsigned long		pad;		/* bytes after the body */
+	unsigned int		trickle_sec;	/* serve trickle; 0: 1 */
 };
 
 struct scn_world {

@@ -15,6 +15,7 @@
 #include "../common/pki.h"
 #include "../fake-dns/dns_zone.h"
 #include "../fake-mx/mx_config.h"
+#include "../fake-mx/policy_config.h"
 #include "scn_field.h"
 
 #define SCN_FIELDS_MAX	16	/* keys of one table */
@@ -100,6 +101,12 @@ scn_type_size(enum scn_type type)
 		return sizeof(enum cert_profile);
 	case SCN_T_FAULT:
 		return sizeof(enum dns_fault);
+	case SCN_T_SERVE:
+		return sizeof(enum policy_serve);
+	case SCN_T_PSNI:
+		return sizeof(enum policy_sni);
+	case SCN_T_PTLS:
+		return sizeof(enum policy_tls);
 	default:
 		fatalx("scn_type_size: bad type %d", (int)type);
 	}
@@ -161,6 +168,21 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 		    *(enum dns_fault *)dst == DNS_FAULT_NONE)
 			return ytree_bad_value(cx->yt, n, what,
 			    dns_fault_name);
+		return 0;
+	case SCN_T_SERVE:
+		if (policy_serve_parse(n->str, dst) == -1)
+			return ytree_bad_value(cx->yt, n, what,
+			    policy_serve_name);
+		return 0;
+	case SCN_T_PSNI:
+		if (policy_sni_parse(n->str, dst) == -1)
+			return ytree_bad_value(cx->yt, n, what,
+			    policy_sni_name);
+		return 0;
+	case SCN_T_PTLS:
+		if (policy_tls_parse(n->str, dst) == -1)
+			return ytree_bad_value(cx->yt, n, what,
+			    policy_tls_name);
 		return 0;
 	default:
 		fatalx("scn_field_value: bad type %d", (int)type);

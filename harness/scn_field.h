@@ -29,6 +29,9 @@ enum scn_type {
 	SCN_T_STARTTLS,		/* an mx_starttls_name() -> mx_starttls */
 	SCN_T_CERT,		/* a cert_profile_name() -> cert_profile */
 	SCN_T_FAULT,		/* a dns_fault_name() -> dns_fault */
+	SCN_T_SERVE,		/* a policy_serve_name() -> policy_serve */
+	SCN_T_PSNI,		/* a policy_sni_name() -> policy_sni */
+	SCN_T_PTLS,		/* a policy_tls_name() -> policy_tls */
 };
 
 #define SCN_F_REQUIRED	0x01	/* the key must be given */

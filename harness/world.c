@@ -95,7 +95,7 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 	}
 	if (world_dns(wd, w, a, b, err) == -1)
 		goto fail;
-	if (w->policy.serve) {
+	if (w->policy.serve != POLICY_SERVE_OFF) {
 		memset(&pc, 0, sizeof(pc));
 		if (world_host_name(SCN_POLICY_LABEL, domain, pc.hostname,
 		    sizeof(pc.hostname), err) == -1)
@@ -118,6 +118,16 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 		pc.body = body;
 		pc.body_len = strlen(body);
 		pc.timeout_sec = WORLD_HTTP_TIMEOUT;
+		pc.serve = w->policy.serve;
+		pc.sni = w->policy.sni;
+		pc.tls = w->policy.tls;
+		pc.pad = w->policy.pad;
+		pc.trickle_sec = w->policy.trickle_sec;
+		if (scenario_expand(w->policy.location, domain, w, a, b,
+		    pc.location, sizeof(pc.location), err) == -1) {
+			err_prefix(err, "policy location");
+			goto fail;
+		}
 		(void)str_fmt(addr, sizeof(addr), "127.%u.%u.%d", a, b,
 		    SCN_POLICY_OCTET);
 		wd->policy = policy_host_new(base, pki, &pc, addr, ports->https,
@@ -157,6 +167,14 @@ fail:
 	free(body);
 	world_free(wd);
 	return NULL;
+}
+
+/* world_end_step - no connection the step's sender left open lives on */
+void
+world_end_step(struct world *wd)
+{
+	if (wd != NULL)
+		policy_host_cut(wd->policy);
 }
 
 void

@@ -26,6 +26,11 @@ struct world_ports {
 struct world *world_new(struct event_base *, struct pki *, struct dns_zone *,
 	    const struct scn_world *w, const char *domain, unsigned int a,
 	    unsigned int b, const struct world_ports *, struct err *);
+/*
+ * world_end_step - a step ended: cut what its sender left hanging at the
+ * policy host (blackholed connections, streaming answers)
+ */
+void	world_end_step(struct world *);
 /* world_free - stop the servers and drop the domain's records */
 void	world_free(struct world *);
 

@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "policy_fetch.h"
 #include "../../common/proto.h"
@@ -34,6 +36,7 @@
 struct policy_fetch_tls {
 	const char	*host;		/* mta-sts.<domain> */
 	bool		 check_host;	/* false: the mutant's */
+	bool		 legacy;	/* the mutant's TLS 1.0/1.1: level 0 */
 };
 
 struct policy_fetch_buf {
@@ -44,6 +47,8 @@ struct policy_fetch_buf {
 
 static size_t	policy_fetch_on_data(char *, size_t, size_t, void *);
 static CURLcode	policy_fetch_on_ssl_ctx(CURL *, void *, void *);
+static int	policy_fetch_bugs(CURL *, const struct policy_fetch_req *,
+		    const char *, const char *, struct curl_slist **);
 static int	policy_fetch_setup(CURL *, const struct policy_fetch_req *,
 		    const char *, struct curl_slist *,
 		    struct policy_fetch_buf *, struct policy_fetch_tls *,
@@ -78,7 +83,7 @@ policy_fetch_on_ssl_ctx(CURL *c, void *sslctx, void *arg)
 	X509_VERIFY_PARAM		*param = SSL_CTX_get0_param(ctx);
 
 	(void)c;
-	SSL_CTX_set_security_level(ctx, POLICY_FETCH_TLS_LEVEL);
+	SSL_CTX_set_security_level(ctx, t->legacy ? 0 : POLICY_FETCH_TLS_LEVEL);
 	if (!t->check_host)
 		return CURLE_OK;
 	X509_VERIFY_PARAM_set_hostflags(param,
@@ -87,6 +92,43 @@ policy_fetch_on_ssl_ctx(CURL *c, void *sslctx, void *arg)
 	if (X509_VERIFY_PARAM_set1_host(param, t->host, 0) != 1)
 		return CURLE_SSL_CERTPROBLEM;
 	return CURLE_OK;
+}
+
+/*
+ * policy_fetch_bugs - the --bug mutants' options: follow redirects, GET
+ * by address with a Host header (no SNI), accept TLS 1.0 and 1.1
+ */
+static int
+policy_fetch_bugs(CURL *c, const struct policy_fetch_req *req,
+    const char *host, const char *ipurl, struct curl_slist **headers)
+{
+	char	hdr[POLICY_FETCH_URL_MAX];
+
+	if ((req->bugs & POLICY_FETCH_FOLLOW) &&
+	    (curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https") !=
+	    CURLE_OK))
+		return -1;
+	if (req->bugs & POLICY_FETCH_NO_SNI) {
+		if (str_fmt(hdr, sizeof(hdr), req->port == HTTPS_PORT ?
+		    "Host: %s" : "Host: %s:%u", host, (unsigned)req->port) ==
+		    -1 || (*headers = curl_slist_append(NULL, hdr)) == NULL)
+			return -1;
+		if (curl_easy_setopt(c, CURLOPT_URL, ipurl) != CURLE_OK ||
+		    curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers) !=
+		    CURLE_OK ||
+		    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK)
+			return -1;
+	}
+	/* OpenSSL 3 offers TLS 1.0/1.1 only at security level 0 */
+	if ((req->bugs & POLICY_FETCH_LEGACY_TLS) &&
+	    (curl_easy_setopt(c, CURLOPT_SSLVERSION,
+	    (long)CURL_SSLVERSION_TLSv1_0) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST,
+	    "DEFAULT:@SECLEVEL=0") != CURLE_OK))
+		return -1;
+	return 0;
 }
 
 /* policy_fetch_setup - every option, each checked */
@@ -138,12 +180,13 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 {
 	char			 host[POLICY_FETCH_HOST_MAX];
 	char			 url[POLICY_FETCH_URL_MAX];
+	char			 ipurl[POLICY_FETCH_URL_MAX];
 	char			 rline[POLICY_FETCH_URL_MAX];
 	char			 ip[INET_ADDRSTRLEN];
 	char			 errbuf[CURL_ERROR_SIZE];
 	struct policy_fetch_buf	 b = { NULL, 0, false };
 	struct policy_fetch_tls	 tls;
-	struct curl_slist	*resolve = NULL;
+	struct curl_slist	*resolve = NULL, *headers = NULL;
 	CURL			*c = NULL;
 	CURLcode		 rc;
 	long			 status = 0;
@@ -156,6 +199,8 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 	    str_fmt(host, sizeof(host), "mta-sts.%s", req->domain) == -1 ||
 	    str_fmt(url, sizeof(url), "https://%s:%u%s", host,
 	    (unsigned)req->port, STS_POLICY_PATH) == -1 ||
+	    str_fmt(ipurl, sizeof(ipurl), "https://%s:%u%s", ip,
+	    (unsigned)req->port, STS_POLICY_PATH) == -1 ||
 	    str_fmt(rline, sizeof(rline), "%s:%u:%s", host,
 	    (unsigned)req->port, ip) == -1)
 		return err_set(err, ERR_RANGE, "fetch: name too long: %s",
@@ -167,8 +212,11 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 	}
 	b.p = xmalloc(STS_POLICY_MAX + 1);
 	tls.host = host;
-	tls.check_host = !(req->bugs & POLICY_FETCH_NO_HOST_CHECK);
-	if (policy_fetch_setup(c, req, url, resolve, &b, &tls, errbuf) == -1) {
+	tls.check_host = !(req->bugs & POLICY_FETCH_NO_HOST_CHECK) ||
+	    (req->bugs & POLICY_FETCH_NO_SNI);
+	tls.legacy = (req->bugs & POLICY_FETCH_LEGACY_TLS) != 0;
+	if (policy_fetch_setup(c, req, url, resolve, &b, &tls, errbuf) == -1 ||
+	    policy_fetch_bugs(c, req, host, ipurl, &headers) == -1) {
 		(void)err_set(err, ERR_UNSUPPORTED, "fetch: curl_easy_setopt");
 		goto fail;
 	}
@@ -209,11 +257,13 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 	*len = b.len;
 	curl_easy_cleanup(c);
 	curl_slist_free_all(resolve);
+	curl_slist_free_all(headers);
 	return 0;
 fail:
 	free(b.p);
 	if (c != NULL)
 		curl_easy_cleanup(c);
 	curl_slist_free_all(resolve);
+	curl_slist_free_all(headers);
 	return -1;
 }

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * policy_fetch.h -- HTTPS GET of https://mta-sts.<domain>/.well-known/
- * mta-sts.txt with libcurl (RFC 8461 §3.3): verified TLS against one CA
- * file (a DNS-ID naming mta-sts.<domain>, never the CN; a key of 112
- * bits or more), the address we resolved ourselves, no redirects, no
- * proxy, a bounded body, and only 200 + text/plain counts as a policy.
+ * mta-sts.txt with libcurl (RFC 8461 §3.3): verified TLS 1.2 or later
+ * (RFC 8461 §7.2, RFC 8996) against one CA file (a DNS-ID naming
+ * mta-sts.<domain>, never the CN; a key of 112 bits or more), SNI naming
+ * the policy host (§7.1), the address we resolved ourselves, no
+ * redirects (§3.3), no proxy, a body of at most STS_POLICY_MAX bytes
+ * (64 KiB, §3.3's own suggestion: a longer Content-Length is refused
+ * before a byte of body is read, a longer body as soon as it passes the
+ * cap), the whole transfer within timeout_ms, and only 200 + text/plain
+ * counts as a policy.
  */
 #ifndef SUTS_REFERENCE_POLICY_FETCH_H
 #define SUTS_REFERENCE_POLICY_FETCH_H
@@ -31,6 +36,9 @@ struct policy_fetch_req {
 #define POLICY_FETCH_EXACT_TYPE		0x04u	/* "text/plain" exactly */
 #define POLICY_FETCH_NO_VERIFY		0x08u	/* any chain, any dates */
 #define POLICY_FETCH_NO_HOST_CHECK	0x10u	/* any name in the cert */
+#define POLICY_FETCH_FOLLOW		0x20u	/* follow 3xx redirects */
+#define POLICY_FETCH_NO_SNI		0x40u	/* connect by address: no SNI */
+#define POLICY_FETCH_LEGACY_TLS		0x80u	/* TLS 1.0 and 1.1 too */
 
 /*
  * policy_fetch_get - on 0, *body is a NUL-terminated heap copy of the

@@ -138,6 +138,17 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "domain, so domains sharing an MX share a policy (KumoMTA #484)" },
 	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY,
 	    "apply the parent domain's policy to a subdomain that has none" },
+	{ "follow-redirects",	STS_BUG_FOLLOW_REDIRECTS,
+	    "follow 3xx redirects of the policy fetch (https only, at most "
+	    "5) and take the policy at the target" },
+	{ "policy-no-sni",	STS_BUG_POLICY_NO_SNI,
+	    "fetch the policy by the host's address, sending no SNI (the "
+	    "certificate is still checked for the policy host's name)" },
+	{ "policy-legacy-tls",	STS_BUG_POLICY_LEGACY_TLS,
+	    "fetch the policy over TLS 1.0 or 1.1 too" },
+	{ "fetch-no-timeout",	STS_BUG_FETCH_NO_TIMEOUT,
+	    "wait on the policy host as long as the delivery attempt lasts: "
+	    "no fetch timeout of its own" },
 	{ NULL,			0,	NULL },
 };
 

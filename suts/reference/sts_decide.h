@@ -60,6 +60,10 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_NO_CHAIN		STS_BUG(29)
 #define STS_BUG_POLICY_BY_MX_HOST	STS_BUG(40)
 #define STS_BUG_PARENT_DOMAIN_POLICY	STS_BUG(41)
+#define STS_BUG_FOLLOW_REDIRECTS	STS_BUG(35)
+#define STS_BUG_POLICY_NO_SNI		STS_BUG(36)
+#define STS_BUG_POLICY_LEGACY_TLS	STS_BUG(37)
+#define STS_BUG_FETCH_NO_TIMEOUT	STS_BUG(38)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 

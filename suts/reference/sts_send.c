@@ -210,10 +210,17 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 		    sts_dns_result_str(dres), err.msg);
 		return -1;
 	}
-	/* leave at least half of what is left for the delivery itself */
-	budget = sts_send_left_ms(ctx) / 2;
-	if (budget > STS_SEND_FETCH_MS_MAX)
-		budget = STS_SEND_FETCH_MS_MAX;
+	/*
+	 * RFC 8461 §3.3 lets a sender bound the fetch: at most
+	 * STS_SEND_FETCH_MS_MAX, and never more than half of what is left,
+	 * so a policy host that stalls leaves time to deliver without it
+	 */
+	budget = sts_send_left_ms(ctx);
+	if (!(ctx->cfg->bugs & STS_BUG_FETCH_NO_TIMEOUT)) {
+		budget /= 2;
+		if (budget > STS_SEND_FETCH_MS_MAX)
+			budget = STS_SEND_FETCH_MS_MAX;
+	}
 	req.domain = ctx->pdomain;
 	req.addr = &addr.addr[0];
 	req.port = ctx->cfg->https_port;
@@ -230,6 +237,12 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 		req.bugs |= POLICY_FETCH_NO_VERIFY;
 	if (!sts_decide_policy_host_check(ctx->cfg->bugs))
 		req.bugs |= POLICY_FETCH_NO_HOST_CHECK;
+	if (ctx->cfg->bugs & STS_BUG_FOLLOW_REDIRECTS)
+		req.bugs |= POLICY_FETCH_FOLLOW;
+	if (ctx->cfg->bugs & STS_BUG_POLICY_NO_SNI)
+		req.bugs |= POLICY_FETCH_NO_SNI;
+	if (ctx->cfg->bugs & STS_BUG_POLICY_LEGACY_TLS)
+		req.bugs |= POLICY_FETCH_LEGACY_TLS;
 	if (policy_fetch_get(&req, body, len, &err) == -1) {
 		log_warnx("fetch: policy fetch failed: %s", err.msg);
 		return -1;

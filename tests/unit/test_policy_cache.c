@@ -451,6 +451,15 @@ static const struct discovery_case discovery_cases[] = {
 	    STS_DECIDE_USE_FETCHED, STS_BUG_FETCH_WITHOUT_TXT },
 	{ "mutant: a TXT record changes nothing", "1", "1", false, true,
 	    STS_DECIDE_USE_CACHE, STS_BUG_FETCH_WITHOUT_TXT },
+	/* newid-failure-drops-cache changes only a failed refetch */
+	{ "mutant: new id, fetch fails: cache dropped", "2", "1", false,
+	    false, STS_DECIDE_NO_POLICY, STS_BUG_NEWID_FAILURE_DROPS },
+	{ "mutant: new id fetched", "2", "1", false, true,
+	    STS_DECIDE_USE_FETCHED, STS_BUG_NEWID_FAILURE_DROPS },
+	{ "mutant: same id still uses the cache ", "1", "1", false, false,
+	    STS_DECIDE_USE_CACHE, STS_BUG_NEWID_FAILURE_DROPS },
+	{ "mutant: TXT gone still uses the cache", NULL, "1", false, false,
+	    STS_DECIDE_USE_CACHE, STS_BUG_NEWID_FAILURE_DROPS },
 	{ NULL, NULL, NULL, false, false, STS_DECIDE_NO_POLICY, 0 },
 };
 

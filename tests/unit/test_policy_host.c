@@ -5,7 +5,14 @@
  * the main thread). Rows: the scenario's status, body and Content-Type,
  * 404 elsewhere, redirects, HEAD, odd methods, clients that do not trust
  * us or send a hostile request head, and that each fetch record carries
- * the SNI and Host the client sent, after its connection's connect record.
+ * the SNI and Host the client sent, after its connection's connect record;
+ * a location's target on the host and on another name (its certificate by
+ * SNI), sni required (no SNI or another name gets default.invalid's),
+ * legacy, 1.2-only and 1.3-only TLS against clients of each, tls-alert,
+ * blackhole, a megabyte of streamed padding, and a trickle that outlives
+ * the idle timeout or that the client gives up on. test_policy_host_cut:
+ * blackholed connections stay silent past the idle timeout until the
+ * client hangs up or policy_host_cut() ends them.
  * Raw TCP clients in the main thread: ones that never finish a handshake
  * (silent, half a ClientHello, plain HTTP, garbage, an instant hang-up)
  * are recorded and hung up on, the silent ones by the idle timeout; the
@@ -53,6 +60,9 @@
 #define T_GUARD_SEC	20
 #define T_RAW_MAX	8	/* raw TCP clients of one test */
 
+/* rows name only the fields they test; the rest are zero on purpose */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define T_POLICY	"version: STSv1\nmode: enforce\nmx: mx1.x.test\n" \
 			"max_age: 86400\n"
 
@@ -68,6 +78,10 @@ enum t_client {
 	T_TRUST_OTHER,		/* by name, trusting some other CA */
 	T_BY_IP,		/* by address (no SNI), verifying nothing */
 	T_BIG_HEAD,		/* trusting the CA, 16 KB of request header */
+	T_LEGACY,		/* by name, trusting the CA, TLS 1.0..1.1 only */
+	T_OTHER_NAME,		/* as policy.x.test, trusting the CA */
+	T_BY_IP_CERT,		/* by address (no SNI), keeping the cert */
+	T_WRONG_SNI,		/* as other.x.test, verifying nothing */
 };
 
 struct t_req {
@@ -80,6 +94,10 @@ struct t_req {
 	const char	*want_location;	/* NULL: no Location */
 	const char	*want_event;	/* after peer=; NULL: no record */
 	const char	*want_tls;	/* tls failed reason=; NULL: none */
+	const char	*want_cert;	/* in the leaf's certinfo; NULL: any */
+	long		 want_bytes;	/* body bytes; 0: unchecked */
+	long		 timeout_ms;	/* client's; 0: 10 s */
+	const char	*want_stream;	/* stream record text; NULL: none */
 };
 
 struct t_case {
@@ -90,6 +108,12 @@ struct t_case {
 	enum cert_profile	 cert;
 	size_t			 nreq;
 	struct t_req		 reqs[T_REQS_MAX];
+	const char		*location;	/* NULL: none */
+	enum policy_serve	 serve;
+	enum policy_sni		 sni;
+	enum policy_tls		 tls;
+	unsigned long		 pad;
+	unsigned int		 trickle_sec;
 };
 
 struct t_result {
@@ -97,7 +121,9 @@ struct t_result {
 	long		 status;
 	char		 body[T_BODY_MAX];
 	size_t		 body_len;
+	unsigned long long total;	/* all body bytes, kept or not */
 	bool		 body_overflow;
+	char		 cert[4096];	/* the leaf's certinfo */
 	char		 ctype[128];
 	bool		 has_ctype;
 	char		 location[256];
@@ -173,8 +199,103 @@ static const struct t_case t_cases[] = {
 	    { NULL, T_GET, T_BIG_HEAD, -1, NULL, NULL, NULL, NULL, NULL },
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
 	      " status=200 bytes=59", NULL } } },
+	{ "location on the same host: its path is the policy", 301,
+	    "text/plain", T_POLICY, CERT_VALID, 2, {
+	    { NULL, T_GET, T_TRUST_CA, 301, NULL, "text/plain",
+	      "https://" T_HOST "/moved", " status=301", NULL },
+	    { "/moved", T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
+	      " path=/moved status=200 bytes=59", NULL } },
+	    .location = "https://" T_HOST "/moved" },
+	{ "location on another name: its own certificate", 302, "text/plain",
+	    T_POLICY, CERT_VALID, 3, {
+	    { NULL, T_GET, T_TRUST_CA, 302, NULL, "text/plain",
+	      "https://policy.x.test" STS_POLICY_PATH, " status=302", NULL },
+	    { NULL, T_GET, T_OTHER_NAME, 200, T_POLICY, "text/plain", NULL,
+	      " sni=policy.x.test host=policy.x.test:{port} method=GET "
+	      "path=" STS_POLICY_PATH " status=200", NULL },
+	    { NULL, T_GET, T_BY_IP, 302, NULL, "text/plain",
+	      "https://policy.x.test" STS_POLICY_PATH, " sni=\"\" host="
+	      T_ADDR ":{port} method=GET path=" STS_POLICY_PATH " status=302",
+	      NULL } },
+	    .location = "https://policy.x.test" STS_POLICY_PATH },
+	{ "location with a 200 too", 200, "text/plain", T_POLICY,
+	    CERT_VALID, 1, {
+	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain",
+	      "https://" T_HOST "/x", " status=200", NULL } },
+	    .location = "https://" T_HOST "/x" },
+	{ "sni required: the name gets the certificate", 200, "text/plain",
+	    T_POLICY, CERT_VALID, 3, {
+	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
+	      " sni=" T_HOST " host=", NULL },
+	    { NULL, T_GET, T_BY_IP_CERT, 200, T_POLICY, "text/plain", NULL,
+	      " sni=\"\" host=", NULL, .want_cert = POLICY_SNI_DEFAULT_HOST },
+	    { NULL, T_GET, T_WRONG_SNI, 200, T_POLICY, "text/plain", NULL,
+	      " sni=other.x.test", NULL,
+	      .want_cert = POLICY_SNI_DEFAULT_HOST } },
+	    .sni = POLICY_SNI_REQUIRED },
+	{ "sni any: no SNI still gets the certificate", 200, "text/plain",
+	    T_POLICY, CERT_VALID, 1, {
+	    { NULL, T_GET, T_BY_IP_CERT, 200, T_POLICY, "text/plain", NULL,
+	      " sni=\"\" host=", NULL, .want_cert = T_HOST } } },
+	{ "legacy TLS: a TLS 1.2 client fails, a legacy one fetches", 200,
+	    "text/plain", T_POLICY, CERT_VALID, 2, {
+	    { NULL, T_GET, T_TRUST_CA, 0, NULL, NULL, NULL, NULL,
+	      "result=failed" },
+	    { NULL, T_GET, T_LEGACY, 200, T_POLICY, "text/plain", NULL,
+	      " status=200 bytes=59", NULL } },
+	    .tls = POLICY_TLS_LEGACY },
+	{ "TLS 1.2 only: a legacy client fails", 200, "text/plain", T_POLICY,
+	    CERT_VALID, 2, {
+	    { NULL, T_GET, T_LEGACY, 0, NULL, NULL, NULL, NULL,
+	      "result=failed" },
+	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
+	      " status=200", NULL } },
+	    .tls = POLICY_TLS_1_2 },
+	{ "TLS 1.3 only", 200, "text/plain", T_POLICY, CERT_VALID, 1, {
+	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
+	      " status=200", NULL } },
+	    .tls = POLICY_TLS_1_3 },
+	{ "tls-alert: every handshake fails", 200, "text/plain", T_POLICY,
+	    CERT_VALID, 2, {
+	    { NULL, T_GET, T_TRUST_CA, 0, NULL, NULL, NULL, NULL,
+	      "reason=\"alert sent\"" },
+	    { NULL, T_GET, T_BY_IP, 0, NULL, NULL, NULL, NULL,
+	      "reason=\"alert sent\"" } },
+	    .serve = POLICY_SERVE_TLS_ALERT },
+	{ "blackhole: connected, never answered", 200, "text/plain",
+	    T_POLICY, CERT_VALID, 1, {
+	    { NULL, T_GET, T_TRUST_CA, 0, NULL, NULL, NULL, NULL, NULL,
+	      .timeout_ms = 1500 } },
+	    .serve = POLICY_SERVE_BLACKHOLE },
+	{ "padding: a megabyte after the policy, streamed", 200,
+	    "text/plain", T_POLICY, CERT_VALID, 2, {
+	    { NULL, T_GET, T_TRUST_CA, 200, NULL, "text/plain", NULL,
+	      " status=200 bytes=1048635", NULL, .want_bytes = 1048635,
+	      .want_stream = " result=complete bytes=1048635" },
+	    { NULL, T_HEAD, T_TRUST_CA, 200, "", "text/plain", NULL,
+	      " method=HEAD path=" STS_POLICY_PATH " status=200 bytes=0",
+	      NULL } },
+	    .pad = 1024 * 1024 },
+	{ "padding on a 404 is not sent", 200, "text/plain", T_POLICY,
+	    CERT_VALID, 1, {
+	    { "/", T_GET, T_TRUST_CA, 404, "not found\n", "text/plain", NULL,
+	      " status=404 bytes=10", NULL } },
+	    .pad = 100 },
+	{ "trickle outlives the idle timeout", 200, "text/plain", "trickle",
+	    CERT_VALID, 1, {
+	    { NULL, T_GET, T_TRUST_CA, 200, "trickle", "text/plain", NULL,
+	      " status=200 bytes=7", NULL,
+	      .want_stream = " result=complete bytes=7" } },
+	    .serve = POLICY_SERVE_TRICKLE, .trickle_sec = 1 },
+	{ "trickle the client gives up on", 200, "text/plain", T_POLICY,
+	    CERT_VALID, 1, {
+	    { NULL, T_GET, T_TRUST_CA, 0, NULL, NULL, NULL,
+	      " status=200 bytes=59", NULL, .timeout_ms = 2500,
+	      .want_stream = " result=cut reason=eof bytes=" } },
+	    .serve = POLICY_SERVE_TRICKLE, .trickle_sec = 1 },
 	{ NULL, 0, NULL, NULL, CERT_VALID, 0, { { NULL } } },
 };
+
 
 static void	t_on_event(const char *, void *);
 static void	t_on_tick(evutil_socket_t, short, void *);
@@ -300,9 +421,10 @@ t_on_body(char *p, size_t size, size_t n, void *arg)
 	struct t_result	*res = arg;
 	size_t		 len = size * n;
 
+	res->total += len;
 	if (res->body_len + len >= sizeof(res->body)) {
 		res->body_overflow = true;
-		return 0;
+		return len;		/* counted, not kept */
 	}
 	memcpy(res->body + res->body_len, p, len);
 	res->body_len += len;
@@ -344,7 +466,11 @@ t_fetch(const struct t_run *r, const struct t_req *rq, struct t_result *res)
 {
 	CURL			*c;
 	struct curl_slist	*resolve = NULL, *headers = NULL;
-	char			 url[512], map[128], big[16 * 1024 + 16];
+	char			 url[512], map[128], map2[128];
+	char			 big[16 * 1024 + 16];
+	struct curl_certinfo	*ci = NULL;
+	struct curl_slist	*sl;
+	size_t			 at;
 	const char		*path = rq->path != NULL ? rq->path :
 				    STS_POLICY_PATH;
 	const char		*ca = pki_ca_file(r->fx->pki);
@@ -354,8 +480,14 @@ t_fetch(const struct t_run *r, const struct t_req *rq, struct t_result *res)
 		res->rc = CURLE_FAILED_INIT;
 		return;
 	}
-	if (rq->client == T_BY_IP)
+	if (rq->client == T_BY_IP || rq->client == T_BY_IP_CERT)
 		(void)str_fmt(url, sizeof(url), "https://" T_ADDR ":%u%s",
+		    (unsigned)r->port, path);
+	else if (rq->client == T_OTHER_NAME)
+		(void)str_fmt(url, sizeof(url), "https://policy.x.test:%u%s",
+		    (unsigned)r->port, path);
+	else if (rq->client == T_WRONG_SNI)
+		(void)str_fmt(url, sizeof(url), "https://other.x.test:%u%s",
 		    (unsigned)r->port, path);
 	else
 		(void)str_fmt(url, sizeof(url), "https://" T_HOST ":%u%s",
@@ -363,6 +495,9 @@ t_fetch(const struct t_run *r, const struct t_req *rq, struct t_result *res)
 	(void)str_fmt(map, sizeof(map), T_HOST ":%u:" T_ADDR,
 	    (unsigned)r->port);
 	resolve = curl_slist_append(NULL, map);
+	(void)str_fmt(map2, sizeof(map2), "%s.x.test:%u:" T_ADDR,
+	    rq->client == T_WRONG_SNI ? "other" : "policy", (unsigned)r->port);
+	resolve = curl_slist_append(resolve, map2);
 	if (rq->client == T_TRUST_OTHER)
 		ca = pki_ca_file(r->fx->other);
 	if (rq->client == T_BIG_HEAD) {
@@ -376,14 +511,26 @@ t_fetch(const struct t_run *r, const struct t_req *rq, struct t_result *res)
 	curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rq->timeout_ms > 0 ?
+	    rq->timeout_ms : 10000L);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-	if (rq->client == T_BY_IP) {
+	if (rq->client == T_BY_IP || rq->client == T_BY_IP_CERT ||
+	    rq->client == T_WRONG_SNI) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (rq->client == T_BY_IP_CERT || rq->client == T_WRONG_SNI)
+		curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+	if (rq->client == T_LEGACY) {
+		/* OpenSSL 3 speaks TLS 1.0/1.1 only at security level 0 */
+		curl_easy_setopt(c, CURLOPT_SSLVERSION,
+		    (long)(CURL_SSLVERSION_TLSv1_0 |
+		    CURL_SSLVERSION_MAX_TLSv1_1));
+		curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST,
+		    "DEFAULT:@SECLEVEL=0");
 	}
 	if (rq->method == T_HEAD)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -396,6 +543,13 @@ t_fetch(const struct t_run *r, const struct t_req *rq, struct t_result *res)
 	res->rc = curl_easy_perform(c);
 	if (res->rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+	if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) == CURLE_OK &&
+	    ci != NULL && ci->num_of_certs > 0)
+		for (sl = ci->certinfo[0]; sl != NULL; sl = sl->next) {
+			at = strlen(res->cert);
+			(void)str_fmt(res->cert + at, sizeof(res->cert) - at,
+			    "%s\n", sl->data);
+		}
 	curl_easy_cleanup(c);
 	curl_slist_free_all(resolve);
 	curl_slist_free_all(headers);
@@ -479,6 +633,14 @@ t_check(const struct t_run *r)
 				fail_msg("%s #%zu: status %ld, want %ld",
 				    tc->label, i, res->status,
 				    rq->want_status);
+			if (rq->want_cert != NULL &&
+			    strstr(res->cert, rq->want_cert) == NULL)
+				fail_msg("%s #%zu: certificate lacks %s: %s",
+				    tc->label, i, rq->want_cert, res->cert);
+			if (rq->want_bytes > 0 &&
+			    res->total != (unsigned long long)rq->want_bytes)
+				fail_msg("%s #%zu: %llu body bytes, want %ld",
+				    tc->label, i, res->total, rq->want_bytes);
 			if (rq->want_body != NULL &&
 			    strcmp(res->body, rq->want_body) != 0)
 				fail_msg("%s #%zu: body \"%s\"", tc->label, i,
@@ -518,6 +680,13 @@ t_check(const struct t_run *r)
 		if (strstr(r->events[got], want) == NULL)
 			fail_msg("%s #%zu: record %s lacks \"%s\"", tc->label,
 			    i, r->events[got], want);
+		nrec++;
+		if (rq->want_stream == NULL)
+			continue;
+		if ((got = t_find(r, "stream", id, (size_t)at)) == -1 ||
+		    strstr(r->events[got], rq->want_stream) == NULL)
+			fail_msg("%s #%zu: no stream record with \"%s\"",
+			    tc->label, i, rq->want_stream);
 		nrec++;
 	}
 	if (nrec != r->nevents) {
@@ -561,6 +730,14 @@ test_policy_host_fetch(void **state)
 		cfg.body = tc->body;
 		cfg.body_len = strlen(tc->body);
 		cfg.timeout_sec = 5;
+		if (tc->location != NULL)
+			assert_int_equal(str_copy(cfg.location, tc->location,
+			    sizeof(cfg.location)), 0);
+		cfg.serve = tc->serve;
+		cfg.sni = tc->sni;
+		cfg.tls = tc->tls;
+		cfg.pad = tc->pad;
+		cfg.trickle_sec = tc->trickle_sec;
 
 		assert_non_null(r.base = event_base_new());
 		log_set_event_hook(t_on_event, &r);
@@ -923,7 +1100,29 @@ test_policy_host_bad_config(void **state)
 		const char	*addr;
 		int		 status;
 		int		 want_code;
+		const char	*location;
+		unsigned long	 pad;
+		unsigned int	 trickle_sec;
+		enum policy_serve serve;
 	} rows[] = {
+		{ "location is the policy path", T_ADDR, 301, ERR_SYNTAX,
+		    "https://" T_HOST STS_POLICY_PATH },
+		{ "location without a path", T_ADDR, 301, ERR_SYNTAX,
+		    "https://" T_HOST },
+		{ "location over http", T_ADDR, 301, ERR_SYNTAX,
+		    "http://" T_HOST "/x" },
+		{ "location with a port", T_ADDR, 301, ERR_SYNTAX,
+		    "https://" T_HOST ":8443/x" },
+		{ "location with a query", T_ADDR, 301, ERR_SYNTAX,
+		    "https://" T_HOST "/x?y" },
+		{ "location host with an empty label", T_ADDR, 301, ERR_SYNTAX,
+		    "https://a..test/x" },
+		{ "padding over 1 GiB", T_ADDR, 200, ERR_RANGE, NULL,
+		    POLICY_PAD_MAX + 1 },
+		{ "trickle over a minute a byte", T_ADDR, 200, ERR_RANGE, NULL,
+		    0, POLICY_TRICKLE_MAX + 1, POLICY_SERVE_TRICKLE },
+		{ "serve false is no host", T_ADDR, 200, ERR_RANGE, NULL, 0, 0,
+		    POLICY_SERVE_OFF },
 		{ "status 99", T_ADDR, 99, ERR_RANGE },
 		{ "status 600", T_ADDR, 600, ERR_RANGE },
 		{ "host name, not an address", "localhost", 200, ERR_SYNTAX },
@@ -941,6 +1140,12 @@ test_policy_host_bad_config(void **state)
 		memset(&cfg, 0, sizeof(cfg));
 		(void)str_copy(cfg.hostname, T_HOST, sizeof(cfg.hostname));
 		cfg.status = rows[i].status;
+		if (rows[i].location != NULL)
+			(void)str_copy(cfg.location, rows[i].location,
+			    sizeof(cfg.location));
+		cfg.pad = rows[i].pad;
+		cfg.trickle_sec = rows[i].trickle_sec;
+		cfg.serve = rows[i].serve;
 		cfg.body = "x";
 		cfg.body_len = 1;
 		memset(&err, 0, sizeof(err));
@@ -955,6 +1160,59 @@ test_policy_host_bad_config(void **state)
 	event_base_free(base);
 }
 
+/*
+ * test_policy_host_cut - blackholed connections are held, read and never
+ * answered; a client's hang-up ends one (eof), policy_host_cut the rest
+ */
+static void
+test_policy_host_cut(void **state)
+{
+	struct t_fixture	*fx = *state;
+	struct policy_config	 cfg;
+	struct t_raw		 r;
+	struct timeval		 tv = { T_GUARD_SEC, 0 };
+	struct err		 err;
+	int			 a, b, fds = testutil_count_fds();
+
+	memset(&r, 0, sizeof(r));
+	memset(&cfg, 0, sizeof(cfg));
+	(void)str_copy(cfg.hostname, T_HOST, sizeof(cfg.hostname));
+	cfg.status = 200;
+	cfg.body = T_POLICY;
+	cfg.body_len = strlen(T_POLICY);
+	cfg.timeout_sec = 1;		/* a blackhole ignores it */
+	cfg.serve = POLICY_SERVE_BLACKHOLE;
+	assert_non_null(r.base = event_base_new());
+	assert_non_null(r.guard = evtimer_new(r.base, t_raw_on_guard, &r));
+	assert_int_equal(evtimer_add(r.guard, &tv), 0);
+	log_set_event_hook(t_raw_on_event, &r);
+	if ((r.ph = policy_host_new(r.base, fx->pki, &cfg, T_ADDR, 0,
+	    &err)) == NULL)
+		fail_msg("policy_host_new: %s", err.msg);
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	a = t_raw_connect(policy_host_port(r.ph));
+	b = t_raw_connect(policy_host_port(r.ph));
+	assert_int_equal(write(a, "\x16\x03\x01", 3), 3);
+	t_raw_run(&r, 2);
+	assert_true(t_raw_is(&r, 0, 1, "connect", " peer="));
+	assert_true(t_raw_is(&r, 1, 2, "connect", " peer="));
+	/* well past the idle timeout: still held, still silent */
+	tv.tv_sec = 2;
+	r.want = SIZE_MAX;
+	assert_int_equal(event_base_loopexit(r.base, &tv), 0);
+	assert_int_not_equal(event_base_dispatch(r.base), -1);
+	assert_int_equal(r.nevents, 2);
+	assert_false(t_raw_is_closed(a));
+	close(b);
+	t_raw_flush(&r);
+	policy_host_cut(r.ph);
+	assert_true(t_raw_is_closed(a));
+	close(a);
+	t_raw_clear(&r);
+	if (testutil_count_fds() != fds)
+		fail_msg("leaked a descriptor");
+}
+
 int
 main(void)
 {
@@ -962,6 +1220,7 @@ main(void)
 		cmocka_unit_test(test_policy_host_bad_config),
 		cmocka_unit_test(test_policy_host_stalled),
 		cmocka_unit_test(test_policy_host_cap),
+		cmocka_unit_test(test_policy_host_cut),
 		cmocka_unit_test(test_policy_host_fetch),
 	};
 

@@ -304,7 +304,7 @@ static const struct load_case load_cases[] = {
 	/* world.policy */
 	{ "policy unknown key", T_HEAD "world:\n  policy: {modes: enforce}\n",
 	    false, "t.yaml:6:12: world.policy: unknown key \"modes\" (allowed: "
-	    "mode, mx, max_age, body, status, content_type, cert, serve)" },
+	    "mode, mx, max_age, body, status, content_type, cert, serve, location, sni, tls, pad, trickle_sec)" },
 	{ "policy body and mode", T_HEAD "world:\n  policy:\n    mode: "
 	    "testing\n    body: x\n", false, "t.yaml:8:5: world.policy: body "
 	    "excludes mode, mx and max_age (\"mode\" at 7:5)" },
@@ -341,7 +341,51 @@ static const struct load_case load_cases[] = {
 	    "parent-name, weak-key)" },
 	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
 	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
-	    "false)" },
+	    "false, blackhole, tls-alert, trickle)" },
+	{ "policy serve trickle", T_HEAD "world:\n  policy: {serve: trickle, "
+	    "trickle_sec: 60, pad: 1073741824}\nexpect: plain\n", true, NULL },
+	{ "policy sni", T_HEAD "world:\n  policy: {sni: always}\n", false,
+	    "t.yaml:6:17: policy.sni: bad value \"always\" (allowed: any, "
+	    "required)" },
+	{ "policy tls 1.1", T_HEAD "world:\n  policy: {tls: \"1.1\"}\n", false,
+	    "policy.tls: bad value \"1.1\" (allowed: any, legacy, 1.2, 1.3)" },
+	{ "policy tls legacy, sni required", T_HEAD "world:\n  policy: {tls: "
+	    "legacy, sni: required}\nexpect: plain\n", true, NULL },
+	{ "policy pad over 1 GiB", T_HEAD "world:\n  policy: {pad: "
+	    "1073741825}\n", false, "t.yaml:6:17: policy.pad: \"1073741825\" "
+	    "is not an integer in 0..1073741824" },
+	{ "policy pad negative", T_HEAD "world:\n  policy: {pad: -1}\n", false,
+	    "t.yaml:6:17: policy.pad: \"-1\" is not an integer" },
+	{ "policy trickle_sec 0", T_HEAD "world:\n  policy: {trickle_sec: 0}\n",
+	    false, "t.yaml:6:25: policy.trickle_sec: \"0\" is not an integer in "
+	    "1..60" },
+	{ "policy location", T_HEAD "world:\n  policy: {status: 301, location: "
+	    "\"https://mta-sts.{domain}/moved\"}\nexpect: plain\n", true, NULL },
+	{ "policy location on another name", T_HEAD "world:\n  policy: "
+	    "{location: \"https://policy.{domain}/p\"}\nexpect: plain\n", true,
+	    NULL },
+	{ "policy location over http", T_HEAD "world:\n  policy: {location: "
+	    "\"http://mta-sts.{domain}/x\"}\n", false, "t.yaml:6:22: "
+	    "policy.location: \"http://mta-sts.{domain}/x\" is not "
+	    "https://HOST/PATH" },
+	{ "policy location is the policy path", T_HEAD "world:\n  policy: "
+	    "{location: \"https://mta-sts.{domain}/.well-known/mta-sts.txt\"}\n",
+	    false, "not the policy host's own /.well-known/mta-sts.txt)" },
+	{ "policy location: that path on another name", T_HEAD "world:\n"
+	    "  policy: {location: \"https://policy.{domain}/.well-known/"
+	    "mta-sts.txt\"}\nexpect: plain\n", true, NULL },
+	{ "policy location with a port", T_HEAD "world:\n  policy: "
+	    "{location: \"https://mta-sts.{domain}:8443/x\"}\n", false,
+	    "is not https://HOST/PATH" },
+	{ "policy location placeholder", T_HEAD "world:\n  policy: "
+	    "{location: \"https://{evil}/x\"}\n", false, "t.yaml:6:22: "
+	    "policy.location: unknown placeholder \"{evil}\"" },
+	{ "policy location name too long", T_HEAD "world:\n  policy: "
+	    "{location: \"https://" T_X64 "." T_X64 "." T_X64 "." T_X64
+	    ".{domain}/x\"}\n", false, "is not https://HOST/PATH" },
+	{ "policy location a sequence", T_HEAD "world:\n  policy: "
+	    "{location: [a]}\n", false, "t.yaml:6:22: policy.location: "
+	    "expected a scalar, found a sequence" },
 	{ "policy mx scalar", T_HEAD "world:\n  policy: {mx: mx1}\n", false,
 	    "t.yaml:6:16: policy.mx: expected a sequence, found a scalar" },
 	{ "policy mx nine", T_HEAD "world:\n  policy: {mx: [a, b, c, d, e, f, "
@@ -1004,7 +1048,11 @@ test_scenario_w0_defaults(void **state)
 		assert_string_equal(w->records[3],
 		    "_mta-sts 1 TXT \"v=STSv1; id=1\"");
 		assert_int_equal(w->nfaults, 0);
-		assert_true(w->policy.serve);
+		assert_int_equal(w->policy.serve, POLICY_SERVE_ANSWER);
+		assert_string_equal(w->policy.location, "");
+		assert_int_equal(w->policy.sni, POLICY_SNI_ANY);
+		assert_int_equal(w->policy.tls, POLICY_TLS_ANY);
+		assert_int_equal(w->policy.pad, 0);
 		assert_string_equal(w->policy.body, "version: STSv1\r\nmode: "
 		    "enforce\r\nmx: mx1.{domain}\r\nmax_age: 86400\r\n");
 		assert_int_equal(w->policy.status, 200);
@@ -1053,7 +1101,7 @@ test_scenario_world_replace(void **state)
 	assert_int_equal(scn->clean.policy.status, 404);
 	assert_string_equal(scn->clean.policy.content_type, "");
 	assert_int_equal(scn->clean.policy.cert, CERT_SELF_SIGNED);
-	assert_false(scn->clean.policy.serve);
+	assert_int_equal(scn->clean.policy.serve, POLICY_SERVE_OFF);
 	/* the body stays the W0 one: only status/type/cert/serve changed */
 	assert_non_null(strstr(scn->clean.policy.body, "mode: enforce\r\n"));
 	assert_int_equal(scn->clean.nhosts, 2);
@@ -1070,7 +1118,7 @@ test_scenario_world_replace(void **state)
 	assert_int_equal(scn->attacked.nrecords, 4);
 	assert_int_equal(scn->attacked.nhosts, 2);
 	assert_int_equal(scn->attacked.nfaults, 2);
-	assert_false(scn->attacked.policy.serve);
+	assert_int_equal(scn->attacked.policy.serve, POLICY_SERVE_OFF);
 	assert_string_equal(scn->attacked.policy.body, scn->clean.policy.body);
 	scenario_free(scn);
 }
@@ -1827,7 +1875,8 @@ test_scenario_documented(void **state)
 		"../../docs/scenario-format.md", NULL
 	};
 	static ytree_names_fn *const vocab[] = {
-		dns_fault_name, mx_starttls_name, cert_profile_name, NULL
+		dns_fault_name, mx_starttls_name, cert_profile_name,
+		policy_serve_name, policy_sni_name, policy_tls_name, NULL
 	};
 	const struct scn_fields	*tables[2];
 	const char		*name;
