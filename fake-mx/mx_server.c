@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -50,6 +51,8 @@ struct mx_server {
 	struct evconnlistener	*listener;
 	struct event		*resume;	/* re-enables the listener */
 	SSL_CTX			*ctx;		/* NULL unless offering TLS */
+	SSL_CTX			*fallback;	/* sni required: for a client
+						   whose SNI does not name us */
 	struct mx_config	 cfg;
 	char			 addr[MX_ADDR_MAX];
 	uint16_t		 port;
@@ -59,6 +62,20 @@ struct mx_server {
 	TAILQ_HEAD(, mx_conn)	 conns;
 };
 
+/* The protocol versions of each enum mx_tls (mx_config.h). */
+static const struct {
+	int	min, max;		/* OpenSSL's; max 0: the highest */
+} mx_tls_versions[] = {
+	[MX_TLS_ANY] =		{ TLS1_2_VERSION, 0 },
+	[MX_TLS_1_2] =		{ TLS1_2_VERSION, TLS1_2_VERSION },
+	[MX_TLS_1_3] =		{ TLS1_3_VERSION, TLS1_3_VERSION },
+	/* RFC 8996 deprecates both; S91 asks whether a sender takes them */
+	[MX_TLS_LEGACY] =	{ TLS1_VERSION, TLS1_1_VERSION },
+};
+
+static SSL_CTX	*mx_server_ctx(struct pki *, const struct mx_config *,
+		    const char *, struct err *);
+static int	mx_server_on_sni(SSL *, int *, void *);
 static void	mx_server_on_accept(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 static void	mx_server_on_accept_error(struct evconnlistener *, void *);
@@ -93,11 +110,17 @@ mx_server_new(struct event_base *base, struct pki *pki,
 	if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1)
 		goto fail;
 	if (cfg->starttls == MX_STARTTLS_OFFER) {
-		srv->ctx = tls_ctx_server_new(pki, cfg->cert, cfg->hostname,
-		    err);
-		if (srv->ctx == NULL) {
-			err_prefix(err, "mx %s", cfg->hostname);
+		if ((srv->ctx = mx_server_ctx(pki, cfg, cfg->hostname,
+		    err)) == NULL)
 			goto fail;
+		if (cfg->sni == MX_SNI_REQUIRED) {
+			/* RFC 8461 §7.1: a fallback for clients without SNI */
+			if ((srv->fallback = mx_server_ctx(pki, cfg,
+			    MX_SNI_FALLBACK_HOST, err)) == NULL)
+				goto fail;
+			SSL_CTX_set_tlsext_servername_callback(srv->ctx,
+			    mx_server_on_sni);
+			SSL_CTX_set_tlsext_servername_arg(srv->ctx, srv);
 		}
 	}
 	srv->listener = evconnlistener_new_bind(base, mx_server_on_accept,
@@ -127,6 +150,51 @@ fail:
 	return NULL;
 }
 
+/* mx_server_ctx - a server context for host, with cfg's profile and TLS */
+static SSL_CTX *
+mx_server_ctx(struct pki *pki, const struct mx_config *cfg, const char *host,
+    struct err *err)
+{
+	SSL_CTX	*ctx;
+	size_t	 v = (size_t)cfg->tls;
+
+	if (v >= sizeof(mx_tls_versions) / sizeof(mx_tls_versions[0]) ||
+	    mx_tls_versions[v].min == 0)
+		fatalx("mx_server: no versions for tls %d", (int)v);
+	if ((ctx = tls_ctx_server_new(pki, cfg->cert, host, err)) == NULL) {
+		err_prefix(err, "mx %s", cfg->hostname);
+		return NULL;
+	}
+	if (tls_ctx_set_versions(ctx, mx_tls_versions[v].min,
+	    mx_tls_versions[v].max, err) == -1) {
+		err_prefix(err, "mx %s: tls %s", cfg->hostname,
+		    mx_tls_str(cfg->tls));
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * mx_server_on_sni - sni required: our certificate only for a ClientHello
+ * whose SNI names us (case-insensitively, RFC 4343); any other, or none,
+ * gets the fallback's. OpenSSL calls this with or without SNI.
+ */
+static int
+mx_server_on_sni(SSL *ssl, int *alert, void *arg)
+{
+	struct mx_server	*srv = arg;
+	const char		*name;
+
+	(void)alert;
+	name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	if (name != NULL && strcasecmp(name, srv->cfg.hostname) == 0)
+		return SSL_TLSEXT_ERR_OK;
+	if (SSL_set_SSL_CTX(ssl, srv->fallback) == NULL)
+		return SSL_TLSEXT_ERR_ALERT_FATAL;
+	return SSL_TLSEXT_ERR_OK;
+}
+
 uint16_t
 mx_server_port(const struct mx_server *srv)
 {
@@ -150,6 +218,7 @@ mx_server_free(struct mx_server *srv)
 	}
 	if (srv->resume != NULL)
 		event_free(srv->resume);
+	SSL_CTX_free(srv->fallback);
 	SSL_CTX_free(srv->ctx);
 	free(srv);
 }

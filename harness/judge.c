@@ -103,6 +103,7 @@ static const char *const judge_data_results[] = {
 	[DATA_COMPLETE] = "complete",
 	[DATA_TOO_BIG] = "too-big",
 	[DATA_ABORTED] = "aborted",
+	[DATA_REJECTED] = "rejected",
 };
 
 const char *
@@ -132,7 +133,7 @@ outcome_str(enum outcome o)
 const char *
 data_result_str(enum data_result d)
 {
-	if ((unsigned)d > DATA_ABORTED)
+	if ((unsigned)d > DATA_REJECTED)
 		return "?";
 	return judge_data_results[d];
 }
@@ -309,7 +310,7 @@ judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
 	switch (st->expect) {
 	case SCN_DELIVER_TLS:
 		/* the host's profile, for the host name the DATA reached */
-		return d->tls && !attacker &&
+		return d->tls && !attacker && !d->fallback &&
 		    cert_profile_verifies(h->cert, d->server) &&
 		    (!st->expect_sni || d->sni_ok);
 	case SCN_DELIVER_PLAIN:
@@ -387,6 +388,7 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		    bad->result == DATA_COMPLETE ? "" : ", then ",
 		    bad->result == DATA_COMPLETE ? "" :
 		    bad->result == DATA_TOO_BIG ? "rejected with 552" :
+		    bad->result == DATA_REJECTED ? "rejected at its final dot" :
 		    "cut off");
 	}
 	if (c->deliver_ran) {

@@ -213,7 +213,7 @@ show_body(FILE *out, const char *body)
 static void
 show_world(FILE *out, const char *what, const struct scn_world *w)
 {
-	char	esc[SCN_RECORD_MAX * 4 + 1];
+	char	esc[SCN_RECORD_MAX * 4 + 1], fail[MX_FAIL_TEXT_MAX];
 	size_t	i;
 
 	fprintf(out, "%s:\n  records:\n", what);
@@ -232,11 +232,17 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 		    cert_profile_str(w->policy.cert));
 		show_body(out, w->policy.body != NULL ? w->policy.body : "");
 	}
-	for (i = 0; i < w->nhosts; i++)
-		fprintf(out, "  host %s: starttls %s, cert %s%s\n",
-		    w->hosts[i].label, mx_starttls_str(w->hosts[i].starttls),
-		    cert_profile_str(w->hosts[i].cert), w->hosts[i].attacker ?
+	for (i = 0; i < w->nhosts; i++) {
+		mx_fail_format(&w->hosts[i].fail, fail, sizeof(fail));
+		fprintf(out, "  host %s: starttls %s, cert %s, tls %s, sni %s, "
+		    "fail %s%s%s\n", w->hosts[i].label,
+		    mx_starttls_str(w->hosts[i].starttls),
+		    cert_profile_str(w->hosts[i].cert),
+		    mx_tls_str(w->hosts[i].tls), mx_sni_str(w->hosts[i].sni),
+		    fail, w->hosts[i].listen == SCN_WANT_NO ?
+		    ", not listening" : "", w->hosts[i].attacker ?
 		    " (the attacker's)" : "");
+	}
 }
 
 void

@@ -83,6 +83,10 @@ struct scn_host {
 							   "@" = domain */
 	enum mx_starttls	starttls;
 	enum cert_profile	cert;
+	enum mx_tls		tls;		/* TLS versions offered */
+	enum mx_sni		sni;		/* certificate by SNI */
+	enum scn_want		listen;		/* NO: nothing on port 25 */
+	struct mx_fail		fail;		/* a verb answered with a code */
 	bool			attacker;	/* touched or added by the attack */
 };
 

@@ -27,6 +27,9 @@ enum scn_type {
 	SCN_T_STARTTLS,		/* an mx_starttls_name() -> mx_starttls */
 	SCN_T_CERT,		/* a cert_profile_name() -> cert_profile */
 	SCN_T_FAULT,		/* a dns_fault_name() -> dns_fault */
+	SCN_T_TLS,		/* an mx_tls_name() -> mx_tls */
+	SCN_T_SNI,		/* an mx_sni_name() -> mx_sni */
+	SCN_T_FAIL,		/* "VERB CODE" (mx_fail_parse) -> mx_fail */
 };
 
 #define SCN_F_REQUIRED	0x01	/* the key must be given */
@@ -55,7 +58,7 @@ struct scn_field_ctx {
 	const char		*world_name;	/* "clean" or "attacked" */
 };
 
-/* scn_host_fields - a host's settings: starttls, cert */
+/* scn_host_fields - a host's settings: starttls, cert, tls, sni, ... */
 const struct scn_fields *scn_host_fields(void);
 /* scn_expect_fields - the keys of an expectation mapping */
 const struct scn_fields *scn_expect_fields(void);
