@@ -52,6 +52,9 @@ enum fakemx_opt {
 	FAKEMX_OPT_STATUS,
 	FAKEMX_OPT_CONTENT_TYPE,
 	FAKEMX_OPT_TIMEOUT,
+	FAKEMX_OPT_TLS,
+	FAKEMX_OPT_SNI,
+	FAKEMX_OPT_FAIL,
 };
 
 struct fakemx_ctx {
@@ -63,7 +66,8 @@ struct fakemx_ctx {
 	const char		*policy_file;
 	bool			 have_port;
 	uint16_t		 port;
-	bool			 mx_only;	/* --starttls given */
+	bool			 mx_only;	/* --starttls, --tls, --sni or
+						   --fail given */
 	bool			 policy_only;	/* --status/--content-type */
 	struct mx_config	 mx;
 	struct policy_config	 policy;
@@ -115,7 +119,10 @@ fakemx_usage(void)
 	fprintf(stderr,
 	    "usage: fake-mx [-v] -l ADDR [-p PORT] --host NAME "
 	    "[--starttls MODE]\n"
-	    "               [--cert PROFILE] [--pki DIR] [--timeout SEC]\n"
+	    "               [--cert PROFILE] [--tls VERSIONS] "
+	    "[--sni any|required]\n"
+	    "               [--fail \"VERB CODE\"] [--pki DIR] "
+	    "[--timeout SEC]\n"
 	    "       fake-mx [-v] --policy FILE --host mta-sts.NAME -l ADDR "
 	    "[-p PORT]\n"
 	    "               [--status N] [--content-type T] [--cert PROFILE] "
@@ -128,7 +135,13 @@ fakemx_usage(void)
 	fprintf(stderr, "\nPROFILE:");
 	for (i = 0; (name = cert_profile_name(i)) != NULL; i++)
 		fprintf(stderr, " %s", name);
-	fprintf(stderr, "\n");
+	fprintf(stderr, "\nVERSIONS:");
+	for (i = 0; (name = mx_tls_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	fprintf(stderr, "\nVERB:");
+	for (i = 0; (name = mx_fail_verb_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	fprintf(stderr, " (CODE 400..599)\n");
 	exit(FAKEMX_EXIT_USAGE);
 }
 
@@ -153,10 +166,20 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 		    FAKEMX_OPT_CONTENT_TYPE },
 		{ "timeout",		required_argument, NULL,
 		    FAKEMX_OPT_TIMEOUT },
+		{ "tls",		required_argument, NULL,
+		    FAKEMX_OPT_TLS },
+		{ "sni",		required_argument, NULL,
+		    FAKEMX_OPT_SNI },
+		{ "fail",		required_argument, NULL,
+		    FAKEMX_OPT_FAIL },
 		{ NULL,			0,		   NULL, 0 },
 	};
 	enum cert_profile	 cert = CERT_VALID;
 	enum mx_starttls	 starttls = MX_STARTTLS_OFFER;
+	enum mx_tls		 tls = MX_TLS_ANY;
+	enum mx_sni		 sni = MX_SNI_ANY;
+	struct mx_fail		 fail = { MX_FAIL_NONE, 0 };
+	char			 why[160];
 	const char		*content_type = "text/plain";
 	unsigned long		 n, status = 200, timeout = 30;
 	int			 ch;
@@ -218,6 +241,28 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 				fakemx_usage();
 			}
 			break;
+		case FAKEMX_OPT_TLS:
+			if (mx_tls_parse(optarg, &tls) == -1) {
+				log_warnx("bad --tls \"%s\"", optarg);
+				fakemx_usage();
+			}
+			ctx->mx_only = true;
+			break;
+		case FAKEMX_OPT_SNI:
+			if (mx_sni_parse(optarg, &sni) == -1) {
+				log_warnx("bad --sni \"%s\"", optarg);
+				fakemx_usage();
+			}
+			ctx->mx_only = true;
+			break;
+		case FAKEMX_OPT_FAIL:
+			if (mx_fail_parse(optarg, &fail, why, sizeof(why)) ==
+			    -1) {
+				log_warnx("bad --fail \"%s\": %s", optarg, why);
+				fakemx_usage();
+			}
+			ctx->mx_only = true;
+			break;
 		default:
 			fakemx_usage();
 		}
@@ -236,6 +281,9 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 	mx_config_init(&ctx->mx, ctx->host);
 	ctx->mx.starttls = starttls;
 	ctx->mx.cert = cert;
+	ctx->mx.tls = tls;
+	ctx->mx.sni = sni;
+	ctx->mx.fail = fail;
 	ctx->mx.timeout_sec = (int)timeout;
 
 	if (str_copy(ctx->policy.hostname, ctx->host,

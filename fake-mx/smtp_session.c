@@ -852,8 +852,8 @@ smtp_tls_abort(struct smtp_session *s)
 /*
  * smtp_read_hello - in SMTP_STATE_TLS_ABORT: once one whole TLS record
  * has arrived (or bytes that cannot start one), record the abort, send
- * the alert (tls-abort only) and close. The input stays bounded: at most one record of
- * SMTP_TLS_RECORD_MAX is waited for.
+ * the alert (tls-abort only) and close. The input stays bounded: at most
+ * one record of SMTP_TLS_RECORD_MAX is waited for.
  */
 static enum smtp_verdict
 smtp_read_hello(struct smtp_session *s)
