@@ -2,7 +2,9 @@
 /*
  * tls_ctx.c -- the only place that builds an SSL_CTX: servers from a named
  * certificate profile of the run's PKI, clients trusting one CA file.
- * TLS 1.2 is the floor (RFC 8461 §7.2, RFC 7525).
+ * TLS 1.2 is the floor (RFC 8461 §7.2, RFC 7525) unless a caller lowers
+ * it on purpose (a fake MX that offers only legacy TLS; an opportunistic
+ * sender that takes it).
  */
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -82,4 +84,20 @@ tls_ctx_client_new(const char *cafile, struct err *err)
 	} else
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	return ctx;
+}
+
+int
+tls_ctx_set_versions(SSL_CTX *ctx, int min, int max, struct err *err)
+{
+	if (SSL_CTX_set_min_proto_version(ctx, min) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, max) != 1)
+		return err_tls(err, "tls: versions 0x%x..0x%x", (unsigned)min,
+		    (unsigned)max);
+	if (min >= TLS1_2_VERSION)
+		return 0;
+	/* RFC 8996 deprecates them; OpenSSL 3 keeps them at level 0 only */
+	SSL_CTX_set_security_level(ctx, 0);
+	if (SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0") != 1)
+		return err_tls(err, "tls: legacy cipher list");
+	return 0;
 }

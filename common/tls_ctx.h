@@ -25,5 +25,13 @@ int	tls_ctx_server_versions(SSL_CTX *, int min, int max, struct err *)
 	    __attribute__((warn_unused_result));
 /* tls_ctx_client_new - TLS 1.2+ client; verify against cafile if non-NULL */
 SSL_CTX *tls_ctx_client_new(const char *cafile, struct err *);
+/*
+ * tls_ctx_set_versions - the protocol versions ctx speaks, min..max
+ * (TLS1_VERSION..TLS1_3_VERSION; max 0: the highest there is). A floor
+ * below TLS 1.2 also drops the security level to 0, without which
+ * OpenSSL 3 has no cipher suite (nor signature) TLS 1.0 and 1.1 can use.
+ */
+int	tls_ctx_set_versions(SSL_CTX *, int min, int max, struct err *)
+	    __attribute__((warn_unused_result));
 
 #endif

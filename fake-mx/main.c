@@ -58,6 +58,7 @@ enum fakemx_opt {
 	FAKEMX_OPT_LOCATION,
 	FAKEMX_OPT_PAD,
 	FAKEMX_OPT_TRICKLE,
+	FAKEMX_OPT_FAIL,
 };
 
 struct fakemx_ctx {
@@ -69,7 +70,7 @@ struct fakemx_ctx {
 	const char		*policy_file;
 	bool			 have_port;
 	uint16_t		 port;
-	bool			 mx_only;	/* --starttls given */
+	bool			 mx_only;	/* --starttls or --fail given */
 	bool			 policy_only;	/* --status/--content-type */
 	struct mx_config	 mx;
 	struct policy_config	 policy;
@@ -121,7 +122,10 @@ fakemx_usage(void)
 	fprintf(stderr,
 	    "usage: fake-mx [-v] -l ADDR [-p PORT] --host NAME "
 	    "[--starttls MODE]\n"
-	    "               [--cert PROFILE] [--pki DIR] [--timeout SEC]\n"
+	    "               [--cert PROFILE] [--tls VERSIONS] "
+	    "[--sni any|required]\n"
+	    "               [--fail \"VERB CODE\"] [--pki DIR] "
+	    "[--timeout SEC]\n"
 	    "       fake-mx [-v] --policy FILE --host mta-sts.NAME -l ADDR "
 	    "[-p PORT]\n"
 	    "               [--status N] [--content-type T] [--cert PROFILE] "
@@ -141,13 +145,19 @@ fakemx_usage(void)
 	for (i = 0; (name = policy_serve_name(i)) != NULL; i++)
 		if (strcmp(name, "false") != 0)
 			fprintf(stderr, " %s", name);
-	fprintf(stderr, "\nSNI:");
+	fprintf(stderr, "\nSNI (policy host):");
 	for (i = 0; (name = policy_sni_name(i)) != NULL; i++)
 		fprintf(stderr, " %s", name);
-	fprintf(stderr, "\nTLS:");
+	fprintf(stderr, "\nTLS (policy host):");
 	for (i = 0; (name = policy_tls_name(i)) != NULL; i++)
 		fprintf(stderr, " %s", name);
-	fprintf(stderr, "\n");
+	fprintf(stderr, "\nVERSIONS:");
+	for (i = 0; (name = mx_tls_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	fprintf(stderr, "\nVERB:");
+	for (i = 0; (name = mx_fail_verb_name(i)) != NULL; i++)
+		fprintf(stderr, " %s", name);
+	fprintf(stderr, " (CODE 400..599)\n");
 	exit(FAKEMX_EXIT_USAGE);
 }
 
@@ -184,11 +194,18 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 		    FAKEMX_OPT_PAD },
 		{ "trickle",		required_argument, NULL,
 		    FAKEMX_OPT_TRICKLE },
+		{ "fail",		required_argument, NULL,
+		    FAKEMX_OPT_FAIL },
 		{ NULL,			0,		   NULL, 0 },
 	};
 	enum cert_profile	 cert = CERT_VALID;
 	enum mx_starttls	 starttls = MX_STARTTLS_OFFER;
+	enum mx_tls		 tls = MX_TLS_ANY;
+	enum mx_sni		 sni = MX_SNI_ANY;
+	struct mx_fail		 fail = { MX_FAIL_NONE, 0 };
+	char			 why[160];
 	const char		*content_type = "text/plain";
+	const char		*tls_arg = NULL, *sni_arg = NULL;
 	unsigned long		 n, status = 200, timeout = 30;
 	int			 ch;
 
@@ -251,18 +268,10 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 			ctx->policy_only = true;
 			break;
 		case FAKEMX_OPT_SNI:
-			if (policy_sni_parse(optarg, &ctx->policy.sni) == -1) {
-				log_warnx("bad --sni \"%s\"", optarg);
-				fakemx_usage();
-			}
-			ctx->policy_only = true;
+			sni_arg = optarg;	/* read once the mode is known */
 			break;
 		case FAKEMX_OPT_TLS:
-			if (policy_tls_parse(optarg, &ctx->policy.tls) == -1) {
-				log_warnx("bad --tls \"%s\"", optarg);
-				fakemx_usage();
-			}
-			ctx->policy_only = true;
+			tls_arg = optarg;
 			break;
 		case FAKEMX_OPT_LOCATION:
 			/* policy_host_new checks its shape */
@@ -297,6 +306,14 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 				fakemx_usage();
 			}
 			break;
+		case FAKEMX_OPT_FAIL:
+			if (mx_fail_parse(optarg, &fail, why, sizeof(why)) ==
+			    -1) {
+				log_warnx("bad --fail \"%s\": %s", optarg, why);
+				fakemx_usage();
+			}
+			ctx->mx_only = true;
+			break;
 		default:
 			fakemx_usage();
 		}
@@ -311,10 +328,26 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 		log_warnx("MX options and policy host options do not mix");
 		fakemx_usage();
 	}
+	/* --tls and --sni: the policy host's tables, or the MX's */
+	if (tls_arg != NULL && (ctx->policy_file != NULL ?
+	    policy_tls_parse(tls_arg, &ctx->policy.tls) :
+	    mx_tls_parse(tls_arg, &tls)) == -1) {
+		log_warnx("bad --tls \"%s\"", tls_arg);
+		fakemx_usage();
+	}
+	if (sni_arg != NULL && (ctx->policy_file != NULL ?
+	    policy_sni_parse(sni_arg, &ctx->policy.sni) :
+	    mx_sni_parse(sni_arg, &sni)) == -1) {
+		log_warnx("bad --sni \"%s\"", sni_arg);
+		fakemx_usage();
+	}
 
 	mx_config_init(&ctx->mx, ctx->host);
 	ctx->mx.starttls = starttls;
 	ctx->mx.cert = cert;
+	ctx->mx.tls = tls;
+	ctx->mx.sni = sni;
+	ctx->mx.fail = fail;
 	ctx->mx.timeout_sec = (int)timeout;
 
 	if (str_copy(ctx->policy.hostname, ctx->host,

@@ -4,6 +4,7 @@
  * struct: no I/O, no allocation; the session and the server read it, the
  * harness and the standalone program fill it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../common/log.h"
@@ -27,7 +28,44 @@ static const struct {
 	{ MX_STARTTLS_STRIP,	"strip" },
 	{ MX_STARTTLS_REFUSE,	"refuse" },
 	{ MX_STARTTLS_TLS_ABORT, "tls-abort" },
+	{ MX_STARTTLS_CLOSE,	"close" },
 };
+
+/* The other vocabularies of a host: one row per value, as scenarios spell
+ * them. */
+struct mx_name {
+	int		 value;
+	const char	*name;
+};
+
+static const struct mx_name mx_tls_names[] = {
+	{ MX_TLS_ANY,		"any" },
+	{ MX_TLS_1_2,		"1.2" },
+	{ MX_TLS_1_3,		"1.3" },
+	{ MX_TLS_LEGACY,	"legacy" },
+};
+
+static const struct mx_name mx_sni_names[] = {
+	{ MX_SNI_ANY,		"any" },
+	{ MX_SNI_REQUIRED,	"required" },
+};
+
+/* MX_FAIL_NONE first: it is the default, never written in a scenario */
+static const struct mx_name mx_fail_verb_names[] = {
+	{ MX_FAIL_NONE,		"none" },
+	{ MX_FAIL_EHLO_AFTER_TLS, "ehlo-after-tls" },
+	{ MX_FAIL_MAIL,		"mail" },
+	{ MX_FAIL_RCPT,		"rcpt" },
+	{ MX_FAIL_DATA,		"data" },
+	{ MX_FAIL_END_OF_DATA,	"end-of-data" },
+};
+
+#define MX_NROWS(t)	(sizeof(t) / sizeof((t)[0]))
+
+static const char *mx_name_str(const struct mx_name *, size_t, int,
+		    const char *);
+static int	mx_name_parse(const struct mx_name *, size_t, const char *,
+		    int *);
 
 #define MX_STARTTLS_NROWS \
 	(sizeof(mx_starttls_names) / sizeof(mx_starttls_names[0]))
@@ -65,6 +103,157 @@ mx_starttls_name(size_t i)
 	return i < MX_STARTTLS_NROWS ? mx_starttls_names[i].name : NULL;
 }
 
+/* mx_name_str - the name of value in table t; a value without one is a bug */
+static const char *
+mx_name_str(const struct mx_name *t, size_t n, int value, const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].value == value)
+			return t[i].name;
+	fatalx("mx_config: bad %s %d", what, value);
+}
+
+/* mx_name_parse - a name of table t to its value; -1 if unknown */
+static int
+mx_name_parse(const struct mx_name *t, size_t n, const char *s, int *out)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(s, t[i].name) == 0) {
+			*out = t[i].value;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+mx_tls_str(enum mx_tls v)
+{
+	return mx_name_str(mx_tls_names, MX_NROWS(mx_tls_names), (int)v,
+	    "tls");
+}
+
+int
+mx_tls_parse(const char *s, enum mx_tls *out)
+{
+	int	v;
+
+	if (mx_name_parse(mx_tls_names, MX_NROWS(mx_tls_names), s, &v) == -1)
+		return -1;
+	*out = (enum mx_tls)v;
+	return 0;
+}
+
+const char *
+mx_tls_name(size_t i)
+{
+	return i < MX_NROWS(mx_tls_names) ? mx_tls_names[i].name : NULL;
+}
+
+const char *
+mx_sni_str(enum mx_sni v)
+{
+	return mx_name_str(mx_sni_names, MX_NROWS(mx_sni_names), (int)v,
+	    "sni");
+}
+
+int
+mx_sni_parse(const char *s, enum mx_sni *out)
+{
+	int	v;
+
+	if (mx_name_parse(mx_sni_names, MX_NROWS(mx_sni_names), s, &v) == -1)
+		return -1;
+	*out = (enum mx_sni)v;
+	return 0;
+}
+
+const char *
+mx_sni_name(size_t i)
+{
+	return i < MX_NROWS(mx_sni_names) ? mx_sni_names[i].name : NULL;
+}
+
+const char *
+mx_fail_verb_str(enum mx_fail_verb v)
+{
+	return mx_name_str(mx_fail_verb_names, MX_NROWS(mx_fail_verb_names),
+	    (int)v, "fail verb");
+}
+
+const char *
+mx_fail_verb_name(size_t i)
+{
+	/* row 0 is "none", the default: not a verb one can write */
+	return i + 1 < MX_NROWS(mx_fail_verb_names) ?
+	    mx_fail_verb_names[i + 1].name : NULL;
+}
+
+/*
+ * mx_fail_parse - "VERB CODE": a verb of mx_fail_verb_names[] but "none",
+ * one space, three digits in MX_FAIL_CODE_MIN..MX_FAIL_CODE_MAX
+ */
+int
+mx_fail_parse(const char *s, struct mx_fail *out, char *why, size_t size)
+{
+	char		 verb[MX_FAIL_TEXT_MAX];
+	const char	*sp, *c;
+	unsigned int	 code = 0;
+	size_t		 n, i;
+	int		 v;
+
+	if (s == NULL || (sp = strchr(s, ' ')) == NULL) {
+		(void)snprintf(why, size, "want \"VERB CODE\"");
+		return -1;
+	}
+	n = (size_t)(sp - s);
+	v = MX_FAIL_NONE;
+	if (n < sizeof(verb)) {
+		memcpy(verb, s, n);
+		verb[n] = '\0';
+		if (mx_name_parse(mx_fail_verb_names,
+		    MX_NROWS(mx_fail_verb_names), verb, &v) == -1)
+			v = MX_FAIL_NONE;
+	}
+	if (v == MX_FAIL_NONE) {
+		(void)snprintf(why, size, "unknown verb (allowed:");
+		for (i = 0; mx_fail_verb_name(i) != NULL; i++) {
+			n = strlen(why);
+			(void)snprintf(why + n, size - n, "%s %s",
+			    i == 0 ? "" : ",", mx_fail_verb_name(i));
+		}
+		n = strlen(why);
+		(void)snprintf(why + n, size - n, ")");
+		return -1;
+	}
+	for (c = sp + 1, n = 0; *c >= '0' && *c <= '9' && n < 3; c++, n++)
+		code = code * 10 + (unsigned int)(*c - '0');
+	if (n != 3 || *c != '\0' || code < MX_FAIL_CODE_MIN ||
+	    code > MX_FAIL_CODE_MAX) {
+		(void)snprintf(why, size, "the code must be %d..%d",
+		    MX_FAIL_CODE_MIN, MX_FAIL_CODE_MAX);
+		return -1;
+	}
+	out->verb = (enum mx_fail_verb)v;
+	out->code = code;
+	return 0;
+}
+
+void
+mx_fail_format(const struct mx_fail *f, char *buf, size_t size)
+{
+	if (f->verb == MX_FAIL_NONE)
+		(void)snprintf(buf, size, "none");
+	else
+		(void)snprintf(buf, size, "%s %u", mx_fail_verb_str(f->verb),
+		    f->code);
+}
+
 /* mx_config_init - defaults: offer, valid cert, 30 s, bounds of mx_config.h */
 void
 mx_config_init(struct mx_config *cfg, const char *hostname)
@@ -76,6 +265,9 @@ mx_config_init(struct mx_config *cfg, const char *hostname)
 		    hostname);
 	cfg->starttls = MX_STARTTLS_OFFER;
 	cfg->cert = CERT_VALID;
+	cfg->tls = MX_TLS_ANY;
+	cfg->sni = MX_SNI_ANY;
+	cfg->fail.verb = MX_FAIL_NONE;
 	cfg->timeout_sec = MX_TIMEOUT_DEFAULT;
 	cfg->max_message = SMTP_MESSAGE_MAX;
 	cfg->max_sessions = MX_SESSIONS_DEFAULT;

@@ -20,6 +20,8 @@ enum mx_starttls {
 	MX_STARTTLS_REFUSE,	/* advertised, but STARTTLS answered 454 */
 	MX_STARTTLS_TLS_ABORT,	/* advertised, 220, then a fatal alert
 				   right after the client's ClientHello */
+	MX_STARTTLS_CLOSE,	/* advertised, 220, then the TCP connection
+				   closed on the ClientHello, no alert */
 };
 
 const char *mx_starttls_str(enum mx_starttls);
@@ -27,6 +29,74 @@ int	mx_starttls_parse(const char *, enum mx_starttls *)
 	    __attribute__((warn_unused_result));
 /* mx_starttls_name - the i-th behaviour's name; NULL past the last */
 const char *mx_starttls_name(size_t);
+
+/*
+ * The TLS versions the MX accepts (mx_server.c's mx_tls_versions[] maps
+ * each to OpenSSL's bounds). Names in mx_config.c.
+ */
+enum mx_tls {
+	MX_TLS_ANY = 0,		/* TLS 1.2 and 1.3 */
+	MX_TLS_1_2,		/* TLS 1.2 only */
+	MX_TLS_1_3,		/* TLS 1.3 only */
+	MX_TLS_LEGACY,		/* TLS 1.0 and 1.1 only (security level 0) */
+};
+
+const char *mx_tls_str(enum mx_tls);
+int	mx_tls_parse(const char *, enum mx_tls *)
+	    __attribute__((warn_unused_result));
+/* mx_tls_name - the i-th value's name; NULL past the last */
+const char *mx_tls_name(size_t);
+
+/*
+ * Whose certificate the MX presents (RFC 8461 §7.1: a server may present
+ * a fallback certificate to a client that sends no SNI).
+ */
+enum mx_sni {
+	MX_SNI_ANY = 0,		/* its own, whatever the SNI */
+	MX_SNI_REQUIRED,	/* its own only when the SNI names it; else
+				   one for MX_SNI_FALLBACK_HOST */
+};
+#define MX_SNI_FALLBACK_HOST	"fallback.invalid"
+
+const char *mx_sni_str(enum mx_sni);
+int	mx_sni_parse(const char *, enum mx_sni *)
+	    __attribute__((warn_unused_result));
+/* mx_sni_name - the i-th value's name; NULL past the last */
+const char *mx_sni_name(size_t);
+
+/*
+ * A scripted failure: the MX answers one verb with a code of its choice
+ * instead of accepting it (smtp_session.c's smtp_fail_rows[] says where
+ * each verb applies). Written "VERB CODE", e.g. "rcpt 451".
+ */
+enum mx_fail_verb {
+	MX_FAIL_NONE = 0,	/* accept everything */
+	MX_FAIL_EHLO_AFTER_TLS,	/* EHLO or HELO inside TLS */
+	MX_FAIL_MAIL,		/* MAIL FROM */
+	MX_FAIL_RCPT,		/* RCPT TO */
+	MX_FAIL_DATA,		/* the DATA command (instead of 354) */
+	MX_FAIL_END_OF_DATA,	/* the final dot (instead of 250) */
+};
+#define MX_FAIL_CODE_MIN	400	/* RFC 5321 §4.2.1: 4yz and 5yz only */
+#define MX_FAIL_CODE_MAX	599
+#define MX_FAIL_TEXT_MAX	32	/* "end-of-data 599", with slack */
+
+struct mx_fail {
+	enum mx_fail_verb	verb;
+	unsigned int		code;	/* MX_FAIL_CODE_MIN..MAX; 421 closes */
+};
+
+const char *mx_fail_verb_str(enum mx_fail_verb);
+/* mx_fail_verb_name - the i-th verb's name (not "none"); NULL past it */
+const char *mx_fail_verb_name(size_t);
+/*
+ * mx_fail_parse - "VERB CODE" (one space) into out; on -1, why says what
+ * is wrong in words (the verbs allowed, the code range)
+ */
+int	mx_fail_parse(const char *, struct mx_fail *, char *why, size_t)
+	    __attribute__((warn_unused_result));
+/* mx_fail_format - "VERB CODE", or "none" */
+void	mx_fail_format(const struct mx_fail *, char *, size_t);
 
 /*
  * Bounds of one fake MX against a hostile or broken sender (ours; a test
@@ -41,6 +111,9 @@ struct mx_config {
 						   name the cert is for */
 	enum mx_starttls	starttls;
 	enum cert_profile	cert;
+	enum mx_tls		tls;		/* versions offered */
+	enum mx_sni		sni;		/* certificate by SNI */
+	struct mx_fail		fail;		/* a verb answered fail.code */
 	int			timeout_sec;	/* idle timeout per read/write */
 	size_t			max_message;	/* bytes; 552 beyond */
 	/* mx_server: a connection beyond this many live sessions gets 421 */
@@ -51,7 +124,8 @@ struct mx_config {
 };
 
 /*
- * mx_config_init - defaults: offer, valid cert, 30 s idle timeout,
+ * mx_config_init - defaults: offer, valid cert, TLS 1.2+, any SNI, no
+ * failure, 30 s idle timeout,
  * SMTP_MESSAGE_MAX, MX_SESSIONS_DEFAULT sessions, MX_LIFETIME_DEFAULT
  */
 void	mx_config_init(struct mx_config *, const char *hostname);

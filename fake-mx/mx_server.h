@@ -3,7 +3,9 @@
  * mx_server.h -- a fake MX: an evconnlistener on addr:port whose every
  * connection becomes an smtp_session. Owns its SSL_CTX (built from the
  * config's certificate profile through tls_ctx, only when cfg->starttls is
- * offer). Session ids count from 1 per server; every record carries
+ * offer), limited to the versions of cfg->tls; with cfg->sni required, a
+ * second one for MX_SNI_FALLBACK_HOST, presented to every ClientHello
+ * whose SNI does not name cfg->hostname. Session ids count from 1 per server; every record carries
  * laddr=<addr as given> and server=<cfg->hostname> (grammar in
  * smtp_session.h). The caller must ignore SIGPIPE.
  *

@@ -56,7 +56,7 @@ enum smtp_state {
 	SMTP_STATE_DATA,	/* reading message text */
 	SMTP_STATE_HANDSHAKE,	/* TLS handshake under way */
 	SMTP_STATE_TLS_ABORT,	/* 220 sent, awaiting the ClientHello to
-				   abort the handshake (tls-abort) */
+				   abort the handshake (tls-abort, close) */
 	SMTP_STATE_CLOSING,	/* flushing the last replies */
 	SMTP_STATE_CLOSED,	/* close record written; free pending */
 };
@@ -73,6 +73,7 @@ enum smtp_close_reason {
 	SMTP_CLOSE_ERROR,
 	SMTP_CLOSE_LINE_TOO_LONG,
 	SMTP_CLOSE_SHUTDOWN,
+	SMTP_CLOSE_FAIL,	/* a scripted 421 (cfg.fail) */
 };
 
 /* How a message ended: the result= of its data record. */
@@ -80,6 +81,7 @@ enum smtp_data_result {
 	SMTP_DATA_COMPLETE = 0,	/* final dot, within every bound */
 	SMTP_DATA_TOO_BIG,	/* final dot, but over a bound: 552 */
 	SMTP_DATA_ABORTED,	/* the session ended before the final dot */
+	SMTP_DATA_REJECTED,	/* final dot, answered cfg.fail.code */
 };
 
 /* What the input loop does next; the session is never freed inside it. */
@@ -131,6 +133,12 @@ struct smtp_cmd {
 	smtp_cmd_fn	*fn;
 	unsigned int	 flags;		/* SMTP_F_* */
 	unsigned int	 states;	/* SMTP_S() where allowed, else 503 */
+	enum mx_fail_verb fail;		/* cfg.fail.verb that answers it */
+};
+
+/* Where a scripted failure applies: a row per enum mx_fail_verb. */
+struct smtp_fail_row {
+	bool		 needs_tls;	/* only inside TLS */
 };
 
 #define SMTP_EXT_F_SIZE		0x01	/* append the size limit */
@@ -151,6 +159,8 @@ struct smtp_tls_mode {
 	const char	*result;	/* starttls record when reply != NULL */
 	smtp_tls_fn	*start;		/* after the 220 */
 	bool		 needs_ctx;	/* without an SSL_CTX: as refuse */
+	const char	*abort_result;	/* smtp_tls_abort: starttls result= */
+	bool		 abort_alert;	/* smtp_tls_abort: alert, then close */
 };
 
 /* libevent callbacks */
@@ -189,6 +199,8 @@ static enum smtp_verdict smtp_do_unimplemented(struct smtp_session *,
 static enum smtp_verdict smtp_bad_command(struct smtp_session *,
 		    const char *, const char *);
 static enum smtp_verdict smtp_line_too_long(struct smtp_session *);
+static bool	smtp_fails(const struct smtp_session *, enum mx_fail_verb);
+static enum smtp_verdict smtp_fail(struct smtp_session *);
 
 /* TLS */
 static const struct smtp_tls_mode *smtp_tls_mode(const struct smtp_session *);
@@ -224,27 +236,40 @@ static const char *smtp_close_reason_str(enum smtp_close_reason);
 static const char *smtp_data_result_str(enum smtp_data_result);
 
 static const struct smtp_cmd smtp_cmds[] = {
-	{ "EHLO",	smtp_do_ehlo,		0,		SMTP_S_CMD },
-	{ "HELO",	smtp_do_helo,		0,		SMTP_S_CMD },
+	{ "EHLO",	smtp_do_ehlo,		0,		SMTP_S_CMD,
+	    MX_FAIL_EHLO_AFTER_TLS },
+	{ "HELO",	smtp_do_helo,		0,		SMTP_S_CMD,
+	    MX_FAIL_EHLO_AFTER_TLS },
 	/* RFC 3207 §4: not inside a mail transaction */
 	{ "STARTTLS",	smtp_do_starttls,	SMTP_F_NOARGS,
-	    SMTP_S(SMTP_STATE_GREETED) | SMTP_S(SMTP_STATE_READY) },
+	    SMTP_S(SMTP_STATE_GREETED) | SMTP_S(SMTP_STATE_READY),
+	    MX_FAIL_NONE },
 	{ "MAIL",	smtp_do_mail,		0,
-	    SMTP_S(SMTP_STATE_READY) },
+	    SMTP_S(SMTP_STATE_READY), MX_FAIL_MAIL },
 	{ "RCPT",	smtp_do_rcpt,		0,
-	    SMTP_S(SMTP_STATE_MAIL) | SMTP_S(SMTP_STATE_RCPT) },
+	    SMTP_S(SMTP_STATE_MAIL) | SMTP_S(SMTP_STATE_RCPT), MX_FAIL_RCPT },
 	{ "DATA",	smtp_do_data,		SMTP_F_NOARGS,
-	    SMTP_S(SMTP_STATE_RCPT) },
-	{ "RSET",	smtp_do_rset,		SMTP_F_NOARGS,	SMTP_S_CMD },
-	{ "NOOP",	smtp_do_noop,		0,		SMTP_S_CMD },
-	{ "QUIT",	smtp_do_quit,		SMTP_F_NOARGS,	SMTP_S_CMD },
-	{ "VRFY",	smtp_do_unimplemented,	0,		SMTP_S_CMD },
-	{ "EXPN",	smtp_do_unimplemented,	0,		SMTP_S_CMD },
-	{ "HELP",	smtp_do_unimplemented,	0,		SMTP_S_CMD },
-	{ "ETRN",	smtp_do_unimplemented,	0,		SMTP_S_CMD },
-	{ "TURN",	smtp_do_unimplemented,	0,		SMTP_S_CMD },
-	{ "AUTH",	smtp_do_unimplemented,	0,		SMTP_S_CMD },
-	{ "BDAT",	smtp_do_unimplemented,	0,		SMTP_S_CMD },
+	    SMTP_S(SMTP_STATE_RCPT), MX_FAIL_DATA },
+	{ "RSET",	smtp_do_rset,		SMTP_F_NOARGS,	SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "NOOP",	smtp_do_noop,		0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "QUIT",	smtp_do_quit,		SMTP_F_NOARGS,	SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "VRFY",	smtp_do_unimplemented,	0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "EXPN",	smtp_do_unimplemented,	0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "HELP",	smtp_do_unimplemented,	0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "ETRN",	smtp_do_unimplemented,	0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "TURN",	smtp_do_unimplemented,	0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "AUTH",	smtp_do_unimplemented,	0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
+	{ "BDAT",	smtp_do_unimplemented,	0,		SMTP_S_CMD,
+	    MX_FAIL_NONE },
 };
 
 static const struct smtp_ext smtp_exts[] = {
@@ -264,7 +289,26 @@ static const struct smtp_tls_mode smtp_tls_modes[] = {
 	[MX_STARTTLS_REFUSE] = { .advertise = true,
 	    .reply = "454 4.7.0 TLS not available", .result = "refused" },
 	[MX_STARTTLS_TLS_ABORT] = { .advertise = true,
-	    .start = smtp_tls_abort },
+	    .start = smtp_tls_abort, .abort_result = "aborted",
+	    .abort_alert = true },
+	[MX_STARTTLS_CLOSE] = { .advertise = true,
+	    .start = smtp_tls_abort, .abort_result = "closed",
+	    .abort_alert = false },
+};
+
+/*
+ * Scripted failures (cfg.fail), indexed by enum mx_fail_verb: the
+ * command rows of smtp_cmds[] name their verb; end-of-data is the final
+ * dot (smtp_data_end). Each applies in plaintext and inside TLS alike,
+ * but ehlo-after-tls, which only the EHLO after STARTTLS gets.
+ */
+static const struct smtp_fail_row smtp_fail_rows[] = {
+	[MX_FAIL_NONE] =		{ .needs_tls = false },
+	[MX_FAIL_EHLO_AFTER_TLS] =	{ .needs_tls = true },
+	[MX_FAIL_MAIL] =		{ .needs_tls = false },
+	[MX_FAIL_RCPT] =		{ .needs_tls = false },
+	[MX_FAIL_DATA] =		{ .needs_tls = false },
+	[MX_FAIL_END_OF_DATA] =		{ .needs_tls = false },
 };
 
 /*
@@ -573,7 +617,47 @@ smtp_command(struct smtp_session *s, char *line)
 	if ((cmd->states & SMTP_S(s->state)) == 0)
 		return smtp_bad_command(s, "503 5.5.1 Bad sequence of commands",
 		    "bad-sequence");
+	if (smtp_fails(s, cmd->fail))
+		return smtp_fail(s);
 	return cmd->fn(s, args);
+}
+
+/* smtp_fails - whether cfg.fail answers verb here and now */
+static bool
+smtp_fails(const struct smtp_session *s, enum mx_fail_verb verb)
+{
+	size_t	i = (size_t)verb;
+
+	if (verb == MX_FAIL_NONE || verb != s->cfg.fail.verb)
+		return false;
+	if (i >= sizeof(smtp_fail_rows) / sizeof(smtp_fail_rows[0]))
+		fatalx("smtp_session: no row for fail verb %d", (int)verb);
+	return !smtp_fail_rows[i].needs_tls || s->tls;
+}
+
+/*
+ * smtp_fail - record and answer the scripted failure, the verb left
+ * undone (the state stays); 421 closes the session, as RFC 5321 §3.8
+ * has it. The enhanced code is X.3.0 (RFC 3463: other or undefined mail
+ * system status) in the reply's class.
+ */
+static enum smtp_verdict
+smtp_fail(struct smtp_session *s)
+{
+	struct log_event	ev;
+	unsigned int		code = s->cfg.fail.code;
+
+	smtp_event_begin(s, &ev, "fail");
+	log_event_str(&ev, "verb", mx_fail_verb_str(s->cfg.fail.verb));
+	log_event_uint(&ev, "code", code);
+	log_event_bool(&ev, "tls", s->tls);
+	log_event_end(&ev);
+	smtp_reply(s, "%u %u.3.0 %s: scripted failure (%s)", code,
+	    code / 100, s->cfg.hostname, mx_fail_verb_str(s->cfg.fail.verb));
+	if (code != 421)
+		return SMTP_CONTINUE;
+	smtp_close(s, SMTP_CLOSE_FAIL, true);
+	return SMTP_STOP;
 }
 
 /* smtp_bad_command - reply, warn, and give up on a client that persists */
@@ -752,9 +836,10 @@ smtp_tls_handshake(struct smtp_session *s)
 }
 
 /*
- * smtp_tls_abort - tls-abort: the 220 is out; wait for the client's first
- * TLS record (its ClientHello), then answer it with a fatal alert and
- * close, so the handshake fails on the client's side as a server that
+ * smtp_tls_abort - tls-abort and close: the 220 is out; wait for the
+ * client's first TLS record (its ClientHello), then answer it with a
+ * fatal alert and close (tls-abort), or just close the connection
+ * (close), so the handshake fails on the client's side as a server that
  * cannot or will not talk TLS makes it fail
  */
 static enum smtp_verdict
@@ -767,12 +852,13 @@ smtp_tls_abort(struct smtp_session *s)
 /*
  * smtp_read_hello - in SMTP_STATE_TLS_ABORT: once one whole TLS record
  * has arrived (or bytes that cannot start one), record the abort, send
- * the alert and close. The input stays bounded: at most one record of
- * SMTP_TLS_RECORD_MAX is waited for.
+ * the alert (tls-abort only) and close. The input stays bounded: at most
+ * one record of SMTP_TLS_RECORD_MAX is waited for.
  */
 static enum smtp_verdict
 smtp_read_hello(struct smtp_session *s)
 {
+	const struct smtp_tls_mode	*mode;
 	struct evbuffer		*in = bufferevent_get_input(s->bev);
 	struct log_event	 ev;
 	uint8_t			 hdr[SMTP_TLS_RECORD_HDR];
@@ -791,12 +877,18 @@ smtp_read_hello(struct smtp_session *s)
 		if (want <= sizeof(hdr) + SMTP_TLS_RECORD_MAX && have < want)
 			return SMTP_WAIT;
 	}
+	mode = smtp_tls_mode(s);
 	smtp_event_begin(s, &ev, "starttls");
-	log_event_str(&ev, "result", "aborted");
+	log_event_str(&ev, "result", mode->abort_result);
 	log_event_bool(&ev, "hello", hello);
 	log_event_uint(&ev, "bytes", have);
 	log_event_end(&ev);
 	evbuffer_drain(in, have);
+	if (!mode->abort_alert) {
+		/* S88 b: the TCP connection just ends, nothing said */
+		smtp_close(s, SMTP_CLOSE_ERROR, false);
+		return SMTP_STOP;
+	}
 	if (bufferevent_write(s->bev, smtp_tls_abort_alert,
 	    sizeof(smtp_tls_abort_alert)) == -1)
 		log_warnx("mx session %016llx: cannot queue the alert",
@@ -819,6 +911,8 @@ smtp_tls_ok(struct smtp_session *s)
 	log_event_str(&ev, "version", SSL_get_version(ssl));
 	log_event_str(&ev, "sni", sni != NULL ? sni : "");
 	log_event_str(&ev, "cert", cert_profile_str(s->cfg.cert));
+	/* sni required: the fallback's, when the SNI did not name us */
+	log_event_bool(&ev, "fallback", SSL_get_SSL_CTX(ssl) != s->ctx);
 	log_event_uint(&ev, "pipelined", s->pipelined);
 	log_event_end(&ev);
 	/* RFC 3207 §4.2: discard all knowledge from the client */
@@ -1084,14 +1178,19 @@ smtp_data_line(struct smtp_session *s, char *line, size_t len)
 static enum smtp_verdict
 smtp_data_end(struct smtp_session *s)
 {
+	bool	fail = !s->data_too_big &&
+		    smtp_fails(s, MX_FAIL_END_OF_DATA);
+
 	smtp_data_record(s, s->data_too_big ? SMTP_DATA_TOO_BIG :
-	    SMTP_DATA_COMPLETE);
+	    fail ? SMTP_DATA_REJECTED : SMTP_DATA_COMPLETE);
+	smtp_transaction_reset(s);
+	s->state = SMTP_STATE_READY;
+	if (fail)
+		return smtp_fail(s);
 	if (s->data_too_big)
 		smtp_reply(s, "552 5.3.4 Message size exceeds fixed limit");
 	else
 		smtp_reply(s, "250 2.0.0 Ok: queued");
-	smtp_transaction_reset(s);
-	s->state = SMTP_STATE_READY;
 	return SMTP_CONTINUE;
 }
 
@@ -1380,6 +1479,8 @@ smtp_close_reason_str(enum smtp_close_reason why)
 		return "line-too-long";
 	case SMTP_CLOSE_SHUTDOWN:
 		return "shutdown";
+	case SMTP_CLOSE_FAIL:
+		return "fail";
 	default:
 		fatalx("smtp_session: bad close reason %d", (int)why);
 	}
@@ -1395,6 +1496,8 @@ smtp_data_result_str(enum smtp_data_result r)
 		return "too-big";
 	case SMTP_DATA_ABORTED:
 		return "aborted";
+	case SMTP_DATA_REJECTED:
+		return "rejected";
 	default:
 		fatalx("smtp_session: bad data result %d", (int)r);
 	}

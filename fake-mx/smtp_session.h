@@ -6,15 +6,22 @@
  * connection ends. Records (laddr and server follow event= in each):
  *   mx session=ID event=connect laddr=A server=H peer=IP:PORT
  *   mx ... event=ehlo verb=EHLO|HELO arg=<domain> tls=yes|no
- *   mx ... event=starttls result=ok version=V sni=S cert=PROFILE pipelined=N
+ *   mx ... event=starttls result=ok version=V sni=S cert=PROFILE
+ *       fallback=yes|no pipelined=N
  *   mx ... event=starttls result=refused|stripped
+ *   mx ... event=starttls result=aborted|closed hello=yes|no bytes=N
  *   mx ... event=starttls result=failed reason=<OpenSSL reason text>
  *   mx ... event=mail from=<addr> tls=yes|no
  *   mx ... event=rcpt to=<addr> tls=yes|no
- *   mx ... event=data result=complete|too-big|aborted tls=yes|no bytes=N
- *       token=T
- *   mx ... event=close reason=quit|eof|timeout|error|line-too-long|shutdown
+ *   mx ... event=data result=complete|too-big|aborted|rejected tls=yes|no
+ *       bytes=N token=T
+ *   mx ... event=fail verb=V code=N tls=yes|no
+ *   mx ... event=close reason=quit|eof|timeout|error|line-too-long|shutdown|
+ *       fail
  *   mx ... event=warn reason=<what the client did wrong>
+ * fallback: the SSL ended on another context than ctx (the server's SNI
+ * fallback). fail: cfg->fail answered the verb (rejected: at the final
+ * dot) instead of the verb's own record; 421 closes (reason=fail).
  * pipelined counts plaintext bytes sent after STARTTLS (discarded); bytes
  * counts the unstuffed message text with CRLF line ends; data is recorded
  * before its 250/552 reply is queued. A session that ends for any reason

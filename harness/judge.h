@@ -63,6 +63,7 @@ enum data_result {
 	DATA_COMPLETE = 0,	/* final dot, 250 */
 	DATA_TOO_BIG,		/* final dot, 552: the body was sent anyway */
 	DATA_ABORTED,		/* the session ended inside the body */
+	DATA_REJECTED,		/* final dot, a scripted 4xx/5xx (fail) */
 };
 
 const char *data_result_str(enum data_result);
@@ -90,6 +91,8 @@ struct obs_data {
 	enum data_result result;
 	bool		 tls;		/* the body went inside TLS */
 	bool		 sni_ok;	/* the session's SNI named the host */
+	bool		 fallback;	/* the MX presented its SNI fallback
+					   certificate, not its own */
 	char		 server[SCN_NAME_MAX];	/* host name it reached */
 	char		 sni[SCN_NAME_MAX];
 	/* the transaction's RCPTs: the first one's domain (lower case, no

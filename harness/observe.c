@@ -22,6 +22,7 @@ struct obs_sess_state {
 	uint64_t	id;
 	bool		closed;
 	bool		sni_ok;
+	bool		fallback;	/* sni required: the fallback cert */
 	char		sni[SCN_NAME_MAX];
 	/* the transaction's RCPTs (since its MAIL) */
 	char		rcpt[SCN_NAME_MAX];	/* the first one's domain */
@@ -435,6 +436,8 @@ obs_fold_data(struct obs_instance *in, const struct log_record *rec,
 		result = DATA_TOO_BIG;
 	else if (v != NULL && strcmp(v, "aborted") == 0)
 		result = DATA_ABORTED;
+	else if (v != NULL && strcmp(v, "rejected") == 0)
+		result = DATA_REJECTED;
 	else {
 		obs_mark(in, in->cur, "a DATA record with result \"%s\"",
 		    v != NULL ? v : "");
@@ -476,6 +479,7 @@ obs_fold_data(struct obs_instance *in, const struct log_record *rec,
 		(void)str_copy(d->server, server, sizeof(d->server));
 	if (si >= 0) {
 		d->sni_ok = in->sstate[si].sni_ok;
+		d->fallback = in->sstate[si].fallback;
 		(void)str_copy(d->sni, in->sstate[si].sni, sizeof(d->sni));
 		(void)str_copy(d->rcpt, in->sstate[si].rcpt, sizeof(d->rcpt));
 		d->nrcpt = in->sstate[si].nrcpt;
@@ -544,7 +548,16 @@ obs_fold_mx(struct obs_instance *in, const struct log_record *rec,
 				(void)str_copy(in->sstate[si].sni, v,
 				    sizeof(in->sstate[si].sni));
 			in->sstate[si].sni_ok = obs_names_server(rec, "sni");
+			v = log_record_get(rec, "fallback");
+			in->sstate[si].fallback = v != NULL &&
+			    strcmp(v, "yes") == 0;
 		}
+	} else if (strcmp(ev, "fail") == 0) {
+		/* a scripted refusal of MAIL, RCPT or DATA: the envelope
+		 * (or its first part) reached the host */
+		v = log_record_get(rec, "verb");
+		if (v != NULL && strcmp(v, "ehlo-after-tls") != 0)
+			in->sess[si].level = LEAK_ENVELOPE;
 	} else if (strcmp(ev, "close") == 0)
 		in->sstate[si].closed = true;
 }

@@ -213,7 +213,7 @@ show_body(FILE *out, const char *body)
 static void
 show_world(FILE *out, const char *what, const struct scn_world *w)
 {
-	char	esc[SCN_RECORD_MAX * 4 + 1];
+	char	esc[SCN_RECORD_MAX * 4 + 1], fail[MX_FAIL_TEXT_MAX];
 	size_t	i;
 
 	fprintf(out, "%s:\n  records:\n", what);
@@ -244,13 +244,25 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 			    str_escape(esc, sizeof(esc), w->policy.location));
 		show_body(out, w->policy.body != NULL ? w->policy.body : "");
 	}
-	for (i = 0; i < w->nhosts; i++)
-		fprintf(out, "  host %s: starttls %s, cert %s%s%s%s\n",
+	for (i = 0; i < w->nhosts; i++) {
+		/* the settings beyond starttls and cert only where they differ */
+		mx_fail_format(&w->hosts[i].fail, fail, sizeof(fail));
+		fprintf(out, "  host %s: starttls %s, cert %s%s%s%s%s%s%s%s%s%s%s\n",
 		    w->hosts[i].label, mx_starttls_str(w->hosts[i].starttls),
 		    cert_profile_str(w->hosts[i].cert),
 		    w->hosts[i].cert_for[0] != '\0' ? " for " : "",
-		    w->hosts[i].cert_for, w->hosts[i].attacker ?
-		    " (the attacker's)" : "");
+		    w->hosts[i].cert_for,
+		    w->hosts[i].tls != MX_TLS_ANY ? ", tls " : "",
+		    w->hosts[i].tls != MX_TLS_ANY ?
+		    mx_tls_str(w->hosts[i].tls) : "",
+		    w->hosts[i].sni != MX_SNI_ANY ? ", sni " : "",
+		    w->hosts[i].sni != MX_SNI_ANY ?
+		    mx_sni_str(w->hosts[i].sni) : "",
+		    w->hosts[i].fail.verb != MX_FAIL_NONE ? ", fail " : "",
+		    w->hosts[i].fail.verb != MX_FAIL_NONE ? fail : "",
+		    w->hosts[i].listen == SCN_WANT_NO ? ", not listening" : "",
+		    w->hosts[i].attacker ? " (the attacker's)" : "");
+	}
 }
 
 void

@@ -87,6 +87,10 @@ struct scn_host {
 	char			cert_for[SCN_LABEL_MAX]; /* "": the certificate
 							   names this host;
 							   else that host */
+	enum mx_tls		tls;		/* TLS versions offered */
+	enum mx_sni		sni;		/* certificate by SNI */
+	enum scn_want		listen;		/* NO: nothing on port 25 */
+	struct mx_fail		fail;		/* a verb answered with a code */
 	bool			attacker;	/* touched or added by the attack */
 };
 

@@ -40,6 +40,14 @@ static const struct scn_field scn_host_rows[] = {
 	    0, "the certificate profile the MX presents" },
 	{ "cert_for",	SCN_T_LABEL,	offsetof(struct scn_host, cert_for),
 	    0, "another host's label: the certificate names that host" },
+	{ "tls",	SCN_T_TLS,	offsetof(struct scn_host, tls),
+	    0, "the TLS versions the MX accepts" },
+	{ "sni",	SCN_T_SNI,	offsetof(struct scn_host, sni),
+	    0, "whose certificate the MX presents, by the client's SNI" },
+	{ "listen",	SCN_T_WANT,	offsetof(struct scn_host, listen),
+	    0, "false: nothing listens on the host's port 25" },
+	{ "fail",	SCN_T_FAIL,	offsetof(struct scn_host, fail),
+	    0, "\"VERB CODE\": the MX answers that verb with that code" },
 };
 
 /*
@@ -107,6 +115,12 @@ scn_type_size(enum scn_type type)
 		return sizeof(enum policy_sni);
 	case SCN_T_PTLS:
 		return sizeof(enum policy_tls);
+	case SCN_T_TLS:
+		return sizeof(enum mx_tls);
+	case SCN_T_SNI:
+		return sizeof(enum mx_sni);
+	case SCN_T_FAIL:
+		return sizeof(struct mx_fail);
 	default:
 		fatalx("scn_type_size: bad type %d", (int)type);
 	}
@@ -116,7 +130,7 @@ int
 scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
     const char *what, enum scn_type type, void *dst)
 {
-	char	q[YTREE_QUOTE_BUF];
+	char	q[YTREE_QUOTE_BUF], why[160];
 	bool	b;
 	int	v;
 
@@ -183,6 +197,19 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 		if (policy_tls_parse(n->str, dst) == -1)
 			return ytree_bad_value(cx->yt, n, what,
 			    policy_tls_name);
+	case SCN_T_TLS:
+		if (mx_tls_parse(n->str, dst) == -1)
+			return ytree_bad_value(cx->yt, n, what, mx_tls_name);
+		return 0;
+	case SCN_T_SNI:
+		if (mx_sni_parse(n->str, dst) == -1)
+			return ytree_bad_value(cx->yt, n, what, mx_sni_name);
+		return 0;
+	case SCN_T_FAIL:
+		if (mx_fail_parse(n->str, dst, why, sizeof(why)) == -1)
+			return ytree_error(cx->yt, n, "%s: bad value \"%s\" "
+			    "(%s)", what, ytree_quote(n->str, n->len, q,
+			    sizeof(q)), why);
 		return 0;
 	default:
 		fatalx("scn_field_value: bad type %d", (int)type);

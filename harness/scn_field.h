@@ -32,6 +32,9 @@ enum scn_type {
 	SCN_T_SERVE,		/* a policy_serve_name() -> policy_serve */
 	SCN_T_PSNI,		/* a policy_sni_name() -> policy_sni */
 	SCN_T_PTLS,		/* a policy_tls_name() -> policy_tls */
+	SCN_T_TLS,		/* an mx_tls_name() -> mx_tls */
+	SCN_T_SNI,		/* an mx_sni_name() -> mx_sni */
+	SCN_T_FAIL,		/* "VERB CODE" (mx_fail_parse) -> mx_fail */
 };
 
 #define SCN_F_REQUIRED	0x01	/* the key must be given */
@@ -60,7 +63,7 @@ struct scn_field_ctx {
 	const char		*world_name;	/* "clean" or "attacked" */
 };
 
-/* scn_host_fields - a host's settings: starttls, cert, cert_for */
+/* scn_host_fields - a host's settings: starttls, cert, cert_for, tls, ... */
 const struct scn_fields *scn_host_fields(void);
 /* scn_expect_fields - the keys of an expectation mapping */
 const struct scn_fields *scn_expect_fields(void);

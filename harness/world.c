@@ -140,6 +140,11 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 	for (i = 0; i < w->nhosts; i++) {
 		char hostname[SCN_NAME_MAX];
 
+		/* listen: false: a TCP connect is refused (no listener) */
+		if (w->hosts[i].listen == SCN_WANT_NO) {
+			wd->nmx = i + 1;
+			continue;
+		}
 		if (world_host_name(w->hosts[i].label, domain, hostname,
 		    sizeof(hostname), err) == -1)
 			goto fail;
@@ -151,6 +156,9 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 		    world_host_name(w->hosts[i].cert_for, domain, mc.cert_host,
 		    sizeof(mc.cert_host), err) == -1)
 			goto fail;
+		mc.tls = w->hosts[i].tls;
+		mc.sni = w->hosts[i].sni;
+		mc.fail = w->hosts[i].fail;
 		mc.timeout_sec = WORLD_MX_TIMEOUT;
 		(void)str_fmt(addr, sizeof(addr), "127.%u.%u.%zu", a, b,
 		    SCN_HOST_OCTET0 + i);

@@ -33,12 +33,14 @@
 #include "../../common/str.h"
 
 #define SMTP_CLIENT_QUIT_MS	2000	/* grace for QUIT's reply */
+#define SMTP_CLIENT_SECLEVEL	2	/* RFC 7525: 112 bits, TLS 1.2+ */
 
 struct smtp_client_conn {
 	int		 fd;
 	SSL		*ssl;
 	int64_t		 deadline;
 	const char	*host;
+	struct smtp_client_seen *seen;	/* the caller's, or a dummy */
 	bool		 verified;	/* TLS with a verified certificate */
 	size_t		 inlen;
 	char		 in[SMTP_CLIENT_INBUF];
@@ -296,8 +298,11 @@ smtp_client_read_reply(struct smtp_client_conn *c,
 		    smtp_client_is_keyword(line + 4, "STARTTLS"))
 			r->starttls = true;
 		if (sep != '-')
-			return 0;
+			break;
 	}
+	if (c->seen->tls && r->code >= 400 && c->seen->tls_refusal == 0)
+		c->seen->tls_refusal = r->code;
+	return 0;
 }
 
 /* smtp_client_cmd - send one command line, read its reply */
@@ -455,6 +460,11 @@ smtp_client_handshake(struct smtp_client_conn *c,
 
 	if ((c->ssl = SSL_new(p->tls)) == NULL)
 		return err_tls(err, "SSL_new");
+	/* the context may allow TLS 1.0/1.1; this connection may not */
+	if (!p->legacy_tls && (SSL_set_min_proto_version(c->ssl,
+	    TLS1_2_VERSION) != 1 || (SSL_set_security_level(c->ssl,
+	    SMTP_CLIENT_SECLEVEL), 0)))
+		return err_tls(err, "TLS 1.2 floor");
 	SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
 	    (p->cn_fallback ? 0 : X509_CHECK_FLAG_NEVER_CHECK_SUBJECT) |
 	    (p->no_wildcards ? X509_CHECK_FLAG_NO_WILDCARDS : 0));
@@ -486,6 +496,7 @@ smtp_client_handshake(struct smtp_client_conn *c,
 			return -1;
 		}
 	}
+	c->seen->tls = true;
 	peer = SSL_get0_peer_certificate(c->ssl);
 	vr = peer == NULL ? X509_V_ERR_UNSPECIFIED :
 	    SSL_get_verify_result(c->ssl);
@@ -628,6 +639,7 @@ smtp_client_deliver(int fd, const struct smtp_client_params *p,
     struct err *err)
 {
 	struct smtp_client_conn		*c;
+	struct smtp_client_seen		 dummy;
 	enum smtp_client_result		 res;
 	int				 fl;
 
@@ -643,6 +655,8 @@ smtp_client_deliver(int fd, const struct smtp_client_params *p,
 	}
 	c->deadline = p->deadline_ms;
 	c->host = p->host;
+	c->seen = p->seen != NULL ? p->seen : &dummy;
+	memset(c->seen, 0, sizeof(*c->seen));
 	res = smtp_client_session(c, p, err);
 	smtp_client_close(c);
 	free(c);

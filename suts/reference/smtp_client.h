@@ -31,6 +31,13 @@ enum smtp_client_result {
 	SMTP_CLIENT_FAILED,		/* this MX failed before MAIL: next */
 };
 
+/* What a session got to, for the caller's next decision (an out value). */
+struct smtp_client_seen {
+	bool	tls;		/* a TLS handshake completed */
+	int	tls_refusal;	/* the first 4xx/5xx reply inside TLS; 0:
+				   none */
+};
+
 struct smtp_client_params {
 	const char	*host;		/* MX name: SNI, verified name */
 	const char	*helo;
@@ -50,6 +57,9 @@ struct smtp_client_params {
 	size_t		 ncert_names;
 	bool		 skip_starttls;	/* plaintext: a retry after TLS
 					   failed, never under require_tls */
+	bool		 legacy_tls;	/* TLS 1.0/1.1 will do; else 1.2+ at
+					   security level 2 (RFC 8996) */
+	struct smtp_client_seen *seen;	/* out, NULL: not wanted */
 	int64_t		 deadline_ms;	/* on smtp_client_now_ms()'s clock */
 };
 

@@ -149,6 +149,18 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "fetch-no-timeout",	STS_BUG_FETCH_NO_TIMEOUT,
 	    "wait on the policy host as long as the delivery attempt lasts: "
 	    "no fetch timeout of its own" },
+	{ "allow-legacy-tls",	STS_BUG_ALLOW_LEGACY_TLS,
+	    "under enforce, accept a TLS 1.0 or 1.1 session with the MX" },
+	{ "backup-any-mx",	STS_BUG_BACKUP_ANY_MX,
+	    "under enforce, when every MX the policy lists fails, try the "
+	    "MX hosts it does not list" },
+	{ "tempfail-plaintext-retry", STS_BUG_TEMPFAIL_PLAINTEXT,
+	    "under enforce, when an MX answers 4xx inside TLS, retry it "
+	    "and the other MX hosts as opportunistic TLS does, plaintext "
+	    "included" },
+	{ "tempfail-no-next-mx", STS_BUG_TEMPFAIL_NO_NEXT_MX,
+	    "defer the message at the first MX that answers 4xx in the "
+	    "transaction, without trying the next MX" },
 	{ NULL,			0,	NULL },
 };
 
@@ -224,6 +236,11 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
 	 * §5: enforce never delivers in the clear
 	 */
 	r->plain_after_tls_failure = true;
+	/* RFC 7435: for opportunistic TLS, any TLS beats plaintext */
+	r->legacy_tls = true;
+	/* RFC 5321 §5.1: try each address "until a delivery attempt
+	 * succeeds"; a transient refusal is not a success */
+	r->next_after_tempfail = !(bugs & STS_BUG_TEMPFAIL_NO_NEXT_MX);
 	if (!have_policy)
 		return;
 	if (mode == STS_MODE_TESTING && (bugs & STS_BUG_TESTING_AS_ENFORCE))
@@ -245,6 +262,13 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
 			r->check_mx = false;
 			r->cert_policy_names = true;
 		}
+		/* §7.2, RFC 8996: TLS 1.2 or later, never 1.0 or 1.1 */
+		r->legacy_tls = (bugs & STS_BUG_ALLOW_LEGACY_TLS) != 0;
+		/* §5: a 4xx inside TLS is no licence for plaintext */
+		r->plain_after_tempfail = (bugs & STS_BUG_TEMPFAIL_PLAINTEXT)
+		    != 0;
+		/* §4.1, §5: an unlisted MX is never a fallback */
+		r->unlisted_last = (bugs & STS_BUG_BACKUP_ANY_MX) != 0;
 		return;
 	case STS_MODE_TESTING:
 		/* §5: check and report, but deliver anyway */

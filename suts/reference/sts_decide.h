@@ -64,6 +64,10 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_POLICY_NO_SNI		STS_BUG(36)
 #define STS_BUG_POLICY_LEGACY_TLS	STS_BUG(37)
 #define STS_BUG_FETCH_NO_TIMEOUT	STS_BUG(38)
+#define STS_BUG_ALLOW_LEGACY_TLS	STS_BUG(30)
+#define STS_BUG_BACKUP_ANY_MX		STS_BUG(31)
+#define STS_BUG_TEMPFAIL_PLAINTEXT	STS_BUG(32)
+#define STS_BUG_TEMPFAIL_NO_NEXT_MX	STS_BUG(33)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -90,6 +94,13 @@ struct sts_decide_rules {
 	bool	cert_chain;	/* intermediates the server sends count */
 	bool	plain_after_tls_failure; /* opportunistic: a failed TLS
 				   handshake is retried in the clear */
+	bool	legacy_tls;	/* TLS 1.0 and 1.1 will do (opportunistic) */
+	bool	next_after_tempfail; /* a 4xx in the transaction: try the
+				   next MX (RFC 5321 §5.1), not defer */
+	bool	plain_after_tempfail; /* mutant: a 4xx inside TLS makes the
+				   rest of the attempt opportunistic */
+	bool	unlisted_last;	/* mutant: MX hosts the policy does not list
+				   are tried once the listed ones failed */
 	unsigned int mx_match_flags;	/* MX_MATCH_*: 0 but in mutants */
 };
 

@@ -71,7 +71,10 @@ static bool	sts_send_parent(struct sts_send_ctx *);
 static void	sts_send_deliver(struct sts_send_ctx *);
 static enum smtp_client_result sts_send_candidate(struct sts_send_ctx *,
 		    const char *, const struct sts_decide_rules *, bool *,
-		    struct err *);
+		    bool *, struct err *);
+static enum smtp_client_result sts_send_walk(struct sts_send_ctx *,
+		    const struct sts_dns_mx *, struct sts_decide_rules *,
+		    bool *, bool, struct err *);
 static enum smtp_client_result sts_send_cleartext(struct sts_send_ctx *,
 		    const char *, const char *, const struct in_addr *,
 		    struct smtp_client_params *, struct err *);
@@ -441,12 +444,18 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	free(ent);
 }
 
-/* sts_send_candidate - one MX host under the rules: policy, A, SMTP */
+/*
+ * sts_send_candidate - one MX host under the rules: policy, A, SMTP.
+ * *skipped: the policy's mx patterns ruled it out; *tls_tempfail: it
+ * answered 4xx inside TLS.
+ */
 static enum smtp_client_result
 sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
-    const struct sts_decide_rules *rules, bool *skipped, struct err *err)
+    const struct sts_decide_rules *rules, bool *skipped, bool *tls_tempfail,
+    struct err *err)
 {
 	struct smtp_client_params	 p;
+	struct smtp_client_seen		 seen;
 	struct sts_dns_addr		 addr;
 	const char			*names[STS_POLICY_MX_COUNT_MAX];
 	enum sts_dns_result		 dres;
@@ -456,6 +465,7 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 	int				 fd, m;
 
 	*skipped = false;
+	*tls_tempfail = false;
 	if (rules->check_mx || rules->report_mx) {
 		m = mx_match_policy(&ctx->policy, host,
 		    rules->mx_match_flags);
@@ -503,6 +513,8 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 		p.ncert_names = ctx->policy.nmx;
 	}
 	p.skip_starttls = false;
+	p.legacy_tls = rules->legacy_tls;
+	p.seen = &seen;
 	p.deadline_ms = ctx->deadline;
 	for (i = 0; i < addr.n; i++) {
 		if (inet_ntop(AF_INET, &addr.addr[i], ip, sizeof(ip)) == NULL)
@@ -523,6 +535,15 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 		    rules->plain_after_tls_failure && !p.require_tls)
 			return sts_send_cleartext(ctx, host, ip, &addr.addr[i],
 			    &p, err);
+		*tls_tempfail = seen.tls && seen.tls_refusal / 100 == 4 &&
+		    (r == SMTP_CLIENT_FAILED || r == SMTP_CLIENT_DEFERRED);
+		if (*tls_tempfail && rules->plain_after_tempfail) {
+			/* the mutant: as if the policy asked for nothing */
+			p.require_tls = false;
+			p.require_verify = false;
+			return sts_send_cleartext(ctx, host, ip, &addr.addr[i],
+			    &p, err);
+		}
 		return r;
 	}
 	return r;
@@ -567,8 +588,8 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 	enum sts_dns_result		 dres;
 	enum smtp_client_result		 r;
 	struct err			 err;
-	size_t				 i, nskipped = 0;
-	bool				 skipped;
+	size_t				 i;
+	bool				 skipped[STS_DNS_MX_MAX];
 
 	sts_decide_rules(ctx->have_policy, ctx->policy.mode, cfg->bugs,
 	    &rules);
@@ -608,46 +629,81 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 		log_info("mx: candidate %zu: %s (preference %u)", i + 1,
 		    mx->rr[i].host, (unsigned)mx->rr[i].pref);
 	sts_send_set(ctx->res, STS_SEND_DEFERRED, "no MX candidate");
+	memset(skipped, 0, sizeof(skipped));
+	r = sts_send_walk(ctx, mx, &rules, skipped, false, &err);
+	if (r == SMTP_CLIENT_FAILED && rules.unlisted_last) {
+		/* the mutant: what the policy ruled out, as a last resort */
+		rules.check_mx = false;
+		log_warnx("mx: every listed MX failed; trying the unlisted "
+		    "ones (--bug backup-any-mx)");
+		(void)sts_send_walk(ctx, mx, &rules, skipped, true, &err);
+	}
+	free(mx);
+}
+
+/*
+ * sts_send_walk - the candidates in preference order (RFC 8461 §5.1),
+ * until one delivers, bounces, or defers where the rules say to stop;
+ * only those the policy skipped (skipped[i]) when unlisted. Sets the
+ * outcome; SMTP_CLIENT_FAILED when none delivered nor bounced.
+ */
+static enum smtp_client_result
+sts_send_walk(struct sts_send_ctx *ctx, const struct sts_dns_mx *mx,
+    struct sts_decide_rules *rules, bool *skipped, bool unlisted,
+    struct err *err)
+{
+	enum smtp_client_result	r;
+	size_t			i, nskipped = 0, ndeferred = 0;
+	bool			tls_tempfail;
+
 	for (i = 0; i < mx->n; i++) {
 		if (sts_send_left_ms(ctx) <= 0) {
 			sts_send_set(ctx->res, STS_SEND_DEFERRED,
 			    "time budget spent after %zu of %zu candidates; "
-			    "last: %s", i, mx->n, err.msg);
+			    "last: %s", i, mx->n, err->msg);
 			break;
 		}
-		if (mx->rr[i].host[0] == '\0')
+		if (mx->rr[i].host[0] == '\0' || (unlisted && !skipped[i]))
 			continue;
-		err_clear(&err);
-		r = sts_send_candidate(ctx, mx->rr[i].host, &rules, &skipped,
-		    &err);
+		err_clear(err);
+		r = sts_send_candidate(ctx, mx->rr[i].host, rules, &skipped[i],
+		    &tls_tempfail, err);
+		if (tls_tempfail && rules->plain_after_tempfail) {
+			/* the mutant: the rest of the attempt as if no policy */
+			rules->require_tls = false;
+			rules->require_verify = false;
+			rules->plain_after_tls_failure = true;
+		}
 		switch (r) {
 		case SMTP_CLIENT_DELIVERED:
 			sts_send_set(ctx->res, STS_SEND_DELIVERED, "%s",
-			    err.msg);
-			free(mx);
-			return;
+			    err->msg);
+			return r;
 		case SMTP_CLIENT_BOUNCED:
 			sts_send_set(ctx->res, STS_SEND_BOUNCED, "%s",
-			    err.msg);
-			free(mx);
-			return;
+			    err->msg);
+			return r;
 		case SMTP_CLIENT_DEFERRED:
 			sts_send_set(ctx->res, STS_SEND_DEFERRED, "%s",
-			    err.msg);
-			free(mx);
-			return;
+			    err->msg);
+			if (!rules->next_after_tempfail)
+				return r;
+			/* RFC 5321 §5.1: the next address may take it now */
+			ndeferred++;
+			break;
 		case SMTP_CLIENT_FAILED:
-			if (skipped)
+			if (skipped[i])
 				nskipped++;
 			sts_send_set(ctx->res, STS_SEND_DEFERRED,
 			    "all %zu MX candidates failed (%zu skipped by "
-			    "policy); last: %s", mx->n, nskipped, err.msg);
+			    "policy, %zu deferred); last: %s", mx->n, nskipped,
+			    ndeferred, err->msg);
 			break;
 		default:
-			fatalx("sts_send_deliver: bad result %d", (int)r);
+			fatalx("sts_send_walk: bad result %d", (int)r);
 		}
 	}
-	free(mx);
+	return SMTP_CLIENT_FAILED;
 }
 
 void
@@ -680,7 +736,13 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	sts_dns_set_tcp(ctx->dns, sts_decide_dns_tcp(cfg->bugs));
 	sts_dns_set_bugs(ctx->dns, (cfg->bugs & STS_BUG_TXT_FIRST_STRING) ?
 	    STS_DNS_TXT_FIRST_STRING : 0);
-	if ((ctx->tls = tls_ctx_client_new(cfg->ca_file, &err)) == NULL) {
+	/*
+	 * Opportunistic TLS takes TLS 1.0 and 1.1 too (RFC 7435: better than
+	 * plaintext); each connection under a policy raises its own floor
+	 * back to TLS 1.2 (smtp_client_params.legacy_tls).
+	 */
+	if ((ctx->tls = tls_ctx_client_new(cfg->ca_file, &err)) == NULL ||
+	    tls_ctx_set_versions(ctx->tls, TLS1_VERSION, 0, &err) == -1) {
 		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
 		goto done;
 	}

@@ -53,6 +53,14 @@ check "fake-dns: a missing zone file exits 2 with its name (exit $rc)" \
     [ "$rc" -eq 2 -a $? -eq 0 ]
 "$BUILD/fake-mx" --starttls sometimes >/dev/null 2>&1
 check "fake-mx: bad arguments exit 2" [ $? -eq 2 ]
+"$BUILD/fake-mx" -l 127.0.0.1 --host mx1.standalone.test --fail "rcpt 45" \
+    >/dev/null 2>"$work/fail.err"
+rc=$?
+check "fake-mx: a bad --fail exits 2, saying why (exit $rc)" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'bad --fail \"rcpt 45\": the code must be 400..599' '$work/fail.err'"
+"$BUILD/fake-mx" -l 127.0.0.1 --host mx1.standalone.test --tls 1.1 \
+    >/dev/null 2>&1
+check "fake-mx: a bad --tls exits 2" [ $? -eq 2 ]
 
 # gone PID -> 0 once PID has exited (reaped), within 5 s; else kill -9, 1
 gone() {

@@ -57,7 +57,11 @@ judge_setup(void **state)
 /* the instances' domain; every D() DATA is a message to it */
 #define J_DOMAIN	"d.test"
 #define D(host, res, tls, sni, late, foreign) \
-	{ 1, 0, true, late, foreign, 0, host, res, tls, sni, "h", "", \
+	{ 1, 0, true, late, foreign, 0, host, res, tls, sni, false, "h", "", \
+	    J_DOMAIN, 1, false }
+/* a TLS DATA at host over the MX's SNI fallback certificate */
+#define DF(host) \
+	{ 1, 0, true, 0, 0, 0, host, DATA_COMPLETE, 1, 0, true, "h", "", \
 	    J_DOMAIN, 1, false }
 
 struct step_case {
@@ -84,6 +88,21 @@ static const struct step_case step_cases[] = {
 	{ "tls to genuine mx", SCN_DELIVER_TLS, "", false, false, 1, 3,
 	    { D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0) }, 1, { { 0 } }, 0,
 	    OUTCOME_DELIVERED, true, LEAK_NONE, false, false, false },
+	{ "tls over the SNI fallback certificate is not tls to the host",
+	    SCN_DELIVER_TLS, "", false, false, 1, 3, { DF(H_MX1) }, 1,
+	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_NONE, false, false,
+	    false },
+	{ "plain expected, the fallback's TLS is not plain", SCN_DELIVER_PLAIN,
+	    "", false, false, 1, 3, { DF(H_MX1) }, 1, { { 0 } }, 0,
+	    OUTCOME_DELIVERED, false, LEAK_NONE, false, false, false },
+	{ "none: a body rejected at its dot still reached the attacker",
+	    SCN_DELIVER_NONE, "", false, false, 1, 3,
+	    { D(H_EVIL, DATA_REJECTED, 0, 0, 0, 0) }, 1, { { 0 } }, 0,
+	    OUTCOME_DEFERRED, false, LEAK_MESSAGE, true, false, false },
+	{ "tls expected, the body rejected at its dot", SCN_DELIVER_TLS, "",
+	    false, false, 1, 3, { D(H_MX1, DATA_REJECTED, 1, 1, 0, 0) }, 1,
+	    { { 0 } }, 0, OUTCOME_DEFERRED, false, LEAK_NONE, false, false,
+	    false },
 	{ "tls expected, plaintext delivery", SCN_DELIVER_TLS, "", false,
 	    false, 1, 3, { D(H_MX1, DATA_COMPLETE, 0, 0, 0, 0) }, 1,
 	    { { 0 } }, 0, OUTCOME_DELIVERED, false, LEAK_NONE, false, false,
@@ -635,6 +654,7 @@ test_judge_strings(void **state)
 	assert_string_equal(verdict_str(VERDICT_NON_STRICT), "NON-STRICT");
 	assert_string_equal(leak_str(LEAK_ENVELOPE), "envelope");
 	assert_string_equal(data_result_str(DATA_TOO_BIG), "too-big");
+	assert_string_equal(data_result_str(DATA_REJECTED), "rejected");
 	assert_int_equal(outcome_parse("deferred", &o), 0);
 	assert_int_equal(o, OUTCOME_DEFERRED);
 	assert_int_equal(outcome_parse("error", &o), 0);

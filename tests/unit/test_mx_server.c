@@ -3,10 +3,13 @@
  * test_mx_server.c -- mx_server on 127.0.0.1:0 with a real event_base and
  * blocking loopback clients: the bound on live sessions (421 and a refused
  * record beyond it, a slot freed when a session ends) and an accept()
- * that fails for want of descriptors (recorded, paused, resumed).
+ * that fails for want of descriptors (recorded, paused, resumed); the TLS
+ * versions a host offers and the certificate it presents by SNI, against
+ * a client in a child process.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,9 +30,14 @@
 
 #include <event2/event.h>
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include "testutil.h"
 #include "../../common/log.h"
+#include "../../common/pki.h"
 #include "../../common/str.h"
+#include "../../common/tls_ctx.h"
 #include "../../fake-mx/mx_server.h"
 
 #define T_HOST		"mx1.cap.test"
@@ -413,6 +421,180 @@ test_mx_server_accept_error(void **state)
 	t_ctx_clear(&c);
 }
 
+/* What the TLS client of a tls_case saw (its exit status). */
+enum t_seen {
+	T_SEEN_OWN = 0,		/* a certificate naming T_HOST */
+	T_SEEN_FALLBACK,	/* one naming MX_SNI_FALLBACK_HOST */
+	T_SEEN_FAILED,		/* the handshake failed */
+	T_SEEN_ERROR,		/* SMTP went wrong before TLS */
+};
+
+struct tls_case {
+	const char	*label;
+	enum mx_tls	 tls;
+	enum mx_sni	 sni;
+	const char	*client_sni;	/* NULL: none sent */
+	int		 client_min;	/* 0: TLS 1.2 (the default) */
+	int		 client_max;	/* 0: the highest */
+	enum t_seen	 want_seen;
+	const char	*want_record;	/* in the starttls record */
+};
+
+static const struct tls_case tls_cases[] = {
+	{ "any: TLS 1.3 with a 1.3 client", MX_TLS_ANY, MX_SNI_ANY, T_HOST,
+	    0, 0, T_SEEN_OWN, "result=ok version=TLSv1.3 " },
+	{ "any: TLS 1.2 with a 1.2 client", MX_TLS_ANY, MX_SNI_ANY, T_HOST,
+	    0, TLS1_2_VERSION, T_SEEN_OWN, "result=ok version=TLSv1.2 " },
+	{ "any: no TLS 1.1", MX_TLS_ANY, MX_SNI_ANY, T_HOST, TLS1_VERSION,
+	    TLS1_1_VERSION, T_SEEN_FAILED, "result=failed" },
+	{ "1.2: a 1.3 client gets 1.2", MX_TLS_1_2, MX_SNI_ANY, T_HOST, 0, 0,
+	    T_SEEN_OWN, "result=ok version=TLSv1.2 " },
+	{ "1.2: a 1.3-only client fails", MX_TLS_1_2, MX_SNI_ANY, T_HOST,
+	    TLS1_3_VERSION, 0, T_SEEN_FAILED, "result=failed" },
+	{ "1.3: TLS 1.3", MX_TLS_1_3, MX_SNI_ANY, T_HOST, 0, 0, T_SEEN_OWN,
+	    "result=ok version=TLSv1.3 " },
+	{ "1.3: a 1.2-only client fails", MX_TLS_1_3, MX_SNI_ANY, T_HOST, 0,
+	    TLS1_2_VERSION, T_SEEN_FAILED, "result=failed" },
+	{ "legacy: TLS 1.1 for a client that takes it", MX_TLS_LEGACY,
+	    MX_SNI_ANY, T_HOST, TLS1_VERSION, 0, T_SEEN_OWN,
+	    "result=ok version=TLSv1.1 " },
+	{ "legacy: TLS 1.0 for a 1.0-only client", MX_TLS_LEGACY, MX_SNI_ANY,
+	    T_HOST, TLS1_VERSION, TLS1_VERSION, T_SEEN_OWN,
+	    "result=ok version=TLSv1 " },
+	{ "legacy: a TLS 1.2+ client fails", MX_TLS_LEGACY, MX_SNI_ANY,
+	    T_HOST, 0, 0, T_SEEN_FAILED, "result=failed" },
+	{ "sni any: no SNI, still our certificate", MX_TLS_ANY, MX_SNI_ANY,
+	    NULL, 0, 0, T_SEEN_OWN, "sni=\"\" cert=valid fallback=no" },
+	{ "sni required: SNI names us", MX_TLS_ANY, MX_SNI_REQUIRED, T_HOST,
+	    0, 0, T_SEEN_OWN, "sni=" T_HOST " cert=valid fallback=no" },
+	{ "sni required: SNI in upper case names us", MX_TLS_ANY,
+	    MX_SNI_REQUIRED, "MX1.CAP.TEST", 0, 0, T_SEEN_OWN,
+	    "cert=valid fallback=no" },
+	{ "sni required: no SNI, the fallback", MX_TLS_ANY, MX_SNI_REQUIRED,
+	    NULL, 0, 0, T_SEEN_FALLBACK, "sni=\"\" cert=valid fallback=yes" },
+	{ "sni required: another name, the fallback", MX_TLS_ANY,
+	    MX_SNI_REQUIRED, "mx2.cap.test", 0, 0, T_SEEN_FALLBACK,
+	    "sni=mx2.cap.test cert=valid fallback=yes" },
+	{ "sni required: a suffix of our name, the fallback", MX_TLS_ANY,
+	    MX_SNI_REQUIRED, "cap.test", 0, 0, T_SEEN_FALLBACK,
+	    "fallback=yes" },
+	{ "sni required over TLS 1.2: the fallback", MX_TLS_1_2,
+	    MX_SNI_REQUIRED, NULL, 0, 0, T_SEEN_FALLBACK,
+	    "version=TLSv1.2 sni=\"\" cert=valid fallback=yes" },
+	{ NULL, 0, 0, NULL, 0, 0, 0, NULL },
+};
+
+/* t_reply - read one whole SMTP reply; its code, or -1 */
+static int
+t_reply(int fd)
+{
+	char	line[512];
+	size_t	len = 0;
+	char	c;
+
+	for (;;) {
+		if (read(fd, &c, 1) != 1)
+			return -1;
+		if (len + 1 < sizeof(line))
+			line[len++] = c;
+		if (c != '\n')
+			continue;
+		if (len >= 5 && line[3] == ' ')
+			return (line[0] - '0') * 100 + (line[1] - '0') * 10 +
+			    (line[2] - '0');
+		len = 0;
+	}
+}
+
+/* t_tls_client - the child: EHLO, STARTTLS, a handshake; exits t_seen */
+static void
+t_tls_client(uint16_t port, const struct tls_case *tc)
+{
+	SSL_CTX	*ctx;
+	SSL	*ssl;
+	X509	*peer;
+	int	 fd = t_connect(port), seen;
+
+	if (t_reply(fd) != 220 || write(fd, "EHLO c.test\r\n", 13) != 13 ||
+	    t_reply(fd) != 250 || write(fd, "STARTTLS\r\n", 10) != 10 ||
+	    t_reply(fd) != 220)
+		_exit(T_SEEN_ERROR);
+	if ((ctx = tls_ctx_client_new(NULL, NULL)) == NULL ||
+	    (tc->client_min != 0 && tls_ctx_set_versions(ctx, tc->client_min,
+	    tc->client_max, NULL) == -1) ||
+	    (tc->client_min == 0 && SSL_CTX_set_max_proto_version(ctx,
+	    tc->client_max) != 1) || (ssl = SSL_new(ctx)) == NULL ||
+	    SSL_set_fd(ssl, fd) != 1 || (tc->client_sni != NULL &&
+	    SSL_set_tlsext_host_name(ssl, tc->client_sni) != 1))
+		_exit(T_SEEN_ERROR);
+	if (SSL_connect(ssl) != 1)
+		_exit(T_SEEN_FAILED);
+	if ((peer = SSL_get0_peer_certificate(ssl)) == NULL)
+		_exit(T_SEEN_ERROR);
+	if (X509_check_host(peer, T_HOST, 0, 0, NULL) == 1)
+		seen = T_SEEN_OWN;
+	else if (X509_check_host(peer, MX_SNI_FALLBACK_HOST, 0, 0, NULL) == 1)
+		seen = T_SEEN_FALLBACK;
+	else
+		seen = T_SEEN_ERROR;
+	(void)SSL_write(ssl, "QUIT\r\n", 6);
+	(void)t_reply(fd);
+	_exit(seen);
+}
+
+/*
+ * test_mx_server_tls - each row: a host offering tc->tls with tc->sni,
+ * a client with its SNI and versions; what it saw and what the starttls
+ * record says
+ */
+static void
+test_mx_server_tls(void **state)
+{
+	const struct tls_case	*tc;
+	struct mx_config	 cfg;
+	struct mx_server	*srv;
+	struct t_ctx		 c;
+	struct pki		*pki;
+	struct err		 err;
+	char			 dir[64];
+	pid_t			 pid;
+	int			 status;
+
+	(void)state;
+	if (str_copy(dir, "/tmp/test_mx_server.XXXXXX", sizeof(dir)) == -1 ||
+	    mkdtemp(dir) == NULL)
+		fail_msg("mkdtemp");
+	if ((pki = pki_new(dir, &err)) == NULL)
+		fail_msg("pki_new: %s", err.msg);
+	for (tc = tls_cases; tc->label != NULL; tc++) {
+		t_ctx_init(&c);
+		mx_config_init(&cfg, T_HOST);
+		cfg.tls = tc->tls;
+		cfg.sni = tc->sni;
+		if ((srv = mx_server_new(c.base, pki, &cfg, T_ADDR, 0,
+		    &err)) == NULL)
+			fail_msg("%s: mx_server_new: %s", tc->label, err.msg);
+		assert_true((pid = fork()) != -1);
+		if (pid == 0)
+			t_tls_client(mx_server_port(srv), tc);
+		t_run_until(&c, 1, 0, 1);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) !=
+		    (int)tc->want_seen)
+			fail_msg("%s: the client saw %d, want %d", tc->label,
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			    (int)tc->want_seen);
+		if (!t_has(&c, tc->want_record))
+			fail_msg("%s: no starttls record with \"%s\"",
+			    tc->label, tc->want_record);
+		mx_server_free(srv);
+		t_ctx_clear(&c);
+	}
+	pki_free(pki);
+	if (rmdir(dir) == -1)
+		fail_msg("rmdir %s", dir);
+}
+
 int
 main(void)
 {
@@ -420,6 +602,7 @@ main(void)
 		cmocka_unit_test(test_mx_server_cap),
 		cmocka_unit_test(test_mx_server_slot_freed),
 		cmocka_unit_test(test_mx_server_accept_error),
+		cmocka_unit_test(test_mx_server_tls),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

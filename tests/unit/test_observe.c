@@ -402,6 +402,73 @@ test_observe_rcpt(void **state)
 	}
 }
 
+/*
+ * test_observe_fail_fallback - a scripted MAIL refusal is an envelope
+ * leak, a body rejected at its dot a DATA transfer (never complete), a
+ * refused EHLO inside TLS only EHLO; a session over the SNI fallback
+ * certificate marks its DATA fallback, one over the host's own does not
+ */
+static void
+test_observe_fail_fallback(void **state)
+{
+	static const char *const lines[] = {
+		/* .25: MAIL refused by fail, nothing else */
+		"mx session=0000000000000001 event=connect laddr=127.3.1.25 "
+		    "server=mx1.c.test peer=p",
+		"mx session=0000000000000001 event=ehlo laddr=127.3.1.25 "
+		    "server=mx1.c.test verb=EHLO arg=x tls=no",
+		"mx session=0000000000000001 event=fail laddr=127.3.1.25 "
+		    "server=mx1.c.test verb=mail code=451 tls=no",
+		/* .26: EHLO inside TLS refused: still only EHLO */
+		"mx session=0000000000000001 event=connect laddr=127.3.1.26 "
+		    "server=mx2.c.test peer=p",
+		"mx session=0000000000000001 event=ehlo laddr=127.3.1.26 "
+		    "server=mx2.c.test verb=EHLO arg=x tls=no",
+		"mx session=0000000000000001 event=fail laddr=127.3.1.26 "
+		    "server=mx2.c.test verb=ehlo-after-tls code=421 tls=yes",
+		/* .27: the fallback certificate, then a body rejected */
+		"mx session=0000000000000001 event=connect laddr=127.3.1.27 "
+		    "server=mx3.c.test peer=p",
+		"mx session=0000000000000001 event=starttls laddr=127.3.1.27 "
+		    "server=mx3.c.test result=ok version=TLSv1.3 sni=\"\" "
+		    "cert=valid fallback=yes pipelined=0",
+		"mx session=0000000000000001 event=data laddr=127.3.1.27 "
+		    "server=mx3.c.test result=rejected tls=yes bytes=9 token=TC",
+		/* .28: its own certificate, delivered */
+		"mx session=0000000000000001 event=connect laddr=127.3.1.28 "
+		    "server=mx4.c.test peer=p",
+		"mx session=0000000000000001 event=starttls laddr=127.3.1.28 "
+		    "server=mx4.c.test result=ok version=TLSv1.2 "
+		    "sni=mx4.c.test cert=valid fallback=no pipelined=0",
+		"mx session=0000000000000001 event=data laddr=127.3.1.28 "
+		    "server=mx4.c.test result=complete tls=yes bytes=9 token=TC",
+		NULL,
+	};
+	struct observer			*obs = observer_new();
+	struct obs_instance		*c;
+	const struct obs_session	*ss;
+	const struct obs_data		*d;
+	size_t				 n;
+
+	(void)state;
+	c = obs_instance_new(obs, "c.test", 3, 1, false);
+	obs_instance_set_step(c, 0);
+	obs_token_add(obs, "TC", c, 0);
+	obs_feed_all(obs, lines);
+	ss = obs_instance_sessions(c, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(ss[0].level, LEAK_ENVELOPE);
+	assert_int_equal(ss[1].level, LEAK_EHLO);
+	d = obs_instance_data(c, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(d[0].result, DATA_REJECTED);
+	assert_true(d[0].tls && d[0].fallback && !d[0].sni_ok);
+	assert_int_equal(d[1].result, DATA_COMPLETE);
+	assert_true(d[1].tls && !d[1].fallback && d[1].sni_ok);
+	assert_string_equal(obs_instance_steps(c)[0].incomplete, "");
+	observer_free(obs);
+}
+
 int
 main(void)
 {
@@ -412,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_observe_flood_is_seen),
 		cmocka_unit_test(test_observe_not_before_step),
 		cmocka_unit_test(test_observe_rcpt),
+		cmocka_unit_test(test_observe_fail_fallback),
 	};
 
 	return cmocka_run_group_tests_name("observe", tests, obs_setup,

@@ -459,12 +459,74 @@ static const struct load_case load_cases[] = {
 	    "for the policy host" },
 	{ "host scalar", T_HEAD "world:\n  hosts: {mx1: offer}\n", false,
 	    "t.yaml:6:16: host \"mx1\": expected a mapping, found a scalar" },
-	{ "host unknown key", T_HEAD "world:\n  hosts: {mx1: {tls: offer}}\n",
-	    false, "t.yaml:6:17: host \"mx1\": unknown key \"tls\" (allowed: "
-	    "starttls, cert, cert_for)" },
+	{ "host unknown key", T_HEAD "world:\n  hosts: {mx1: {alpn: h2}}\n",
+	    false, "t.yaml:6:17: host \"mx1\": unknown key \"alpn\" (allowed: "
+	    "starttls, cert, cert_for, tls, sni, listen, fail)" },
 	{ "host starttls", T_HEAD "world:\n  hosts: {mx1: {starttls: drop}}\n",
 	    false, "t.yaml:6:27: starttls: bad value \"drop\" (allowed: offer, "
-	    "strip, refuse, tls-abort)" },
+	    "strip, refuse, tls-abort, close)" },
+	{ "host starttls close", T_HEAD "world:\n  hosts: {mx1: {starttls: "
+	    "close}}\nexpect: tls\n", true, NULL },
+	{ "host tls 1.2 quoted", T_HEAD "world:\n  hosts: {mx1: {tls: "
+	    "\"1.2\"}}\nexpect: tls\n", true, NULL },
+	{ "host tls 1.3 plain", T_HEAD "world:\n  hosts: {mx1: {tls: 1.3}}\n"
+	    "expect: tls\n", true, NULL },
+	{ "host tls legacy", T_HEAD "world:\n  hosts: {mx1: {tls: legacy}}\n"
+	    "expect: tls\n", true, NULL },
+	{ "host tls 1.1", T_HEAD "world:\n  hosts: {mx1: {tls: \"1.1\"}}\n",
+	    false, "t.yaml:6:22: tls: bad value \"1.1\" (allowed: any, 1.2, "
+	    "1.3, legacy)" },
+	{ "host tls as a number list", T_HEAD "world:\n  hosts: {mx1: {tls: "
+	    "[1.2]}}\n", false, "t.yaml:6:22: tls: expected a scalar" },
+	{ "host sni required", T_HEAD "world:\n  hosts: {mx1: {sni: "
+	    "required}}\nexpect: tls\n", true, NULL },
+	{ "host sni yes", T_HEAD "world:\n  hosts: {mx1: {sni: yes}}\n", false,
+	    "t.yaml:6:22: sni: bad value \"yes\" (allowed: any, required)" },
+	{ "host listen false", T_HEAD "world:\n  hosts: {mx1: {listen: "
+	    "false}, mx2: {}}\n  records: [\"@ 300 MX 10 mx1\", \"@ 300 MX 20 "
+	    "mx2\", \"mx1 300 A {mx1}\", \"mx2 300 A {mx2}\"]\n"
+	    "expect: tls\n", true, NULL },
+	{ "host listen no", T_HEAD "world:\n  hosts: {mx1: {listen: no}}\n",
+	    false, "t.yaml:6:25: listen:" },
+	{ "host fail rcpt 451", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt 451\"}}\nexpect: none\nattack: {hosts: {mx1: {fail: "
+	    "\"mail 550\"}}}\n", true, NULL },
+	{ "host fail every verb", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"ehlo-after-tls 421\"}, mx2: {fail: \"data 554\"}, mx3: {fail: "
+	    "\"end-of-data 599\"}, mx4: {fail: mail 400}}\nexpect: tls\n", true,
+	    NULL },
+	{ "host fail code short", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt 45\"}}\n", false, "t.yaml:6:23: fail: bad value \"rcpt 45\" "
+	    "(the code must be 400..599)" },
+	{ "host fail code 399", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt 399\"}}\n", false, "fail: bad value \"rcpt 399\" (the code "
+	    "must be 400..599)" },
+	{ "host fail code 600", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt 600\"}}\n", false, "(the code must be 400..599)" },
+	{ "host fail code 4511", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt 4511\"}}\n", false, "(the code must be 400..599)" },
+	{ "host fail code signed", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt +451\"}}\n", false, "(the code must be 400..599)" },
+	{ "host fail two spaces", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt  451\"}}\n", false, "(the code must be 400..599)" },
+	{ "host fail trailing blank", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"rcpt 451 \"}}\n", false, "(the code must be 400..599)" },
+	{ "host fail no code", T_HEAD "world:\n  hosts: {mx1: {fail: rcpt}}\n",
+	    false, "t.yaml:6:23: fail: bad value \"rcpt\" (want \"VERB CODE\")" },
+	{ "host fail empty", T_HEAD "world:\n  hosts: {mx1: {fail: \"\"}}\n",
+	    false, "fail: bad value \"\" (want \"VERB CODE\")" },
+	{ "host fail unknown verb", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"quit 421\"}}\n", false, "fail: bad value \"quit 421\" (unknown "
+	    "verb (allowed: ehlo-after-tls, mail, rcpt, data, end-of-data))" },
+	{ "host fail verb none", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"none 451\"}}\n", false, "(unknown verb (allowed:" },
+	{ "host fail verb case", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"RCPT 451\"}}\n", false, "(unknown verb (allowed:" },
+	{ "host fail long verb", T_HEAD "world:\n  hosts: {mx1: {fail: "
+	    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx 451\"}}\n", false,
+	    "(unknown verb (allowed:" },
+	{ "host fail mapping", T_HEAD "world:\n  hosts: {mx1: {fail: {rcpt: "
+	    "451}}}\n", false, "t.yaml:6:23: fail: expected a scalar" },
 	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: revoked}}\n",
 	    false, "t.yaml:6:23: cert: bad value \"revoked\"" },
 	{ "host duplicate", T_HEAD "world:\n  hosts: {mx1: {}, mx1: {}}\n",
@@ -1876,7 +1938,8 @@ test_scenario_documented(void **state)
 	};
 	static ytree_names_fn *const vocab[] = {
 		dns_fault_name, mx_starttls_name, cert_profile_name,
-		policy_serve_name, policy_sni_name, policy_tls_name, NULL
+		policy_serve_name, policy_sni_name, policy_tls_name,
+		mx_tls_name, mx_sni_name, mx_fail_verb_name, NULL
 	};
 	const struct scn_fields	*tables[2];
 	const char		*name;

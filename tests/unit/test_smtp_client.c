@@ -72,7 +72,9 @@ test_smtp_client_setup(void **state)
 		goto fail;
 	if ((ctx->pki = pki_new(ctx->dir, &err)) == NULL ||
 	    (ctx->client = tls_ctx_client_new(pki_ca_file(ctx->pki),
-	    &err)) == NULL) {
+	    &err)) == NULL ||
+	    /* as sts_send: each connection sets its own floor */
+	    tls_ctx_set_versions(ctx->client, TLS1_VERSION, 0, &err) == -1) {
 		print_error("setup: %s\n", err.msg);
 		goto fail;
 	}
@@ -551,73 +553,93 @@ struct tls_case {
 	int			 want_child;
 	unsigned int		 reading;	/* T_* */
 	const char		*names[2];	/* cert-any-policy-name's */
+	int			 server_min;	/* 0: TLS 1.2 */
+	int			 server_max;	/* 0: the highest */
+	bool			 legacy_tls;	/* the client takes 1.0/1.1 */
 };
 
 static const struct tls_case tls_cases[] = {
 	{ "valid, verified", CERT_VALID, true, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED, 0, { NULL } },
+	    TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	{ "valid, opportunistic", CERT_VALID, false, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED, 0, { NULL } },
+	    TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	{ "wrong name, verified", CERT_WRONG_NAME, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	{ "wrong name, not verified", CERT_WRONG_NAME, false,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	{ "expired, verified", CERT_EXPIRED, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	{ "not yet valid, verified", CERT_NOT_YET_VALID, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	{ "self-signed, verified", CERT_SELF_SIGNED, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	{ "unknown CA, verified", CERT_UNKNOWN_CA, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	{ "unknown CA, not verified", CERT_UNKNOWN_CA, false,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	/* RFC 6125 §6.4.3: "*.<parent>" names the MX */
 	{ "wildcard, verified", CERT_WILDCARD, true, SMTP_CLIENT_DELIVERED,
-	    TEST_TLS_DELIVERED, 0, { NULL } },
+	    TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	{ "wildcard, verified, wildcards refused", CERT_WILDCARD, true,
 	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, T_NO_WILDCARDS,
-	    { NULL } },
+	    { NULL }, 0, 0, false },
 	{ "wildcard, not verified, wildcards refused", CERT_WILDCARD, false,
 	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_NO_WILDCARDS,
-	    { NULL } },
+	    { NULL }, 0, 0, false },
 	{ "valid, verified, wildcards refused", CERT_VALID, true,
 	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_NO_WILDCARDS,
-	    { NULL } },
+	    { NULL }, 0, 0, false },
 	/* RFC 8461 §4.2: a DNS-ID or nothing; the CN is no name */
 	{ "cn-only, verified", CERT_CN_ONLY, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	{ "cn-only, verified, cn-fallback", CERT_CN_ONLY, true,
 	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_CN_FALLBACK,
-	    { NULL } },
+	    { NULL }, 0, 0, false },
 	{ "wrong name, verified, cn-fallback: the SAN still rules",
 	    CERT_WRONG_NAME, true, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
-	    T_CN_FALLBACK, { NULL } },
+	    T_CN_FALLBACK, { NULL }, 0, 0, false },
 	{ "upper-case SAN, verified", CERT_UPPER_CASE, true,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	{ "partial wildcard, verified", CERT_PARTIAL_WILDCARD, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	/* the chain the server sends, and only that */
 	{ "intermediate, verified", CERT_INTERMEDIATE, true,
-	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	{ "intermediate, verified, no-chain", CERT_INTERMEDIATE, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, T_NO_CHAIN, { NULL } },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, T_NO_CHAIN, { NULL }, 0, 0, false },
 	{ "valid, verified, no-chain: no intermediate needed", CERT_VALID,
 	    true, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_NO_CHAIN,
-	    { NULL } },
+	    { NULL }, 0, 0, false },
 	{ "missing intermediate, verified", CERT_MISSING_INTERMEDIATE, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	{ "missing intermediate, not verified", CERT_MISSING_INTERMEDIATE,
-	    false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL } },
+	    false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
 	{ "name-constrained, verified", CERT_NAME_CONSTRAINED, true,
-	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL } },
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	/* cert-any-policy-name: "*.d" is ".d", any name below d */
 	{ "policy names, a pattern above the MX", CERT_VALID, true,
 	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0,
-	    { "*.example.test", NULL } },
+	    { "*.example.test", NULL }, 0, 0, false },
 	{ "policy names, none the MX's", CERT_VALID, true, SMTP_CLIENT_FAILED,
-	    TEST_TLS_NO_HANDSHAKE, 0, { "mx2.example.test", "*.other.test" } },
-	{ NULL, CERT_VALID, false, SMTP_CLIENT_DELIVERED, 0, 0, { NULL } },
+	    TEST_TLS_NO_HANDSHAKE, 0, { "mx2.example.test", "*.other.test" }, 0, 0, false },
+	/* RFC 8996, RFC 8461 §7.2: TLS 1.0/1.1 only where the caller allows */
+	{ "TLS 1.1 server, TLS 1.2 floor", CERT_VALID, true,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, TLS1_VERSION,
+	    TLS1_1_VERSION, false },
+	{ "TLS 1.0 server, TLS 1.2 floor, not verified", CERT_VALID, false,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, TLS1_VERSION,
+	    TLS1_VERSION, false },
+	{ "TLS 1.1 server, legacy allowed", CERT_VALID, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, TLS1_VERSION,
+	    TLS1_1_VERSION, true },
+	{ "TLS 1.2-only server, TLS 1.2 floor", CERT_VALID, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, TLS1_2_VERSION,
+	    TLS1_2_VERSION, false },
+	{ "TLS 1.3-only server, legacy allowed", CERT_VALID, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, TLS1_3_VERSION,
+	    0, true },
+	{ NULL, CERT_VALID, false, SMTP_CLIENT_DELIVERED, 0, 0, { NULL }, 0, 0,
+	    false },
 };
 
 static void
@@ -626,6 +648,7 @@ test_smtp_client_tls(void **state)
 	struct test_ctx			*ctx = *state;
 	const struct tls_case		*tc;
 	struct smtp_client_params	 p;
+	struct smtp_client_seen		 seen;
 	enum smtp_client_result		 got;
 	struct err			 err;
 	SSL_CTX				*sctx;
@@ -636,7 +659,9 @@ test_smtp_client_tls(void **state)
 		err_clear(&err);
 		sctx = tls_ctx_server_new(ctx->pki, tc->profile, TEST_HOST,
 		    &err);
-		if (sctx == NULL)
+		if (sctx == NULL || (tc->server_min != 0 &&
+		    tls_ctx_set_versions(sctx, tc->server_min, tc->server_max,
+		    &err) == -1))
 			fail_msg("%s: %s", tc->label, err.msg);
 		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 		if ((pid = fork()) == -1)
@@ -656,7 +681,11 @@ test_smtp_client_tls(void **state)
 			p.cert_names = tc->names;
 			p.ncert_names = tc->names[1] != NULL ? 2 : 1;
 		}
+		p.legacy_tls = tc->legacy_tls;
+		p.seen = &seen;
 		got = smtp_client_deliver(sv[0], &p, &err);	/* owns sv[0] */
+		if (seen.tls != (tc->want == SMTP_CLIENT_DELIVERED))
+			fail_msg("%s: seen.tls %d", tc->label, (int)seen.tls);
 		if (waitpid(pid, &status, 0) != pid)
 			fail_msg("%s: waitpid", tc->label);
 		if (got != tc->want)

@@ -69,6 +69,7 @@ struct smtp_case {
 	const char		*label;
 	enum mx_starttls	 mode;
 	enum cert_profile	 cert;
+	struct mx_fail		 fail;		/* cfg.fail; zero: none */
 	bool			 no_ctx;	/* session gets SSL_CTX NULL */
 	size_t			 max_message;	/* 0: default */
 	int			 timeout_sec;	/* 0: T_GUARD_SEC */
@@ -338,7 +339,7 @@ static const struct smtp_case smtp_cases[] = {
 	  .want_text = "250 SIZE 10485760\r\n250 2.1.0 Ok",
 	  .want_events = { EV("ehlo") " verb=EHLO arg=c.test tls=no",
 	    EV("starttls") " result=ok version=TLSv1.3 sni=" T_HOST
-	    " cert=valid pipelined=0",
+	    " cert=valid fallback=no pipelined=0",
 	    EV("ehlo") " verb=EHLO arg=c2.test tls=yes",
 	    EV("mail") " from=a@b.test tls=yes",
 	    EV("rcpt") " to=c@x.test tls=yes",
@@ -363,7 +364,7 @@ static const struct smtp_case smtp_cases[] = {
 	  .max_version = TLS1_2_VERSION,
 	  .want_codes = "220 250 220 221",
 	  .want_events = { EV("starttls") " result=ok version=TLSv1.2 sni=\"\""
-	    " cert=valid pipelined=0" } },
+	    " cert=valid fallback=no pipelined=0" } },
 	{ .label = "plaintext pipelined after STARTTLS is dropped",
 	  .plain = "EHLO c.test\r\nSTARTTLS\r\nMAIL FROM:<evil@x.test>\r\n",
 	  .tls = "MAIL FROM:<a@b.test>\r\nEHLO c.test\r\nQUIT\r\n",
@@ -371,7 +372,7 @@ static const struct smtp_case smtp_cases[] = {
 	  .want_codes = "220 250 220 503 250 221",
 	  .want_events = { EV("warn") " reason=pipelined-after-starttls",
 	    EV("starttls") " result=ok version=TLSv1.3 sni=" T_HOST
-	    " cert=valid pipelined=25",
+	    " cert=valid fallback=no pipelined=25",
 	    EV("warn") " reason=bad-sequence",
 	    EV("ehlo") " verb=EHLO arg=c.test tls=yes" },
 	  .reject_events = { "from=evil@x.test", "event=mail" } },
@@ -421,7 +422,7 @@ static const struct smtp_case smtp_cases[] = {
 	  .trust = T_TRUST_NONE,
 	  .want_codes = "220 250 220 250 221",
 	  .want_events = { EV("starttls") " result=ok version=TLSv1.3 sni="
-	    T_HOST " cert=expired pipelined=0",
+	    T_HOST " cert=expired fallback=no pipelined=0",
 	    EV("ehlo") " verb=EHLO arg=c.test tls=yes" } },
 	{ .label = "tls-abort: 220, then an alert for the ClientHello",
 	  .mode = MX_STARTTLS_TLS_ABORT,
@@ -469,6 +470,117 @@ static const struct smtp_case smtp_cases[] = {
 	    EV("starttls") " result=aborted hello=yes",
 	    EV("close") " reason=error" },
 	  .reject_events = { "event=mail", "result=ok" } },
+	{ .label = "close: 220, then the connection ends on the ClientHello",
+	  .mode = MX_STARTTLS_CLOSE,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\nQUIT\r\n",
+	  .sni = T_HOST,
+	  .want_codes = "220 250 220",
+	  .want_text = "250 STARTTLS\r\n220 2.0.0 Ready to start TLS\r\n",
+	  .want_events = { EV("ehlo") " verb=EHLO arg=c.test tls=no",
+	    EV("starttls") " result=closed hello=yes bytes=",
+	    EV("close") " reason=error" },
+	  .reject_events = { "result=ok", "result=aborted", "tls=yes",
+	    "event=mail" } },
+	{ .label = "close needs no SSL_CTX",
+	  .mode = MX_STARTTLS_CLOSE,
+	  .no_ctx = true,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "QUIT\r\n",
+	  .want_codes = "220 250 220",
+	  .want_events = { EV("starttls") " result=closed hello=yes",
+	    EV("close") " reason=error" },
+	  .reject_events = { "result=refused", "result=ok" } },
+	{ .label = "close: the client leaves before its ClientHello",
+	  .mode = MX_STARTTLS_CLOSE,
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .want_events = { EV("starttls") " result=failed reason=eof",
+	    EV("close") " reason=eof" },
+	  .reject_events = { "result=closed", "result=ok" } },
+	{ .label = "fail rcpt 451: RCPT answered, the session goes on",
+	  .fail = { MX_FAIL_RCPT, 451 },
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nRSET\r\nQUIT\r\n",
+	  .want_codes = "220 250 250 451 250 221",
+	  .want_text = "451 4.3.0 " T_HOST ": scripted failure (rcpt)\r\n",
+	  .want_events = { EV("mail") " from=a@b.test tls=no",
+	    EV("fail") " verb=rcpt code=451 tls=no",
+	    EV("close") " reason=quit" },
+	  .reject_events = { "event=rcpt", "event=warn" } },
+	{ .label = "fail rcpt 421 closes the session",
+	  .fail = { MX_FAIL_RCPT, 421 },
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\nQUIT\r\n",
+	  .want_codes = "220 250 250 421",
+	  .want_events = { EV("fail") " verb=rcpt code=421 tls=no",
+	    EV("close") " reason=fail" },
+	  .reject_events = { "event=rcpt", "event=data" } },
+	{ .label = "fail mail 550: MAIL refused, RCPT out of sequence",
+	  .fail = { MX_FAIL_MAIL, 550 },
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nQUIT\r\n",
+	  .want_codes = "220 250 550 503 221",
+	  .want_text = "550 5.3.0 ",
+	  .want_events = { EV("fail") " verb=mail code=550 tls=no",
+	    EV("warn") " reason=bad-sequence" },
+	  .reject_events = { "event=mail", "event=rcpt" } },
+	{ .label = "fail data 554: DATA refused instead of 354",
+	  .fail = { MX_FAIL_DATA, 554 },
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\nQUIT\r\n",
+	  .want_codes = "220 250 250 250 554 221",
+	  .want_events = { EV("rcpt") " to=c@x.test tls=no",
+	    EV("fail") " verb=data code=554 tls=no",
+	    EV("close") " reason=quit" },
+	  .reject_events = { "event=data" } },
+	{ .label = "fail data: DATA out of sequence is still 503",
+	  .fail = { MX_FAIL_DATA, 451 },
+	  .plain = "EHLO c.test\r\nDATA\r\nQUIT\r\n",
+	  .want_codes = "220 250 503 221",
+	  .reject_events = { "event=fail" } },
+	{ .label = "fail end-of-data 452: the body arrived, rejected",
+	  .fail = { MX_FAIL_END_OF_DATA, 452 },
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\nX-STS-Harness-Token: t9\r\n\r\n"
+	    "body\r\n.\r\nQUIT\r\n",
+	  .want_codes = "220 250 250 250 354 452 221",
+	  .want_events = { EV("data") " result=rejected tls=no bytes=33 "
+	    "token=t9", EV("fail") " verb=end-of-data code=452 tls=no",
+	    EV("close") " reason=quit" },
+	  .reject_events = { "result=complete" } },
+	{ .label = "fail end-of-data: an over-size body is still 552",
+	  .fail = { MX_FAIL_END_OF_DATA, 452 },
+	  .max_message = 8,
+	  .plain = "EHLO c.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<c@x.test>\r\nDATA\r\n" A100 "\r\n.\r\nQUIT\r\n",
+	  .want_codes = "220 250 250 250 354 552 221",
+	  .want_events = { EV("data") " result=too-big" },
+	  .reject_events = { "event=fail", "result=rejected" } },
+	{ .label = "fail ehlo-after-tls: the plaintext EHLO is fine",
+	  .fail = { MX_FAIL_EHLO_AFTER_TLS, 421 },
+	  .plain = "EHLO c.test\r\nHELO c.test\r\nQUIT\r\n",
+	  .want_codes = "220 250 250 221",
+	  .reject_events = { "event=fail" } },
+	{ .label = "fail ehlo-after-tls 421: EHLO inside TLS, then closed",
+	  .fail = { MX_FAIL_EHLO_AFTER_TLS, 421 },
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "EHLO c2.test\r\nMAIL FROM:<a@b.test>\r\nQUIT\r\n",
+	  .sni = T_HOST,
+	  .want_codes = "220 250 220 421",
+	  .want_events = { EV("ehlo") " verb=EHLO arg=c.test tls=no",
+	    EV("starttls") " result=ok",
+	    EV("fail") " verb=ehlo-after-tls code=421 tls=yes",
+	    EV("close") " reason=fail" },
+	  .reject_events = { "arg=c2.test", "event=mail" } },
+	{ .label = "fail ehlo-after-tls 454: HELO inside TLS too, kept open",
+	  .fail = { MX_FAIL_EHLO_AFTER_TLS, 454 },
+	  .plain = "EHLO c.test\r\nSTARTTLS\r\n",
+	  .tls = "HELO c2.test\r\nMAIL FROM:<a@b.test>\r\nQUIT\r\n",
+	  .sni = T_HOST,
+	  .want_codes = "220 250 220 454 503 221",
+	  .want_events = { EV("fail") " verb=ehlo-after-tls code=454 tls=yes",
+	    EV("warn") " reason=bad-sequence", EV("close") " reason=quit" },
+	  .reject_events = { "arg=c2.test", "event=mail" } },
 	{ .label = NULL },
 };
 
@@ -830,6 +942,7 @@ test_smtp_session_scripts(void **state)
 		mx_config_init(&cfg, T_HOST);
 		cfg.starttls = tc->mode;
 		cfg.cert = tc->cert;
+		cfg.fail = tc->fail;
 		if (tc->max_message != 0)
 			cfg.max_message = tc->max_message;
 		cfg.timeout_sec = tc->timeout_sec != 0 ? tc->timeout_sec :
