@@ -197,6 +197,7 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 		if (policy_tls_parse(n->str, dst) == -1)
 			return ytree_bad_value(cx->yt, n, what,
 			    policy_tls_name);
+		return 0;
 	case SCN_T_TLS:
 		if (mx_tls_parse(n->str, dst) == -1)
 			return ytree_bad_value(cx->yt, n, what, mx_tls_name);
