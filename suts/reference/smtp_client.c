@@ -80,6 +80,7 @@ static int	smtp_client_starttls(struct smtp_client_conn *,
 static int	smtp_client_handshake(struct smtp_client_conn *,
 		    const struct smtp_client_params *, struct err *);
 static int	smtp_client_names(SSL *, const struct smtp_client_params *);
+static bool	smtp_client_names_exactly(X509 *, const char *);
 static enum smtp_client_result smtp_client_transaction(
 		    struct smtp_client_conn *,
 		    const struct smtp_client_params *, struct err *);
@@ -507,8 +508,42 @@ smtp_client_handshake(struct smtp_client_conn *c,
 	if (p->require_verify && vr != X509_V_OK)
 		return err_set(err, ERR_TLS, "certificate: %s",
 		    X509_verify_cert_error_string(vr));
+	if (p->require_verify && p->name_exact &&	/* the mutant */
+	    !smtp_client_names_exactly(peer, p->host))
+		return err_set(err, ERR_TLS, "certificate: no DNS-ID is "
+		    "\"%s\" byte for byte", p->host);
 	c->verified = vr == X509_V_OK;
 	return 0;
+}
+
+/*
+ * smtp_client_names_exactly - the mutant mx-cert-case-sensitive: some
+ * DNS-ID of the certificate equals host byte for byte (RFC 6125 §6.4.1
+ * says compare case-insensitively; this does not)
+ */
+static bool
+smtp_client_names_exactly(X509 *peer, const char *host)
+{
+	GENERAL_NAMES		*names;
+	const GENERAL_NAME	*gn;
+	const unsigned char	*d;
+	size_t			 n = strlen(host);
+	int			 i;
+	bool			 found = false;
+
+	names = X509_get_ext_d2i(peer, NID_subject_alt_name, NULL, NULL);
+	if (names == NULL)
+		return false;
+	for (i = 0; i < sk_GENERAL_NAME_num(names) && !found; i++) {
+		gn = sk_GENERAL_NAME_value(names, i);
+		if (gn->type != GEN_DNS)
+			continue;
+		d = ASN1_STRING_get0_data(gn->d.dNSName);
+		found = (size_t)ASN1_STRING_length(gn->d.dNSName) == n &&
+		    memcmp(d, host, n) == 0;
+	}
+	GENERAL_NAMES_free(names);
+	return found;
 }
 
 /* smtp_client_starttls - STARTTLS as the caller demands, then EHLO again */

@@ -51,6 +51,8 @@ struct smtp_client_params {
 	bool		 send_sni;	/* SNI = host in the handshake */
 	bool		 no_wildcards;	/* no "*.d" DNS-ID names host */
 	bool		 cn_fallback;	/* no DNS-ID: the CN may (mutant) */
+	bool		 name_exact;	/* DNS-ID equals the host byte for
+					   byte (mutant) */
 	bool		 no_chain;	/* no intermediate CA (mutant) */
 	/* NULL: the certificate names host; else any of these (mutant) */
 	const char *const *cert_names;

@@ -161,6 +161,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "tempfail-no-next-mx", STS_BUG_TEMPFAIL_NO_NEXT_MX,
 	    "defer the message at the first MX that answers 4xx in the "
 	    "transaction, without trying the next MX" },
+	{ "mx-cert-case-sensitive", STS_BUG_CERT_CASE_SENSITIVE,
+	    "compare the MX certificate's DNS-IDs with the MX host name "
+	    "byte for byte, case included" },
 	{ NULL,			0,	NULL },
 };
 
@@ -222,6 +225,8 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
 	r->cert_wildcards = !(bugs & STS_BUG_NO_WILDCARD_CERT);
 	/* §4.2: the name is a DNS-ID in the SAN, never the CN */
 	r->cert_cn_fallback = (bugs & STS_BUG_CN_FALLBACK) != 0;
+	/* RFC 6125 §6.4.1: DNS names compare case-insensitively */
+	r->cert_name_exact = (bugs & STS_BUG_CERT_CASE_SENSITIVE) != 0;
 	/* RFC 5280 §6: a path may run through intermediates */
 	r->cert_chain = !(bugs & STS_BUG_NO_CHAIN);
 	if (bugs & STS_BUG_WILDCARD_SUFFIX)

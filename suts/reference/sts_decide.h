@@ -68,6 +68,7 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_BACKUP_ANY_MX		STS_BUG(31)
 #define STS_BUG_TEMPFAIL_PLAINTEXT	STS_BUG(32)
 #define STS_BUG_TEMPFAIL_NO_NEXT_MX	STS_BUG(33)
+#define STS_BUG_CERT_CASE_SENSITIVE	STS_BUG(55)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -89,6 +90,8 @@ struct sts_decide_rules {
 	bool	cert_wildcards;	/* a "*.d" DNS-ID may name the MX */
 	bool	cert_cn_fallback; /* the subject CN may name the MX when
 				   the certificate has no DNS-ID (mutant) */
+	bool	cert_name_exact; /* a DNS-ID must equal the MX name byte
+				   for byte, case included (mutant) */
 	bool	cert_policy_names; /* the certificate may name any mx of
 				   the policy instead of the MX (mutant) */
 	bool	cert_chain;	/* intermediates the server sends count */

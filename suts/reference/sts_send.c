@@ -503,6 +503,7 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 	p.send_sni = rules->send_sni;
 	p.no_wildcards = !rules->cert_wildcards;
 	p.cn_fallback = rules->cert_cn_fallback;
+	p.name_exact = rules->cert_name_exact;
 	p.no_chain = !rules->cert_chain;
 	p.cert_names = NULL;
 	p.ncert_names = 0;

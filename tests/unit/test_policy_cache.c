@@ -262,6 +262,84 @@ test_policy_cache_store_load(void **state)
 	free(ent);
 }
 
+/*
+ * The failed-fetch record (RFC 8461 §3.3, R-3.3-8): recent means the same
+ * id failed less than the window ago; another id, a later clock behind
+ * the record, a corrupt or missing record: not recent.
+ */
+struct fail_case {
+	const char	*label;
+	const char	*mark_id;	/* NULL: nothing marked */
+	int64_t		 mark_at;
+	const char	*raw;		/* else: this file content instead */
+	const char	*ask_id;
+	int64_t		 now;
+	bool		 want;
+};
+
+static const struct fail_case fail_cases[] = {
+	{ "nothing marked", NULL, 0, NULL, "1", 1000, false },
+	{ "same id, a minute later", "1", 1000, NULL, "1", 1060, true },
+	{ "same id, at once", "1", 1000, NULL, "1", 1000, true },
+	{ "same id, 299 s later", "1", 1000, NULL, "1", 1299, true },
+	{ "same id, five minutes later", "1", 1000, NULL, "1", 1300, false },
+	{ "another id", "1", 1000, NULL, "2", 1060, false },
+	{ "an id that extends the marked one", "1", 1000, NULL, "12", 1060,
+	    false },
+	{ "the clock behind the record", "1", 1000, NULL, "1", 900, false },
+	{ "corrupt record", NULL, 0, "id=1\nfailed_at=x\n", "1", 1060,
+	    false },
+	{ "truncated record", NULL, 0, "id=1\nfail", "1", 1060, false },
+	{ "empty record", NULL, 0, "", "1", 1060, false },
+	{ NULL, NULL, 0, NULL, NULL, 0, false },
+};
+
+static void
+test_policy_cache_fail_record(void **state)
+{
+	struct test_ctx		*ctx = *state;
+	const struct fail_case	*tc;
+	struct err		 err;
+	char			 path[512];
+
+	for (tc = fail_cases; tc->label != NULL; tc++) {
+		assert_int_equal(str_fmt(path, sizeof(path), "%s/%s", ctx->dir,
+		    POLICY_CACHE_FAIL_DIR), 0);
+		test_policy_cache_rm(path);
+		err_clear(&err);
+		if (tc->mark_id != NULL &&
+		    policy_cache_fail_mark(ctx->dir, TEST_DOMAIN, tc->mark_id,
+		    tc->mark_at, &err) == -1)
+			fail_msg("%s: mark: %s", tc->label, err.msg);
+		if (tc->raw != NULL && mkdir(path, 0700) == -1)
+			fail_msg("%s: mkdir %s", tc->label, path);
+		if (tc->raw != NULL)
+			test_policy_cache_put(ctx->dir, POLICY_CACHE_FAIL_DIR "/"
+			    TEST_DOMAIN, tc->raw, strlen(tc->raw));
+		if (policy_cache_fail_recent(ctx->dir, TEST_DOMAIN, tc->ask_id,
+		    tc->now, 300) != tc->want)
+			fail_msg("%s: want %s", tc->label, tc->want ? "recent" :
+			    "not recent");
+	}
+	/* a bad id or domain is refused, never written */
+	assert_int_equal(policy_cache_fail_mark(ctx->dir, TEST_DOMAIN, "a_b",
+	    1, &err), -1);
+	assert_int_equal(policy_cache_fail_mark(ctx->dir, "../x", "1", 1,
+	    &err), -1);
+}
+
+/* §3.3 (R-3.3-12): a cached policy a day old is refreshed; the mutant never */
+static void
+test_policy_cache_refresh(void **state)
+{
+	(void)state;
+	assert_false(sts_decide_refresh(0, 0));
+	assert_false(sts_decide_refresh(STS_REFRESH_AFTER_SECS - 1, 0));
+	assert_true(sts_decide_refresh(STS_REFRESH_AFTER_SECS, 0));
+	assert_true(sts_decide_refresh(7 * 86400, 0));
+	assert_false(sts_decide_refresh(7 * 86400, STS_BUG_NO_REFRESH));
+}
+
 struct domain_case {
 	const char	*label;
 	const char	*domain;
@@ -492,6 +570,9 @@ main(void)
 		cmocka_unit_test(test_policy_cache_parse_flags),
 		cmocka_unit_test_setup_teardown(test_policy_cache_store_load,
 		    test_policy_cache_setup, test_policy_cache_teardown),
+		cmocka_unit_test_setup_teardown(test_policy_cache_fail_record,
+		    test_policy_cache_setup, test_policy_cache_teardown),
+		cmocka_unit_test(test_policy_cache_refresh),
 		cmocka_unit_test_setup_teardown(
 		    test_policy_cache_domain_names, test_policy_cache_setup,
 		    test_policy_cache_teardown),

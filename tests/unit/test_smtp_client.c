@@ -544,6 +544,7 @@ test_smtp_client_tls_server(int fd, SSL_CTX *sctx)
 #define T_NO_WILDCARDS	0x01u	/* no-wildcard-cert */
 #define T_CN_FALLBACK	0x02u	/* cn-fallback */
 #define T_NO_CHAIN	0x04u	/* no-chain */
+#define T_NAME_EXACT	0x08u	/* mx-cert-case-sensitive */
 
 struct tls_case {
 	const char		*label;
@@ -600,6 +601,10 @@ static const struct tls_case tls_cases[] = {
 	    T_CN_FALLBACK, { NULL }, 0, 0, false },
 	{ "upper-case SAN, verified", CERT_UPPER_CASE, true,
 	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, 0, { NULL }, 0, 0, false },
+	/* (its upper-case refusal, after the handshake: bugs.sh) */
+	{ "valid, verified, byte-for-byte names", CERT_VALID, true,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, T_NAME_EXACT, { NULL },
+	    0, 0, false },
 	{ "partial wildcard, verified", CERT_PARTIAL_WILDCARD, true,
 	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, 0, { NULL }, 0, 0, false },
 	/* the chain the server sends, and only that */
@@ -677,6 +682,7 @@ test_smtp_client_tls(void **state)
 		p.no_wildcards = (tc->reading & T_NO_WILDCARDS) != 0;
 		p.cn_fallback = (tc->reading & T_CN_FALLBACK) != 0;
 		p.no_chain = (tc->reading & T_NO_CHAIN) != 0;
+		p.name_exact = (tc->reading & T_NAME_EXACT) != 0;
 		if (tc->names[0] != NULL) {
 			p.cert_names = tc->names;
 			p.ncert_names = tc->names[1] != NULL ? 2 : 1;

@@ -221,6 +221,26 @@ static const struct select_flag_case select_flag_cases[] = {
 	    { "v=spf1 -all", NULL }, STS_RECORD_INVALID, NULL } },
 	{ STS_RECORD_COUNT_ALL, { "txt-count-all: empty answer", { NULL },
 	    STS_RECORD_NONE, NULL } },
+	/* txt-any-order: v=STSv1 may come after the id */
+	{ STS_RECORD_ANY_ORDER, { "txt-any-order: id first",
+	    { "id=5; v=STSv1", NULL }, STS_RECORD_FOUND, "5" } },
+	{ STS_RECORD_ANY_ORDER, { "txt-any-order: in order",
+	    { "v=STSv1; id=6", NULL }, STS_RECORD_FOUND, "6" } },
+	{ STS_RECORD_ANY_ORDER, { "txt-any-order: SPF is still no record",
+	    { "v=spf1 -all", NULL }, STS_RECORD_NONE, NULL } },
+	/* txt-lenient: a malformed STS record still counts */
+	{ STS_RECORD_LENIENT, { "txt-lenient: no id",
+	    { "v=STSv1;", NULL }, STS_RECORD_FOUND, "0" } },
+	{ STS_RECORD_LENIENT, { "txt-lenient: id with '_'",
+	    { "v=STSv1; id=abc_def", NULL }, STS_RECORD_FOUND, "abc" } },
+	{ STS_RECORD_LENIENT, { "txt-lenient: 33-char id cut to 32",
+	    { "v=STSv1; id=123456789012345678901234567890123", NULL },
+	    STS_RECORD_FOUND, "12345678901234567890123456789012" } },
+	{ STS_RECORD_LENIENT, { "txt-lenient: two records still two",
+	    { "v=STSv1; id=", "v=STSv1; id=1", NULL }, STS_RECORD_MULTIPLE,
+	    NULL } },
+	{ STS_RECORD_LENIENT, { "txt-lenient: version not first: none",
+	    { "id=1; v=STSv1", NULL }, STS_RECORD_NONE, NULL } },
 	{ 0, { NULL, { NULL }, STS_RECORD_NONE, NULL } },
 };
 
