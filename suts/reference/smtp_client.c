@@ -461,10 +461,15 @@ smtp_client_handshake(struct smtp_client_conn *c,
 
 	if ((c->ssl = SSL_new(p->tls)) == NULL)
 		return err_tls(err, "SSL_new");
-	/* the context may allow TLS 1.0/1.1; this connection may not */
-	if (!p->legacy_tls && (SSL_set_min_proto_version(c->ssl,
-	    TLS1_2_VERSION) != 1 || (SSL_set_security_level(c->ssl,
-	    SMTP_CLIENT_SECLEVEL), 0)))
+	/*
+	 * the context may allow TLS 1.0/1.1; this connection may not. Where
+	 * it may (opportunistic TLS), OpenSSL 3 offers them at security
+	 * level 0 only, whatever level the context has.
+	 */
+	if (p->legacy_tls)
+		SSL_set_security_level(c->ssl, 0);
+	else if (SSL_set_min_proto_version(c->ssl, TLS1_2_VERSION) != 1 ||
+	    (SSL_set_security_level(c->ssl, SMTP_CLIENT_SECLEVEL), 0))
 		return err_tls(err, "TLS 1.2 floor");
 	SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
 	    (p->cn_fallback ? 0 : X509_CHECK_FLAG_NEVER_CHECK_SUBJECT) |
