@@ -161,6 +161,10 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "tempfail-no-next-mx", STS_BUG_TEMPFAIL_NO_NEXT_MX,
 	    "defer the message at the first MX that answers 4xx in the "
 	    "transaction, without trying the next MX" },
+	{ "http-conditional",	STS_BUG_HTTP_CONDITIONAL,
+	    "refetch a cached policy with a conditional GET "
+	    "(If-Modified-Since its fetch time) and keep applying it when "
+	    "the host answers 304 Not Modified" },
 	{ NULL,			0,	NULL },
 };
 
