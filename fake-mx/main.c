@@ -58,6 +58,7 @@ enum fakemx_opt {
 	FAKEMX_OPT_LOCATION,
 	FAKEMX_OPT_PAD,
 	FAKEMX_OPT_TRICKLE,
+	FAKEMX_OPT_VALIDATORS,
 	FAKEMX_OPT_FAIL,
 };
 
@@ -133,6 +134,7 @@ fakemx_usage(void)
 	    "               [--timeout SEC] [--serve HOW] [--sni SNI] "
 	    "[--tls TLS]\n"
 	    "               [--location URL] [--pad BYTES] [--trickle SEC]\n"
+	    "               [--validators]\n"
 	    "MODE:");
 	/* the lists are the tables of mx_config.c and pki.c */
 	for (i = 0; (name = mx_starttls_name(i)) != NULL; i++)
@@ -194,6 +196,8 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 		    FAKEMX_OPT_PAD },
 		{ "trickle",		required_argument, NULL,
 		    FAKEMX_OPT_TRICKLE },
+		{ "validators",		no_argument,	   NULL,
+		    FAKEMX_OPT_VALIDATORS },
 		{ "fail",		required_argument, NULL,
 		    FAKEMX_OPT_FAIL },
 		{ NULL,			0,		   NULL, 0 },
@@ -297,6 +301,10 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 				fakemx_usage();
 			}
 			ctx->policy.trickle_sec = (unsigned int)n;
+			ctx->policy_only = true;
+			break;
+		case FAKEMX_OPT_VALIDATORS:
+			ctx->policy.validators = true;
 			ctx->policy_only = true;
 			break;
 		case FAKEMX_OPT_TIMEOUT:

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -60,6 +61,9 @@
 #define POLICY_REQ_BODY_MAX	1024	/* a GET has none */
 #define POLICY_TIMEOUT_DEFAULT	30	/* seconds, when cfg says 0 */
 #define POLICY_REASON_MAX	256	/* OpenSSL reason text */
+#define POLICY_ETAG_MAX		24	/* "\"" 16 hex digits "\"" */
+#define POLICY_DATE_MAX		40	/* an IMF-fixdate (RFC 9110 §5.6.7) */
+#define POLICY_CACHE_CONTROL	"max-age=3600"	/* validators only */
 #define POLICY_ALL_METHODS	(EVHTTP_REQ_GET | EVHTTP_REQ_POST | \
 	EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | \
 	EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | \
@@ -115,6 +119,8 @@ struct policy_host {
 	char			 location[POLICY_LOCATION_MAX];
 	char			 loc_host[DNS_NAME_MAX + 1];	/* "": none */
 	char			 loc_path[POLICY_LOCATION_MAX];
+	char			 etag[POLICY_ETAG_MAX];		/* validators */
+	char			 last_modified[POLICY_DATE_MAX];
 	uint16_t		 port;
 	uint64_t		 next_id;
 	unsigned int		 nconns;	/* not refused, in conns */
@@ -133,6 +139,7 @@ struct policy_answer {
 	size_t		 body_len;
 	unsigned long	 pad;		/* streamed after the body */
 	bool		 trickle;
+	bool		 validators;	/* ETag, Last-Modified, Cache-Control */
 };
 
 /* setup */
@@ -144,6 +151,8 @@ static int	policy_host_listen(struct policy_host *, const char *,
 		    uint16_t, struct err *);
 static int	policy_host_on_sni(SSL *, int *, void *);
 static int	policy_host_on_client_hello(SSL *, int *, void *);
+static int	policy_host_validators_setup(struct policy_host *,
+		    struct err *);
 
 /* connections */
 static struct bufferevent *policy_host_on_bev(struct event_base *, void *);
@@ -183,13 +192,16 @@ static size_t	policy_host_stream_fill(const struct policy_stream *, char *,
 /* requests */
 static void	policy_host_on_request(struct evhttp_request *, void *);
 static void	policy_host_answer(const struct policy_host *,
-		    enum evhttp_cmd_type, const char *, const char *,
+		    enum evhttp_cmd_type, const char *, const char *, bool,
 		    struct policy_answer *);
+static void	policy_host_validate(const struct policy_host *, bool,
+		    struct policy_answer *);
+static bool	policy_host_is_conditional(struct evhttp_request *);
 static bool	policy_host_is_target(const struct policy_host *,
 		    const char *, const char *);
 static uint64_t	policy_host_record(struct policy_host *,
 		    struct evhttp_request *, const char *, const char *,
-		    const struct policy_answer *, unsigned long long);
+		    const struct policy_answer *, unsigned long long, bool);
 static const char *policy_host_method_str(enum evhttp_cmd_type);
 static const char *policy_host_reason(int);
 static bool	policy_host_has_body(int, enum evhttp_cmd_type);
@@ -310,7 +322,8 @@ policy_host_new(struct event_base *base, struct pki *pki,
 	ph->body[cfg->body_len] = '\0';
 	ph->cfg.body = ph->body;
 
-	if (policy_host_tls_setup(ph, pki, err) == -1 ||
+	if (policy_host_validators_setup(ph, err) == -1 ||
+	    policy_host_tls_setup(ph, pki, err) == -1 ||
 	    policy_host_listen(ph, addr, port, err) == -1)
 		goto fail;
 	return ph;
@@ -318,6 +331,34 @@ policy_host_new(struct event_base *base, struct pki *pki,
 fail:
 	policy_host_free(ph);
 	return NULL;
+}
+
+/*
+ * policy_host_validators_setup - the ETag (FNV-1a 64 of the body, so a
+ * changed policy has another) and Last-Modified (now) of the policy
+ */
+static int
+policy_host_validators_setup(struct policy_host *ph, struct err *err)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;	/* FNV-1a 64 */
+	time_t		now = time(NULL);
+	struct tm	tm;
+	size_t		i;
+
+	if (!ph->cfg.validators)
+		return 0;
+	for (i = 0; i < ph->cfg.body_len; i++) {
+		h ^= (unsigned char)ph->body[i];
+		h *= 0x100000001b3ULL;
+	}
+	if (str_fmt(ph->etag, sizeof(ph->etag), "\"%016llx\"",
+	    (unsigned long long)h) == -1)
+		fatalx("policy_host_validators_setup: ETag bound");
+	if (gmtime_r(&now, &tm) == NULL || strftime(ph->last_modified,
+	    sizeof(ph->last_modified), "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
+		return err_set(err, ERR_RANGE, "https %s: no date for "
+		    "Last-Modified", ph->cfg.hostname);
+	return 0;
 }
 
 /*
@@ -805,11 +846,46 @@ policy_host_is_target(const struct policy_host *ph, const char *host,
 	    (host[n] == '\0' || host[n] == ':');
 }
 
-/* policy_host_answer - what to say to method on path (host: Host header) */
+/*
+ * policy_host_validate - an answer that carries the policy with 200 gets
+ * the validators, and under a conditional request becomes a 304 that
+ * keeps them and drops the body (RFC 9110 §15.4.5)
+ */
+static void
+policy_host_validate(const struct policy_host *ph, bool conditional,
+    struct policy_answer *a)
+{
+	if (!ph->cfg.validators || a->status != HTTP_OK)
+		return;
+	a->validators = true;
+	if (!conditional)
+		return;
+	a->status = HTTP_NOTMODIFIED;
+	a->content_type = NULL;
+	a->body = NULL;
+	a->body_len = 0;
+	a->pad = 0;
+	a->trickle = false;
+}
+
+/* policy_host_is_conditional - If-None-Match or If-Modified-Since */
+static bool
+policy_host_is_conditional(struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+
+	return evhttp_find_header(in, "If-None-Match") != NULL ||
+	    evhttp_find_header(in, "If-Modified-Since") != NULL;
+}
+
+/*
+ * policy_host_answer - what to say to method on path (host: Host header;
+ * conditional: the request carried If-None-Match or If-Modified-Since)
+ */
 static void
 policy_host_answer(const struct policy_host *ph,
     enum evhttp_cmd_type method, const char *host, const char *path,
-    struct policy_answer *a)
+    bool conditional, struct policy_answer *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->content_type = "text/plain";
@@ -822,6 +898,7 @@ policy_host_answer(const struct policy_host *ph,
 		a->body = ph->body;
 		a->body_len = ph->cfg.body_len;
 		a->pad = ph->cfg.pad;
+		policy_host_validate(ph, conditional, a);
 		return;
 	}
 	if (path == NULL || strcmp(path, STS_POLICY_PATH) != 0) {
@@ -845,6 +922,7 @@ policy_host_answer(const struct policy_host *ph,
 	if (ph->cfg.location[0] != '\0' ||
 	    (a->status >= 300 && a->status <= 399))
 		a->location = ph->location;
+	policy_host_validate(ph, conditional, a);
 }
 
 /* policy_host_on_request - answer, recording the request first */
@@ -860,17 +938,17 @@ policy_host_on_request(struct evhttp_request *req, void *arg)
 	const char		*path = NULL, *raw;
 	unsigned long long	 sent;
 	uint64_t		 id;
-	bool			 body;
+	bool			 body, cond = policy_host_is_conditional(req);
 
 	raw = evhttp_request_get_uri(req);
 	if ((uri = evhttp_request_get_evhttp_uri(req)) != NULL)
 		path = evhttp_uri_get_path(uri);
 	policy_host_answer(ph, method, evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "Host"), path, &a);
+	    evhttp_request_get_input_headers(req), "Host"), path, cond, &a);
 	body = policy_host_has_body(a.status, method);
 	sent = body ? a.body_len + (unsigned long long)a.pad : 0;
 	id = policy_host_record(ph, req, policy_host_method_str(method),
-	    path != NULL ? path : raw, &a, sent);
+	    path != NULL ? path : raw, &a, sent, cond);
 
 	if (a.content_type != NULL && a.content_type[0] != '\0')
 		evhttp_add_header(out, "Content-Type", a.content_type);
@@ -878,6 +956,11 @@ policy_host_on_request(struct evhttp_request *req, void *arg)
 		evhttp_add_header(out, "Location", a.location);
 	if (a.allow != NULL)
 		evhttp_add_header(out, "Allow", a.allow);
+	if (a.validators) {
+		evhttp_add_header(out, "ETag", ph->etag);
+		evhttp_add_header(out, "Last-Modified", ph->last_modified);
+		evhttp_add_header(out, "Cache-Control", POLICY_CACHE_CONTROL);
+	}
 	if (body && (a.pad > 0 || a.trickle) && sent > 0) {
 		policy_host_stream_start(ph, req, &a, id);
 		return;
@@ -902,7 +985,7 @@ policy_host_on_request(struct evhttp_request *req, void *arg)
 static uint64_t
 policy_host_record(struct policy_host *ph, struct evhttp_request *req,
     const char *method, const char *path, const struct policy_answer *a,
-    unsigned long long sent)
+    unsigned long long sent, bool conditional)
 {
 	struct evhttp_connection	*conn;
 	struct bufferevent		*bev;
@@ -939,6 +1022,7 @@ policy_host_record(struct policy_host *ph, struct evhttp_request *req,
 	log_event_str(&ev, "path", path != NULL ? path : "");
 	log_event_uint(&ev, "status", (unsigned long long)a->status);
 	log_event_uint(&ev, "bytes", sent);
+	log_event_str(&ev, "conditional", conditional ? "yes" : "no");
 	log_event_end(&ev);
 	return c != NULL ? c->id : 0;
 }

@@ -12,7 +12,13 @@
  * trickle sends the answer's body a byte every trickle_sec seconds; sni
  * required presents the certificate only to SNI naming the host (others
  * get one for POLICY_SNI_DEFAULT_HOST). A streamed answer (pad or trickle)
- * is never held whole in memory. Records each
+ * is never held whole in memory. With cfg->validators, an answer that
+ * carries the policy with 200 also carries an ETag (of the body), a
+ * Last-Modified (the host's start) and "Cache-Control: max-age=3600",
+ * and a GET or HEAD for it that carries If-None-Match or
+ * If-Modified-Since gets "304 Not Modified" instead, with those headers
+ * and no body, whatever the body now is (RFC 8461 §3.3: a sender MUST
+ * NOT use HTTP caching, so it never sends such a request). Records each
  * connection and logs each request before answering it; the session id
  * counts connections per host from 1, and every record of one connection
  * (each of its requests included) carries its id:
@@ -22,6 +28,7 @@
  *   https session=ID event=tls laddr=A server=H result=failed reason=TEXT
  *   https session=ID event=fetch laddr=A server=H peer=IP:PORT sni=S
  *       host=<Host header> method=GET path=P status=200 bytes=N
+ *       conditional=no|yes
  *   https session=ID event=stream laddr=A server=H result=complete|cut
  *       bytes=N
  *   https session=ID event=close laddr=A server=H reason=done|eof|cut|
@@ -35,7 +42,9 @@
  * (the idle timeout, which also ends a connection that never sends a
  * request), "shutdown" for one cut off by policy_host_free(), "alert
  * sent" under tls-alert. bytes is the body length to send (0 for HEAD,
- * 204, 304; body and padding when streamed); a stream record says how far
+ * 204, 304; body and padding when streamed); conditional=yes when the
+ * request carried If-None-Match or If-Modified-Since (with or without
+ * validators); a stream record says how far
  * a streamed body got. policy_host_cut() ends every connection held
  * open by blackhole or a stream (close reason=cut): the harness calls it
  * when a step ends, so no sender keeps a connection past its step.
@@ -43,6 +52,7 @@
 #ifndef FAKE_MX_POLICY_HOST_H
 #define FAKE_MX_POLICY_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +82,8 @@ struct policy_config {
 	enum policy_tls		 tls;
 	unsigned long		 pad;		/* bytes after the body */
 	unsigned int		 trickle_sec;	/* trickle: 0 is 1 */
+	/* HTTP validators on the policy, 304 to a conditional GET */
+	bool			 validators;
 };
 
 struct policy_host *policy_host_new(struct event_base *, struct pki *,

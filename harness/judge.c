@@ -211,7 +211,8 @@ judge_at_ok(const struct scn_step *st, const struct scn_host *h)
 
 /*
  * judge_fetch_unmet - policy_fetched: true wants a GET whose SNI and Host
- * name mta-sts.<D> (RFC 8461 §3.3, §7.1); false wants no request at the
+ * name mta-sts.<D> (RFC 8461 §3.3, §7.1) and that is not conditional
+ * (§3.3: "HTTP caching ... MUST NOT be used"); false wants no request at the
  * policy host at all (§3.1: without a valid TXT record a sender "MUST
  * ... skip the remaining steps of policy discovery"). When it is not met,
  * why goes into buf as the start of "observed ...".
@@ -225,10 +226,12 @@ judge_fetch_unmet(const struct scn_step *st, const struct step_obs *o,
 	case SCN_WANT_ANY:
 		return false;
 	case SCN_WANT_YES:
-		if (o->named_fetches > 0)
+		if (o->named_fetches > o->conditional_fetches)
 			return false;
-		(void)str_copy(buf, "no policy fetch naming the policy host, ",
-		    size);
+		(void)str_copy(buf, o->conditional_fetches > 0 ? "only "
+		    "conditional policy fetches (If-None-Match or "
+		    "If-Modified-Since: HTTP caching), " : "no policy fetch "
+		    "naming the policy host, ", size);
 		return true;
 	case SCN_WANT_NO:
 		if (o->fetches == 0)

@@ -112,6 +112,8 @@ struct step_obs {
 						   its cache */
 	unsigned int	fetches;	/* HTTPS requests at the policy host */
 	unsigned int	named_fetches;	/* ... SNI and Host named it */
+	unsigned int	conditional_fetches;	/* named ones with
+					   If-None-Match/-Modified-Since */
 	unsigned int	mx_connects;
 	unsigned int	https_connects;
 	bool		fetch_first;	/* a named fetch came before any MX

@@ -567,7 +567,7 @@ obs_fold_https(struct obs_instance *in, const struct log_record *rec)
 {
 	struct step_obs	*so = &in->so[in->cur];
 	struct obs_step	*st = &in->st[in->cur];
-	const char	*ev = log_record_get(rec, "event");
+	const char	*ev = log_record_get(rec, "event"), *v;
 
 	if (ev == NULL)
 		return;
@@ -588,6 +588,9 @@ obs_fold_https(struct obs_instance *in, const struct log_record *rec)
 		if (obs_names_server(rec, "sni") &&
 		    obs_names_server(rec, "host")) {
 			so->named_fetches++;
+			v = log_record_get(rec, "conditional");
+			if (v != NULL && strcmp(v, "yes") == 0)
+				so->conditional_fetches++;
 			in->named_total++;
 			if (st->first_fetch_seq == 0) {
 				st->first_fetch_seq = in->obs->seq;

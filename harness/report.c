@@ -129,7 +129,8 @@ report_steps(const struct step_record *recs, size_t n)
 			    json_string(rec->transcript[j]));
 		st = json_pack("{s:b, s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:s,"
 		    " s:s, s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
-		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i, s:f, s:i, s:i}",
+		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i, s:f, s:i, s:i,"
+		    " s:i}",
 		    "attack", rec->attack,
 		    "expect", scn_delivery_str(rec->expect),
 		    "strength", scn_strength_str(rec->strength),
@@ -161,7 +162,9 @@ report_steps(const struct step_record *recs, size_t n)
 		    "transcript_dropped", (int)rec->transcript_dropped,
 		    "sut_seconds", rec->claim.sut_seconds,
 		    "resolver_queries", (int)rec->obs.resolver_queries,
-		    "cached_answers", (int)rec->obs.cached_answers);
+		    "cached_answers", (int)rec->obs.cached_answers,
+		    "policy_fetches_conditional",
+		    (int)rec->obs.conditional_fetches);
 		if (st == NULL)
 			fatalx("report: json_pack step");
 		json_array_append_new(arr, st);

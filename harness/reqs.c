@@ -238,6 +238,9 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 			fprintf(out, ", a byte every %u s",
 			    w->policy.trickle_sec > 0 ? w->policy.trickle_sec :
 			    1);
+		if (w->policy.validators)
+			fprintf(out, ", validators (304 to a conditional "
+			    "GET)");
 		fprintf(out, "\n");
 		if (w->policy.location[0] != '\0')
 			fprintf(out, "  policy host: Location %s\n",

@@ -165,7 +165,8 @@ static const char *const scn_attack_keys[] = {
 };
 static const char *const scn_policy_keys[] = {
 	"mode", "mx", "max_age", "body", "status", "content_type", "cert",
-	"serve", "location", "sni", "tls", "pad", "trickle_sec", NULL
+	"serve", "location", "sni", "tls", "pad", "trickle_sec", "validators",
+	NULL
 };
 static const char *const scn_step_keys[] = {
 	"expect", "attack", "clock", "strength", "wait", "restart", "to",
@@ -1251,6 +1252,10 @@ scn_parse_policy(struct scn_loader *ld, const struct ytree_node *n,
 			return -1;
 		p->trickle_sec = (unsigned int)u;
 	}
+	if ((v = ytree_map_get(n, "validators")) != NULL &&
+	    ytree_get_bool(&ld->yt, v, "policy.validators",
+	    &p->validators) == -1)
+		return -1;
 	if ((v = ytree_map_get(n, "location")) != NULL &&
 	    scn_parse_location(ld, v, w) == -1)
 		return -1;

@@ -113,6 +113,7 @@ struct scn_policy {
 	enum policy_tls		tls;
 	unsigned long		pad;		/* bytes after the body */
 	unsigned int		trickle_sec;	/* serve trickle; 0: 1 */
+	bool			validators;	/* ETag...; 304 if conditional */
 };
 
 struct scn_world {

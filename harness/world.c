@@ -123,6 +123,7 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 		pc.tls = w->policy.tls;
 		pc.pad = w->policy.pad;
 		pc.trickle_sec = w->policy.trickle_sec;
+		pc.validators = w->policy.validators;
 		if (scenario_expand(w->policy.location, domain, w, a, b,
 		    pc.location, sizeof(pc.location), err) == -1) {
 			err_prefix(err, "policy location");

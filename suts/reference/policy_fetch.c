@@ -96,7 +96,8 @@ policy_fetch_on_ssl_ctx(CURL *c, void *sslctx, void *arg)
 
 /*
  * policy_fetch_bugs - the --bug mutants' options: follow redirects, GET
- * by address with a Host header (no SNI), accept TLS 1.0 and 1.1
+ * by address with a Host header (no SNI), a conditional GET, accept TLS
+ * 1.0 and 1.1
  */
 static int
 policy_fetch_bugs(CURL *c, const struct policy_fetch_req *req,
@@ -121,6 +122,13 @@ policy_fetch_bugs(CURL *c, const struct policy_fetch_req *req,
 		    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK)
 			return -1;
 	}
+	/* HTTP caching: libcurl sends If-Modified-Since for us */
+	if ((req->bugs & POLICY_FETCH_CONDITIONAL) &&
+	    (curl_easy_setopt(c, CURLOPT_TIMECONDITION,
+	    (long)CURL_TIMECOND_IFMODSINCE) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_TIMEVALUE_LARGE,
+	    (curl_off_t)req->since) != CURLE_OK))
+		return -1;
 	/* OpenSSL 3 offers TLS 1.0/1.1 only at security level 0 */
 	if ((req->bugs & POLICY_FETCH_LEGACY_TLS) &&
 	    (curl_easy_setopt(c, CURLOPT_SSLVERSION,
@@ -176,7 +184,7 @@ policy_fetch_setup(CURL *c, const struct policy_fetch_req *req,
 
 int
 policy_fetch_get(const struct policy_fetch_req *req, char **body,
-    size_t *len, struct err *err)
+    size_t *len, bool *not_modified, struct err *err)
 {
 	char			 host[POLICY_FETCH_HOST_MAX];
 	char			 url[POLICY_FETCH_URL_MAX];
@@ -194,6 +202,7 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 
 	*body = NULL;
 	*len = 0;
+	*not_modified = false;
 	errbuf[0] = '\0';
 	if (inet_ntop(AF_INET, req->addr, ip, sizeof(ip)) == NULL ||
 	    str_fmt(host, sizeof(host), "mta-sts.%s", req->domain) == -1 ||
@@ -231,6 +240,17 @@ policy_fetch_get(const struct policy_fetch_req *req, char **body,
 		    ERR_TIMEOUT : ERR_PROTO, "fetch %s: %s", url,
 		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
 		goto fail;
+	}
+	if ((req->bugs & POLICY_FETCH_CONDITIONAL) &&
+	    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) ==
+	    CURLE_OK && status == 304) {
+		/* the mutant's HTTP cache: "the cached policy is current" */
+		*not_modified = true;
+		free(b.p);
+		curl_easy_cleanup(c);
+		curl_slist_free_all(resolve);
+		curl_slist_free_all(headers);
+		return 0;
 	}
 	if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) !=
 	    CURLE_OK || (status != 200 && !((req->bugs & POLICY_FETCH_ANY_2XX) &&

@@ -16,6 +16,7 @@
 
 #include <netinet/in.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ struct policy_fetch_req {
 	const char		*cafile;	/* NULL: system store */
 	long			 timeout_ms;	/* whole transfer */
 	unsigned int		 bugs;		/* POLICY_FETCH_* (mutants) */
+	int64_t			 since;		/* POLICY_FETCH_CONDITIONAL */
 };
 
 /* Deliberately wrong checks of the answer, for the --bug mutants only. */
@@ -39,13 +41,17 @@ struct policy_fetch_req {
 #define POLICY_FETCH_FOLLOW		0x20u	/* follow 3xx redirects */
 #define POLICY_FETCH_NO_SNI		0x40u	/* connect by address: no SNI */
 #define POLICY_FETCH_LEGACY_TLS		0x80u	/* TLS 1.0 and 1.1 too */
+/* HTTP caching (RFC 8461 §3.3 forbids it): If-Modified-Since: since */
+#define POLICY_FETCH_CONDITIONAL	0x100u
 
 /*
  * policy_fetch_get - on 0, *body is a NUL-terminated heap copy of the
  * response body (caller frees) of *len bytes, at most STS_POLICY_MAX. On
- * -1, err says why: connect, TLS, status, media type or size.
+ * -1, err says why: connect, TLS, status, media type or size. Under
+ * POLICY_FETCH_CONDITIONAL alone, *not_modified says a 304 came (0, no
+ * body); a correct sender never asks, and takes a 304 as any non-200.
  */
 int	policy_fetch_get(const struct policy_fetch_req *, char **body,
-	    size_t *len, struct err *) MUST_CHECK;
+	    size_t *len, bool *not_modified, struct err *) MUST_CHECK;
 
 #endif

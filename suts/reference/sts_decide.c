@@ -164,6 +164,10 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "mx-cert-case-sensitive", STS_BUG_CERT_CASE_SENSITIVE,
 	    "compare the MX certificate's DNS-IDs with the MX host name "
 	    "byte for byte, case included" },
+	{ "http-conditional",	STS_BUG_HTTP_CONDITIONAL,
+	    "refetch a cached policy with a conditional GET "
+	    "(If-Modified-Since its fetch time) and keep applying it when "
+	    "the host answers 304 Not Modified" },
 	{ NULL,			0,	NULL },
 };
 

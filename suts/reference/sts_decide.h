@@ -69,6 +69,7 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_TEMPFAIL_PLAINTEXT	STS_BUG(32)
 #define STS_BUG_TEMPFAIL_NO_NEXT_MX	STS_BUG(33)
 #define STS_BUG_CERT_CASE_SENSITIVE	STS_BUG(55)
+#define STS_BUG_HTTP_CONDITIONAL	STS_BUG(53)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 

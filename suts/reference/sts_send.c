@@ -62,9 +62,9 @@ static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
 static unsigned int sts_send_policy_flags(sts_bugs);
 static unsigned int sts_send_record_flags(sts_bugs);
 static int	sts_send_fetch_bounded(struct sts_send_ctx *, const char *,
-		    int64_t, struct sts_policy *, char **, size_t *);
-static int	sts_send_fetch(struct sts_send_ctx *, struct sts_policy *,
-		    char **, size_t *);
+		    int64_t, int64_t, struct sts_policy *, char **, size_t *);
+static int	sts_send_fetch(struct sts_send_ctx *, int64_t,
+		    struct sts_policy *, char **, size_t *);
 static void	sts_send_discover(struct sts_send_ctx *);
 static void	sts_send_policy_key(struct sts_send_ctx *, char *, size_t);
 static bool	sts_send_parent(struct sts_send_ctx *);
@@ -187,10 +187,13 @@ sts_send_txt(struct sts_send_ctx *ctx, struct sts_record *rec)
 /*
  * sts_send_fetch - resolve mta-sts.D ourselves, GET the policy, parse it.
  * On 0, *pol is valid and *body (caller frees) is the raw text to cache.
+ * The GET is never conditional (RFC 8461 §3.3, R-3.3-7: no HTTP caching);
+ * only the mutant http-conditional sends If-Modified-Since cached (the
+ * cached policy's fetch time, 0: none) and returns 1 on a 304.
  */
 static int
-sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
-    size_t *len)
+sts_send_fetch(struct sts_send_ctx *ctx, int64_t cached, struct sts_policy *pol,
+    char **body, size_t *len)
 {
 	char			 host[DNS_NAME_MAX + 1];
 	struct sts_dns_addr	 addr;
@@ -198,6 +201,7 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 	enum sts_dns_result	 dres;
 	struct err		 err;
 	int64_t			 budget;
+	bool			 not_modified;
 
 	err_clear(&err);
 	*body = NULL;
@@ -230,6 +234,14 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 	req.cafile = ctx->cfg->ca_file;
 	req.timeout_ms = budget > 0 ? (long)budget : 1;
 	req.bugs = 0;
+	req.since = 0;
+	if ((ctx->cfg->bugs & STS_BUG_HTTP_CONDITIONAL) && cached > 0) {
+		log_warnx("MUTANT: the policy GET carries If-Modified-Since "
+		    "(the cached policy's fetch time, %lld)",
+		    (long long)cached);
+		req.bugs |= POLICY_FETCH_CONDITIONAL;
+		req.since = cached;
+	}
 	if (ctx->cfg->bugs & STS_BUG_ANY_2XX)
 		req.bugs |= POLICY_FETCH_ANY_2XX;
 	if (ctx->cfg->bugs & STS_BUG_ANY_CONTENT_TYPE)
@@ -246,9 +258,14 @@ sts_send_fetch(struct sts_send_ctx *ctx, struct sts_policy *pol, char **body,
 		req.bugs |= POLICY_FETCH_NO_SNI;
 	if (ctx->cfg->bugs & STS_BUG_POLICY_LEGACY_TLS)
 		req.bugs |= POLICY_FETCH_LEGACY_TLS;
-	if (policy_fetch_get(&req, body, len, &err) == -1) {
+	if (policy_fetch_get(&req, body, len, &not_modified, &err) == -1) {
 		log_warnx("fetch: policy fetch failed: %s", err.msg);
 		return -1;
+	}
+	if (not_modified) {
+		log_warnx("MUTANT: 304 Not Modified from %s: the cached policy "
+		    "is taken as current", host);
+		return 1;
 	}
 	if (sts_policy_parse_flags(*body, *len, pol,
 	    sts_send_policy_flags(ctx->cfg->bugs), &err) == -1) {
@@ -315,17 +332,20 @@ sts_send_parent(struct sts_send_ctx *ctx)
 /*
  * sts_send_fetch_bounded - fetch the policy, unless a fetch under the same
  * TXT id failed less than STS_FETCH_RETRY_SECS ago (RFC 8461 §3.3,
- * R-3.3-8: wait five minutes before retrying); a failure is remembered
+ * R-3.3-8: wait five minutes before retrying); a failure is remembered.
+ * Returns what sts_send_fetch does (1 only for the mutant http-conditional)
  */
 static int
 sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
-    int64_t now, struct sts_policy *fetched, char **body, size_t *len)
+    int64_t now, int64_t cached, struct sts_policy *fetched, char **body,
+    size_t *len)
 {
 	const struct sts_send_config	*cfg = ctx->cfg;
 	struct err			 err;
+	int				 rc;
 
 	if (txt_id == NULL || cfg->state_dir == NULL)
-		return sts_send_fetch(ctx, fetched, body, len);
+		return sts_send_fetch(ctx, cached, fetched, body, len);
 	if (!(cfg->bugs & STS_BUG_NO_FETCH_BACKOFF) &&
 	    policy_cache_fail_recent(cfg->state_dir, cfg->domain, txt_id, now,
 	    STS_FETCH_RETRY_SECS)) {
@@ -334,8 +354,8 @@ sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
 		    STS_FETCH_RETRY_SECS);
 		return -1;
 	}
-	if (sts_send_fetch(ctx, fetched, body, len) == 0)
-		return 0;
+	if ((rc = sts_send_fetch(ctx, cached, fetched, body, len)) >= 0)
+		return rc;
 	err_clear(&err);
 	if (policy_cache_fail_mark(cfg->state_dir, cfg->domain, txt_id, now,
 	    &err) == -1)
@@ -399,9 +419,11 @@ sts_send_discover(struct sts_send_ctx *ctx)
 		src = STS_DECIDE_FETCH;
 	}
 	if (src == STS_DECIDE_FETCH) {
-		ok = sts_send_fetch_bounded(ctx, txt_id, now, fetched, &body,
-		    &len) == 0;
-		src = sts_decide_after_fetch(ok, cache_id, expired,
+		ok = sts_send_fetch_bounded(ctx, txt_id, now, cache_id != NULL ?
+		    ent->fetched_at : 0, fetched, &body, &len);
+		/* 1: a 304 to the mutant's conditional GET (never otherwise) */
+		src = ok == 1 && cache_id != NULL ? STS_DECIDE_USE_CACHE :
+		    sts_decide_after_fetch(ok == 0, cache_id, expired,
 		    cfg->bugs);
 	}
 	switch (src) {

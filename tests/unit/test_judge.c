@@ -253,41 +253,51 @@ struct fetch_case {
 	enum scn_want	 want;
 	unsigned int	 fetches;	/* HTTPS requests at the policy host */
 	unsigned int	 named;		/* ... with SNI and Host naming it */
+	unsigned int	 conditional;	/* ... of those, conditional */
 	bool		 delivered;	/* TLS DATA at mx1 */
 	bool		 want_met;
 	const char	*want_reason;	/* substring */
 };
 
 static const struct fetch_case fetch_cases[] = {
-	{ "not asked, none", SCN_WANT_ANY, 0, 0, true, true,
+	{ "not asked, none", SCN_WANT_ANY, 0, 0, 0, true, true,
 	    "expected tls; observed DATA" },
-	{ "not asked, some", SCN_WANT_ANY, 3, 1, true, true,
+	{ "not asked, some", SCN_WANT_ANY, 3, 1, 0, true, true,
 	    "expected tls; observed DATA" },
-	{ "true, a named GET", SCN_WANT_YES, 1, 1, true, true,
+	{ "true, a named GET", SCN_WANT_YES, 1, 1, 0, true, true,
 	    "expected tls after a policy fetch; observed DATA" },
-	{ "true, only unnamed GETs", SCN_WANT_YES, 2, 0, true, false,
+	{ "true, only unnamed GETs", SCN_WANT_YES, 2, 0, 0, true, false,
 	    "observed no policy fetch naming the policy host, DATA" },
-	{ "true, nothing", SCN_WANT_YES, 0, 0, false, false,
+	{ "true, nothing", SCN_WANT_YES, 0, 0, 0, false, false,
 	    "expected tls after a policy fetch; observed no policy fetch" },
-	{ "false, nothing at the policy host", SCN_WANT_NO, 0, 0, true, true,
+	{ "false, nothing at the policy host", SCN_WANT_NO, 0, 0, 0, true, true,
 	    "expected tls without a policy fetch; observed DATA" },
-	{ "false, a named GET", SCN_WANT_NO, 1, 1, true, false,
+	{ "false, a named GET", SCN_WANT_NO, 1, 1, 0, true, false,
 	    "observed 1 HTTPS request at the policy host, DATA at" },
 	/* any request there is a fetch attempt, named or not */
-	{ "false, an unnamed request", SCN_WANT_NO, 1, 0, true, false,
+	{ "false, an unnamed request", SCN_WANT_NO, 1, 0, 0, true, false,
 	    "observed 1 HTTPS request at the policy host" },
-	{ "false, many", SCN_WANT_NO, 4, 2, true, false,
+	{ "false, many", SCN_WANT_NO, 4, 2, 0, true, false,
 	    "observed 4 HTTPS requests at the policy host" },
-	{ "false, fetched and nothing delivered", SCN_WANT_NO, 1, 1, false,
+	{ "false, fetched and nothing delivered", SCN_WANT_NO, 1, 1, 0, false,
 	    false, "expected tls without a policy fetch; observed 1 HTTPS "
 	    "request at the policy host, no delivery" },
-	{ "false, not fetched, not delivered", SCN_WANT_NO, 0, 0, false,
+	{ "false, not fetched, not delivered", SCN_WANT_NO, 0, 0, 0, false,
 	    false, "observed no delivery" },
-	{ NULL, SCN_WANT_ANY, 0, 0, false, false, NULL },
+	/* R-3.3-7: a conditional GET is HTTP caching, not a policy fetch */
+	{ "true, only a conditional named GET", SCN_WANT_YES, 2, 1, 1, false,
+	    false, "observed only conditional policy fetches (If-None-Match "
+	    "or If-Modified-Since: HTTP caching), no delivery" },
+	{ "true, a conditional and a plain named GET", SCN_WANT_YES, 2, 2, 1,
+	    true, true, "expected tls after a policy fetch; observed DATA" },
+	{ "false, a conditional GET is a request", SCN_WANT_NO, 1, 1, 1, true,
+	    false, "observed 1 HTTPS request at the policy host" },
+	{ NULL, SCN_WANT_ANY, 0, 0, 0, false, false, NULL },
 };
 
 /*
- * test_judge_fetch_table - policy_fetched: true needs a named GET, false
+ * test_judge_fetch_table - policy_fetched: true needs a named GET that is
+ * not conditional, false
  * needs no request at the policy host at all; the reason says which
  */
 static void
@@ -315,6 +325,7 @@ test_judge_fetch_table(void **state)
 		so.https_connects = tc->fetches > 0 ? 1 : 0;
 		so.fetches = tc->fetches;
 		so.named_fetches = tc->named;
+		so.conditional_fetches = tc->conditional;
 		memset(&c, 0, sizeof(c));
 		c.deliver_ran = true;
 		c.outcome = tc->delivered ? OUTCOME_DELIVERED :

@@ -93,6 +93,15 @@ static const char *const obs_lines[] = {
 	"https session=0000000000000002 event=fetch laddr=127.1.1.10 "
 	    "server=mta-sts.a.test sni=\"\" host=mta-sts.a.test "
 	    "method=GET path=/.well-known/mta-sts.txt status=200 bytes=1",
+	/* HTTP caching: named and conditional; unnamed and conditional */
+	"https session=0000000000000003 event=fetch laddr=127.1.1.10 "
+	    "server=mta-sts.a.test sni=mta-sts.a.test host=mta-sts.a.test "
+	    "method=GET path=/.well-known/mta-sts.txt status=304 bytes=0 "
+	    "conditional=yes",
+	"https session=0000000000000004 event=fetch laddr=127.1.1.10 "
+	    "server=mta-sts.a.test sni=\"\" host=mta-sts.a.test "
+	    "method=GET path=/.well-known/mta-sts.txt status=304 bytes=0 "
+	    "conditional=yes",
 	"dns session=0000000000000001 event=query proto=udp peer=x "
 	    "name=_MTA-STS.A.TEST. type=TXT rcode=NOERROR answers=1 fault=none",
 	"dns session=0000000000000002 event=query proto=udp peer=x "
@@ -140,18 +149,20 @@ test_observe_routing(void **state)
 	assert_int_equal(d[0].result, DATA_ABORTED);
 	assert_string_equal(d[0].server, "evil.a.test");
 	so = obs_instance_steps(fx->a);
-	assert_int_equal(so[0].fetches, 2);
-	/* only the GET whose SNI and Host name the policy host counts */
-	assert_int_equal(so[0].named_fetches, 1);
+	assert_int_equal(so[0].fetches, 4);
+	/* only the GETs whose SNI and Host name the policy host count */
+	assert_int_equal(so[0].named_fetches, 2);
+	/* of those, the conditional one; conditional=no or none is not */
+	assert_int_equal(so[0].conditional_fetches, 1);
 	assert_int_equal(so[0].queries, 1);
 	assert_int_equal(so[0].mx_connects, 2);
 	assert_int_equal(so[0].https_connects, 1);
 	assert_false(so[0].fetch_first);	/* an MX came first */
 	assert_string_equal(so[0].incomplete, "");
 	assert_int_equal(obs_instance_open(fx->a), 2);	/* no close seen */
-	/* 15 routed records (a bad session id too, kept as evidence) */
+	/* 17 routed records (a bad session id too, kept as evidence) */
 	assert_int_equal(obs_instance_transcript(fx->a, 0, &lines, &dropped),
-	    15);
+	    17);
 	assert_int_equal(dropped, 0);
 	so = obs_instance_steps(fx->b);
 	assert_int_equal(so[0].mx_connects, 1);
@@ -199,7 +210,8 @@ test_observe_late_and_reuse(void **state)
 	assert_int_equal(obs_instance_open(fx->a), 2);	/* step 0's two */
 	so = obs_instance_steps(fx->a);
 	assert_true(so[1].fetch_first);		/* GET before the MX */
-	assert_int_equal(obs_instance_named_fetches(fx->a), 2);
+	/* step 0's two named GETs (one conditional) and step 1's */
+	assert_int_equal(obs_instance_named_fetches(fx->a), 3);
 }
 
 /* A bound reached, or a record we cannot read: never a silent drop. */

@@ -10,7 +10,11 @@
  * SNI), sni required (no SNI or another name gets default.invalid's),
  * legacy, 1.2-only and 1.3-only TLS against clients of each, tls-alert,
  * blackhole, a megabyte of streamed padding, and a trickle that outlives
- * the idle timeout or that the client gives up on. test_policy_host_cut:
+ * the idle timeout or that the client gives up on; validators (ETag,
+ * Last-Modified, Cache-Control on the policy's 200, 304 to a request with
+ * If-None-Match or If-Modified-Since, none on a 404, 301 or 405; without
+ * validators a conditional GET gets the policy) and conditional= in every
+ * fetch record. test_policy_host_cut:
  * blackholed connections stay silent past the idle timeout until the
  * client hangs up or policy_host_cut() ends them.
  * Raw TCP clients in the main thread: ones that never finish a handshake
@@ -73,6 +77,13 @@ enum t_method {
 	T_POST,
 };
 
+/* a conditional request's header (RFC 9110 §13.1) */
+enum t_cond {
+	T_UNCOND = 0,
+	T_IF_NONE_MATCH,
+	T_IF_MODIFIED_SINCE,
+};
+
 enum t_client {
 	T_TRUST_CA = 0,		/* by name, trusting the run's CA */
 	T_TRUST_OTHER,		/* by name, trusting some other CA */
@@ -98,6 +109,8 @@ struct t_req {
 	long		 want_bytes;	/* body bytes; 0: unchecked */
 	long		 timeout_ms;	/* client's; 0: 10 s */
 	const char	*want_stream;	/* stream record text; NULL: none */
+	enum t_cond	 cond;
+	bool		 want_validators; /* ETag, Last-Modified, max-age */
 };
 
 struct t_case {
@@ -114,6 +127,7 @@ struct t_case {
 	enum policy_tls		 tls;
 	unsigned long		 pad;
 	unsigned int		 trickle_sec;
+	bool			 validators;
 };
 
 struct t_result {
@@ -128,6 +142,9 @@ struct t_result {
 	bool		 has_ctype;
 	char		 location[256];
 	bool		 has_location;
+	char		 etag[64];
+	char		 last_modified[64];
+	char		 cache_control[64];
 };
 
 struct t_fixture {
@@ -293,6 +310,55 @@ static const struct t_case t_cases[] = {
 	      " status=200 bytes=59", NULL, .timeout_ms = 2500,
 	      .want_stream = " result=cut reason=eof bytes=" } },
 	    .serve = POLICY_SERVE_TRICKLE, .trickle_sec = 1 },
+	{ "validators: on the 200, a conditional request gets 304", 200,
+	    "text/plain", T_POLICY, CERT_VALID, 3, {
+	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
+	      " status=200 bytes=59 conditional=no", NULL,
+	      .want_validators = true },
+	    { NULL, T_GET, T_TRUST_CA, 304, "", NULL, NULL,
+	      " method=GET path=" STS_POLICY_PATH " status=304 bytes=0 "
+	      "conditional=yes", NULL, .cond = T_IF_NONE_MATCH,
+	      .want_validators = true },
+	    { NULL, T_HEAD, T_TRUST_CA, 304, "", NULL, NULL,
+	      " method=HEAD path=" STS_POLICY_PATH " status=304 bytes=0 "
+	      "conditional=yes", NULL, .cond = T_IF_MODIFIED_SINCE,
+	      .want_validators = true } },
+	    .validators = true },
+	{ "validators: none on a 404, elsewhere or a POST", 404,
+	    "text/plain", T_POLICY, CERT_VALID, 3, {
+	    { NULL, T_GET, T_TRUST_CA, 404, T_POLICY, "text/plain", NULL,
+	      " status=404 bytes=59 conditional=yes", NULL,
+	      .cond = T_IF_NONE_MATCH },
+	    { "/", T_GET, T_TRUST_CA, 404, "not found\n", "text/plain", NULL,
+	      " path=/ status=404 bytes=10 conditional=yes", NULL,
+	      .cond = T_IF_MODIFIED_SINCE },
+	    { NULL, T_POST, T_TRUST_CA, 405, NULL, "text/plain", NULL,
+	      " method=POST path=" STS_POLICY_PATH " status=405", NULL,
+	      .cond = T_IF_NONE_MATCH } },
+	    .validators = true },
+	{ "validators: a redirect has none, its target 304", 301,
+	    "text/plain", T_POLICY, CERT_VALID, 2, {
+	    { NULL, T_GET, T_TRUST_CA, 301, NULL, "text/plain",
+	      "https://" T_HOST "/moved", " status=301 bytes=59 "
+	      "conditional=yes", NULL, .cond = T_IF_NONE_MATCH },
+	    { "/moved", T_GET, T_TRUST_CA, 304, "", NULL, NULL,
+	      " path=/moved status=304 bytes=0 conditional=yes", NULL,
+	      .cond = T_IF_MODIFIED_SINCE, .want_validators = true } },
+	    .location = "https://" T_HOST "/moved", .validators = true },
+	{ "no validators: a conditional GET still gets the policy", 200,
+	    "text/plain", T_POLICY, CERT_VALID, 2, {
+	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
+	      " status=200 bytes=59 conditional=yes", NULL,
+	      .cond = T_IF_NONE_MATCH },
+	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
+	      " status=200 bytes=59 conditional=yes", NULL,
+	      .cond = T_IF_MODIFIED_SINCE } } },
+	{ "validators with padding: 304 streams nothing", 200, "text/plain",
+	    T_POLICY, CERT_VALID, 1, {
+	    { NULL, T_GET, T_TRUST_CA, 304, "", NULL, NULL,
+	      " status=304 bytes=0 conditional=yes", NULL,
+	      .cond = T_IF_NONE_MATCH, .want_validators = true } },
+	    .pad = 4096, .validators = true },
 	{ NULL, 0, NULL, NULL, CERT_VALID, 0, { { NULL } } },
 };
 
@@ -307,6 +373,8 @@ static size_t	t_on_header(char *, size_t, size_t, void *);
 static void	t_check(const struct t_run *);
 static void	t_expand(const char *, uint16_t, char *, size_t);
 static long	t_find(const struct t_run *, const char *, unsigned, size_t);
+static void	t_check_validators(const struct t_case *, size_t,
+		    const struct t_req *, const struct t_result *);
 
 /* raw TCP clients, all in the main thread */
 struct t_raw {
@@ -456,7 +524,14 @@ t_on_header(char *p, size_t size, size_t n, void *arg)
 	} else if (str_eq_ci(line, "Location")) {
 		res->has_location = true;
 		(void)str_copy(res->location, v, sizeof(res->location));
-	}
+	} else if (str_eq_ci(line, "ETag"))
+		(void)str_copy(res->etag, v, sizeof(res->etag));
+	else if (str_eq_ci(line, "Last-Modified"))
+		(void)str_copy(res->last_modified, v,
+		    sizeof(res->last_modified));
+	else if (str_eq_ci(line, "Cache-Control"))
+		(void)str_copy(res->cache_control, v,
+		    sizeof(res->cache_control));
 	return len;
 }
 
@@ -505,8 +580,16 @@ t_fetch(const struct t_run *r, const struct t_req *rq, struct t_result *res)
 		memset(big + 7, 'a', sizeof(big) - 8);
 		big[sizeof(big) - 1] = '\0';
 		headers = curl_slist_append(NULL, big);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	}
+	/* by hand: libcurl's own time condition would judge the answer */
+	if (rq->cond == T_IF_NONE_MATCH)
+		headers = curl_slist_append(headers,
+		    "If-None-Match: \"0123456789abcdef\"");
+	else if (rq->cond == T_IF_MODIFIED_SINCE)
+		headers = curl_slist_append(headers,
+		    "If-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT");
+	if (headers != NULL)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
@@ -598,6 +681,36 @@ t_find(const struct t_run *r, const char *ev, unsigned id, size_t from)
 }
 
 /*
+ * t_check_validators - all three headers or none: an ETag of 16 hex
+ * digits in quotes, an IMF-fixdate, the fixed max-age
+ */
+static void
+t_check_validators(const struct t_case *tc, size_t i, const struct t_req *rq,
+    const struct t_result *res)
+{
+	size_t	n = strlen(res->etag);
+
+	if (!rq->want_validators) {
+		if (res->etag[0] != '\0' || res->last_modified[0] != '\0' ||
+		    res->cache_control[0] != '\0')
+			fail_msg("%s #%zu: validators \"%s\" \"%s\" \"%s\"",
+			    tc->label, i, res->etag, res->last_modified,
+			    res->cache_control);
+		return;
+	}
+	if (n != 18 || res->etag[0] != '"' || res->etag[17] != '"' ||
+	    strspn(res->etag + 1, "0123456789abcdef") != 16)
+		fail_msg("%s #%zu: ETag \"%s\"", tc->label, i, res->etag);
+	n = strlen(res->last_modified);
+	if (n != 29 || strcmp(res->last_modified + 25, " GMT") != 0)
+		fail_msg("%s #%zu: Last-Modified \"%s\"", tc->label, i,
+		    res->last_modified);
+	if (strcmp(res->cache_control, "max-age=3600") != 0)
+		fail_msg("%s #%zu: Cache-Control \"%s\"", tc->label, i,
+		    res->cache_control);
+}
+
+/*
  * t_check - every answer as the row wants it; each request is a
  * connection of its own (ids from 1), whose connect record comes first,
  * then a failed handshake or the fetch, and no record is unaccounted for
@@ -656,6 +769,7 @@ t_check(const struct t_run *r)
 			    strcmp(res->location, rq->want_location) != 0)
 				fail_msg("%s #%zu: location \"%s\"",
 				    tc->label, i, res->location);
+			t_check_validators(tc, i, rq, res);
 		}
 		if ((at = t_find(r, "connect", id, 0)) == -1 ||
 		    strstr(r->events[at], " peer=" T_ADDR ":") == NULL)
@@ -738,6 +852,7 @@ test_policy_host_fetch(void **state)
 		cfg.tls = tc->tls;
 		cfg.pad = tc->pad;
 		cfg.trickle_sec = tc->trickle_sec;
+		cfg.validators = tc->validators;
 
 		assert_non_null(r.base = event_base_new());
 		log_set_event_hook(t_on_event, &r);

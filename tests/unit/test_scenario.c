@@ -304,7 +304,7 @@ static const struct load_case load_cases[] = {
 	/* world.policy */
 	{ "policy unknown key", T_HEAD "world:\n  policy: {modes: enforce}\n",
 	    false, "t.yaml:6:12: world.policy: unknown key \"modes\" (allowed: "
-	    "mode, mx, max_age, body, status, content_type, cert, serve, location, sni, tls, pad, trickle_sec)" },
+	    "mode, mx, max_age, body, status, content_type, cert, serve, location, sni, tls, pad, trickle_sec, validators)" },
 	{ "policy body and mode", T_HEAD "world:\n  policy:\n    mode: "
 	    "testing\n    body: x\n", false, "t.yaml:8:5: world.policy: body "
 	    "excludes mode, mx and max_age (\"mode\" at 7:5)" },
@@ -356,6 +356,14 @@ static const struct load_case load_cases[] = {
 	    "is not an integer in 0..1073741824" },
 	{ "policy pad negative", T_HEAD "world:\n  policy: {pad: -1}\n", false,
 	    "t.yaml:6:17: policy.pad: \"-1\" is not an integer" },
+	{ "policy validators", T_HEAD "world:\n  policy: {validators: true}\n"
+	    "expect: plain\n", true, NULL },
+	{ "policy validators yes", T_HEAD "world:\n  policy: {validators: "
+	    "yes}\n", false, "t.yaml:6:24: policy.validators: bad value "
+	    "\"yes\" (allowed: true, false)" },
+	{ "policy validators a sequence", T_HEAD "world:\n  policy: "
+	    "{validators: [true]}\n", false, "t.yaml:6:24: policy.validators: "
+	    "expected a scalar, found a sequence" },
 	{ "policy trickle_sec 0", T_HEAD "world:\n  policy: {trickle_sec: 0}\n",
 	    false, "t.yaml:6:25: policy.trickle_sec: \"0\" is not an integer in "
 	    "1..60" },
@@ -1115,6 +1123,7 @@ test_scenario_w0_defaults(void **state)
 		assert_int_equal(w->policy.sni, POLICY_SNI_ANY);
 		assert_int_equal(w->policy.tls, POLICY_TLS_ANY);
 		assert_int_equal(w->policy.pad, 0);
+		assert_false(w->policy.validators);
 		assert_string_equal(w->policy.body, "version: STSv1\r\nmode: "
 		    "enforce\r\nmx: mx1.{domain}\r\nmax_age: 86400\r\n");
 		assert_int_equal(w->policy.status, 200);
@@ -1183,6 +1192,43 @@ test_scenario_world_replace(void **state)
 	assert_int_equal(scn->attacked.policy.serve, POLICY_SERVE_OFF);
 	assert_string_equal(scn->attacked.policy.body, scn->clean.policy.body);
 	scenario_free(scn);
+}
+
+/*
+ * test_scenario_validators_overlay - an attack that changes the policy
+ * keeps the clean world's validators (and re-renders the body); one that
+ * sets validators: false drops them and keeps the body
+ */
+static void
+test_scenario_validators_overlay(void **state)
+{
+	static const char *const attacks[] = {
+		"  policy: {mx: [mx2]}\n",
+		"  policy: {validators: false}\n",
+	};
+	struct scenario	*scn;
+	struct err	 err;
+	char		 text[1024];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++) {
+		assert_int_equal(str_fmt(text, sizeof(text), T_HEAD "world:\n"
+		    "  policy: {validators: true}\n"
+		    "attack:\n%sexpect: none\n", attacks[i]), 0);
+		assert_int_equal(t_load(text, &scn, &err), 0);
+		assert_true(scn->clean.policy.validators);
+		if (i == 0) {
+			assert_true(scn->attacked.policy.validators);
+			assert_non_null(strstr(scn->attacked.policy.body,
+			    "mx: mx2.{domain}\r\n"));
+		} else {
+			assert_false(scn->attacked.policy.validators);
+			assert_string_equal(scn->attacked.policy.body,
+			    scn->clean.policy.body);
+		}
+		scenario_free(scn);
+	}
 }
 
 static void
@@ -1982,6 +2028,7 @@ main(void)
 		cmocka_unit_test(test_scenario_oversized),
 		cmocka_unit_test(test_scenario_w0_defaults),
 		cmocka_unit_test(test_scenario_world_replace),
+		cmocka_unit_test(test_scenario_validators_overlay),
 		cmocka_unit_test(test_scenario_overlay),
 		cmocka_unit_test(test_scenario_overlay_policy),
 		cmocka_unit_test(test_scenario_raw_body),
