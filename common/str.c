@@ -187,3 +187,29 @@ xstrdup(const char *s)
 		fatalx("xstrdup: out of memory");
 	return p;
 }
+
+const char *
+str_name_str(const struct str_name *t, size_t n, int value, const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].value == value)
+			return t[i].name;
+	fatalx("%s: bad value %d", what, value);
+}
+
+int
+str_name_parse(const struct str_name *t, size_t n, const char *s, int *out)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(s, t[i].name) == 0) {
+			*out = t[i].value;
+			return 0;
+		}
+	return -1;
+}

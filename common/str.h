@@ -16,6 +16,19 @@
  * and a (void) cast does not silence gcc's warn_unused_result.
  */
 int	str_copy(char *dst, const char *src, size_t size);
+/* A table of names for the values of an enum, e.g. a scenario key's. */
+struct str_name {
+	int		 value;
+	const char	*name;
+};
+#define STR_NROWS(t)	(sizeof(t) / sizeof((t)[0]))
+/* str_name_str - value's name in t; a value without one is a bug (what) */
+const char *str_name_str(const struct str_name *t, size_t n, int value,
+	    const char *what);
+/* str_name_parse - the value named s in t into *out; -1 if none */
+int	str_name_parse(const struct str_name *t, size_t n, const char *s,
+	    int *out);
+
 /* str_fmt - snprintf that returns -1 on truncation or error */
 int	str_fmt(char *dst, size_t size, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -33,25 +33,20 @@ static const struct {
 
 /* The other vocabularies of a host: one row per value, as scenarios spell
  * them. */
-struct mx_name {
-	int		 value;
-	const char	*name;
-};
-
-static const struct mx_name mx_tls_names[] = {
+static const struct str_name mx_tls_names[] = {
 	{ MX_TLS_ANY,		"any" },
 	{ MX_TLS_1_2,		"1.2" },
 	{ MX_TLS_1_3,		"1.3" },
 	{ MX_TLS_LEGACY,	"legacy" },
 };
 
-static const struct mx_name mx_sni_names[] = {
+static const struct str_name mx_sni_names[] = {
 	{ MX_SNI_ANY,		"any" },
 	{ MX_SNI_REQUIRED,	"required" },
 };
 
 /* MX_FAIL_NONE first: it is the default, never written in a scenario */
-static const struct mx_name mx_fail_verb_names[] = {
+static const struct str_name mx_fail_verb_names[] = {
 	{ MX_FAIL_NONE,		"none" },
 	{ MX_FAIL_EHLO_AFTER_TLS, "ehlo-after-tls" },
 	{ MX_FAIL_MAIL,		"mail" },
@@ -59,13 +54,6 @@ static const struct mx_name mx_fail_verb_names[] = {
 	{ MX_FAIL_DATA,		"data" },
 	{ MX_FAIL_END_OF_DATA,	"end-of-data" },
 };
-
-#define MX_NROWS(t)	(sizeof(t) / sizeof((t)[0]))
-
-static const char *mx_name_str(const struct mx_name *, size_t, int,
-		    const char *);
-static int	mx_name_parse(const struct mx_name *, size_t, const char *,
-		    int *);
 
 #define MX_STARTTLS_NROWS \
 	(sizeof(mx_starttls_names) / sizeof(mx_starttls_names[0]))
@@ -103,38 +91,10 @@ mx_starttls_name(size_t i)
 	return i < MX_STARTTLS_NROWS ? mx_starttls_names[i].name : NULL;
 }
 
-/* mx_name_str - the name of value in table t; a value without one is a bug */
-static const char *
-mx_name_str(const struct mx_name *t, size_t n, int value, const char *what)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (t[i].value == value)
-			return t[i].name;
-	fatalx("mx_config: bad %s %d", what, value);
-}
-
-/* mx_name_parse - a name of table t to its value; -1 if unknown */
-static int
-mx_name_parse(const struct mx_name *t, size_t n, const char *s, int *out)
-{
-	size_t	i;
-
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(s, t[i].name) == 0) {
-			*out = t[i].value;
-			return 0;
-		}
-	return -1;
-}
-
 const char *
 mx_tls_str(enum mx_tls v)
 {
-	return mx_name_str(mx_tls_names, MX_NROWS(mx_tls_names), (int)v,
+	return str_name_str(mx_tls_names, STR_NROWS(mx_tls_names), (int)v,
 	    "tls");
 }
 
@@ -143,7 +103,7 @@ mx_tls_parse(const char *s, enum mx_tls *out)
 {
 	int	v;
 
-	if (mx_name_parse(mx_tls_names, MX_NROWS(mx_tls_names), s, &v) == -1)
+	if (str_name_parse(mx_tls_names, STR_NROWS(mx_tls_names), s, &v) == -1)
 		return -1;
 	*out = (enum mx_tls)v;
 	return 0;
@@ -152,13 +112,13 @@ mx_tls_parse(const char *s, enum mx_tls *out)
 const char *
 mx_tls_name(size_t i)
 {
-	return i < MX_NROWS(mx_tls_names) ? mx_tls_names[i].name : NULL;
+	return i < STR_NROWS(mx_tls_names) ? mx_tls_names[i].name : NULL;
 }
 
 const char *
 mx_sni_str(enum mx_sni v)
 {
-	return mx_name_str(mx_sni_names, MX_NROWS(mx_sni_names), (int)v,
+	return str_name_str(mx_sni_names, STR_NROWS(mx_sni_names), (int)v,
 	    "sni");
 }
 
@@ -167,7 +127,7 @@ mx_sni_parse(const char *s, enum mx_sni *out)
 {
 	int	v;
 
-	if (mx_name_parse(mx_sni_names, MX_NROWS(mx_sni_names), s, &v) == -1)
+	if (str_name_parse(mx_sni_names, STR_NROWS(mx_sni_names), s, &v) == -1)
 		return -1;
 	*out = (enum mx_sni)v;
 	return 0;
@@ -176,13 +136,13 @@ mx_sni_parse(const char *s, enum mx_sni *out)
 const char *
 mx_sni_name(size_t i)
 {
-	return i < MX_NROWS(mx_sni_names) ? mx_sni_names[i].name : NULL;
+	return i < STR_NROWS(mx_sni_names) ? mx_sni_names[i].name : NULL;
 }
 
 const char *
 mx_fail_verb_str(enum mx_fail_verb v)
 {
-	return mx_name_str(mx_fail_verb_names, MX_NROWS(mx_fail_verb_names),
+	return str_name_str(mx_fail_verb_names, STR_NROWS(mx_fail_verb_names),
 	    (int)v, "fail verb");
 }
 
@@ -190,7 +150,7 @@ const char *
 mx_fail_verb_name(size_t i)
 {
 	/* row 0 is "none", the default: not a verb one can write */
-	return i + 1 < MX_NROWS(mx_fail_verb_names) ?
+	return i + 1 < STR_NROWS(mx_fail_verb_names) ?
 	    mx_fail_verb_names[i + 1].name : NULL;
 }
 
@@ -216,8 +176,8 @@ mx_fail_parse(const char *s, struct mx_fail *out, char *why, size_t size)
 	if (n < sizeof(verb)) {
 		memcpy(verb, s, n);
 		verb[n] = '\0';
-		if (mx_name_parse(mx_fail_verb_names,
-		    MX_NROWS(mx_fail_verb_names), verb, &v) == -1)
+		if (str_name_parse(mx_fail_verb_names,
+		    STR_NROWS(mx_fail_verb_names), verb, &v) == -1)
 			v = MX_FAIL_NONE;
 	}
 	if (v == MX_FAIL_NONE) {

@@ -11,19 +11,7 @@
 #include "../common/str.h"
 #include "policy_config.h"
 
-struct policy_name {
-	int		 value;
-	const char	*name;
-};
-
-static const char *policy_name_str(const struct policy_name *, size_t, int,
-		    const char *);
-static int	policy_name_parse(const struct policy_name *, size_t,
-		    const char *, int *);
-
-#define POLICY_NROWS(t)	(sizeof(t) / sizeof((t)[0]))
-
-static const struct policy_name policy_serve_names[] = {
+static const struct str_name policy_serve_names[] = {
 	{ POLICY_SERVE_ANSWER,		"true" },
 	{ POLICY_SERVE_OFF,		"false" },
 	{ POLICY_SERVE_BLACKHOLE,	"blackhole" },
@@ -31,51 +19,23 @@ static const struct policy_name policy_serve_names[] = {
 	{ POLICY_SERVE_TRICKLE,		"trickle" },
 };
 
-static const struct policy_name policy_sni_names[] = {
+static const struct str_name policy_sni_names[] = {
 	{ POLICY_SNI_ANY,		"any" },
 	{ POLICY_SNI_REQUIRED,		"required" },
 };
 
-static const struct policy_name policy_tls_names[] = {
+static const struct str_name policy_tls_names[] = {
 	{ POLICY_TLS_ANY,		"any" },
 	{ POLICY_TLS_LEGACY,		"legacy" },
 	{ POLICY_TLS_1_2,		"1.2" },
 	{ POLICY_TLS_1_3,		"1.3" },
 };
 
-static const char *
-policy_name_str(const struct policy_name *t, size_t n, int v,
-    const char *what)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (t[i].value == v)
-			return t[i].name;
-	fatalx("%s: bad value %d", what, v);
-}
-
-static int
-policy_name_parse(const struct policy_name *t, size_t n, const char *s,
-    int *out)
-{
-	size_t	i;
-
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(s, t[i].name) == 0) {
-			*out = t[i].value;
-			return 0;
-		}
-	return -1;
-}
-
 const char *
 policy_serve_str(enum policy_serve v)
 {
-	return policy_name_str(policy_serve_names,
-	    POLICY_NROWS(policy_serve_names), (int)v, "policy_serve_str");
+	return str_name_str(policy_serve_names,
+	    STR_NROWS(policy_serve_names), (int)v, "policy_serve_str");
 }
 
 int
@@ -83,8 +43,8 @@ policy_serve_parse(const char *s, enum policy_serve *out)
 {
 	int	v;
 
-	if (policy_name_parse(policy_serve_names,
-	    POLICY_NROWS(policy_serve_names), s, &v) == -1)
+	if (str_name_parse(policy_serve_names,
+	    STR_NROWS(policy_serve_names), s, &v) == -1)
 		return -1;
 	*out = (enum policy_serve)v;
 	return 0;
@@ -93,15 +53,15 @@ policy_serve_parse(const char *s, enum policy_serve *out)
 const char *
 policy_serve_name(size_t i)
 {
-	return i < POLICY_NROWS(policy_serve_names) ?
+	return i < STR_NROWS(policy_serve_names) ?
 	    policy_serve_names[i].name : NULL;
 }
 
 const char *
 policy_sni_str(enum policy_sni v)
 {
-	return policy_name_str(policy_sni_names,
-	    POLICY_NROWS(policy_sni_names), (int)v, "policy_sni_str");
+	return str_name_str(policy_sni_names,
+	    STR_NROWS(policy_sni_names), (int)v, "policy_sni_str");
 }
 
 int
@@ -109,8 +69,8 @@ policy_sni_parse(const char *s, enum policy_sni *out)
 {
 	int	v;
 
-	if (policy_name_parse(policy_sni_names,
-	    POLICY_NROWS(policy_sni_names), s, &v) == -1)
+	if (str_name_parse(policy_sni_names,
+	    STR_NROWS(policy_sni_names), s, &v) == -1)
 		return -1;
 	*out = (enum policy_sni)v;
 	return 0;
@@ -119,15 +79,15 @@ policy_sni_parse(const char *s, enum policy_sni *out)
 const char *
 policy_sni_name(size_t i)
 {
-	return i < POLICY_NROWS(policy_sni_names) ?
+	return i < STR_NROWS(policy_sni_names) ?
 	    policy_sni_names[i].name : NULL;
 }
 
 const char *
 policy_tls_str(enum policy_tls v)
 {
-	return policy_name_str(policy_tls_names,
-	    POLICY_NROWS(policy_tls_names), (int)v, "policy_tls_str");
+	return str_name_str(policy_tls_names,
+	    STR_NROWS(policy_tls_names), (int)v, "policy_tls_str");
 }
 
 int
@@ -135,8 +95,8 @@ policy_tls_parse(const char *s, enum policy_tls *out)
 {
 	int	v;
 
-	if (policy_name_parse(policy_tls_names,
-	    POLICY_NROWS(policy_tls_names), s, &v) == -1)
+	if (str_name_parse(policy_tls_names,
+	    STR_NROWS(policy_tls_names), s, &v) == -1)
 		return -1;
 	*out = (enum policy_tls)v;
 	return 0;
@@ -145,7 +105,7 @@ policy_tls_parse(const char *s, enum policy_tls *out)
 const char *
 policy_tls_name(size_t i)
 {
-	return i < POLICY_NROWS(policy_tls_names) ?
+	return i < STR_NROWS(policy_tls_names) ?
 	    policy_tls_names[i].name : NULL;
 }
 
