@@ -15,6 +15,23 @@ check "report: the stripped row, PASS for reference, FAIL message for naive" \
 check "report: naive's FAIL explained from suts/naive/explanations" \
     grep -q '^- `enforce-starttls-stripped` FAIL (leak message): Control without MTA-STS' "$work/md"
 [ "$rc" -eq 0 ] || cat "$work/err"
+# a timing-dependent SUT may have one line per verdict of a scenario: the
+# run's is used, its sibling is not stale; a lone line of another verdict is
+mkdir -p "$work/root/suts/reference"
+ln -s "$top/scenarios" "$work/root/scenarios"
+printf '%s\n' 'enforce-starttls-stripped PASS a note for the PASS' \
+    'enforce-starttls-stripped FAIL the FAIL of another run' \
+    >"$work/root/suts/reference/explanations"
+STS_HARNESS_ROOT="$work/root" "$harness" report --markdown "$work/ref.json" \
+    >"$work/md6" 2>"$work/err6"
+check "report: one line per verdict: exit 0, the PASS note used" \
+    sh -c "[ $? -eq 0 ] && grep -q 'enforce-starttls-stripped. PASS (note): a note for the PASS' '$work/md6'"
+printf '%s\n' 'enforce-starttls-stripped FAIL the FAIL of another run' \
+    >"$work/root/suts/reference/explanations"
+STS_HARNESS_ROOT="$work/root" "$harness" report --markdown "$work/ref.json" \
+    >/dev/null 2>"$work/err7"
+check "report: a lone line of another verdict is stale: exit 1" \
+    sh -c "[ $? -eq 1 ] && grep -q 'enforce-starttls-stripped: explains FAIL, but the run says otherwise (stale)' '$work/err7'"
 # a SUT without explanations: each non-PASS is named, exit 1
 run --sut "$adapters/liar" --json "$work/liar.json" "$base" >/dev/null 2>&1
 "$harness" report --markdown "$work/liar.json" >"$work/md2" 2>"$work/err2"
