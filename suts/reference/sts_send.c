@@ -328,7 +328,6 @@ sts_send_parent(struct sts_send_ctx *ctx)
 	return true;
 }
 
-/* sts_send_discover - decide which policy applies, if any */
 /*
  * sts_send_fetch_bounded - fetch the policy, unless a fetch under the same
  * TXT id failed less than STS_FETCH_RETRY_SECS ago (RFC 8461 §3.3,
@@ -363,6 +362,7 @@ sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
 	return -1;
 }
 
+/* sts_send_discover - decide which policy applies, if any */
 static void
 sts_send_discover(struct sts_send_ctx *ctx)
 {
