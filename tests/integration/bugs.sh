@@ -10,10 +10,16 @@ map="$(dirname "$0")/mutants.map"
 mapped() { awk -v b="$1" '$1 == b ":" { for (i = 2; i <= NF; i++) print $i }' "$map"; }
 # what a mutant runs: the scenarios of its map. A mutant none of them
 # catches fails below, whatever the rest of the catalogue would say, so
-# running the whole catalogue per mutant (150+ scenarios, 30+ mutants)
-# would only cost time; `make results`-style full runs are for the SUTs.
+# running the whole catalogue per mutant (190+ scenarios, 50+ mutants)
+# would only cost time. The sanitized build (the harness's memory safety)
+# runs the first two of each map.
 targets() {
-	for id in $(mapped "$1"); do find "$top/scenarios" -name "$id.yaml"; done
+	n=0
+	for id in $(mapped "$1"); do
+		sanitized && [ "$n" -ge 2 ] && break
+		find "$top/scenarios" -name "$id.yaml"
+		n=$((n + 1))
+	done
 }
 # two runs at a time (each in namespaces of its own): the machine has 2 cores
 n=0
@@ -51,18 +57,22 @@ done
 # Every graded attack scenario must be failable: the naive sender or some
 # mutant has to be caught by it, or it proves nothing. (INFO first-contact
 # variants record behaviour; nothing fails them.) The naive sender runs
-# only the graded attacks no mutant above was caught by.
-cat "$work"/out.* | awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' |
-    sort -u >"$work/caught.mutants"
-rest=$(graded_attacks | while read -r id; do
-	grep -qx "$id" "$work/caught.mutants" || find "$top/scenarios" -name "$id.yaml"
-done)
-# shellcheck disable=SC2086
-[ -z "$rest" ] || run --sut naive --timeout 1 $rest >"$work/out.naive" 2>/dev/null
-cat "$work"/out.* | awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' |
-    sort -u >"$work/caught"
-for id in $(graded_attacks); do
-	check "attack $id is failed by the naive sender or a mutant" \
-	    grep -qx "$id" "$work/caught"
-done
+# only the graded attacks no mutant above was caught by. The plain build
+# checks this; the sanitized one, which ran only part of each map, does not.
+if ! sanitized; then
+	cat "$work"/out.* | awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' |
+	    sort -u >"$work/caught.mutants"
+	rest=$(graded_attacks | while read -r id; do
+		grep -qx "$id" "$work/caught.mutants" ||
+		    find "$top/scenarios" -name "$id.yaml"
+	done)
+	# shellcheck disable=SC2086
+	[ -z "$rest" ] || run --sut naive --timeout 1 $rest >"$work/out.naive" 2>/dev/null
+	cat "$work"/out.* | awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' |
+	    sort -u >"$work/caught"
+	for id in $(graded_attacks); do
+		check "attack $id is failed by the naive sender or a mutant" \
+		    grep -qx "$id" "$work/caught"
+	done
+fi
 finish
