@@ -362,13 +362,14 @@ check_baseline(struct check *c, const struct scn_result *res,
     const struct runner_config *cfg)
 {
 	const struct scn_result	*b = &res[CHECK_BASELINE];
-	const struct step_record *s = &b->steps[0];
+	const struct step_record *s;
 
 	if (!b->ran || b->nsteps == 0) {
 		check_line(c, "PROBLEM", "baseline: did not run: %s",
 		    check_reason(b));
 		return;
 	}
+	s = &b->steps[0];
 	if (s->obs.queries == 0)
 		check_line(c, "PROBLEM", "resolver: the SUT asked no DNS "
 		    "question about the recipient domain; it must resolve "

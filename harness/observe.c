@@ -332,7 +332,7 @@ obs_sess_index(struct obs_instance *in, uint64_t key, size_t idx)
 	size_t		 oldn = in->nslots, i, j, mask;
 
 	if ((in->nsess + 1) * 2 > in->nslots) {
-		in->nslots = in->nslots == 0 ? 64 : in->nslots * 2;
+		in->nslots = in->nslots == 0 ? 8 : in->nslots * 2;
 		in->slots = xcalloc(in->nslots, sizeof(*in->slots));
 		for (j = 0; j < oldn; j++)
 			if (old[j].idx1 != 0)
@@ -363,7 +363,7 @@ obs_sess_new(struct obs_instance *in, unsigned int octet, uint64_t id)
 		return;
 	}
 	if (in->nsess == in->sesscap) {
-		in->sesscap = in->sesscap == 0 ? 16 : in->sesscap * 2;
+		in->sesscap = in->sesscap == 0 ? 2 : in->sesscap * 2;
 		in->sess = xrealloc(in->sess, in->sesscap * sizeof(*in->sess));
 		in->sstate = xrealloc(in->sstate, in->sesscap *
 		    sizeof(*in->sstate));
@@ -460,7 +460,7 @@ obs_fold_data(struct obs_instance *in, const struct log_record *rec,
 		return;
 	}
 	if (to->ndata == to->datacap) {
-		to->datacap = to->datacap == 0 ? 8 : to->datacap * 2;
+		to->datacap = to->datacap == 0 ? 2 : to->datacap * 2;
 		to->data = xrealloc(to->data, to->datacap * sizeof(*to->data));
 	}
 	d = &to->data[to->ndata++];

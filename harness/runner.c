@@ -211,6 +211,7 @@ static void	runner_teardown(struct runner *);
 static void	runner_judge(struct runner *, size_t, bool);
 static void	runner_copy_steps(struct runner_inst *, const struct scenario *,
 		    const struct step_result *, struct step_record *);
+static void	runner_records_free(struct step_record *, size_t);
 static void	lane_verb(struct runner_lane *, const char *,
 		    const char *const *, size_t, int);
 static void	lane_on_verb(const struct adapter_result *, void *);
@@ -1416,9 +1417,13 @@ runner_judge(struct runner *r, size_t i, bool keep)
 	(void)str_copy(res->reason, v.reason, sizeof(res->reason));
 	if (!keep)
 		return;
+	if (res->steps == NULL)
+		res->steps = xcalloc(scn->nsteps, sizeof(*res->steps));
 	runner_copy_steps(ins[0], scn, steps, res->steps);
 	res->nsteps = ins[0]->nsteps;
 	if (ins[1] != NULL) {
+		if (res->twin == NULL)
+			res->twin = xcalloc(scn->nsteps, sizeof(*res->twin));
 		runner_copy_steps(ins[1], scn, twin, res->twin);
 		res->ntwin = ins[1]->nsteps;
 	}
@@ -1746,18 +1751,31 @@ out:
 void
 runner_results_clear(struct scn_result *res, size_t n)
 {
-	size_t	i, j, k;
+	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < SCN_STEPS_MAX; j++) {
-			for (k = 0; k < res[i].steps[j].ntranscript; k++)
-				free(res[i].steps[j].transcript[k]);
-			free(res[i].steps[j].transcript);
-			free(res[i].steps[j].data);
-			for (k = 0; k < res[i].twin[j].ntranscript; k++)
-				free(res[i].twin[j].transcript[k]);
-			free(res[i].twin[j].transcript);
-			free(res[i].twin[j].data);
+		if (res[i].scn != NULL) {
+			runner_records_free(res[i].steps, res[i].scn->nsteps);
+			runner_records_free(res[i].twin, res[i].scn->nsteps);
 		}
+		res[i].steps = res[i].twin = NULL;
+		res[i].nsteps = res[i].ntwin = 0;
 	}
+}
+
+/* runner_records_free - n step records (NULL: none) and what they own */
+static void
+runner_records_free(struct step_record *recs, size_t n)
+{
+	size_t	j, k;
+
+	if (recs == NULL)
+		return;
+	for (j = 0; j < n; j++) {
+		for (k = 0; k < recs[j].ntranscript; k++)
+			free(recs[j].transcript[k]);
+		free(recs[j].transcript);
+		free(recs[j].data);
+	}
+	free(recs);
 }

@@ -55,9 +55,12 @@ struct scn_result {
 	char			 domain[SCN_NAME_MAX];	/* attacked run */
 	char			 twin_domain[SCN_NAME_MAX];	/* "" if none */
 	bool			 twin_first;
-	struct step_record	 steps[SCN_STEPS_MAX];
+	/* [scn->nsteps] each, allocated when the scenario is first judged
+	   with its evidence kept (NULL until then); the first nsteps and
+	   ntwin ran */
+	struct step_record	*steps;
 	size_t			 nsteps;
-	struct step_record	 twin[SCN_STEPS_MAX];
+	struct step_record	*twin;
 	size_t			 ntwin;
 	double			 seconds;
 	/* what the console showed when the scenario's runs ended */

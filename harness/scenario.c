@@ -434,9 +434,7 @@ scn_world_w0(struct scn_world *w, struct scn_pfields *pf)
 	memset(w, 0, sizeof(*w));
 	memset(pf, 0, sizeof(*pf));
 	for (i = 0; scn_w0_records[i] != NULL; i++)
-		if (str_copy(w->records[i], scn_w0_records[i],
-		    SCN_RECORD_MAX) == -1)
-			fatalx("scn_world_w0: record bound");
+		w->records[i] = xstrdup(scn_w0_records[i]);
 	w->nrecords = i;
 	w->nfaults = 0;
 	if (str_copy(pf->mode, "enforce", sizeof(pf->mode)) == -1 ||
@@ -490,18 +488,36 @@ scn_policy_render(const struct scn_pfields *pf)
 	return body;
 }
 
-/* scn_world_copy - deep copy; dst must hold no body */
+/* scn_world_copy - deep copy; dst must own nothing */
 static void
 scn_world_copy(struct scn_world *dst, const struct scn_world *src)
 {
+	size_t	i;
+
 	memcpy(dst, src, sizeof(*dst));
+	for (i = 0; i < src->nrecords; i++)
+		dst->records[i] = xstrdup(src->records[i]);
 	dst->policy.body = src->policy.body != NULL ?
 	    xstrdup(src->policy.body) : NULL;
+}
+
+/* scn_world_clear_records - free every record line */
+static void
+scn_world_clear_records(struct scn_world *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->nrecords; i++) {
+		free(w->records[i]);
+		w->records[i] = NULL;
+	}
+	w->nrecords = 0;
 }
 
 static void
 scn_world_clear(struct scn_world *w)
 {
+	scn_world_clear_records(w);
 	free(w->policy.body);
 	w->policy.body = NULL;
 }
@@ -866,6 +882,7 @@ scn_parse_records(struct scn_loader *ld, const struct ytree_node *n,
     struct scn_world *w)
 {
 	const struct ytree_node	*r;
+	char			 line[SCN_RECORD_MAX];
 	size_t			 i;
 
 	if (ytree_want(&ld->yt, n, YTREE_SEQ, "world.records") == -1)
@@ -874,14 +891,15 @@ scn_parse_records(struct scn_loader *ld, const struct ytree_node *n,
 		return ytree_error(&ld->yt, n->kids[SCN_RECORDS_MAX],
 		    "world.records: too many records (at most %d)",
 		    SCN_RECORDS_MAX);
-	w->nrecords = 0;
+	scn_world_clear_records(w);
 	for (i = 0; i < n->nkids; i++) {
 		r = n->kids[i];
-		if (ytree_get_str(&ld->yt, r, "world.records", w->records[i],
-		    SCN_RECORD_MAX) == -1 ||
+		if (ytree_get_str(&ld->yt, r, "world.records", line,
+		    sizeof(line)) == -1 ||
 		    scn_check_record(ld, w, r->str, r, "record", NULL,
 		    NULL) == -1)
 			return -1;
+		w->records[i] = xstrdup(line);
 		w->nrecords = i + 1;
 	}
 	return 0;
@@ -891,9 +909,10 @@ scn_parse_records(struct scn_loader *ld, const struct ytree_node *n,
 static void
 scn_world_delete_record(struct scn_world *w, size_t i)
 {
-	memmove(w->records[i], w->records[i + 1], (w->nrecords - i - 1) *
+	free(w->records[i]);
+	memmove(&w->records[i], &w->records[i + 1], (w->nrecords - i - 1) *
 	    sizeof(w->records[0]));
-	w->nrecords--;
+	w->records[--w->nrecords] = NULL;
 }
 
 /* scn_overlay_remove - attack.remove: drop whole "owner TYPE" RRsets */
@@ -1036,9 +1055,7 @@ scn_overlay_records(struct scn_loader *ld, const struct ytree_node *n,
 		goto out;
 	}
 	for (i = 0; i < nnew; i++)
-		if (str_copy(w->records[w->nrecords++], n->kids[i]->str,
-		    SCN_RECORD_MAX) == -1)
-			fatalx("scn_overlay_records: record bound");
+		w->records[w->nrecords++] = xstrdup(n->kids[i]->str);
 	rc = 0;
 out:
 	for (i = 0; i < nnew; i++)

@@ -117,8 +117,9 @@ struct scn_policy {
 };
 
 struct scn_world {
-	/* zone lines relative to the domain; "{label}" = that host's address */
-	char			records[SCN_RECORDS_MAX][SCN_RECORD_MAX];
+	/* zone lines relative to the domain; "{label}" = that host's address;
+	   each owned, shorter than SCN_RECORD_MAX */
+	char			*records[SCN_RECORDS_MAX];
 	size_t			nrecords;
 	struct scn_fault	faults[SCN_FAULTS_MAX];
 	size_t			nfaults;
