@@ -50,7 +50,7 @@ struct harness_opts {
 	const char	*json;
 	unsigned long	 timeout;
 	unsigned long	 quiet;
-	unsigned long	 policy_wait;	/* seconds; 0: --timeout */
+	unsigned long	 policy_wait_ms;	/* 0: --timeout */
 	bool		 has_seed;
 	uint64_t	 seed;
 	unsigned long	 lanes;		/* -j; 0: one per CPU */
@@ -87,6 +87,8 @@ static int	harness_adapter(const struct harness_opts *, const char *,
 static int	harness_clock_budget(const struct catalog *);
 static bool	harness_is_env_name(const char *);
 static int	harness_seconds(const char *, const char *, unsigned long,
+		    unsigned long *);
+static int	harness_millis(const char *, const char *, unsigned long,
 		    unsigned long *);
 static void	harness_nofile(void);
 
@@ -238,8 +240,8 @@ harness_parse(int argc, char **argv, struct harness_opts *o)
 				return -1;
 			break;
 		case 'P':
-			if (harness_seconds("--policy-wait", optarg,
-			    HARNESS_TIMEOUT_MAX, &o->policy_wait) == -1)
+			if (harness_millis("--policy-wait", optarg,
+			    HARNESS_TIMEOUT_MAX, &o->policy_wait_ms) == -1)
 				return -1;
 			break;
 		case 'S':
@@ -339,6 +341,47 @@ harness_seconds(const char *opt, const char *arg, unsigned long max,
 	return -1;
 }
 
+/*
+ * harness_millis - "SEC" or "SEC.F" with 1..3 decimals, more than 0 and at
+ * most max seconds, in milliseconds
+ */
+static int
+harness_millis(const char *opt, const char *arg, unsigned long max,
+    unsigned long *out)
+{
+	char		 esc[64], whole[24];
+	const char	*dot = strchr(arg, '.');
+	unsigned long	 sec, frac = 0;
+	size_t		 n, i;
+
+	n = dot != NULL ? (size_t)(dot - arg) : strlen(arg);
+	if (n == 0 || n >= sizeof(whole))
+		goto bad;
+	memcpy(whole, arg, n);
+	whole[n] = '\0';
+	if (parse_uint(whole, max, &sec) == -1)
+		goto bad;
+	if (dot != NULL) {
+		for (i = 1; dot[i] != '\0'; i++) {
+			if (i > 3 || dot[i] < '0' || dot[i] > '9')
+				goto bad;
+			frac = frac * 10 + (unsigned long)(dot[i] - '0');
+		}
+		if (i == 1)
+			goto bad;
+		for (; i <= 3; i++)
+			frac *= 10;
+	}
+	*out = sec * 1000 + frac;
+	if (*out > 0 && *out <= max * 1000)
+		return 0;
+bad:
+	fprintf(stderr, "sts-harness: %s: \"%s\" is not 0.001..%lu seconds "
+	    "(at most 3 decimals)\n", opt, str_escape(esc, sizeof(esc), arg),
+	    max);
+	return -1;
+}
+
 /* harness_is_env_name - [A-Za-z_][A-Za-z0-9_]*, bounded */
 static bool
 harness_is_env_name(const char *s)
@@ -433,7 +476,7 @@ harness_config(const struct harness_opts *o, const char *adapter,
 	cfg->adapter = adapter;
 	cfg->tmpdir = tmpdir;
 	cfg->timeout = (int)o->timeout;
-	cfg->policy_wait_ms = (unsigned int)o->policy_wait * 1000;
+	cfg->policy_wait_ms = (unsigned int)o->policy_wait_ms;
 	cfg->quiet_ms = (unsigned int)o->quiet * 1000;
 	cfg->seed = seed;
 	cfg->lanes = o->lanes;

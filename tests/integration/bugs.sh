@@ -21,13 +21,18 @@ targets() {
 		n=$((n + 1))
 	done
 }
-# two runs at a time (each in namespaces of its own): the machine has 2 cores
+# two runs at a time (each in namespaces of its own): the machine has 2
+# cores. A pool, not pairs: a mutant that waits out a timeout (30 s) runs
+# beside the others instead of holding up its partner's successor. A run
+# writes rc.BUG as it ends, so started - rc files = runs still going.
 n=0
 for bug in $bugs; do
+	while [ $((n - $(find "$work" -name 'rc.*' | wc -l))) -ge 2 ]; do
+		sleep 0.1
+	done
 	# shellcheck disable=SC2046
-	( STS_BUG=$bug run --policy-wait 3 $(targets "$bug") >"$work/out.$bug" 2>"$work/err.$bug"; echo $? >"$work/rc.$bug" ) &
+	( STS_BUG=$bug run --policy-wait 3 $(targets "$bug") >"$work/out.$bug" 2>"$work/err.$bug"; echo $? >"$work/tmp-rc.$bug"; mv "$work/tmp-rc.$bug" "$work/rc.$bug" ) &
 	n=$((n + 1))
-	[ $((n % 2)) -eq 0 ] && wait
 done
 wait
 for bug in $("$BUILD/sts-send" --list-bugs 2>/dev/null | awk '{ print $1 }'); do
@@ -67,7 +72,7 @@ if ! sanitized; then
 		    find "$top/scenarios" -name "$id.yaml"
 	done)
 	# shellcheck disable=SC2086
-	[ -z "$rest" ] || run --sut naive --timeout 1 $rest >"$work/out.naive" 2>/dev/null
+	[ -z "$rest" ] || run --sut naive --timeout 1 --policy-wait 0.2 $rest >"$work/out.naive" 2>/dev/null
 	cat "$work"/out.* | awk '$1 == "FAIL" || $1 == "NON-STRICT" { print $2 }' |
 	    sort -u >"$work/caught"
 	for id in $(graded_attacks); do

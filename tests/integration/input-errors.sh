@@ -71,6 +71,12 @@ check "unwritable --json: the message names the path" grep -q 'no-such-dir/r.jso
 check "--seed -1 is a usage error" [ $? -eq 2 ]
 "$harness" run --quiet-period 0 "$good" >/dev/null 2>&1
 check "--quiet-period 0 is a usage error" [ $? -eq 2 ]
+for w in 0 0.000 1.2345 .5 5. 1.x 3601 "" -1; do
+	"$harness" run --policy-wait "$w" "$good" >"$work/o9" 2>"$work/e9"
+	rc=$?
+	check "--policy-wait \"$w\": usage error (exit 2, got $rc) naming the option" \
+	    sh -c "[ $rc -eq 2 ] && [ ! -s '$work/o9' ] && grep -q -- --policy-wait '$work/e9'"
+done
 "$harness" run --pass-env 'A=B' "$good" >/dev/null 2>&1
 check "--pass-env A=B is a usage error" [ $? -eq 2 ]
 for r in 0 101 -1 x 1.5 ""; do

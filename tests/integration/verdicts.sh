@@ -77,7 +77,7 @@ resist=$( (attacks_expecting none; attacks_expecting tls) | sort |
 	sanitized && ! find $(sample_set) -name "$id.yaml" | grep -q . && continue
 	echo "$id"
     done)
-STS_HARNESS_BUILD="$BUILD" run --sut "$adapters/name-reader" --timeout 1 \
+STS_HARNESS_BUILD="$BUILD" run --sut "$adapters/name-reader" --timeout 1 --policy-wait 0.2 \
     $(for id in $resist; do find "$sc" -name "$id.yaml"; done) \
     >"$work/names" 2>&1
 passed=$(for id in $resist; do
