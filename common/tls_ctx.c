@@ -6,9 +6,13 @@
  * it on purpose (a fake MX that offers only legacy TLS; an opportunistic
  * sender that takes it).
  */
+#include <string.h>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "log.h"
+#include "str.h"
 #include "tls_ctx.h"
 
 SSL_CTX *
@@ -45,19 +49,78 @@ tls_ctx_server_new(struct pki *pki, enum cert_profile profile,
 	return ctx;
 }
 
-int
-tls_ctx_server_versions(SSL_CTX *ctx, int min, int max, struct err *err)
+/* Each enum tls_versions: its scenario name and OpenSSL's bounds. */
+static const struct {
+	enum tls_versions	 v;
+	const char		*name;
+	int			 min, max;	/* max 0: the highest */
+} tls_versions_tab[] = {
+	{ TLS_VERSIONS_ANY,	"any",		TLS1_2_VERSION,	0 },
+	{ TLS_VERSIONS_1_2,	"1.2",		TLS1_2_VERSION,	TLS1_2_VERSION },
+	{ TLS_VERSIONS_1_3,	"1.3",		TLS1_3_VERSION,	TLS1_3_VERSION },
+	/* RFC 8996 deprecates both; S91 asks whether a sender takes them */
+	{ TLS_VERSIONS_LEGACY,	"legacy",	TLS1_VERSION,	TLS1_1_VERSION },
+};
+
+/* tls_versions_row - v's row; a value without one is a bug */
+static size_t
+tls_versions_row(enum tls_versions v)
 {
-	if (min < TLS1_2_VERSION) {
-		SSL_CTX_set_security_level(ctx, 0);
-		if (SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0") != 1)
-			return err_tls(err, "tls: legacy cipher list");
+	size_t	i;
+
+	for (i = 0; i < STR_NROWS(tls_versions_tab); i++)
+		if (tls_versions_tab[i].v == v)
+			return i;
+	fatalx("tls_versions: bad value %d", (int)v);
+}
+
+const char *
+tls_versions_str(enum tls_versions v)
+{
+	return tls_versions_tab[tls_versions_row(v)].name;
+}
+
+int
+tls_versions_parse(const char *s, enum tls_versions *out)
+{
+	size_t	i;
+
+	for (i = 0; i < STR_NROWS(tls_versions_tab); i++)
+		if (strcmp(s, tls_versions_tab[i].name) == 0) {
+			*out = tls_versions_tab[i].v;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+tls_versions_name(size_t i)
+{
+	return i < STR_NROWS(tls_versions_tab) ? tls_versions_tab[i].name :
+	    NULL;
+}
+
+int
+tls_ctx_server_versions(SSL_CTX *ctx, enum tls_versions v, struct err *err)
+{
+	size_t	i = tls_versions_row(v);
+
+	if (tls_ctx_set_versions(ctx, tls_versions_tab[i].min,
+	    tls_versions_tab[i].max, err) == -1) {
+		err_prefix(err, "tls %s", tls_versions_tab[i].name);
+		return -1;
 	}
-	if (SSL_CTX_set_min_proto_version(ctx, min) != 1 ||
-	    SSL_CTX_set_max_proto_version(ctx, max) != 1)
-		return err_tls(err, "tls: versions %#x..%#x", (unsigned)min,
-		    (unsigned)max);
 	return 0;
+}
+
+int
+tls_ctx_sni_fallback(SSL *ssl, const char *own, SSL_CTX *fallback)
+{
+	const char	*sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+
+	if (sni != NULL && str_eq_ci(sni, own))
+		return 0;
+	return SSL_set_SSL_CTX(ssl, fallback) != NULL ? 0 : -1;
 }
 
 SSL_CTX *

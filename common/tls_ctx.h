@@ -15,13 +15,39 @@
 /* tls_ctx_server_new - TLS 1.2+ server context presenting profile/host */
 SSL_CTX *tls_ctx_server_new(struct pki *, enum cert_profile,
 	    const char *host, struct err *);
+
 /*
- * tls_ctx_server_versions - narrow a server context to min..max (TLS1_*
- * constants). Below TLS 1.2 that also means OpenSSL 3's security level 0
- * (its level 1 already refuses TLS 1.0 and 1.1): only for test hosts that
- * must speak a deprecated version (RFC 8996).
+ * The TLS versions a test server (fake MX, policy host) speaks: the
+ * scenario keys hosts.LABEL.tls and policy.tls. Names in tls_ctx.c.
  */
-int	tls_ctx_server_versions(SSL_CTX *, int min, int max, struct err *)
+enum tls_versions {
+	TLS_VERSIONS_ANY = 0,	/* TLS 1.2 and 1.3 */
+	TLS_VERSIONS_1_2,	/* TLS 1.2 only */
+	TLS_VERSIONS_1_3,	/* TLS 1.3 only */
+	TLS_VERSIONS_LEGACY,	/* TLS 1.0 and 1.1 only (RFC 8996), at
+				   security level 0 */
+};
+
+const char *tls_versions_str(enum tls_versions);
+int	tls_versions_parse(const char *, enum tls_versions *)
+	    __attribute__((warn_unused_result));
+/* tls_versions_name - the i-th value's name; NULL past the last */
+const char *tls_versions_name(size_t);
+/*
+ * tls_ctx_server_versions - narrow a server context to v. Below TLS 1.2
+ * that also means OpenSSL 3's security level 0 (its level 1 already
+ * refuses TLS 1.0 and 1.1): only for test hosts that must speak a
+ * deprecated version (RFC 8996).
+ */
+int	tls_ctx_server_versions(SSL_CTX *, enum tls_versions, struct err *)
+	    __attribute__((warn_unused_result));
+/*
+ * tls_ctx_sni_fallback - for a server's SNI callback (OpenSSL calls it with
+ * or without SNI): unless the ClientHello's SNI names own
+ * (case-insensitively, RFC 4343), the handshake goes on with fallback's
+ * certificate. -1 if OpenSSL would not switch.
+ */
+int	tls_ctx_sni_fallback(SSL *, const char *own, SSL_CTX *fallback)
 	    __attribute__((warn_unused_result));
 /* tls_ctx_client_new - TLS 1.2+ client; verify against cafile if non-NULL */
 SSL_CTX *tls_ctx_client_new(const char *cafile, struct err *);

@@ -132,7 +132,7 @@ fakemx_usage(void)
 	    "               [--status N] [--content-type T] [--cert PROFILE] "
 	    "[--pki DIR]\n"
 	    "               [--timeout SEC] [--serve HOW] [--sni SNI] "
-	    "[--tls TLS]\n"
+	    "[--tls VERSIONS]\n"
 	    "               [--location URL] [--pad BYTES] [--trickle SEC]\n"
 	    "               [--validators]\n"
 	    "MODE:");
@@ -150,11 +150,8 @@ fakemx_usage(void)
 	fprintf(stderr, "\nSNI (policy host):");
 	for (i = 0; (name = policy_sni_name(i)) != NULL; i++)
 		fprintf(stderr, " %s", name);
-	fprintf(stderr, "\nTLS (policy host):");
-	for (i = 0; (name = policy_tls_name(i)) != NULL; i++)
-		fprintf(stderr, " %s", name);
-	fprintf(stderr, "\nVERSIONS:");
-	for (i = 0; (name = mx_tls_name(i)) != NULL; i++)
+	fprintf(stderr, "\nVERSIONS (MX and policy host):");
+	for (i = 0; (name = tls_versions_name(i)) != NULL; i++)
 		fprintf(stderr, " %s", name);
 	fprintf(stderr, "\nVERB:");
 	for (i = 0; (name = mx_fail_verb_name(i)) != NULL; i++)
@@ -204,7 +201,7 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 	};
 	enum cert_profile	 cert = CERT_VALID;
 	enum mx_starttls	 starttls = MX_STARTTLS_OFFER;
-	enum mx_tls		 tls = MX_TLS_ANY;
+	enum tls_versions	 tls = TLS_VERSIONS_ANY;
 	enum mx_sni		 sni = MX_SNI_ANY;
 	struct mx_fail		 fail = { MX_FAIL_NONE, 0 };
 	char			 why[160];
@@ -338,8 +335,8 @@ fakemx_parse(struct fakemx_ctx *ctx, int argc, char **argv)
 	}
 	/* --tls and --sni: the policy host's tables, or the MX's */
 	if (tls_arg != NULL && (ctx->policy_file != NULL ?
-	    policy_tls_parse(tls_arg, &ctx->policy.tls) :
-	    mx_tls_parse(tls_arg, &tls)) == -1) {
+	    tls_versions_parse(tls_arg, &ctx->policy.tls) :
+	    tls_versions_parse(tls_arg, &tls)) == -1) {
 		log_warnx("bad --tls \"%s\"", tls_arg);
 		fakemx_usage();
 	}

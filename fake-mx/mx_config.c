@@ -33,13 +33,6 @@ static const struct {
 
 /* The other vocabularies of a host: one row per value, as scenarios spell
  * them. */
-static const struct str_name mx_tls_names[] = {
-	{ MX_TLS_ANY,		"any" },
-	{ MX_TLS_1_2,		"1.2" },
-	{ MX_TLS_1_3,		"1.3" },
-	{ MX_TLS_LEGACY,	"legacy" },
-};
-
 static const struct str_name mx_sni_names[] = {
 	{ MX_SNI_ANY,		"any" },
 	{ MX_SNI_REQUIRED,	"required" },
@@ -89,30 +82,6 @@ const char *
 mx_starttls_name(size_t i)
 {
 	return i < MX_STARTTLS_NROWS ? mx_starttls_names[i].name : NULL;
-}
-
-const char *
-mx_tls_str(enum mx_tls v)
-{
-	return str_name_str(mx_tls_names, STR_NROWS(mx_tls_names), (int)v,
-	    "tls");
-}
-
-int
-mx_tls_parse(const char *s, enum mx_tls *out)
-{
-	int	v;
-
-	if (str_name_parse(mx_tls_names, STR_NROWS(mx_tls_names), s, &v) == -1)
-		return -1;
-	*out = (enum mx_tls)v;
-	return 0;
-}
-
-const char *
-mx_tls_name(size_t i)
-{
-	return i < STR_NROWS(mx_tls_names) ? mx_tls_names[i].name : NULL;
 }
 
 const char *
@@ -225,7 +194,7 @@ mx_config_init(struct mx_config *cfg, const char *hostname)
 		    hostname);
 	cfg->starttls = MX_STARTTLS_OFFER;
 	cfg->cert = CERT_VALID;
-	cfg->tls = MX_TLS_ANY;
+	cfg->tls = TLS_VERSIONS_ANY;
 	cfg->sni = MX_SNI_ANY;
 	cfg->fail.verb = MX_FAIL_NONE;
 	cfg->timeout_sec = MX_TIMEOUT_DEFAULT;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "../common/pki.h"
+#include "../common/tls_ctx.h"
 
 /*
  * STARTTLS behaviours. Each has a name row in mx_config.c and a behaviour
@@ -29,23 +30,6 @@ int	mx_starttls_parse(const char *, enum mx_starttls *)
 	    __attribute__((warn_unused_result));
 /* mx_starttls_name - the i-th behaviour's name; NULL past the last */
 const char *mx_starttls_name(size_t);
-
-/*
- * The TLS versions the MX accepts (mx_server.c's mx_tls_versions[] maps
- * each to OpenSSL's bounds). Names in mx_config.c.
- */
-enum mx_tls {
-	MX_TLS_ANY = 0,		/* TLS 1.2 and 1.3 */
-	MX_TLS_1_2,		/* TLS 1.2 only */
-	MX_TLS_1_3,		/* TLS 1.3 only */
-	MX_TLS_LEGACY,		/* TLS 1.0 and 1.1 only (security level 0) */
-};
-
-const char *mx_tls_str(enum mx_tls);
-int	mx_tls_parse(const char *, enum mx_tls *)
-	    __attribute__((warn_unused_result));
-/* mx_tls_name - the i-th value's name; NULL past the last */
-const char *mx_tls_name(size_t);
 
 /*
  * Whose certificate the MX presents (RFC 8461 §7.1: a server may present
@@ -111,7 +95,7 @@ struct mx_config {
 						   name the cert is for */
 	enum mx_starttls	starttls;
 	enum cert_profile	cert;
-	enum mx_tls		tls;		/* versions offered */
+	enum tls_versions	tls;		/* versions offered */
 	enum mx_sni		sni;		/* certificate by SNI */
 	struct mx_fail		fail;		/* a verb answered fail.code */
 	int			timeout_sec;	/* idle timeout per read/write */

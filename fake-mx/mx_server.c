@@ -62,17 +62,6 @@ struct mx_server {
 	TAILQ_HEAD(, mx_conn)	 conns;
 };
 
-/* The protocol versions of each enum mx_tls (mx_config.h). */
-static const struct {
-	int	min, max;		/* OpenSSL's; max 0: the highest */
-} mx_tls_versions[] = {
-	[MX_TLS_ANY] =		{ TLS1_2_VERSION, 0 },
-	[MX_TLS_1_2] =		{ TLS1_2_VERSION, TLS1_2_VERSION },
-	[MX_TLS_1_3] =		{ TLS1_3_VERSION, TLS1_3_VERSION },
-	/* RFC 8996 deprecates both; S91 asks whether a sender takes them */
-	[MX_TLS_LEGACY] =	{ TLS1_VERSION, TLS1_1_VERSION },
-};
-
 static SSL_CTX	*mx_server_ctx(struct pki *, const struct mx_config *,
 		    const char *, struct err *);
 static int	mx_server_on_sni(SSL *, int *, void *);
@@ -157,19 +146,13 @@ mx_server_ctx(struct pki *pki, const struct mx_config *cfg, const char *host,
     struct err *err)
 {
 	SSL_CTX	*ctx;
-	size_t	 v = (size_t)cfg->tls;
 
-	if (v >= sizeof(mx_tls_versions) / sizeof(mx_tls_versions[0]) ||
-	    mx_tls_versions[v].min == 0)
-		fatalx("mx_server: no versions for tls %d", (int)v);
 	if ((ctx = tls_ctx_server_new(pki, cfg->cert, host, err)) == NULL) {
 		err_prefix(err, "mx %s", cfg->hostname);
 		return NULL;
 	}
-	if (tls_ctx_set_versions(ctx, mx_tls_versions[v].min,
-	    mx_tls_versions[v].max, err) == -1) {
-		err_prefix(err, "mx %s: tls %s", cfg->hostname,
-		    mx_tls_str(cfg->tls));
+	if (tls_ctx_server_versions(ctx, cfg->tls, err) == -1) {
+		err_prefix(err, "mx %s", cfg->hostname);
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
@@ -178,20 +161,15 @@ mx_server_ctx(struct pki *pki, const struct mx_config *cfg, const char *host,
 
 /*
  * mx_server_on_sni - sni required: our certificate only for a ClientHello
- * whose SNI names us (case-insensitively, RFC 4343); any other, or none,
- * gets the fallback's. OpenSSL calls this with or without SNI.
+ * whose SNI names us; any other, or none, gets the fallback's
  */
 static int
 mx_server_on_sni(SSL *ssl, int *alert, void *arg)
 {
 	struct mx_server	*srv = arg;
-	const char		*name;
 
 	(void)alert;
-	name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-	if (name != NULL && strcasecmp(name, srv->cfg.hostname) == 0)
-		return SSL_TLSEXT_ERR_OK;
-	if (SSL_set_SSL_CTX(ssl, srv->fallback) == NULL)
+	if (tls_ctx_sni_fallback(ssl, srv->cfg.hostname, srv->fallback) == -1)
 		return SSL_TLSEXT_ERR_ALERT_FATAL;
 	return SSL_TLSEXT_ERR_OK;
 }

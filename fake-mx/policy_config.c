@@ -24,13 +24,6 @@ static const struct str_name policy_sni_names[] = {
 	{ POLICY_SNI_REQUIRED,		"required" },
 };
 
-static const struct str_name policy_tls_names[] = {
-	{ POLICY_TLS_ANY,		"any" },
-	{ POLICY_TLS_LEGACY,		"legacy" },
-	{ POLICY_TLS_1_2,		"1.2" },
-	{ POLICY_TLS_1_3,		"1.3" },
-};
-
 const char *
 policy_serve_str(enum policy_serve v)
 {
@@ -83,31 +76,6 @@ policy_sni_name(size_t i)
 	    policy_sni_names[i].name : NULL;
 }
 
-const char *
-policy_tls_str(enum policy_tls v)
-{
-	return str_name_str(policy_tls_names,
-	    STR_NROWS(policy_tls_names), (int)v, "policy_tls_str");
-}
-
-int
-policy_tls_parse(const char *s, enum policy_tls *out)
-{
-	int	v;
-
-	if (str_name_parse(policy_tls_names,
-	    STR_NROWS(policy_tls_names), s, &v) == -1)
-		return -1;
-	*out = (enum policy_tls)v;
-	return 0;
-}
-
-const char *
-policy_tls_name(size_t i)
-{
-	return i < STR_NROWS(policy_tls_names) ?
-	    policy_tls_names[i].name : NULL;
-}
 
 /* policy_location_split - "https://HOST/PATH" into host and path */
 int

@@ -30,13 +30,6 @@ enum policy_sni {
 };
 #define POLICY_SNI_DEFAULT_HOST	"default.invalid"
 
-enum policy_tls {
-	POLICY_TLS_ANY = 0,		/* TLS 1.2 and 1.3 */
-	POLICY_TLS_LEGACY,		/* TLS 1.0 and 1.1 only (RFC 8996) */
-	POLICY_TLS_1_2,			/* TLS 1.2 only */
-	POLICY_TLS_1_3,			/* TLS 1.3 only */
-};
-
 const char *policy_serve_str(enum policy_serve);
 int	policy_serve_parse(const char *, enum policy_serve *)
 	    __attribute__((warn_unused_result));
@@ -47,11 +40,6 @@ const char *policy_sni_str(enum policy_sni);
 int	policy_sni_parse(const char *, enum policy_sni *)
 	    __attribute__((warn_unused_result));
 const char *policy_sni_name(size_t);
-
-const char *policy_tls_str(enum policy_tls);
-int	policy_tls_parse(const char *, enum policy_tls *)
-	    __attribute__((warn_unused_result));
-const char *policy_tls_name(size_t);
 
 #define POLICY_LOCATION_MAX	512	/* a Location URL, expanded */
 #define POLICY_PAD_MAX		(1024UL * 1024 * 1024)	/* 1 GiB, streamed */

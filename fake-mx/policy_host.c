@@ -403,29 +403,14 @@ static SSL_CTX *
 policy_host_ctx_new(struct policy_host *ph, struct pki *pki,
     const char *name, struct err *err)
 {
-	static const struct {
-		enum policy_tls	 tls;
-		int		 min, max;
-	} versions[] = {
-		{ POLICY_TLS_ANY,	TLS1_2_VERSION,	TLS1_3_VERSION },
-		{ POLICY_TLS_LEGACY,	TLS1_VERSION,	TLS1_1_VERSION },
-		{ POLICY_TLS_1_2,	TLS1_2_VERSION,	TLS1_2_VERSION },
-		{ POLICY_TLS_1_3,	TLS1_3_VERSION,	TLS1_3_VERSION },
-	};
 	SSL_CTX	*ctx;
-	size_t	 i;
 
 	if ((ctx = tls_ctx_server_new(pki, ph->cfg.cert, name, err)) == NULL) {
 		err_prefix(err, "https %s", ph->cfg.hostname);
 		return NULL;
 	}
-	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-		if (versions[i].tls == ph->cfg.tls)
-			break;
-	if (i == sizeof(versions) / sizeof(versions[0]))
-		fatalx("policy_host_ctx_new: bad tls %d", (int)ph->cfg.tls);
-	if (tls_ctx_server_versions(ctx, versions[i].min, versions[i].max,
-	    err) == -1 || SSL_CTX_set_app_data(ctx, ph) != 1) {
+	if (tls_ctx_server_versions(ctx, ph->cfg.tls, err) == -1 ||
+	    SSL_CTX_set_app_data(ctx, ph) != 1) {
 		err_prefix(err, "https %s", ph->cfg.hostname);
 		SSL_CTX_free(ctx);
 		return NULL;
@@ -504,9 +489,9 @@ policy_host_on_sni(SSL *ssl, int *al, void *arg)
 	sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
 	if (sni != NULL && ph->loc_ctx != NULL && str_eq_ci(sni, ph->loc_host))
 		(void)SSL_set_SSL_CTX(ssl, ph->loc_ctx);
-	else if (ph->default_ctx != NULL && (sni == NULL ||
-	    !str_eq_ci(sni, ph->cfg.hostname)))
-		(void)SSL_set_SSL_CTX(ssl, ph->default_ctx);
+	else if (ph->default_ctx != NULL &&
+	    tls_ctx_sni_fallback(ssl, ph->cfg.hostname, ph->default_ctx) == -1)
+		return SSL_TLSEXT_ERR_ALERT_FATAL;
 	return SSL_TLSEXT_ERR_OK;
 }
 

@@ -58,6 +58,7 @@
 
 #include "../common/err.h"
 #include "../common/pki.h"
+#include "../common/tls_ctx.h"
 #include "policy_config.h"
 
 #define POLICY_CONNS_DEFAULT	256	/* live connections per host (ours) */
@@ -79,7 +80,7 @@ struct policy_config {
 	char			 location[POLICY_LOCATION_MAX];
 	enum policy_serve	 serve;		/* OFF: not the host's to do */
 	enum policy_sni		 sni;
-	enum policy_tls		 tls;
+	enum tls_versions	 tls;
 	unsigned long		 pad;		/* bytes after the body */
 	unsigned int		 trickle_sec;	/* trickle: 0 is 1 */
 	/* HTTP validators on the policy, 304 to a conditional GET */

@@ -233,7 +233,7 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 		fprintf(out, "  policy host: serve %s, sni %s, tls %s, pad %lu",
 		    policy_serve_str(w->policy.serve),
 		    policy_sni_str(w->policy.sni),
-		    policy_tls_str(w->policy.tls), w->policy.pad);
+		    tls_versions_str(w->policy.tls), w->policy.pad);
 		if (w->policy.serve == POLICY_SERVE_TRICKLE)
 			fprintf(out, ", a byte every %u s",
 			    w->policy.trickle_sec > 0 ? w->policy.trickle_sec :
@@ -255,9 +255,9 @@ show_world(FILE *out, const char *what, const struct scn_world *w)
 		    cert_profile_str(w->hosts[i].cert),
 		    w->hosts[i].cert_for[0] != '\0' ? " for " : "",
 		    w->hosts[i].cert_for,
-		    w->hosts[i].tls != MX_TLS_ANY ? ", tls " : "",
-		    w->hosts[i].tls != MX_TLS_ANY ?
-		    mx_tls_str(w->hosts[i].tls) : "",
+		    w->hosts[i].tls != TLS_VERSIONS_ANY ? ", tls " : "",
+		    w->hosts[i].tls != TLS_VERSIONS_ANY ?
+		    tls_versions_str(w->hosts[i].tls) : "",
 		    w->hosts[i].sni != MX_SNI_ANY ? ", sni " : "",
 		    w->hosts[i].sni != MX_SNI_ANY ?
 		    mx_sni_str(w->hosts[i].sni) : "",

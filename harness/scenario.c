@@ -1255,7 +1255,7 @@ scn_parse_policy(struct scn_loader *ld, const struct ytree_node *n,
 	    scn_field_value(&cx, v, "policy.sni", SCN_T_PSNI, &p->sni) == -1)
 		return -1;
 	if ((v = ytree_map_get(n, "tls")) != NULL &&
-	    scn_field_value(&cx, v, "policy.tls", SCN_T_PTLS, &p->tls) == -1)
+	    scn_field_value(&cx, v, "policy.tls", SCN_T_TLS, &p->tls) == -1)
 		return -1;
 	if ((v = ytree_map_get(n, "pad")) != NULL) {
 		if (ytree_get_uint(&ld->yt, v, "policy.pad", 0, POLICY_PAD_MAX,

@@ -87,7 +87,7 @@ struct scn_host {
 	char			cert_for[SCN_LABEL_MAX]; /* "": the certificate
 							   names this host;
 							   else that host */
-	enum mx_tls		tls;		/* TLS versions offered */
+	enum tls_versions	tls;		/* TLS versions offered */
 	enum mx_sni		sni;		/* certificate by SNI */
 	enum scn_want		listen;		/* NO: nothing on port 25 */
 	struct mx_fail		fail;		/* a verb answered with a code */
@@ -110,7 +110,7 @@ struct scn_policy {
 	/* a template ("{domain}", "{label}"); "" sends none */
 	char			location[POLICY_LOCATION_MAX];
 	enum policy_sni		sni;
-	enum policy_tls		tls;
+	enum tls_versions	tls;
 	unsigned long		pad;		/* bytes after the body */
 	unsigned int		trickle_sec;	/* serve trickle; 0: 1 */
 	bool			validators;	/* ETag...; 304 if conditional */

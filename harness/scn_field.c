@@ -113,10 +113,8 @@ scn_type_size(enum scn_type type)
 		return sizeof(enum policy_serve);
 	case SCN_T_PSNI:
 		return sizeof(enum policy_sni);
-	case SCN_T_PTLS:
-		return sizeof(enum policy_tls);
 	case SCN_T_TLS:
-		return sizeof(enum mx_tls);
+		return sizeof(enum tls_versions);
 	case SCN_T_SNI:
 		return sizeof(enum mx_sni);
 	case SCN_T_FAIL:
@@ -193,14 +191,10 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 			return ytree_bad_value(cx->yt, n, what,
 			    policy_sni_name);
 		return 0;
-	case SCN_T_PTLS:
-		if (policy_tls_parse(n->str, dst) == -1)
-			return ytree_bad_value(cx->yt, n, what,
-			    policy_tls_name);
-		return 0;
 	case SCN_T_TLS:
-		if (mx_tls_parse(n->str, dst) == -1)
-			return ytree_bad_value(cx->yt, n, what, mx_tls_name);
+		if (tls_versions_parse(n->str, dst) == -1)
+			return ytree_bad_value(cx->yt, n, what,
+			    tls_versions_name);
 		return 0;
 	case SCN_T_SNI:
 		if (mx_sni_parse(n->str, dst) == -1)

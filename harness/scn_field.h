@@ -31,8 +31,8 @@ enum scn_type {
 	SCN_T_FAULT,		/* a dns_fault_name() -> dns_fault */
 	SCN_T_SERVE,		/* a policy_serve_name() -> policy_serve */
 	SCN_T_PSNI,		/* a policy_sni_name() -> policy_sni */
-	SCN_T_PTLS,		/* a policy_tls_name() -> policy_tls */
-	SCN_T_TLS,		/* an mx_tls_name() -> mx_tls */
+	SCN_T_TLS,		/* a tls_versions_name() -> tls_versions
+				   (MX hosts and the policy host) */
 	SCN_T_SNI,		/* an mx_sni_name() -> mx_sni */
 	SCN_T_FAIL,		/* "VERB CODE" (mx_fail_parse) -> mx_fail */
 };

@@ -124,7 +124,7 @@ struct t_case {
 	const char		*location;	/* NULL: none */
 	enum policy_serve	 serve;
 	enum policy_sni		 sni;
-	enum policy_tls		 tls;
+	enum tls_versions		 tls;
 	unsigned long		 pad;
 	unsigned int		 trickle_sec;
 	bool			 validators;
@@ -260,18 +260,18 @@ static const struct t_case t_cases[] = {
 	      "result=failed" },
 	    { NULL, T_GET, T_LEGACY, 200, T_POLICY, "text/plain", NULL,
 	      " status=200 bytes=59", NULL } },
-	    .tls = POLICY_TLS_LEGACY },
+	    .tls = TLS_VERSIONS_LEGACY },
 	{ "TLS 1.2 only: a legacy client fails", 200, "text/plain", T_POLICY,
 	    CERT_VALID, 2, {
 	    { NULL, T_GET, T_LEGACY, 0, NULL, NULL, NULL, NULL,
 	      "result=failed" },
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
 	      " status=200", NULL } },
-	    .tls = POLICY_TLS_1_2 },
+	    .tls = TLS_VERSIONS_1_2 },
 	{ "TLS 1.3 only", 200, "text/plain", T_POLICY, CERT_VALID, 1, {
 	    { NULL, T_GET, T_TRUST_CA, 200, T_POLICY, "text/plain", NULL,
 	      " status=200", NULL } },
-	    .tls = POLICY_TLS_1_3 },
+	    .tls = TLS_VERSIONS_1_3 },
 	{ "tls-alert: every handshake fails", 200, "text/plain", T_POLICY,
 	    CERT_VALID, 2, {
 	    { NULL, T_GET, T_TRUST_CA, 0, NULL, NULL, NULL, NULL,

@@ -348,7 +348,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:17: policy.sni: bad value \"always\" (allowed: any, "
 	    "required)" },
 	{ "policy tls 1.1", T_HEAD "world:\n  policy: {tls: \"1.1\"}\n", false,
-	    "policy.tls: bad value \"1.1\" (allowed: any, legacy, 1.2, 1.3)" },
+	    "policy.tls: bad value \"1.1\" (allowed: any, 1.2, 1.3, legacy)" },
 	{ "policy tls legacy, sni required", T_HEAD "world:\n  policy: {tls: "
 	    "legacy, sni: required}\nexpect: plain\n", true, NULL },
 	{ "policy pad over 1 GiB", T_HEAD "world:\n  policy: {pad: "
@@ -1121,7 +1121,7 @@ test_scenario_w0_defaults(void **state)
 		assert_int_equal(w->policy.serve, POLICY_SERVE_ANSWER);
 		assert_string_equal(w->policy.location, "");
 		assert_int_equal(w->policy.sni, POLICY_SNI_ANY);
-		assert_int_equal(w->policy.tls, POLICY_TLS_ANY);
+		assert_int_equal(w->policy.tls, TLS_VERSIONS_ANY);
 		assert_int_equal(w->policy.pad, 0);
 		assert_false(w->policy.validators);
 		assert_string_equal(w->policy.body, "version: STSv1\r\nmode: "
@@ -1984,8 +1984,8 @@ test_scenario_documented(void **state)
 	};
 	static ytree_names_fn *const vocab[] = {
 		dns_fault_name, mx_starttls_name, cert_profile_name,
-		policy_serve_name, policy_sni_name, policy_tls_name,
-		mx_tls_name, mx_sni_name, mx_fail_verb_name, NULL
+		policy_serve_name, policy_sni_name, tls_versions_name,
+		tls_versions_name, mx_sni_name, mx_fail_verb_name, NULL
 	};
 	const struct scn_fields	*tables[2];
 	const char		*name;
