@@ -625,7 +625,8 @@ sts_send_cleartext(struct sts_send_ctx *ctx, const char *host, const char *ip,
  * sts_send_literal - a recipient at an address literal (user@[192.0.2.1]):
  * RFC 8461 §3.4 maps no policy to it, so no MX, TXT or policy lookup; the
  * message goes to that address as without MTA-STS (opportunistic TLS).
- * No SNI: RFC 6066 §3 does not allow an address as the HostName.
+ * No SNI: RFC 6066 §3 does not allow an address as the HostName. The
+ * mutant literal-enforce demands what an enforce policy would instead.
  */
 static void
 sts_send_literal(struct sts_send_ctx *ctx)
@@ -650,6 +651,15 @@ sts_send_literal(struct sts_send_ctx *ctx)
 		fatalx("sts_send_literal: inet_ntop");
 	sts_decide_rules(false, STS_MODE_NONE, cfg->bugs, &rules);
 	rules.send_sni = false;
+	if (sts_decide_literal_enforce(cfg->bugs)) {
+		log_warnx("MUTANT: %s is taken as under an enforce policy: "
+		    "STARTTLS with a certificate valid for %s, or nothing",
+		    cfg->domain, host);
+		rules.require_tls = true;
+		rules.require_verify = true;
+		rules.plain_after_tls_failure = false;
+		rules.legacy_tls = false;
+	}
 	log_info("mx: %s is an address literal: no MX lookup, the only "
 	    "candidate is %s", cfg->domain, host);
 	r = sts_send_addrs(ctx, host, &addr, &rules, &tls_tempfail, &err);
