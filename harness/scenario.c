@@ -1525,14 +1525,13 @@ scn_parse_literal(struct scn_loader *ld, const struct ytree_node *v,
 	char			 label[SCN_LABEL_MAX], q[YTREE_QUOTE_BUF];
 	int			 i;
 
-	if (v->len < 3 || v->str[v->len - 1] != ']' ||
-	    v->len - 2 >= sizeof(label))
-		return ytree_error(&ld->yt, v, "step.to: bad address literal "
-		    "\"%s\" (want \"[HOST]\", HOST a host of the world, such "
-		    "as \"[mx1]\")", ytree_quote(v->str, v->len, q, sizeof(q)));
-	memcpy(label, v->str + 1, v->len - 2);
-	label[v->len - 2] = '\0';
-	if (strcmp(label, "@") == 0 || !scn_is_host(label))
+	label[0] = '\0';
+	if (v->len >= 3 && v->str[v->len - 1] == ']' &&
+	    v->len - 2 < sizeof(label)) {
+		memcpy(label, v->str + 1, v->len - 2);
+		label[v->len - 2] = '\0';
+	}
+	if (label[0] == '\0' || strcmp(label, "@") == 0 || !scn_is_host(label))
 		return ytree_error(&ld->yt, v, "step.to: bad address literal "
 		    "\"%s\" (want \"[HOST]\", HOST a host of the world, such "
 		    "as \"[mx1]\")", ytree_quote(v->str, v->len, q, sizeof(q)));
