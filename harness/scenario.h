@@ -132,8 +132,8 @@ struct scn_step {
 	char			to[SCN_LABEL_MAX];	/* the recipient domain:
 							   "@" = the domain,
 							   "b" = b.<domain>;
-							   with to_literal the
-							   host of the literal */
+							   to_literal: the
+							   literal's host */
 	bool			to_literal;	/* to: "[mx1]", user@[its
 						   address] (RFC 5321
 						   §4.1.3) */

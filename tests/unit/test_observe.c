@@ -343,8 +343,8 @@ test_observe_not_before_step(void **state)
 
 /*
  * The RCPTs of a DATA's transaction: the first one's domain (lower case,
- * trailing dot gone, an address literal as it is), their number, and whether another named another
- * domain; a MAIL starts a new transaction.
+ * trailing dot gone, an address literal as it is), their number, and
+ * whether another named another domain; a MAIL starts a new transaction.
  */
 struct rcpt_case {
 	const char	*label;
