@@ -308,6 +308,8 @@ judge_data_allowed(const struct scn_step *st, const struct scn_host *h,
  * judge_rcpt_ok - did the DATA's transaction name only the step's
  * recipient domain? A message the SUT sent to another domain (the
  * scenario's other domain, say) delivers nothing this step asked for.
+ * An address literal ("[127.1.2.25]") must come back as it was sent,
+ * brackets and all: "127.1.2.25" is a domain name, not the literal.
  */
 static bool
 judge_rcpt_ok(const struct obs_data *d, const char *rcpt)
@@ -363,8 +365,8 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 
 	memset(r, 0, sizeof(*r));
 	judge_step_of(scn, in->twin, i, &st);
-	if (in->domain == NULL ||
-	    scenario_rcpt_domain(&st, in->domain, rcpt, sizeof(rcpt)) == -1)
+	if (in->domain == NULL || scenario_rcpt_addr(&st, judge_world(scn,
+	    in->twin, i), in->domain, in->a, in->b, rcpt, sizeof(rcpt)) == -1)
 		fatalx("judge_step: no recipient domain for step %zu", i + 1);
 	for (k = 0; k < in->ndata; k++) {
 		d = &in->data[k];

@@ -136,6 +136,7 @@ struct step_claim {
 struct judge_instance {
 	bool			  twin;
 	const char		 *domain;	/* the instance's own domain */
+	unsigned int		  a, b;		/* its addresses, 127.a.b.x */
 	size_t			  nsteps;	/* steps that ran */
 	const struct step_obs	 *obs;		/* [nsteps] */
 	const struct step_claim	 *claims;	/* [nsteps] */

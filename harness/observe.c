@@ -394,8 +394,9 @@ obs_names_server(const struct log_record *rec, const char *key)
 
 /*
  * obs_rcpt - one RCPT of the session's transaction: its address's domain
- * (after the last '@', lower case, no trailing dot) is the first's, or
- * the transaction names more than one domain
+ * (after the last '@', lower case, no trailing dot; an address literal
+ * as it came) is the first's, or the transaction names more than one
+ * domain
  */
 static void
 obs_rcpt(struct obs_sess_state *ss, const char *addr)
@@ -408,7 +409,8 @@ obs_rcpt(struct obs_sess_state *ss, const char *addr)
 	if (at != NULL && str_copy(dom, at + 1, sizeof(dom)) == -1)
 		dom[0] = '\0';		/* longer than any name: no domain */
 	str_lower(dom);
-	if ((n = strlen(dom)) > 0 && dom[n - 1] == '.')
+	/* a root dot ends a name, never an address literal ("[...].") */
+	if ((n = strlen(dom)) > 0 && dom[n - 1] == '.' && dom[0] != '[')
 		dom[n - 1] = '\0';
 	if (ss->nrcpt++ == 0)
 		(void)str_copy(ss->rcpt, dom, sizeof(ss->rcpt));

@@ -296,9 +296,11 @@ show_scenario(FILE *out, const struct reqs *rq, const struct scenario *s)
 
 		fprintf(out, "  %zu. %s world%s%s%s%s%s, expect %s%s%s%s%s%s, "
 		    "%s\n", i + 1, st->attack ? "attacked" : "clean",
+		    st->to_literal ? ", to user@[{" :
 		    strcmp(st->to, "@") != 0 && st->to[0] != '\0' ?
-		    ", to user@" : "", strcmp(st->to, "@") != 0 &&
-		    st->to[0] != '\0' ? st->to : "",
+		    ", to user@" : "",
+		    strcmp(st->to, "@") != 0 && st->to[0] != '\0' ? st->to : "",
+		    st->to_literal ? "}] (an address literal)" :
 		    strcmp(st->to, "@") != 0 && st->to[0] != '\0' ?
 		    ".{domain}" : "",
 		    st->restart ? ", restart first" : "",

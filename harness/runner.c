@@ -844,7 +844,8 @@ runner_act_clock(struct runner_lane *l)
 
 /*
  * runner_act_deliver - one message to user@ the step's recipient domain
- * (its "to": the scenario domain, or a name below it), carrying a token
+ * (its "to": the scenario domain, a name below it, or the address literal
+ * of a host), carrying a token
  */
 static bool
 runner_act_deliver(struct runner_lane *l)
@@ -857,7 +858,9 @@ runner_act_deliver(struct runner_lane *l)
 	struct err		 err;
 
 	/* the loader checked that every "to" makes a name with the domain */
-	if (scenario_rcpt_domain(st, l->ci->domain, dom, sizeof(dom)) == -1)
+	if (scenario_rcpt_addr(st, judge_world(l->r->scns[l->cur],
+	    l->ci->twin, l->step), l->ci->domain, l->ci->a, l->ci->b, dom,
+	    sizeof(dom)) == -1)
 		fatalx("runner: step %zu: recipient domain too long",
 		    l->step + 1);
 	(void)str_fmt(rcpt, sizeof(rcpt), "user@%s", dom);
@@ -1393,6 +1396,8 @@ runner_judge(struct runner *r, size_t i, bool keep)
 		ins[w] = in;
 		ji[w].twin = in->twin;
 		ji[w].domain = in->domain;
+		ji[w].a = in->a;
+		ji[w].b = in->b;
 		ji[w].nsteps = in->nsteps;
 		ji[w].obs = obs_instance_steps(in->obs);
 		ji[w].claims = in->claims;

@@ -134,6 +134,8 @@ static int	scn_parse_expect(struct scn_loader *, const struct ytree_node *,
 		    const char *, struct scn_step *);
 static int	scn_check_first_step(struct scn_loader *,
 		    const struct ytree_node *);
+static int	scn_parse_literal(struct scn_loader *,
+		    const struct ytree_node *, struct scn_step *);
 static int	scn_parse_to(struct scn_loader *, const struct ytree_node *,
 		    const struct ytree_node *, struct scn_step *);
 
@@ -634,6 +636,21 @@ scenario_rcpt_domain(const struct scn_step *st, const char *domain, char *out,
 	if (st->to[0] == '\0' || strcmp(st->to, "@") == 0)
 		return str_copy(out, domain, size);
 	return str_fmt(out, size, "%s.%s", st->to, domain);
+}
+
+int
+scenario_rcpt_addr(const struct scn_step *st, const struct scn_world *w,
+    const char *domain, unsigned int a, unsigned int b, char *out,
+    size_t size)
+{
+	int	octet;
+
+	if (!st->to_literal)
+		return scenario_rcpt_domain(st, domain, out, size);
+	if ((octet = scenario_host_octet(w, st->to)) == -1 ||
+	    strcmp(st->to, SCN_POLICY_LABEL) == 0)
+		return -1;
+	return str_fmt(out, size, "[127.%u.%u.%d]", a, b, octet);
 }
 
 int
@@ -1475,26 +1492,80 @@ scn_parse_to(struct scn_loader *ld, const struct ytree_node *step,
     const struct ytree_node *expect, struct scn_step *st)
 {
 	const struct ytree_node	*v, *k;
+	char			 not[SCN_LABEL_MAX + 64];
 
 	if ((v = ytree_map_get(step, "to")) == NULL)
 		return 0;
-	if (scn_check_label(ld, v, "step.to", st->to) == -1)
+	if (v->type == YTREE_SCALAR && v->str[0] == '[') {
+		if (scn_parse_literal(ld, v, st) == -1)
+			return -1;
+		(void)str_copy(not, "and an address literal has no policy "
+		    "domain, RFC 8461 §3.4", sizeof(not));
+	} else if (v->type == YTREE_SEQ)
+		return ytree_error(&ld->yt, v, "step.to: expected a scalar, "
+		    "found a sequence (an address literal is written quoted, "
+		    "\"[mx1]\")");
+	else if (scn_check_label(ld, v, "step.to", st->to) == -1)
 		return -1;
-	if (strcmp(st->to, "@") == 0)
+	else if (strcmp(st->to, "@") == 0)
 		return 0;
+	else
+		(void)str_fmt(not, sizeof(not), "not %s.%s.<domain>",
+		    SCN_POLICY_LABEL, st->to);
 	if (st->wait == SCN_WAIT_POLICY)
 		return ytree_error(&ld->yt, ytree_map_get(step, "wait"),
 		    "step.wait: policy needs to: @ (the policy host serves "
-		    "only %s.<domain>, not %s.%s.<domain>)", SCN_POLICY_LABEL,
-		    SCN_POLICY_LABEL, st->to);
+		    "only %s.<domain>, %s)", SCN_POLICY_LABEL, not);
 	if (st->expect_fetch == SCN_WANT_YES) {
 		k = expect->type == YTREE_MAP ? ytree_map_get(expect,
 		    "policy_fetched") : expect;
 		return ytree_error(&ld->yt, k != NULL ? k : expect,
 		    "step.expect.policy_fetched: true needs to: @ (the policy "
-		    "host serves only %s.<domain>, not %s.%s.<domain>)",
-		    SCN_POLICY_LABEL, SCN_POLICY_LABEL, st->to);
+		    "host serves only %s.<domain>, %s)", SCN_POLICY_LABEL,
+		    not);
 	}
+	return 0;
+}
+
+/*
+ * scn_parse_literal - to: "[mx1]", an address literal of a host of the
+ * world the step runs in (and of the clean world, where its twin runs):
+ * the message goes to user@[that host's address]. A host the attack
+ * touched is refused: a delivery there is a leak, and with no policy for
+ * a literal there is nothing a sender could refuse it by.
+ */
+static int
+scn_parse_literal(struct scn_loader *ld, const struct ytree_node *v,
+    struct scn_step *st)
+{
+	const struct scn_world	*w;
+	char			 label[SCN_LABEL_MAX], q[YTREE_QUOTE_BUF];
+	int			 i;
+
+	label[0] = '\0';
+	if (v->len >= 3 && v->str[v->len - 1] == ']' &&
+	    v->len - 2 < sizeof(label)) {
+		memcpy(label, v->str + 1, v->len - 2);
+		label[v->len - 2] = '\0';
+	}
+	if (label[0] == '\0' || strcmp(label, "@") == 0 || !scn_is_host(label))
+		return ytree_error(&ld->yt, v, "step.to: bad address literal "
+		    "\"%s\" (want \"[HOST]\", HOST a host of the world, such "
+		    "as \"[mx1]\")", ytree_quote(v->str, v->len, q, sizeof(q)));
+	w = &ld->scn->clean;
+	if (scenario_host_find(w, label) == -1 || (st->attack &&
+	    scenario_host_find(w = &ld->scn->attacked, label) == -1))
+		return ytree_error(&ld->yt, v, "step.to: unknown host \"%s\" "
+		    "in the %s world", ytree_quote(label, strlen(label), q,
+		    sizeof(q)), w == &ld->scn->clean ? "clean" : "attacked");
+	i = scenario_host_find(w, label);
+	if (st->attack && w->hosts[i].attacker)
+		return ytree_error(&ld->yt, v, "step.to: host \"%s\" is the "
+		    "attacker's in the attacked world (a delivery there is a "
+		    "leak, and no policy applies to an address literal)",
+		    label);
+	(void)str_copy(st->to, label, sizeof(st->to));
+	st->to_literal = true;
 	return 0;
 }
 

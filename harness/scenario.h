@@ -132,7 +132,12 @@ struct scn_step {
 	bool			attack;		/* runs in the attacked world */
 	char			to[SCN_LABEL_MAX];	/* the recipient domain:
 							   "@" = the domain,
-							   "b" = b.<domain> */
+							   "b" = b.<domain>;
+							   to_literal: the
+							   literal's host */
+	bool			to_literal;	/* to: "[mx1]", user@[its
+						   address] (RFC 5321
+						   §4.1.3) */
 	enum scn_delivery	expect;
 	char			expect_at[SCN_LABEL_MAX];	/* "" = any host */
 	bool			expect_sni;	/* tls: SNI named the MX host */
@@ -183,6 +188,15 @@ int	scenario_host_find(const struct scn_world *, const char *label);
  */
 int	scenario_rcpt_domain(const struct scn_step *, const char *domain,
 	    char *out, size_t size) __attribute__((warn_unused_result));
+/*
+ * scenario_rcpt_addr - what the step's message is addressed to after the
+ * '@': for a step to an address literal, "[127.a.b.<octet>]" of its host
+ * in w (the world the step runs in), else scenario_rcpt_domain(); -1 if
+ * it does not fit size or the host is not in w
+ */
+int	scenario_rcpt_addr(const struct scn_step *, const struct scn_world *w,
+	    const char *domain, unsigned int a, unsigned int b, char *out,
+	    size_t size) __attribute__((warn_unused_result));
 
 #define SCN_POLICY_LABEL	"mta-sts"	/* the policy host's label */
 #define SCN_POLICY_OCTET	10

@@ -798,6 +798,7 @@ smtp_client_rcpt_domain(const char *addr, char *dom, size_t size,
     struct err *err)
 {
 	const char	*at;
+	struct in_addr	 lit;
 	size_t		 n;
 
 	if (addr[0] == '\0')
@@ -809,10 +810,15 @@ smtp_client_rcpt_domain(const char *addr, char *dom, size_t size,
 		return err_set(err, ERR_SYNTAX,
 		    "recipient \"%s\": not local@domain", addr);
 	at++;
-	if (*at == '[')
-		return err_set(err, ERR_SYNTAX,
-		    "recipient \"%s\": address literal, no policy domain "
-		    "(RFC 8461 §3.4)", addr);
+	if (*at == '[') {
+		/* RFC 8461 §3.4: no policy domain; the caller goes there */
+		if (smtp_client_literal_parse(at, &lit, err) == -1) {
+			err_prefix(err, "recipient \"%s\"", addr);
+			return -1;
+		}
+		return str_copy(dom, at, size) == -1 ? err_set(err, ERR_RANGE,
+		    "recipient domain too long") : 0;
+	}
 	if (!smtp_client_is_hostname(at))
 		return err_set(err, ERR_SYNTAX,
 		    "recipient \"%s\": bad domain", addr);
@@ -822,6 +828,44 @@ smtp_client_rcpt_domain(const char *addr, char *dom, size_t size,
 	if (n > 0 && dom[n - 1] == '.')
 		dom[n - 1] = '\0';
 	str_lower(dom);
+	return 0;
+}
+
+bool
+smtp_client_is_literal(const char *dom)
+{
+	return dom[0] == '[';
+}
+
+int
+smtp_client_literal_parse(const char *lit, struct in_addr *out,
+    struct err *err)
+{
+	const char	*p = lit + 1;
+	unsigned long	 octet;
+	uint32_t	 a = 0;
+	size_t		 i, n;
+
+	if (lit[0] != '[' || strchr(lit, ']') == NULL || strchr(lit, ']')[1] !=
+	    '\0')
+		return err_set(err, ERR_SYNTAX, "address literal \"%.64s\": "
+		    "not [...]", lit);
+	if (strncasecmp(p, "IPv6:", 5) == 0)
+		return err_set(err, ERR_SYNTAX, "address literal \"%.64s\": "
+		    "IPv6 address literals are not supported (IPv4 only)", lit);
+	for (i = 0; i < 4; i++) {
+		for (n = 0, octet = 0; p[n] >= '0' && p[n] <= '9' && n < 4; n++)
+			octet = octet * 10 + (unsigned long)(p[n] - '0');
+		if (n == 0 || n > 3 || octet > 255 || (n > 1 && p[0] == '0') ||
+		    p[n] != (i < 3 ? '.' : ']'))
+			return err_set(err, ERR_SYNTAX, "address literal "
+			    "\"%.64s\": not an IPv4 dotted quad (RFC 5321 "
+			    "§4.1.3: four octets 0..255, no leading zeros)",
+			    lit);
+		a = a << 8 | (uint32_t)octet;
+		p += n + 1;
+	}
+	out->s_addr = htonl(a);
 	return 0;
 }
 

@@ -91,9 +91,24 @@ int	smtp_client_data_prepare(const char *raw, size_t len, char **out,
 
 /*
  * smtp_client_rcpt_domain - the lower-cased domain after the last '@' of
- * a recipient address; address literals and malformed names fail.
+ * a recipient address, or its address literal as written ("[192.0.2.1]",
+ * which smtp_client_literal_parse() accepts); other literals and
+ * malformed names fail.
  */
 int	smtp_client_rcpt_domain(const char *addr, char *dom, size_t size,
+	    struct err *) MUST_CHECK;
+
+/* smtp_client_is_literal - dom is an address literal ("[...]") */
+bool	smtp_client_is_literal(const char *dom);
+
+/*
+ * smtp_client_literal_parse - an address literal, RFC 5321 §4.1.3's
+ * "[" IPv4-address-literal "]" only: four decimal octets of 0..255, no
+ * leading zeros (some parsers read "010" as octal), nothing around them.
+ * "[IPv6:...]" fails as unsupported, general literals ("[tag:...]") as
+ * not a dotted quad.
+ */
+int	smtp_client_literal_parse(const char *lit, struct in_addr *,
 	    struct err *) MUST_CHECK;
 
 /* smtp_client_is_path_ok - safe inside <...> on a command line */

@@ -99,6 +99,10 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "max-age-loose",	STS_BUG_MAX_AGE_LOOSE,
 	    "read max_age as strtoul(3) does (signs, 0x, trailing junk, any "
 	    "length), capped at 31557600" },
+	{ "literal-enforce",	STS_BUG_LITERAL_ENFORCE,
+	    "treat an address-literal recipient as under an enforce policy: "
+	    "STARTTLS with a certificate valid for the address, or no "
+	    "delivery" },
 	{ "none-needs-mx",	STS_BUG_NONE_NEEDS_MX,
 	    "reject a policy without mx lines even when its mode is none" },
 	{ "newid-failure-drops-cache", STS_BUG_NEWID_FAILURE_DROPS,
@@ -289,6 +293,12 @@ sts_decide_rules(bool have_policy, enum sts_mode mode, sts_bugs bugs,
 	default:
 		fatalx("sts_decide_rules: bad mode %d", (int)mode);
 	}
+}
+
+bool
+sts_decide_literal_enforce(sts_bugs bugs)
+{
+	return (bugs & STS_BUG_LITERAL_ENFORCE) != 0;
 }
 
 /*

@@ -70,6 +70,7 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_TEMPFAIL_NO_NEXT_MX	STS_BUG(33)
 #define STS_BUG_CERT_CASE_SENSITIVE	STS_BUG(55)
 #define STS_BUG_HTTP_CONDITIONAL	STS_BUG(53)
+#define STS_BUG_LITERAL_ENFORCE		STS_BUG(58)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -124,6 +125,13 @@ enum sts_decide_source sts_decide_after_fetch(bool fetched_ok,
 /* sts_decide_rules - mode of the applied policy (have_policy) + mutants */
 void	sts_decide_rules(bool have_policy, enum sts_mode,
 	    sts_bugs bugs, struct sts_decide_rules *);
+
+/*
+ * sts_decide_literal_enforce - an address-literal recipient is delivered
+ * as without MTA-STS (RFC 8461 §3.4: no policy maps to it); true only in
+ * the mutant literal-enforce, which demands verified TLS there instead
+ */
+bool	sts_decide_literal_enforce(sts_bugs bugs);
 
 /*
  * sts_decide_policy_verify - the policy host's certificate must chain to

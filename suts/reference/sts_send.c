@@ -2,7 +2,8 @@
 /*
  * sts_send.c -- one delivery attempt of the reference sender: discover the
  * policy (RFC 8461 §3, §5.1), then walk the MX candidates in preference
- * order applying it (§4, §5). The decisions themselves live in
+ * order applying it (§4, §5); an address-literal recipient has neither
+ * (§3.4) and goes straight to its address. The decisions themselves live in
  * sts_decide.c; this module gathers their inputs, logs every one of them
  * to stderr and carries them out. Owns the resolver and TLS context.
  */
@@ -72,6 +73,10 @@ static void	sts_send_deliver(struct sts_send_ctx *);
 static enum smtp_client_result sts_send_candidate(struct sts_send_ctx *,
 		    const char *, const struct sts_decide_rules *, bool *,
 		    bool *, struct err *);
+static enum smtp_client_result sts_send_addrs(struct sts_send_ctx *,
+		    const char *, const struct sts_dns_addr *,
+		    const struct sts_decide_rules *, bool *, struct err *);
+static void	sts_send_literal(struct sts_send_ctx *);
 static enum smtp_client_result sts_send_walk(struct sts_send_ctx *,
 		    const struct sts_dns_mx *, struct sts_decide_rules *,
 		    bool *, bool, struct err *);
@@ -476,15 +481,9 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
     const struct sts_decide_rules *rules, bool *skipped, bool *tls_tempfail,
     struct err *err)
 {
-	struct smtp_client_params	 p;
-	struct smtp_client_seen		 seen;
 	struct sts_dns_addr		 addr;
-	const char			*names[STS_POLICY_MX_COUNT_MAX];
 	enum sts_dns_result		 dres;
-	enum smtp_client_result		 r = SMTP_CLIENT_FAILED;
-	char				 ip[INET_ADDRSTRLEN];
-	size_t				 i;
-	int				 fd, m;
+	int				 m;
 
 	*skipped = false;
 	*tls_tempfail = false;
@@ -513,6 +512,27 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 		    sts_dns_result_str(dres), err->msg);
 		return SMTP_CLIENT_FAILED;
 	}
+	return sts_send_addrs(ctx, host, &addr, rules, tls_tempfail, err);
+}
+
+/*
+ * sts_send_addrs - the addresses of one MX host in turn, under the rules,
+ * until one answers: SMTP there, and the cleartext retry opportunistic
+ * TLS allows. *tls_tempfail: it answered 4xx inside TLS.
+ */
+static enum smtp_client_result
+sts_send_addrs(struct sts_send_ctx *ctx, const char *host,
+    const struct sts_dns_addr *addr, const struct sts_decide_rules *rules,
+    bool *tls_tempfail, struct err *err)
+{
+	struct smtp_client_params	 p;
+	struct smtp_client_seen		 seen;
+	const char			*names[STS_POLICY_MX_COUNT_MAX];
+	enum smtp_client_result		 r = SMTP_CLIENT_FAILED;
+	char				 ip[INET_ADDRSTRLEN];
+	size_t				 i;
+	int				 fd;
+
 	p.host = host;
 	p.helo = ctx->cfg->helo;
 	p.from = ctx->cfg->from;
@@ -539,10 +559,10 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 	p.legacy_tls = rules->legacy_tls;
 	p.seen = &seen;
 	p.deadline_ms = ctx->deadline;
-	for (i = 0; i < addr.n; i++) {
-		if (inet_ntop(AF_INET, &addr.addr[i], ip, sizeof(ip)) == NULL)
+	for (i = 0; i < addr->n; i++) {
+		if (inet_ntop(AF_INET, &addr->addr[i], ip, sizeof(ip)) == NULL)
 			(void)str_copy(ip, "?", sizeof(ip));
-		fd = smtp_client_connect(&addr.addr[i], ctx->cfg->smtp_port,
+		fd = smtp_client_connect(&addr->addr[i], ctx->cfg->smtp_port,
 		    ctx->deadline, err);
 		if (fd == -1) {
 			log_warnx("mx %s [%s]: %s", host, ip, err->msg);
@@ -556,7 +576,7 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 		    smtp_client_result_str(r), err->msg);
 		if (r == SMTP_CLIENT_FAILED && err->code == ERR_TLS &&
 		    rules->plain_after_tls_failure && !p.require_tls)
-			return sts_send_cleartext(ctx, host, ip, &addr.addr[i],
+			return sts_send_cleartext(ctx, host, ip, &addr->addr[i],
 			    &p, err);
 		*tls_tempfail = seen.tls && seen.tls_refusal / 100 == 4 &&
 		    (r == SMTP_CLIENT_FAILED || r == SMTP_CLIENT_DEFERRED);
@@ -564,7 +584,7 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 			/* the mutant: as if the policy asked for nothing */
 			p.require_tls = false;
 			p.require_verify = false;
-			return sts_send_cleartext(ctx, host, ip, &addr.addr[i],
+			return sts_send_cleartext(ctx, host, ip, &addr->addr[i],
 			    &p, err);
 		}
 		return r;
@@ -599,6 +619,65 @@ sts_send_cleartext(struct sts_send_ctx *ctx, const char *host, const char *ip,
 	log_info("mx %s [%s]: %s in plaintext: %s", host, ip,
 	    smtp_client_result_str(r), err->msg);
 	return r;
+}
+
+/*
+ * sts_send_literal - a recipient at an address literal (user@[192.0.2.1]):
+ * RFC 8461 §3.4 maps no policy to it, so no MX, TXT or policy lookup; the
+ * message goes to that address as without MTA-STS (opportunistic TLS).
+ * No SNI: RFC 6066 §3 does not allow an address as the HostName. The
+ * mutant literal-enforce demands what an enforce policy would instead.
+ */
+static void
+sts_send_literal(struct sts_send_ctx *ctx)
+{
+	const struct sts_send_config	*cfg = ctx->cfg;
+	struct sts_decide_rules		 rules;
+	struct sts_dns_addr		 addr;
+	enum smtp_client_result		 r;
+	struct err			 err;
+	char				 host[INET_ADDRSTRLEN];
+	bool				 tls_tempfail;
+
+	err_clear(&err);
+	memset(&addr, 0, sizeof(addr));
+	if (smtp_client_literal_parse(cfg->domain, &addr.addr[0],
+	    &err) == -1) {
+		sts_send_set(ctx->res, STS_SEND_BOUNCED, "%s", err.msg);
+		return;
+	}
+	addr.n = 1;
+	if (inet_ntop(AF_INET, &addr.addr[0], host, sizeof(host)) == NULL)
+		fatalx("sts_send_literal: inet_ntop");
+	sts_decide_rules(false, STS_MODE_NONE, cfg->bugs, &rules);
+	rules.send_sni = false;
+	if (sts_decide_literal_enforce(cfg->bugs)) {
+		log_warnx("MUTANT: %s is taken as under an enforce policy: "
+		    "STARTTLS with a certificate valid for %s, or nothing",
+		    cfg->domain, host);
+		rules.require_tls = true;
+		rules.require_verify = true;
+		rules.plain_after_tls_failure = false;
+		rules.legacy_tls = false;
+	}
+	log_info("mx: %s is an address literal: no MX lookup, the only "
+	    "candidate is %s", cfg->domain, host);
+	r = sts_send_addrs(ctx, host, &addr, &rules, &tls_tempfail, &err);
+	switch (r) {
+	case SMTP_CLIENT_DELIVERED:
+		sts_send_set(ctx->res, STS_SEND_DELIVERED, "%s", err.msg);
+		return;
+	case SMTP_CLIENT_BOUNCED:
+		sts_send_set(ctx->res, STS_SEND_BOUNCED, "%s", err.msg);
+		return;
+	case SMTP_CLIENT_DEFERRED:
+	case SMTP_CLIENT_FAILED:
+		sts_send_set(ctx->res, STS_SEND_DEFERRED, "%s: %s",
+		    cfg->domain, err.msg);
+		return;
+	default:
+		fatalx("sts_send_literal: bad result %d", (int)r);
+	}
 }
 
 /* sts_send_deliver - MX candidates in preference order (RFC 8461 §5.1) */
@@ -783,6 +862,13 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 		log_warnx("MUTANT: running with --bug %s",
 		    sts_decide_bug_name(cfg->bugs) != NULL ?
 		    sts_decide_bug_name(cfg->bugs) : "?");
+	if (smtp_client_is_literal(cfg->domain)) {
+		/* RFC 8461 §3.4: an address literal has no policy domain */
+		log_info("discovery: skipped (%s is an address literal: no "
+		    "policy domain, RFC 8461 §3.4)", cfg->domain);
+		sts_send_literal(ctx);
+		goto done;
+	}
 	if (cfg->no_sts)
 		log_info("discovery: skipped (--no-sts: naive sender, "
 		    "opportunistic TLS)");

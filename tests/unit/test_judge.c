@@ -605,6 +605,35 @@ static const struct rcpt_case rcpt_cases[] = {
 	    "expected any" },
 	{ "an RCPT without a domain", "@", SCN_DELIVER_ANY, "", 1, false,
 	    false, "DATA for \"\", not d.test" },
+	/*
+	 * "[mx1]": the address literal of mx1, [127.1.2.25] in an instance
+	 * at 127.1.2.x; the RCPT must name it as it is, brackets and all
+	 */
+	{ "to [mx1], rcpt the literal", "[mx1]", SCN_DELIVER_ANY,
+	    "[127.1.2.25]", 1, false, true, "observed DATA at" },
+	{ "to [mx1], rcpt the address without brackets", "[mx1]",
+	    SCN_DELIVER_ANY, "127.1.2.25", 1, false, false,
+	    "DATA for \"127.1.2.25\", not [127.1.2.25]" },
+	{ "to [mx1], rcpt the domain", "[mx1]", SCN_DELIVER_ANY, J_DOMAIN, 1,
+	    false, false, "DATA for \"d.test\", not [127.1.2.25]" },
+	{ "to [mx1], rcpt mx1's name", "[mx1]", SCN_DELIVER_ANY,
+	    "mx1." J_DOMAIN, 1, false, false, "not [127.1.2.25]" },
+	{ "to [mx1], another host's literal", "[mx1]", SCN_DELIVER_ANY,
+	    "[127.1.2.26]", 1, false, false, "not [127.1.2.25]" },
+	{ "to [mx1], another instance's block", "[mx1]", SCN_DELIVER_ANY,
+	    "[127.1.3.25]", 1, false, false, "not [127.1.2.25]" },
+	{ "to [mx1], leading zeros", "[mx1]", SCN_DELIVER_ANY,
+	    "[127.001.2.25]", 1, false, false, "not [127.1.2.25]" },
+	{ "to [mx1], a trailing dot", "[mx1]", SCN_DELIVER_ANY,
+	    "[127.1.2.25].", 1, false, false, "not [127.1.2.25]" },
+	{ "to [mx1], one bracket", "[mx1]", SCN_DELIVER_ANY, "[127.1.2.25",
+	    1, false, false, "not [127.1.2.25]" },
+	{ "to [mx1], an IPv6 literal", "[mx1]", SCN_DELIVER_ANY,
+	    "[ipv6:::ffff:127.1.2.25]", 1, false, false, "not [127.1.2.25]" },
+	{ "to [mx1], a second RCPT elsewhere", "[mx1]", SCN_DELIVER_ANY,
+	    "[127.1.2.25]", 2, true, false, "expected any" },
+	{ "to @, rcpt a literal", "@", SCN_DELIVER_ANY, "[127.1.2.25]", 1,
+	    false, false, "DATA for \"[127.1.2.25]\", not d.test" },
 	/* none: any message is a delivery, whatever domain it names */
 	{ "none, the message went to b.d", "@", SCN_DELIVER_NONE,
 	    "b." J_DOMAIN, 1, false, false, "expected none" },
@@ -626,8 +655,12 @@ test_judge_rcpt_table(void **state)
 	judge_scn.steps[0].attack = false;
 	for (tc = rcpt_cases; tc->label != NULL; tc++) {
 		judge_scn.steps[0].expect = tc->expect;
-		(void)str_copy(judge_scn.steps[0].to, tc->to,
-		    sizeof(judge_scn.steps[0].to));
+		/* "[mx1]" as the loader stores it: the host, and a flag */
+		judge_scn.steps[0].to_literal = tc->to[0] == '[';
+		(void)str_copy(judge_scn.steps[0].to, tc->to +
+		    (tc->to[0] == '['), sizeof(judge_scn.steps[0].to));
+		if (judge_scn.steps[0].to_literal)
+			judge_scn.steps[0].to[strlen(tc->to) - 2] = '\0';
 		(void)str_copy(d.rcpt, tc->rcpt, sizeof(d.rcpt));
 		d.nrcpt = tc->nrcpt;
 		d.rcpt_mixed = tc->mixed;
@@ -640,6 +673,8 @@ test_judge_rcpt_table(void **state)
 		c.outcome = OUTCOME_DELIVERED;
 		memset(&in, 0, sizeof(in));
 		in.domain = J_DOMAIN;
+		in.a = 1;
+		in.b = 2;
 		in.nsteps = 1;
 		in.obs = &so;
 		in.claims = &c;
@@ -653,6 +688,7 @@ test_judge_rcpt_table(void **state)
 			    r.reason, tc->want_met, tc->want_reason);
 	}
 	judge_scn.steps[0].to[0] = '\0';
+	judge_scn.steps[0].to_literal = false;
 	judge_setup(NULL);
 }
 

@@ -343,8 +343,8 @@ test_observe_not_before_step(void **state)
 
 /*
  * The RCPTs of a DATA's transaction: the first one's domain (lower case,
- * trailing dot gone), their number, and whether another named another
- * domain; a MAIL starts a new transaction.
+ * trailing dot gone, an address literal as it is), their number, and
+ * whether another named another domain; a MAIL starts a new transaction.
  */
 struct rcpt_case {
 	const char	*label;
@@ -368,6 +368,15 @@ static const struct rcpt_case obs_rcpt_cases[] = {
 	    "b.a.test", 1, false },
 	{ "a new MAIL forgets the old RCPT", { "u@a.test", "u@b.a.test",
 	    NULL }, true, "b.a.test", 1, false },
+	/* an address literal comes as it was sent, brackets and all */
+	{ "address literal", { "user@[127.1.2.25]", NULL }, false,
+	    "[127.1.2.25]", 1, false },
+	{ "address literal, a dot after it stays", { "u@[127.1.2.25].",
+	    NULL }, false, "[127.1.2.25].", 1, false },
+	{ "address literal, tag lower-cased", { "u@[IPv6:::1]", NULL },
+	    false, "[ipv6:::1]", 1, false },
+	{ "a literal and the name", { "u@[127.1.2.25]", "u@a.test", NULL },
+	    false, "[127.1.2.25]", 2, true },
 	{ NULL, { NULL }, false, NULL, 0, false },
 };
 

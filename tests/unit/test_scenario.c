@@ -782,6 +782,76 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:53: step.expect.policy_fetched: true needs to: @" },
 	{ "step to @ and wait policy", T_HEAD "steps:\n  - {expect: tls, to: "
 	    "\"@\", wait: policy}\n", true, NULL },
+	/* step to: "[mx1]", the address literal of a host of the world */
+	{ "step to literal", T_HEAD "steps:\n  - {expect: any, to: "
+	    "\"[mx1]\"}\n", true, NULL },
+	{ "step to literal, no policy fetch", T_HEAD "steps:\n  - {to: "
+	    "\"[mx1]\", expect: {delivery: any, policy_fetched: false}}\n",
+	    true, NULL },
+	{ "step to literal of a dotted host", T_HEAD "world:\n  hosts:\n"
+	    "    mx1: {}\n    mx.b: {}\nsteps:\n  - {expect: any, to: "
+	    "\"[mx.b]\"}\n", true, NULL },
+	{ "step to literal, unknown host", T_HEAD "steps:\n  - {expect: any, "
+	    "to: \"[nosuch]\"}\n", false, "t.yaml:6:23: step.to: unknown host "
+	    "\"nosuch\" in the clean world" },
+	{ "step to literal, unclosed", T_HEAD "steps:\n  - {expect: any, to: "
+	    "\"[mx1\"}\n", false, "t.yaml:6:23: step.to: bad address literal "
+	    "\"[mx1\" (want \"[HOST]\", HOST a host of the world, such as "
+	    "\"[mx1]\")" },
+	{ "step to literal, empty", T_HEAD "steps:\n  - {expect: any, to: "
+	    "\"[]\"}\n", false, "t.yaml:6:23: step.to: bad address literal "
+	    "\"[]\"" },
+	{ "step to literal, lone bracket", T_HEAD "steps:\n  - {expect: any, "
+	    "to: \"[\"}\n", false, "t.yaml:6:23: step.to: bad address literal "
+	    "\"[\"" },
+	{ "step to literal, trailing text", T_HEAD "steps:\n  - {expect: any, "
+	    "to: \"[mx1]x\"}\n", false, "t.yaml:6:23: step.to: bad address "
+	    "literal \"[mx1]x\"" },
+	{ "step to literal, nested", T_HEAD "steps:\n  - {expect: any, to: "
+	    "\"[[mx1]]\"}\n", false, "t.yaml:6:23: step.to: bad address "
+	    "literal \"[[mx1]]\"" },
+	{ "step to literal of @", T_HEAD "steps:\n  - {expect: any, to: "
+	    "\"[@]\"}\n", false, "t.yaml:6:23: step.to: bad address literal "
+	    "\"[@]\"" },
+	{ "step to literal, upper case", T_HEAD "steps:\n  - {expect: any, "
+	    "to: \"[MX1]\"}\n", false, "t.yaml:6:23: step.to: bad address "
+	    "literal \"[MX1]\"" },
+	{ "step to literal, an address", T_HEAD "steps:\n  - {expect: any, "
+	    "to: \"[127.0.0.1]\"}\n", false, "t.yaml:6:23: step.to: unknown "
+	    "host \"127.0.0.1\" in the clean world" },
+	{ "step to literal, IPv6 tag", T_HEAD "steps:\n  - {expect: any, to: "
+	    "\"[IPv6:::1]\"}\n", false, "t.yaml:6:23: step.to: bad address "
+	    "literal \"[IPv6:::1]\"" },
+	{ "step to literal, control char", T_HEAD "steps:\n  - {expect: any, "
+	    "to: \"[mx1\\e]\"}\n", false, "t.yaml:6:23: step.to: bad address "
+	    "literal \"[mx1\\x1b]\"" },
+	{ "step to literal, too long", T_HEAD "steps:\n  - {expect: any, to: "
+	    "\"[" T_N239 "]\"}\n", false, "t.yaml:6:23: step.to: bad address "
+	    "literal" },
+	{ "step to literal of the policy host", T_HEAD "steps:\n  - {expect: "
+	    "any, to: \"[mta-sts]\"}\n", false, "t.yaml:6:23: step.to: unknown "
+	    "host \"mta-sts\" in the clean world" },
+	{ "step to literal unquoted", T_HEAD "steps:\n  - {expect: any, to: "
+	    "[mx1]}\n", false, "t.yaml:6:23: step.to: expected a scalar, found "
+	    "a sequence (an address literal is written quoted, \"[mx1]\")" },
+	{ "step to literal and wait policy", T_HEAD "steps:\n  - {expect: any, "
+	    "to: \"[mx1]\", wait: policy}\n", false, "t.yaml:6:38: step.wait: "
+	    "policy needs to: @ (the policy host serves only "
+	    "mta-sts.<domain>, and an address literal has no policy domain, "
+	    "RFC 8461 §3.4)" },
+	{ "step to literal and policy_fetched true", T_HEAD "steps:\n  - {to: "
+	    "\"[mx1]\", expect: {delivery: any, policy_fetched: true}}\n",
+	    false, "t.yaml:6:59: step.expect.policy_fetched: true needs to: @ "
+	    "(the policy host serves only mta-sts.<domain>, and an address "
+	    "literal has no policy domain" },
+	{ "step to literal, host only attacked", T_HEAD "attack:\n  hosts:\n"
+	    "    mx1: {}\n    evil: {}\nsteps:\n  - {attack: true, expect: "
+	    "any, to: \"[evil]\"}\n", false, "step.to: unknown host \"evil\" "
+	    "in the clean world" },
+	{ "step to literal of an attacker's host", T_HEAD "attack:\n  hosts:\n"
+	    "    mx1: {starttls: strip}\nsteps:\n  - {attack: true, expect: "
+	    "any, to: \"[mx1]\"}\n", false, "step.to: host \"mx1\" is the "
+	    "attacker's in the attacked world" },
 	{ "step restart mapping", T_HEAD "steps:\n  - {expect: tls, restart: "
 	    "{now: true}}\n", false, "t.yaml:6:28: step.restart: expected a "
 	    "scalar, found a mapping" },
@@ -1521,6 +1591,34 @@ test_scenario_steps(void **state)
 	scenario_free(scn);
 	assert_int_equal(t_load(T_HEAD "expect: tls\n", &scn, &err), 0);
 	assert_string_equal(scn->steps[0].to, "@");
+	assert_false(scn->steps[0].to_literal);
+	scenario_free(scn);
+
+	/* to: "[mx1]", user@[mx1's address]; a name for any other "to" */
+	assert_int_equal(t_load(T_HEAD "world:\n  hosts:\n    mx1: {}\n"
+	    "    mx2: {}\nsteps:\n  - {expect: any, to: \"[mx2]\"}\n"
+	    "  - {expect: any, to: b}\n", &scn, &err), 0);
+	{
+		char	dom[SCN_NAME_MAX];
+
+		assert_true(scn->steps[0].to_literal);
+		assert_string_equal(scn->steps[0].to, "mx2");
+		assert_int_equal(scenario_rcpt_addr(&scn->steps[0],
+		    &scn->clean, "d.test", 1, 2, dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "[127.1.2.26]");
+		assert_int_equal(scenario_rcpt_addr(&scn->steps[0],
+		    &scn->clean, "d.test", 255, 255, dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "[127.255.255.26]");
+		assert_false(scn->steps[1].to_literal);
+		assert_int_equal(scenario_rcpt_addr(&scn->steps[1],
+		    &scn->clean, "d.test", 1, 2, dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "b.d.test");
+		/* too small a buffer, or a world without the host: -1 */
+		assert_int_equal(scenario_rcpt_addr(&scn->steps[0],
+		    &scn->clean, "d.test", 1, 2, dom, 12), -1);
+		assert_int_equal(scenario_rcpt_addr(&scn->steps[0], NULL,
+		    "d.test", 1, 2, dom, sizeof(dom)), -1);
+	}
 	scenario_free(scn);
 
 	/* an attack's first step may expect none: its clean twin delivers */

@@ -10,6 +10,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
+
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -193,8 +195,13 @@ static const struct rcpt_case rcpt_cases[] = {
 	{ "trailing dot", "u@example.test.", "example.test" },
 	{ "last '@' wins", "\"a@b\"@example.test", "example.test" },
 	{ "subdomain", "u@sub.example.test", "sub.example.test" },
-	{ "address literal", "u@[127.0.0.1]", NULL },
+	/* RFC 8461 §3.4: a literal has no policy domain; kept as written */
+	{ "address literal", "u@[127.0.0.1]", "[127.0.0.1]" },
+	{ "address literal, trailing dot", "u@[127.0.0.1].", NULL },
+	{ "address literal, bad octet", "u@[127.0.0.256]", NULL },
 	{ "IPv6 literal", "u@[IPv6:::1]", NULL },
+	{ "general literal", "u@[x-tag:abc]", NULL },
+	{ "literal of a name", "u@[example.test]", NULL },
 	{ "empty", "", NULL },
 	{ "no '@'", "example.test", NULL },
 	{ "empty domain", "u@", NULL },
@@ -229,6 +236,66 @@ test_smtp_client_rcpt(void **state)
 		    strcmp(dom, tc->want) != 0))
 			fail_msg("%s: %s", tc->label, rc == 0 ? dom : err.msg);
 	}
+}
+
+struct literal_case {
+	const char	*label;
+	const char	*lit;
+	const char	*want;		/* dotted quad; NULL: rejected */
+	const char	*want_err;	/* substring of the error */
+};
+
+static const struct literal_case literal_cases[] = {
+	{ "loopback", "[127.0.0.1]", "127.0.0.1", NULL },
+	{ "instance host", "[127.1.2.25]", "127.1.2.25", NULL },
+	{ "zeros", "[0.0.0.0]", "0.0.0.0", NULL },
+	{ "all 255", "[255.255.255.255]", "255.255.255.255", NULL },
+	{ "IPv6", "[IPv6:::1]", NULL, "IPv6 address literals are not "
+	    "supported" },
+	{ "IPv6 lower case tag", "[ipv6:2001:db8::1]", NULL, "IPv6" },
+	{ "general literal", "[x-tag:abc]", NULL, "not an IPv4 dotted quad" },
+	{ "octet 256", "[127.0.0.256]", NULL, "not an IPv4 dotted quad" },
+	{ "octet 1000", "[127.0.0.1000]", NULL, "dotted quad" },
+	{ "leading zero", "[127.0.0.01]", NULL, "no leading zeros" },
+	{ "octal-looking", "[010.0.0.1]", NULL, "dotted quad" },
+	{ "three octets", "[127.0.1]", NULL, "dotted quad" },
+	{ "five octets", "[127.0.0.1.5]", NULL, "dotted quad" },
+	{ "empty octet", "[127..0.1]", NULL, "dotted quad" },
+	{ "trailing dot", "[127.0.0.1.]", NULL, "dotted quad" },
+	{ "sign", "[+127.0.0.1]", NULL, "dotted quad" },
+	{ "space", "[127.0.0.1 ]", NULL, "dotted quad" },
+	{ "hex", "[0x7f.0.0.1]", NULL, "dotted quad" },
+	{ "empty", "[]", NULL, "dotted quad" },
+	{ "no brackets", "127.0.0.1", NULL, "not [...]" },
+	{ "unclosed", "[127.0.0.1", NULL, "not [...]" },
+	{ "text after", "[127.0.0.1]x", NULL, "not [...]" },
+	{ "two literals", "[127.0.0.1][1.2.3.4]", NULL, "not [...]" },
+	{ "nested", "[[127.0.0.1]]", NULL, "not [...]" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void
+test_smtp_client_literal(void **state)
+{
+	const struct literal_case	*tc;
+	struct in_addr			 a;
+	struct err			 err;
+	char				 ip[INET_ADDRSTRLEN];
+	int				 rc;
+
+	(void)state;
+	for (tc = literal_cases; tc->label != NULL; tc++) {
+		err_clear(&err);
+		rc = smtp_client_literal_parse(tc->lit, &a, &err);
+		if (tc->want == NULL && (rc != -1 ||
+		    strstr(err.msg, tc->want_err) == NULL))
+			fail_msg("%s: rc %d, \"%s\"", tc->label, rc, err.msg);
+		if (tc->want != NULL && (rc != 0 || inet_ntop(AF_INET, &a, ip,
+		    sizeof(ip)) == NULL || strcmp(ip, tc->want) != 0))
+			fail_msg("%s: %s", tc->label, rc == 0 ? ip : err.msg);
+	}
+	assert_true(smtp_client_is_literal("[127.0.0.1]"));
+	assert_false(smtp_client_is_literal("example.test"));
 }
 
 #define EHLO_PLAIN	"250-mx1.example.test\r\n250 SIZE 1000000\r\n"
@@ -712,6 +779,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smtp_client_prepare),
 		cmocka_unit_test(test_smtp_client_rcpt),
+		cmocka_unit_test(test_smtp_client_literal),
 		cmocka_unit_test(test_smtp_client_sessions),
 		cmocka_unit_test(test_smtp_client_cleartext),
 		cmocka_unit_test(test_smtp_client_flood),

@@ -130,6 +130,17 @@ static const struct smtp_case smtp_cases[] = {
 	    EV("rcpt") " to=d@x.test tls=no",
 	    EV("data") " result=complete tls=no bytes=22 token=\"\"",
 	    EV("close") " reason=quit" } },
+	/* RFC 5321 §4.1.3: an address literal is recorded as it was sent */
+	{ .label = "RCPT to an address literal",
+	  .plain = "EHLO client.test\r\nMAIL FROM:<a@b.test>\r\n"
+	    "RCPT TO:<user@[127.1.2.3]>\r\nRCPT TO:<v@[IPv6:::1]>\r\nDATA\r\n"
+	    "Subject: hi\r\n\r\nhello\r\n.\r\nQUIT\r\n",
+	  .want_codes = "220 250 250 250 250 354 250 221",
+	  .want_events = { EV("mail") " from=a@b.test tls=no",
+	    EV("rcpt") " to=user@[127.1.2.3] tls=no",
+	    EV("rcpt") " to=v@[IPv6:::1] tls=no",
+	    EV("data") " result=complete tls=no bytes=22 token=\"\"",
+	    EV("close") " reason=quit" } },
 	{ .label = "HELO, null sender, lower-case verbs",
 	  .plain = "helo client.test\r\nmail from:<>\r\nrcpt to: <c@x.test>\r\n"
 	    "data\r\n.\r\nnoop\r\nquit\r\n",
