@@ -170,7 +170,7 @@ static const char *const scn_policy_keys[] = {
 };
 static const char *const scn_step_keys[] = {
 	"expect", "attack", "clock", "strength", "wait", "restart", "to",
-	NULL
+	"relay", NULL
 };
 
 /* W0: rfc8461-catalog.md §0.4 */
@@ -618,6 +618,17 @@ scenario_rcpt_domain(const struct scn_step *st, const char *domain, char *out,
 	if (st->to[0] == '\0' || strcmp(st->to, "@") == 0)
 		return str_copy(out, domain, size);
 	return str_fmt(out, size, "%s.%s", st->to, domain);
+}
+
+int
+scenario_relay_domain(const struct scn_step *st, const char *domain,
+    char *out, size_t size)
+{
+	if (st->relay[0] == '\0')
+		return str_copy(out, "", size);
+	if (strcmp(st->relay, "@") == 0)
+		return str_copy(out, domain, size);
+	return str_fmt(out, size, "%s.%s", st->relay, domain);
 }
 
 int
@@ -1448,35 +1459,44 @@ scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
 
 /*
  * scn_parse_to - the step's recipient domain, a host label relative to
- * the domain ("@", "b", "a.b"). The fake policy host serves only the
- * scenario domain (mta-sts.<domain>), so a step to another domain cannot
- * wait for, or ask for, a policy GET there; policy_fetched: false still
- * asks that nothing was requested of the scenario domain's policy host.
+ * the domain ("@", "b", "a.b"), and its smart host ("relay", the same
+ * shape), which when given is the policy domain (RFC 8461 §3.4). The fake
+ * policy host serves only the scenario domain (mta-sts.<domain>), so a
+ * step whose policy domain is another cannot wait for, or ask for, a
+ * policy GET there; policy_fetched: false still asks that nothing was
+ * requested of the scenario domain's policy host.
  */
 static int
 scn_parse_to(struct scn_loader *ld, const struct ytree_node *step,
     const struct ytree_node *expect, struct scn_step *st)
 {
 	const struct ytree_node	*v, *k;
+	const char		*key = "to", *pd;
 
-	if ((v = ytree_map_get(step, "to")) == NULL)
-		return 0;
-	if (scn_check_label(ld, v, "step.to", st->to) == -1)
+	if ((v = ytree_map_get(step, "to")) != NULL &&
+	    scn_check_label(ld, v, "step.to", st->to) == -1)
 		return -1;
-	if (strcmp(st->to, "@") == 0)
+	if ((v = ytree_map_get(step, "relay")) != NULL) {
+		if (scn_check_label(ld, v, "step.relay", st->relay) == -1)
+			return -1;
+		key = "relay";
+	}
+	/* the policy domain: the smart host's when relaying (§3.4) */
+	pd = st->relay[0] != '\0' ? st->relay : st->to;
+	if (strcmp(pd, "@") == 0)
 		return 0;
 	if (st->wait == SCN_WAIT_POLICY)
 		return ytree_error(&ld->yt, ytree_map_get(step, "wait"),
-		    "step.wait: policy needs to: @ (the policy host serves "
-		    "only %s.<domain>, not %s.%s.<domain>)", SCN_POLICY_LABEL,
-		    SCN_POLICY_LABEL, st->to);
+		    "step.wait: policy needs %s: @ (the policy host serves "
+		    "only %s.<domain>, not %s.%s.<domain>)", key,
+		    SCN_POLICY_LABEL, SCN_POLICY_LABEL, pd);
 	if (st->expect_fetch == SCN_WANT_YES) {
 		k = expect->type == YTREE_MAP ? ytree_map_get(expect,
 		    "policy_fetched") : expect;
 		return ytree_error(&ld->yt, k != NULL ? k : expect,
-		    "step.expect.policy_fetched: true needs to: @ (the policy "
-		    "host serves only %s.<domain>, not %s.%s.<domain>)",
-		    SCN_POLICY_LABEL, SCN_POLICY_LABEL, st->to);
+		    "step.expect.policy_fetched: true needs %s: @ (the policy "
+		    "host serves only %s.<domain>, not %s.%s.<domain>)", key,
+		    SCN_POLICY_LABEL, SCN_POLICY_LABEL, pd);
 	}
 	return 0;
 }
