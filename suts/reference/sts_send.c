@@ -50,7 +50,12 @@ struct sts_send_ctx {
 	bool				 have_policy;
 	bool				 withhold;	/* defer, try no MX */
 	struct sts_policy		 policy;
-	/* the policy domain discovery works on: the recipient's (§3.4) */
+	/*
+	 * the next hop: the smart host when relaying, else the recipient
+	 * domain; its MX are the candidates, and it is the policy domain
+	 * discovery works on (§3.4)
+	 */
+	char				 hop[DNS_NAME_MAX + 1];
 	char				 pdomain[DNS_NAME_MAX + 1];
 };
 
@@ -346,17 +351,17 @@ sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
 	if (txt_id == NULL || cfg->state_dir == NULL)
 		return sts_send_fetch(ctx, cached, fetched, body, len);
 	if (!(cfg->bugs & STS_BUG_NO_FETCH_BACKOFF) &&
-	    policy_cache_fail_recent(cfg->state_dir, cfg->domain, txt_id, now,
+	    policy_cache_fail_recent(cfg->state_dir, ctx->hop, txt_id, now,
 	    STS_FETCH_RETRY_SECS)) {
 		log_info("fetch: the policy of %s under id %s failed less "
-		    "than %d s ago; not retrying yet", cfg->domain, txt_id,
+		    "than %d s ago; not retrying yet", ctx->hop, txt_id,
 		    STS_FETCH_RETRY_SECS);
 		return -1;
 	}
 	if ((rc = sts_send_fetch(ctx, cached, fetched, body, len)) >= 0)
 		return rc;
 	err_clear(&err);
-	if (policy_cache_fail_mark(cfg->state_dir, cfg->domain, txt_id, now,
+	if (policy_cache_fail_mark(cfg->state_dir, ctx->hop, txt_id, now,
 	    &err) == -1)
 		log_warnx("cache: cannot record the failed fetch: %s", err.msg);
 	return -1;
@@ -619,7 +624,7 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 	mx = xcalloc(1, sizeof(*mx));
 	err_clear(&err);
 	sts_send_dns_budget(ctx);
-	dres = sts_dns_mx(ctx->dns, cfg->domain, mx, &err);
+	dres = sts_dns_mx(ctx->dns, ctx->hop, mx, &err);
 	switch (dres) {
 	case STS_DNS_OK:
 		break;
@@ -627,10 +632,10 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 	case STS_DNS_NXDOMAIN:
 		/* RFC 5321 §5.1: the implicit MX is the domain itself */
 		log_info("mx: no MX records for %s (%s); implicit MX",
-		    cfg->domain, sts_dns_result_str(dres));
+		    ctx->hop, sts_dns_result_str(dres));
 		mx->n = 1;
 		mx->rr[0].pref = 0;
-		if (str_copy(mx->rr[0].host, cfg->domain,
+		if (str_copy(mx->rr[0].host, ctx->hop,
 		    sizeof(mx->rr[0].host)) == -1)
 			fatalx("sts_send_deliver: domain too long");
 		break;
@@ -644,7 +649,7 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 	}
 	if (mx->n == 1 && mx->rr[0].host[0] == '\0') {
 		sts_send_set(ctx->res, STS_SEND_BOUNCED,
-		    "%s publishes a null MX (RFC 7505)", cfg->domain);
+		    "%s publishes a null MX (RFC 7505)", ctx->hop);
 		free(mx);
 		return;
 	}
@@ -742,8 +747,14 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	ctx->cfg = cfg;
 	ctx->res = res;
 	ctx->deadline = smtp_client_now_ms() + (int64_t)cfg->timeout_s * 1000;
-	if (str_copy(ctx->pdomain, cfg->domain, sizeof(ctx->pdomain)) == -1)
+	if (str_copy(ctx->hop, cfg->relay != NULL ? cfg->relay : cfg->domain,
+	    sizeof(ctx->hop)) == -1 || str_copy(ctx->pdomain, cfg->relay !=
+	    NULL && sts_decide_relay_recipient_policy(cfg->bugs) ?
+	    cfg->domain : ctx->hop, sizeof(ctx->pdomain)) == -1)
 		fatalx("sts_send_run: domain too long");
+	if (cfg->relay != NULL)
+		log_info("relay: %s through the smart host %s, the policy "
+		    "domain: %s", cfg->domain, ctx->hop, ctx->pdomain);
 	sts_send_set(res, STS_SEND_ERROR, "internal error");
 	if (file_read(cfg->msg_file, SMTP_MESSAGE_MAX, &raw, &rlen,
 	    &err) == -1 || smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,
