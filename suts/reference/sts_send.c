@@ -50,12 +50,9 @@ struct sts_send_ctx {
 	bool				 have_policy;
 	bool				 withhold;	/* defer, try no MX */
 	struct sts_policy		 policy;
-	/*
-	 * the next hop: the smart host when relaying, else the recipient
-	 * domain; its MX are the candidates, and it is the policy domain
-	 * discovery works on (§3.4)
-	 */
+	/* the next hop, whose MX are the candidates: the smart host, if any */
 	char				 hop[DNS_NAME_MAX + 1];
+	/* the policy domain discovery works on: the next hop's (§3.4) */
 	char				 pdomain[DNS_NAME_MAX + 1];
 };
 
@@ -738,6 +735,7 @@ void
 sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 {
 	struct sts_send_ctx	*ctx;
+	const char		*hop, *pd;
 	char			*raw = NULL;
 	size_t			 rlen = 0;
 	struct err		 err;
@@ -747,10 +745,12 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	ctx->cfg = cfg;
 	ctx->res = res;
 	ctx->deadline = smtp_client_now_ms() + (int64_t)cfg->timeout_s * 1000;
-	if (str_copy(ctx->hop, cfg->relay != NULL ? cfg->relay : cfg->domain,
-	    sizeof(ctx->hop)) == -1 || str_copy(ctx->pdomain, cfg->relay !=
-	    NULL && sts_decide_relay_recipient_policy(cfg->bugs) ?
-	    cfg->domain : ctx->hop, sizeof(ctx->pdomain)) == -1)
+	hop = cfg->relay != NULL ? cfg->relay : cfg->domain;
+	/* through a smart host, the smart host's domain is the policy domain */
+	pd = cfg->relay != NULL && sts_decide_relay_recipient_policy(cfg->bugs) ?
+	    cfg->domain : hop;
+	if (str_copy(ctx->hop, hop, sizeof(ctx->hop)) == -1 ||
+	    str_copy(ctx->pdomain, pd, sizeof(ctx->pdomain)) == -1)
 		fatalx("sts_send_run: domain too long");
 	if (cfg->relay != NULL)
 		log_info("relay: %s through the smart host %s, the policy "
