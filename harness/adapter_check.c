@@ -28,6 +28,7 @@ static const char *const check_files[CHECK_ROLES] = {
 	[CHECK_STRIPPED] = "attacks/enforce-starttls-stripped.yaml",
 	[CHECK_RESTART] = "cache/enforce-cache-survives-restart.yaml",
 	[CHECK_CLOCK] = "cache/enforce-cache-valid-before-max-age.yaml",
+	[CHECK_RELAY] = "domains/smarthost-policy-domain.yaml",
 };
 
 /* What one verb did over the check run. */
@@ -47,7 +48,7 @@ struct check_verb {
 
 enum check_verb_id {
 	CV_INFO = 0, CV_UNKNOWN, CV_FLUSH, CV_START, CV_DELIVER, CV_CLOCK,
-	CV_RESTART, CV_STOP, CV_COUNT
+	CV_RESTART, CV_RELAY, CV_STOP, CV_COUNT
 };
 
 struct check {
@@ -108,6 +109,7 @@ check_new(int timeout)
 		[CV_DELIVER] = { "deliver", 0 },
 		[CV_CLOCK] = { "clock", 60 },
 		[CV_RESTART] = { "restart", 60 },
+		[CV_RELAY] = { "relay", 60 },
 		[CV_STOP] = { "stop", 60 },
 	};
 	struct check	*c = xcalloc(1, sizeof(*c));
@@ -458,7 +460,7 @@ check_scenarios(struct check *c, const struct scn_result *res)
 			check_line(c, "PROBLEM", "%s: ERROR: %s", r->scn->id,
 			    check_reason(r));
 		else if (i == CHECK_STRIPPED || i == CHECK_RESTART ||
-		    i == CHECK_CLOCK)
+		    i == CHECK_CLOCK || i == CHECK_RELAY)
 			check_line(c, r->verdict == VERDICT_PASS ? "ok" : "note",
 			    "%s: %s%s%s", r->scn->id, verdict_str(r->verdict),
 			    r->verdict == VERDICT_PASS ? "" : ": ",

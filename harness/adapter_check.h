@@ -24,6 +24,7 @@ enum check_role {
 	CHECK_STRIPPED,		/* a first attack, for the record */
 	CHECK_RESTART,		/* the restart verb */
 	CHECK_CLOCK,		/* the clock verb */
+	CHECK_RELAY,		/* the relay verb (optional) */
 	CHECK_ROLES
 };
 

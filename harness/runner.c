@@ -44,7 +44,8 @@
 #include "runner.h"
 #include "world.h"
 
-#define RUNNER_VERB_TIMEOUT	60	/* info, start, stop, clock */
+#define RUNNER_VERB_TIMEOUT	60	/* info, start, stop, clock, relay */
+#define RUNNER_RELAY_NONE	"-"	/* "relay -": no smart host again */
 #define RUNNER_STOP_TIMEOUT_INT	10	/* stop after an interrupt */
 #define RUNNER_WATCH_GRACE_MS	500	/* for stop's signals to land */
 #define RUNNER_DELIVER_SLACK	15	/* on top of STS_TIMEOUT */
@@ -119,6 +120,8 @@ struct runner_lane {
 	unsigned int		 fetches_seen;
 	unsigned int		 bind_retries;
 	bool			 dns_changed;	/* this step's world replaced one */
+	bool			 relay_on;	/* a relay verb set a smart host
+						   that no "relay -" undid yet */
 	size_t			 probe;		/* next watch probe */
 };
 
@@ -175,7 +178,8 @@ struct runner_action {
 };
 
 static runner_act_fn runner_act_world, runner_act_flush, runner_act_restart,
-		    runner_act_clock, runner_act_deliver, runner_act_settle,
+		    runner_act_clock, runner_act_relay, runner_act_deliver,
+		    runner_act_settle,
 		    runner_act_wait_policy;
 
 static const struct runner_action runner_actions[] = {
@@ -183,6 +187,7 @@ static const struct runner_action runner_actions[] = {
 	{ "flush", runner_act_flush },		/* the resolver, if DNS changed */
 	{ "restart", runner_act_restart },	/* restart verb, if asked */
 	{ "clock", runner_act_clock },		/* clock verb, if asked */
+	{ "relay", runner_act_relay },		/* relay verb, set or undone */
 	{ "deliver", runner_act_deliver },	/* deliver verb */
 	{ "settle", runner_act_settle },	/* the step's sessions closed */
 	{ "wait-policy", runner_act_wait_policy },	/* wait: policy */
@@ -222,6 +227,8 @@ static void	runner_watch_stopped(struct runner *);
 static void	runner_watch_deliver(struct runner_lane *);
 static void	lane_on_timer(evutil_socket_t, short, void *);
 static void	lane_after_verb(struct runner_lane *,
+		    const struct adapter_result *);
+static void	lane_after_relay(struct runner_lane *,
 		    const struct adapter_result *);
 static void	lane_next_scenario(struct runner_lane *);
 static void	lane_begin_instance(struct runner_lane *);
@@ -843,6 +850,31 @@ runner_act_clock(struct runner_lane *l)
 }
 
 /*
+ * runner_act_relay - "relay DOMAIN" for a step with a smart host; for one
+ * without, "relay -" if an earlier step on the lane left one set, so that
+ * it never carries over into another step or scenario
+ */
+static bool
+runner_act_relay(struct runner_lane *l)
+{
+	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
+	char			 dom[SCN_NAME_MAX];
+	const char		*args[1] = { dom };
+
+	/* the loader checked that every "relay" makes a name too */
+	if (scenario_relay_domain(st, l->ci->domain, dom, sizeof(dom)) == -1)
+		fatalx("runner: step %zu: relay domain too long", l->step + 1);
+	if (dom[0] == '\0') {
+		if (!l->relay_on)
+			return true;
+		(void)str_copy(dom, RUNNER_RELAY_NONE, sizeof(dom));
+	}
+	l->relay_on = true;	/* until "relay -" exits 0 */
+	lane_verb(l, "relay", args, 1, RUNNER_VERB_TIMEOUT);
+	return false;
+}
+
+/*
  * runner_act_deliver - one message to user@ the step's recipient domain
  * (its "to": the scenario domain, a name below it, or the address literal
  * of a host), carrying a token
@@ -886,9 +918,11 @@ lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
 
 	c->sut_seconds += res->seconds;
 	l->r->sum->sut_seconds += res->seconds;
-	if (strcmp(res->verb, "deliver") != 0) {	/* clock, restart */
+	if (strcmp(res->verb, "deliver") != 0) {	/* clock, restart, relay */
 		if (strcmp(res->verb, "restart") == 0 && res->status == 0)
 			runner_watch_started(l->r);
+		if (strcmp(res->verb, "relay") == 0)
+			lane_after_relay(l, res);
 		if (res->status != 0 || l->r->interrupted) {
 			c->outcome = res->status == ADAPTER_EXIT_UNSUPPORTED &&
 			    !res->timed_out ? OUTCOME_UNSUPPORTED :
@@ -909,6 +943,20 @@ lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
 		(void)str_copy(c->detail, "interrupted", sizeof(c->detail));
 	}
 	lane_continue(l);
+}
+
+/*
+ * lane_after_relay - what the SUT's smart host is now: none after "relay
+ * -" exited 0, or after "relay DOMAIN" exited 89 (nothing was set)
+ */
+static void
+lane_after_relay(struct runner_lane *l, const struct adapter_result *res)
+{
+	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
+
+	if (st->relay[0] == '\0' ? res->status == 0 : res->status ==
+	    ADAPTER_EXIT_UNSUPPORTED && !res->timed_out)
+		l->relay_on = false;
 }
 
 /* runner_act_settle - the step ends when its SMTP sessions have closed */

@@ -136,6 +136,8 @@ static int	scn_check_first_step(struct scn_loader *,
 		    const struct ytree_node *);
 static int	scn_parse_literal(struct scn_loader *,
 		    const struct ytree_node *, struct scn_step *);
+static int	scn_parse_to_value(struct scn_loader *,
+		    const struct ytree_node *, struct scn_step *);
 static int	scn_parse_to(struct scn_loader *, const struct ytree_node *,
 		    const struct ytree_node *, struct scn_step *);
 
@@ -172,7 +174,7 @@ static const char *const scn_policy_keys[] = {
 };
 static const char *const scn_step_keys[] = {
 	"expect", "attack", "clock", "strength", "wait", "restart", "to",
-	NULL
+	"relay", NULL
 };
 
 /* W0: rfc8461-catalog.md §0.4 */
@@ -651,6 +653,17 @@ scenario_rcpt_addr(const struct scn_step *st, const struct scn_world *w,
 	    strcmp(st->to, SCN_POLICY_LABEL) == 0)
 		return -1;
 	return str_fmt(out, size, "[127.%u.%u.%d]", a, b, octet);
+}
+
+int
+scenario_relay_domain(const struct scn_step *st, const char *domain,
+    char *out, size_t size)
+{
+	if (st->relay[0] == '\0')
+		return str_copy(out, "", size);
+	if (strcmp(st->relay, "@") == 0)
+		return str_copy(out, domain, size);
+	return str_fmt(out, size, "%s.%s", st->relay, domain);
 }
 
 int
@@ -1480,48 +1493,69 @@ scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
 	return scn_parse_to(ld, n, v, st);
 }
 
+/* scn_parse_to_value - to: a host label, or "[LABEL]" an address literal */
+static int
+scn_parse_to_value(struct scn_loader *ld, const struct ytree_node *v,
+    struct scn_step *st)
+{
+	if (v->type == YTREE_SCALAR && v->str[0] == '[')
+		return scn_parse_literal(ld, v, st);
+	if (v->type == YTREE_SEQ)
+		return ytree_error(&ld->yt, v, "step.to: expected a scalar, "
+		    "found a sequence (an address literal is written quoted, "
+		    "\"[mx1]\")");
+	return scn_check_label(ld, v, "step.to", st->to);
+}
+
 /*
  * scn_parse_to - the step's recipient domain, a host label relative to
- * the domain ("@", "b", "a.b"). The fake policy host serves only the
- * scenario domain (mta-sts.<domain>), so a step to another domain cannot
- * wait for, or ask for, a policy GET there; policy_fetched: false still
- * asks that nothing was requested of the scenario domain's policy host.
+ * the domain ("@", "b", "a.b"), and its smart host ("relay", the same
+ * shape), which when given is the policy domain (RFC 8461 §3.4). The fake
+ * policy host serves only the scenario domain (mta-sts.<domain>), so a
+ * step whose policy domain is another cannot wait for, or ask for, a
+ * policy GET there; policy_fetched: false still asks that nothing was
+ * requested of the scenario domain's policy host.
  */
 static int
 scn_parse_to(struct scn_loader *ld, const struct ytree_node *step,
     const struct ytree_node *expect, struct scn_step *st)
 {
 	const struct ytree_node	*v, *k;
+	const char		*key = "to", *pd = NULL;
 	char			 not[SCN_LABEL_MAX + 64];
 
-	if ((v = ytree_map_get(step, "to")) == NULL)
-		return 0;
-	if (v->type == YTREE_SCALAR && v->str[0] == '[') {
-		if (scn_parse_literal(ld, v, st) == -1)
+	if ((v = ytree_map_get(step, "to")) != NULL &&
+	    scn_parse_to_value(ld, v, st) == -1)
+		return -1;
+	if ((v = ytree_map_get(step, "relay")) != NULL) {
+		if (scn_check_label(ld, v, "step.relay", st->relay) == -1)
 			return -1;
+		key = "relay";
+	}
+	/* the policy domain: the smart host's when relaying (§3.4); an
+	   address literal has none */
+	if (st->relay[0] != '\0')
+		pd = st->relay;
+	else if (!st->to_literal)
+		pd = st->to;
+	if (pd != NULL && strcmp(pd, "@") == 0)
+		return 0;
+	if (pd == NULL)
 		(void)str_copy(not, "and an address literal has no policy "
 		    "domain, RFC 8461 §3.4", sizeof(not));
-	} else if (v->type == YTREE_SEQ)
-		return ytree_error(&ld->yt, v, "step.to: expected a scalar, "
-		    "found a sequence (an address literal is written quoted, "
-		    "\"[mx1]\")");
-	else if (scn_check_label(ld, v, "step.to", st->to) == -1)
-		return -1;
-	else if (strcmp(st->to, "@") == 0)
-		return 0;
 	else
 		(void)str_fmt(not, sizeof(not), "not %s.%s.<domain>",
-		    SCN_POLICY_LABEL, st->to);
+		    SCN_POLICY_LABEL, pd);
 	if (st->wait == SCN_WAIT_POLICY)
 		return ytree_error(&ld->yt, ytree_map_get(step, "wait"),
-		    "step.wait: policy needs to: @ (the policy host serves "
-		    "only %s.<domain>, %s)", SCN_POLICY_LABEL, not);
+		    "step.wait: policy needs %s: @ (the policy host serves "
+		    "only %s.<domain>, %s)", key, SCN_POLICY_LABEL, not);
 	if (st->expect_fetch == SCN_WANT_YES) {
 		k = expect->type == YTREE_MAP ? ytree_map_get(expect,
 		    "policy_fetched") : expect;
 		return ytree_error(&ld->yt, k != NULL ? k : expect,
-		    "step.expect.policy_fetched: true needs to: @ (the policy "
-		    "host serves only %s.<domain>, %s)", SCN_POLICY_LABEL,
+		    "step.expect.policy_fetched: true needs %s: @ (the policy "
+		    "host serves only %s.<domain>, %s)", key, SCN_POLICY_LABEL,
 		    not);
 	}
 	return 0;

@@ -150,6 +150,10 @@ struct scn_step {
 	enum scn_wait		wait;		/* bounded by STS_TIMEOUT */
 	bool			restart;	/* restart the SUT first (it
 						   keeps its persistent state) */
+	char			relay[SCN_LABEL_MAX];	/* the smart host the
+							   SUT relays through,
+							   a label like to;
+							   "" = none */
 };
 
 struct scenario {
@@ -197,6 +201,14 @@ int	scenario_rcpt_domain(const struct scn_step *, const char *domain,
 int	scenario_rcpt_addr(const struct scn_step *, const struct scn_world *w,
 	    const char *domain, unsigned int a, unsigned int b, char *out,
 	    size_t size) __attribute__((warn_unused_result));
+
+/*
+ * scenario_relay_domain - the smart host of a step (its "relay", a label
+ * like "to"), as scenario_rcpt_domain makes names; 0 with out "" when the
+ * step has none; -1 if it does not fit size
+ */
+int	scenario_relay_domain(const struct scn_step *, const char *domain,
+	    char *out, size_t size) __attribute__((warn_unused_result));
 
 #define SCN_POLICY_LABEL	"mta-sts"	/* the policy host's label */
 #define SCN_POLICY_OCTET	10

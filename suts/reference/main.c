@@ -23,6 +23,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "../../common/file.h"
 #include "../../common/log.h"
 #include "smtp_client.h"
 #include "../../common/str.h"
@@ -33,6 +34,7 @@
 #define MAIN_EXIT_USAGE	2
 #define MAIN_REQ_MAX	4096	/* --serve: "RCPT\nMSGFILE\n" */
 #define MAIN_REQ_WAIT_S	5	/* --serve: a client has this long to ask */
+#define MAIN_RELAY_FILE	"relay"	/* in the state dir: the smart host */
 
 enum main_opt {
 	MAIN_OPT_BUG = 256,
@@ -172,6 +174,44 @@ main_check(struct sts_send_config *cfg, char *domain, size_t size)
 	cfg->domain = domain;
 }
 
+/*
+ * main_relay - the smart host the adapter's relay verb left in the state
+ * directory (one domain and a newline), lower-cased without a final dot,
+ * into out[size]; "" when there is none (no file, no state directory)
+ */
+static int
+main_relay(const char *state_dir, char *out, size_t size, struct err *err)
+{
+	char		 path[1024];
+	char		*buf;
+	size_t		 len, i;
+	struct err	 rerr;
+
+	out[0] = '\0';
+	if (state_dir == NULL)
+		return 0;
+	if (str_fmt(path, sizeof(path), "%s/%s", state_dir,
+	    MAIN_RELAY_FILE) == -1)
+		return err_set(err, ERR_RANGE, "relay: path too long");
+	err_clear(&rerr);
+	if (file_read(path, DNS_NAME_MAX + 2, &buf, &len, &rerr) == -1)
+		return rerr.code == ERR_NOTFOUND ? 0 :
+		    err_set(err, rerr.code, "relay: %s", rerr.msg);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '.'))
+		len--;
+	for (i = 0; i < len && i < size - 1; i++)
+		out[i] = buf[i] >= 'A' && buf[i] <= 'Z' ? buf[i] - 'A' + 'a' :
+		    buf[i];
+	out[i] = '\0';
+	free(buf);
+	if (i != len || memchr(out, '\0', len) != NULL ||
+	    !smtp_client_is_hostname(out)) {
+		out[0] = '\0';
+		return err_set(err, ERR_SYNTAX, "%s: not a domain name", path);
+	}
+	return 0;
+}
+
 /* main_reply_error - a request the daemon cannot run: an error outcome */
 static void
 main_reply_error(int fd, const char *why)
@@ -198,6 +238,7 @@ main_serve_one(const struct sts_send_config *tmpl, int fd, int null)
 	struct sts_send_result	 res;
 	struct timeval		 tv = { MAIN_REQ_WAIT_S, 0 };
 	char			 req[MAIN_REQ_MAX], domain[DNS_NAME_MAX + 1];
+	char			 relay[DNS_NAME_MAX + 1];
 	char			*nl, *msg;
 	size_t			 len = 0;
 	ssize_t			 n;
@@ -225,6 +266,11 @@ main_serve_one(const struct sts_send_config *tmpl, int fd, int null)
 		goto out;
 	}
 	cfg.domain = domain;
+	if (main_relay(cfg.state_dir, relay, sizeof(relay), &err) == -1) {
+		main_reply_error(fd, err.msg);
+		goto out;
+	}
+	cfg.relay = relay[0] != '\0' ? relay : NULL;
 	fflush(stdout);
 	fflush(stderr);
 	if (dup2(fd, 1) == -1 || dup2(fd, 2) == -1) {
@@ -290,6 +336,8 @@ main(int argc, char *argv[])
 	struct sts_send_config	 cfg;
 	struct sts_send_result	 res;
 	char			 domain[DNS_NAME_MAX + 1];
+	char			 relay[DNS_NAME_MAX + 1];
+	struct err		 err;
 	const char		*bug, *timeout, *serve = NULL;
 	unsigned long		 v;
 	int			 ch, verbose = 1;
@@ -397,6 +445,10 @@ main(int argc, char *argv[])
 		fatalx("curl_global_init failed");
 	if (serve != NULL)
 		main_serve(&cfg, serve);
+	err_clear(&err);
+	if (main_relay(cfg.state_dir, relay, sizeof(relay), &err) == -1)
+		fatalx("%s", err.msg);
+	cfg.relay = relay[0] != '\0' ? relay : NULL;
 	sts_send_run(&cfg, &res);
 	log_info("outcome: %s: %s", sts_send_outcome_str(res.outcome),
 	    res.detail);

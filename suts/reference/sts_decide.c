@@ -142,6 +142,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "domain, so domains sharing an MX share a policy (KumoMTA #484)" },
 	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY,
 	    "apply the parent domain's policy to a subdomain that has none" },
+	{ "relay-recipient-policy", STS_BUG_RELAY_RECIPIENT_POLICY,
+	    "through a smart host, apply the recipient domain's policy (or "
+	    "none) instead of the smart host's" },
 	{ "follow-redirects",	STS_BUG_FOLLOW_REDIRECTS,
 	    "follow 3xx redirects of the policy fetch (https only, at most "
 	    "5) and take the policy at the target" },
@@ -341,6 +344,12 @@ bool
 sts_decide_parent_fallback(sts_bugs bugs)
 {
 	return (bugs & STS_BUG_PARENT_DOMAIN_POLICY) != 0;
+}
+
+bool
+sts_decide_relay_recipient_policy(sts_bugs bugs)
+{
+	return (bugs & STS_BUG_RELAY_RECIPIENT_POLICY) != 0;
 }
 
 int

@@ -71,6 +71,7 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_CERT_CASE_SENSITIVE	STS_BUG(55)
 #define STS_BUG_HTTP_CONDITIONAL	STS_BUG(53)
 #define STS_BUG_LITERAL_ENFORCE		STS_BUG(58)
+#define STS_BUG_RELAY_RECIPIENT_POLICY	STS_BUG(57)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -167,6 +168,13 @@ bool	sts_decide_policy_by_mx(sts_bugs bugs);
  * parent domain's (RFC 8461 §3.4 forbids it; false but in a mutant)
  */
 bool	sts_decide_parent_fallback(sts_bugs bugs);
+
+/*
+ * sts_decide_relay_recipient_policy - through a smart host, discover the
+ * recipient domain's policy instead of the smart host's (RFC 8461 §3.4:
+ * the smart host's domain is the policy domain; false but in a mutant)
+ */
+bool	sts_decide_relay_recipient_policy(sts_bugs bugs);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
 int	sts_decide_bug_parse(const char *name, sts_bugs *flag)

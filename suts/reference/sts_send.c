@@ -51,7 +51,9 @@ struct sts_send_ctx {
 	bool				 have_policy;
 	bool				 withhold;	/* defer, try no MX */
 	struct sts_policy		 policy;
-	/* the policy domain discovery works on: the recipient's (§3.4) */
+	/* the next hop, whose MX are the candidates: the smart host, if any */
+	char				 hop[DNS_NAME_MAX + 1];
+	/* the policy domain discovery works on: the next hop's (§3.4) */
 	char				 pdomain[DNS_NAME_MAX + 1];
 };
 
@@ -351,17 +353,17 @@ sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
 	if (txt_id == NULL || cfg->state_dir == NULL)
 		return sts_send_fetch(ctx, cached, fetched, body, len);
 	if (!(cfg->bugs & STS_BUG_NO_FETCH_BACKOFF) &&
-	    policy_cache_fail_recent(cfg->state_dir, cfg->domain, txt_id, now,
+	    policy_cache_fail_recent(cfg->state_dir, ctx->hop, txt_id, now,
 	    STS_FETCH_RETRY_SECS)) {
 		log_info("fetch: the policy of %s under id %s failed less "
-		    "than %d s ago; not retrying yet", cfg->domain, txt_id,
+		    "than %d s ago; not retrying yet", ctx->hop, txt_id,
 		    STS_FETCH_RETRY_SECS);
 		return -1;
 	}
 	if ((rc = sts_send_fetch(ctx, cached, fetched, body, len)) >= 0)
 		return rc;
 	err_clear(&err);
-	if (policy_cache_fail_mark(cfg->state_dir, cfg->domain, txt_id, now,
+	if (policy_cache_fail_mark(cfg->state_dir, ctx->hop, txt_id, now,
 	    &err) == -1)
 		log_warnx("cache: cannot record the failed fetch: %s", err.msg);
 	return -1;
@@ -698,7 +700,7 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 	mx = xcalloc(1, sizeof(*mx));
 	err_clear(&err);
 	sts_send_dns_budget(ctx);
-	dres = sts_dns_mx(ctx->dns, cfg->domain, mx, &err);
+	dres = sts_dns_mx(ctx->dns, ctx->hop, mx, &err);
 	switch (dres) {
 	case STS_DNS_OK:
 		break;
@@ -706,10 +708,10 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 	case STS_DNS_NXDOMAIN:
 		/* RFC 5321 §5.1: the implicit MX is the domain itself */
 		log_info("mx: no MX records for %s (%s); implicit MX",
-		    cfg->domain, sts_dns_result_str(dres));
+		    ctx->hop, sts_dns_result_str(dres));
 		mx->n = 1;
 		mx->rr[0].pref = 0;
-		if (str_copy(mx->rr[0].host, cfg->domain,
+		if (str_copy(mx->rr[0].host, ctx->hop,
 		    sizeof(mx->rr[0].host)) == -1)
 			fatalx("sts_send_deliver: domain too long");
 		break;
@@ -723,7 +725,7 @@ sts_send_deliver(struct sts_send_ctx *ctx)
 	}
 	if (mx->n == 1 && mx->rr[0].host[0] == '\0') {
 		sts_send_set(ctx->res, STS_SEND_BOUNCED,
-		    "%s publishes a null MX (RFC 7505)", cfg->domain);
+		    "%s publishes a null MX (RFC 7505)", ctx->hop);
 		free(mx);
 		return;
 	}
@@ -812,6 +814,7 @@ void
 sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 {
 	struct sts_send_ctx	*ctx;
+	const char		*hop, *pd;
 	char			*raw = NULL;
 	size_t			 rlen = 0;
 	struct err		 err;
@@ -821,8 +824,16 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	ctx->cfg = cfg;
 	ctx->res = res;
 	ctx->deadline = smtp_client_now_ms() + (int64_t)cfg->timeout_s * 1000;
-	if (str_copy(ctx->pdomain, cfg->domain, sizeof(ctx->pdomain)) == -1)
+	hop = cfg->relay != NULL ? cfg->relay : cfg->domain;
+	/* through a smart host, the smart host's domain is the policy domain */
+	pd = cfg->relay != NULL && sts_decide_relay_recipient_policy(cfg->bugs) ?
+	    cfg->domain : hop;
+	if (str_copy(ctx->hop, hop, sizeof(ctx->hop)) == -1 ||
+	    str_copy(ctx->pdomain, pd, sizeof(ctx->pdomain)) == -1)
 		fatalx("sts_send_run: domain too long");
+	if (cfg->relay != NULL)
+		log_info("relay: %s through the smart host %s, the policy "
+		    "domain: %s", cfg->domain, ctx->hop, ctx->pdomain);
 	sts_send_set(res, STS_SEND_ERROR, "internal error");
 	if (file_read(cfg->msg_file, SMTP_MESSAGE_MAX, &raw, &rlen,
 	    &err) == -1 || smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,

@@ -26,7 +26,10 @@
 
 struct sts_send_config {
 	const char	*rcpt;
-	const char	*domain;	/* policy domain: lower case, no dot */
+	const char	*domain;	/* recipient domain: lower case, no dot */
+	const char	*relay;		/* smart host (the next hop and the
+					   policy domain, §3.4), the same
+					   shape; NULL: the domain's MX */
 	const char	*msg_file;
 	const char	*from;		/* "" = null reverse-path */
 	const char	*helo;

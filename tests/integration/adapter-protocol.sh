@@ -73,4 +73,25 @@ check "SIGHUP: the run stops with exit 129 (got $rc)" [ "$rc" -eq 129 ]
 check "SIGHUP: the results say interrupted" grep -q '"interrupted": true' "$work/hup.json"
 sleep 0.2
 check "SIGHUP: no process left" [ -z "$(leftovers)" ]
+
+# 5. relay: set before the deliver of a step with relay:, undone ("relay -")
+# before the next step without one, also in the next scenario on the lane
+rm -f "$STS_TEST_OUT/verbs"
+d="$top/scenarios/domains"
+run --sut "$adapters/verb-log" -j1 "$d/smarthost-policy-domain.yaml" \
+    "$d/smarthost-recipient-policy.yaml" "$d/subdomain-no-parent-policy.yaml" \
+    >"$work/relay" 2>&1
+v="$STS_TEST_OUT/verbs"
+check "relay: smarthost-policy-domain PASS, smarthost-recipient-policy INFO, subdomain-no-parent-policy PASS" \
+    [ "$(verdict "$work/relay" smarthost-policy-domain)" = PASS -a \
+      "$(verdict "$work/relay" smarthost-recipient-policy)" = INFO -a \
+      "$(verdict "$work/relay" subdomain-no-parent-policy)" = PASS ]
+check "relay: the 6 deliveries of steps with relay: had a smart host" \
+    [ "$(grep -c '^deliver .* relay=[a-z0-9]' "$v")" -eq 6 ]
+check "relay: the 4 of steps without it had none" \
+    [ "$(grep -c '^deliver .* relay=-$' "$v")" -eq 4 ]
+check "relay: relay: b named b.<domain>" grep -q '^relay b\.[a-z0-9]*\.test$' "$v"
+check "relay: undone with relay - (got $(grep -c '^relay -$' "$v"))" \
+    [ "$(grep -c '^relay -$' "$v")" -ge 2 ]
+[ "$nfail" -eq 0 ] || cat "$work/relay" "$v"
 finish

@@ -340,6 +340,11 @@ static const struct bug_case bug_cases[] = {
 	    STS_BUG_CERT_CASE_SENSITIVE },
 	{ "http-conditional", "http-conditional", 0,
 	    STS_BUG_HTTP_CONDITIONAL },
+	{ "relay-recipient-policy", "relay-recipient-policy", 0,
+	    STS_BUG_RELAY_RECIPIENT_POLICY },
+	{ "relay-recipient-policy's prefix", "relay", -1, 0 },
+	{ "relay-recipient-policy with a space", "relay-recipient-policy ",
+	    -1, 0 },
 	{ "http-conditional's prefix", "http", -1, 0 },
 	{ "unknown", "no-such-bug", -1, 0 },
 	{ "the MX-host mutant's prefix", "policy-by-mx", -1, 0 },
@@ -369,23 +374,29 @@ test_mx_match_bug_names(void **state)
 }
 
 /*
- * RFC 8461 §3.4: the policy domain is the recipient's domain; only the two
- * mutants key it by MX host or fall back to the parent, each alone
+ * RFC 8461 §3.4: the policy domain is the recipient's domain, or the smart
+ * host's when relaying; only the three mutants key it by MX host, fall back
+ * to the parent or take the recipient's behind a smart host, each alone
  */
 struct domain_case {
 	const char	*label;
 	sts_bugs	 bugs;
 	bool		 by_mx;
 	bool		 parent;
+	bool		 relay_rcpt;
 };
 
 static const struct domain_case domain_cases[] = {
-	{ "correct", 0, false, false },
-	{ "policy-by-mx-host", STS_BUG_POLICY_BY_MX_HOST, true, false },
-	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY, false, true },
+	{ "correct", 0, false, false, false },
+	{ "policy-by-mx-host", STS_BUG_POLICY_BY_MX_HOST, true, false, false },
+	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY, false, true,
+	    false },
+	{ "relay-recipient-policy", STS_BUG_RELAY_RECIPIENT_POLICY, false,
+	    false, true },
 	{ "every other mutant", ~(STS_BUG_POLICY_BY_MX_HOST |
-	    STS_BUG_PARENT_DOMAIN_POLICY), false, false },
-	{ NULL, 0, false, false },
+	    STS_BUG_PARENT_DOMAIN_POLICY | STS_BUG_RELAY_RECIPIENT_POLICY),
+	    false, false, false },
+	{ NULL, 0, false, false, false },
 };
 
 static void
@@ -396,10 +407,13 @@ test_mx_match_policy_domain(void **state)
 	(void)state;
 	for (tc = domain_cases; tc->label != NULL; tc++)
 		if (sts_decide_policy_by_mx(tc->bugs) != tc->by_mx ||
-		    sts_decide_parent_fallback(tc->bugs) != tc->parent)
-			fail_msg("%s: by mx %d, parent %d", tc->label,
-			    sts_decide_policy_by_mx(tc->bugs),
-			    sts_decide_parent_fallback(tc->bugs));
+		    sts_decide_parent_fallback(tc->bugs) != tc->parent ||
+		    sts_decide_relay_recipient_policy(tc->bugs) !=
+		    tc->relay_rcpt)
+			fail_msg("%s: by mx %d, parent %d, relay recipient %d",
+			    tc->label, sts_decide_policy_by_mx(tc->bugs),
+			    sts_decide_parent_fallback(tc->bugs),
+			    sts_decide_relay_recipient_policy(tc->bugs));
 }
 
 int

@@ -675,7 +675,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:5: step 1: missing required key \"expect\"" },
 	{ "step unknown key", T_HEAD "steps:\n  - {expect: tls, deliver: 2}\n",
 	    false, "t.yaml:6:19: step 1: unknown key \"deliver\" (allowed: "
-	    "expect, attack, clock, strength, wait, restart, to)" },
+	    "expect, attack, clock, strength, wait, restart, to, relay)" },
 	{ "step attack without attack", T_HEAD "steps:\n  - {expect: tls}\n"
 	    "  - {expect: none, attack: true}\n", false,
 	    "t.yaml:7:28: step 2: attack: true but the scenario has no attack" },
@@ -852,6 +852,55 @@ static const struct load_case load_cases[] = {
 	    "    mx1: {starttls: strip}\nsteps:\n  - {attack: true, expect: "
 	    "any, to: \"[mx1]\"}\n", false, "step.to: host \"mx1\" is the "
 	    "attacker's in the attacked world" },
+	/* step relay: the smart host, a host label like to; the policy domain */
+	{ "step relay", T_HEAD "steps:\n  - {expect: tls, relay: \"@\", to: b}\n"
+	    "  - {expect: none, relay: a.b-c.9}\n  - {expect: tls}\n", true,
+	    NULL },
+	{ "step relay @ to b and wait policy", T_HEAD "steps:\n  - {expect: "
+	    "tls, relay: \"@\", to: b, wait: policy}\n", true, NULL },
+	{ "step relay @ to b and policy_fetched true", T_HEAD "steps:\n  - "
+	    "{relay: \"@\", to: b, expect: {delivery: tls, policy_fetched: "
+	    "true}}\n", true, NULL },
+	{ "step relay b and wait policy", T_HEAD "steps:\n  - {expect: tls, "
+	    "relay: b, wait: policy}\n", false, "t.yaml:6:35: step.wait: "
+	    "policy needs relay: @ (the policy host serves only "
+	    "mta-sts.<domain>, not mta-sts.b.<domain>)" },
+	{ "step relay b to @ and policy_fetched true", T_HEAD "steps:\n  - "
+	    "{relay: b, expect: {delivery: tls, policy_fetched: true}}\n",
+	    false, "t.yaml:6:56: step.expect.policy_fetched: true needs "
+	    "relay: @" },
+	{ "step relay b to b and wait policy", T_HEAD "steps:\n  - {expect: "
+	    "tls, to: b, relay: b, wait: policy}\n", false, "t.yaml:6:42: "
+	    "step.wait: policy needs relay: @" },
+	{ "step relay empty", T_HEAD "steps:\n  - {expect: tls, relay: \"\"}\n",
+	    false, "t.yaml:6:26: step.relay: bad host label \"\"" },
+	{ "step relay absolute", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    "smtp.example.}\n", false, "t.yaml:6:26: step.relay: bad host "
+	    "label \"smtp.example.\"" },
+	{ "step relay literal", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    "\"[127.0.0.1]\"}\n", false, "t.yaml:6:26: step.relay: bad host "
+	    "label \"[127.0.0.1]\"" },
+	{ "step relay with port", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    "\"b:25\"}\n", false, "t.yaml:6:26: step.relay: bad host label "
+	    "\"b:25\"" },
+	{ "step relay option-like", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    "\"-\"}\n", false, "t.yaml:6:26: step.relay: bad host label "
+	    "\"-\"" },
+	{ "step relay control char", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    "\"b\\n-\"}\n", false, "t.yaml:6:26: step.relay: bad host label "
+	    "\"b\\x0a-\"" },
+	{ "step relay too long", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    T_N239 "}\n", false, "t.yaml:6:26: step.relay: bad host label" },
+	{ "step relay longest", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    T_N231 "}\n", true, NULL },
+	{ "step relay reserved", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    "mta-sts}\n", false, "t.yaml:6:26: step.relay: label \"mta-sts\" "
+	    "is reserved for the policy host" },
+	{ "step relay sequence", T_HEAD "steps:\n  - {expect: tls, relay: "
+	    "[b]}\n", false, "t.yaml:6:26: step.relay: expected a scalar, "
+	    "found a sequence" },
+	{ "step relay null", T_HEAD "steps:\n  - {expect: tls, relay: ~}\n",
+	    false, "t.yaml:6:26: step.relay: bad host label" },
 	{ "step restart mapping", T_HEAD "steps:\n  - {expect: tls, restart: "
 	    "{now: true}}\n", false, "t.yaml:6:28: step.restart: expected a "
 	    "scalar, found a mapping" },
@@ -1586,6 +1635,32 @@ test_scenario_steps(void **state)
 		assert_string_equal(dom, "a.b.d.test");
 		/* a buffer too small is an error, not a cut name */
 		assert_int_equal(scenario_rcpt_domain(&scn->steps[1],
+		    "d.test", dom, 8), -1);
+	}
+	scenario_free(scn);
+
+	/* relay: the smart host of each step; "" (none) when left out */
+	assert_int_equal(t_load(T_HEAD "steps:\n  - expect: tls\n"
+	    "  - {expect: plain, to: b, relay: \"@\"}\n"
+	    "  - {expect: any, relay: a.b}\n", &scn, &err), 0);
+	{
+		char	dom[SCN_NAME_MAX];
+
+		assert_string_equal(scn->steps[0].relay, "");
+		assert_int_equal(scenario_relay_domain(&scn->steps[0],
+		    "d.test", dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "");
+		assert_int_equal(scenario_relay_domain(&scn->steps[1],
+		    "d.test", dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "d.test");
+		assert_int_equal(scenario_rcpt_domain(&scn->steps[1],
+		    "d.test", dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "b.d.test");
+		assert_int_equal(scenario_relay_domain(&scn->steps[2],
+		    "d.test", dom, sizeof(dom)), 0);
+		assert_string_equal(dom, "a.b.d.test");
+		assert_string_equal(scn->steps[2].to, "@");
+		assert_int_equal(scenario_relay_domain(&scn->steps[2],
 		    "d.test", dom, 8), -1);
 	}
 	scenario_free(scn);
