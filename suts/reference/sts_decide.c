@@ -138,6 +138,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "domain, so domains sharing an MX share a policy (KumoMTA #484)" },
 	{ "parent-domain-policy", STS_BUG_PARENT_DOMAIN_POLICY,
 	    "apply the parent domain's policy to a subdomain that has none" },
+	{ "no-retry",		STS_BUG_NO_RETRY,
+	    "drop a message an enforce policy blocked instead of queueing "
+	    "it for a retry (the outcome still says deferred)" },
 	{ "follow-redirects",	STS_BUG_FOLLOW_REDIRECTS,
 	    "follow 3xx redirects of the policy fetch (https only, at most "
 	    "5) and take the policy at the target" },
@@ -331,6 +334,12 @@ bool
 sts_decide_parent_fallback(sts_bugs bugs)
 {
 	return (bugs & STS_BUG_PARENT_DOMAIN_POLICY) != 0;
+}
+
+bool
+sts_decide_queue_blocked(sts_bugs bugs)
+{
+	return !(bugs & STS_BUG_NO_RETRY);
 }
 
 int
