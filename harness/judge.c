@@ -41,6 +41,11 @@ static bool	judge_data_delivers(const struct scn_step *,
 		    const struct scn_host *, bool, const struct obs_data *,
 		    const char *);
 static bool	judge_rcpt_ok(const struct obs_data *, const char *);
+static bool	judge_data_verified(const struct scn_host *, bool,
+		    const struct obs_data *);
+static int	judge_retried_by(const struct scenario *, bool, size_t);
+static const struct obs_data *judge_retry_of(const struct scenario *,
+		    const struct judge_instance *, size_t, size_t);
 static void	judge_step_of(const struct scenario *, bool, size_t,
 		    struct scn_step *);
 static bool	judge_fetch_unmet(const struct scn_step *,
@@ -330,10 +335,7 @@ judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
 		return false;
 	switch (st->expect) {
 	case SCN_DELIVER_TLS:
-		/* the host's profile, for the host name the DATA reached */
-		return d->tls && !attacker && h->cert_for[0] == '\0' &&
-		    !d->fallback &&
-		    cert_profile_verifies(h->cert, d->server) &&
+		return judge_data_verified(h, attacker, d) &&
 		    (!st->expect_sni || d->sni_ok);
 	case SCN_DELIVER_PLAIN:
 		return !d->tls;
@@ -346,20 +348,88 @@ judge_data_delivers(const struct scn_step *st, const struct scn_host *h,
 	}
 }
 
+/*
+ * judge_data_verified - did the body go inside TLS to a genuine host whose
+ * certificate profile a strict client accepts for the name it reached
+ * (not the fallback certificate of a host with sni: required)?
+ */
+static bool
+judge_data_verified(const struct scn_host *h, bool attacker,
+    const struct obs_data *d)
+{
+	return h != NULL && !attacker && d->tls && h->cert_for[0] == '\0' &&
+	    !d->fallback && cert_profile_verifies(h->cert, d->server);
+}
+
+/*
+ * judge_retried_by - the later step of the instance whose expect.retry
+ * names step i, or -1 (always -1 in a twin: its steps expect tls alone)
+ */
+static int
+judge_retried_by(const struct scenario *scn, bool twin, size_t i)
+{
+	struct scn_step	st;
+	size_t		k;
+
+	for (k = i + 1; k < scn->nsteps; k++) {
+		judge_step_of(scn, twin, k, &st);
+		if (st.expect_retry == i + 1)
+			return (int)k;
+	}
+	return -1;
+}
+
+/*
+ * judge_retry_of - the DATA that retries step n's message in step i: it
+ * carries step n's token (so it is late for n), arrived while step i was
+ * live (in its window, not after it closed), completed, went to step n's recipient domain alone, and went
+ * over verified TLS to a genuine host. A new message, a body under a
+ * token the harness never issued, or one in step n's own window is not a
+ * retry. NULL if there is none.
+ */
+static const struct obs_data *
+judge_retry_of(const struct scenario *scn, const struct judge_instance *in,
+    size_t i, size_t n)
+{
+	const struct obs_data	*d;
+	const struct scn_host	*h;
+	char			 rcpt[SCN_NAME_MAX];
+	size_t			 k;
+	bool			 attacker;
+
+	if (n >= scn->nsteps || scenario_rcpt_domain(&scn->steps[n],
+	    in->domain, rcpt, sizeof(rcpt)) == -1)
+		fatalx("judge_retry_of: step %zu retries step %zu", i + 1,
+		    n + 1);
+	for (k = 0; k < in->ndata; k++) {
+		d = &in->data[k];
+		if (d->step < 0 || (size_t)d->step != n || !d->by_token ||
+		    !d->late || d->at_step < 0 || (size_t)d->at_step != i ||
+		    d->at_ended || d->result != DATA_COMPLETE || !judge_rcpt_ok(d, rcpt))
+			continue;
+		h = judge_data_host(scn, in, d, &attacker);
+		if (judge_data_verified(h, attacker, d))
+			return d;
+	}
+	return NULL;
+}
+
 void
 judge_step(const struct scenario *scn, const struct judge_instance *in,
     size_t i, struct step_result *r)
 {
 	const struct step_obs		*o = &in->obs[i];
 	const struct step_claim		*c = &in->claims[i];
-	const struct obs_data		*d, *bad = NULL;
+	const struct obs_data		*d, *bad = NULL, *retry = NULL;
 	const struct scn_host		*h;
 	const struct scn_world		*w;
 	struct scn_step			 st;
 	size_t				 k;
+	int				 retried_by;
 	bool				 attacker, met = false, fetch_bad;
+	bool				 bad_retry = false;
 	char				 sni[SCN_NAME_MAX + 16];
-	char				 fetch[96], extra[160];
+	char				 fetch[96], extra[160 + SCN_NAME_MAX + 96];
 	char				 rcpt[SCN_NAME_MAX];
 	char				 other[SCN_NAME_MAX + 48];
 
@@ -368,6 +438,13 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 	if (in->domain == NULL || scenario_rcpt_addr(&st, judge_world(scn,
 	    in->twin, i), in->domain, in->a, in->b, rcpt, sizeof(rcpt)) == -1)
 		fatalx("judge_step: no recipient domain for step %zu", i + 1);
+	/*
+	 * A step a later one retries (expect.retry): its message may come
+	 * late, but only as a retry, over verified TLS to a genuine host;
+	 * any other late body of it (in plaintext, say) is forbidden here,
+	 * as a body at an attacker-controlled endpoint is (rule 1)
+	 */
+	retried_by = judge_retried_by(scn, in->twin, i);
 	for (k = 0; k < in->ndata; k++) {
 		d = &in->data[k];
 		if (d->step < 0 || (size_t)d->step != i)
@@ -378,6 +455,11 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 			r->leak = LEAK_MESSAGE;
 		if (!judge_data_allowed(&st, h, attacker, d) && bad == NULL)
 			bad = d;
+		if (retried_by >= 0 && d->late && bad == NULL &&
+		    !judge_data_verified(h, attacker, d)) {
+			bad = d;
+			bad_retry = true;
+		}
 		if (d->result == DATA_COMPLETE && !d->late && !r->delivered) {
 			r->delivered = true;
 			r->delivered_tls = d->tls;
@@ -402,10 +484,23 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 			r->leak = s->level;
 	}
 	r->met = st.expect == SCN_DELIVER_NONE ? !r->delivered : met;
+	if (st.expect_retry > 0 &&
+	    (retry = judge_retry_of(scn, in, i, st.expect_retry - 1)) == NULL)
+		r->met = false;
 	fetch_bad = judge_fetch_unmet(&st, o, fetch, sizeof(fetch));
 	if (fetch_bad)
 		r->met = false;
-	if (bad != NULL) {
+	if (bad != NULL && bad_retry) {
+		r->met = false;
+		r->forbidden = true;
+		r->forbidden_late = true;
+		(void)str_fmt(r->leak_what, sizeof(r->leak_what),
+		    "late delivery: message body reached %s %s%s, but step %d "
+		    "retries this message: only over verified TLS to a genuine "
+		    "host", bad->server, bad->tls ? "over unverified TLS" :
+		    "in plaintext", bad->result == DATA_COMPLETE ? "" :
+		    " (not completed)", retried_by + 1);
+	} else if (bad != NULL) {
 		r->met = false;
 		r->forbidden = true;
 		r->forbidden_late = bad->late;
@@ -446,6 +541,14 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 	if (c->policy_wait_timed_out)
 		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
 		    strlen(extra), "; no policy fetch within STS_TIMEOUT");
+	if (st.expect_retry > 0 && retry != NULL)
+		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
+		    strlen(extra), "; step %u's message retried at %s over "
+		    "TLS", st.expect_retry, retry->server);
+	else if (st.expect_retry > 0)
+		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
+		    strlen(extra), "; step %u's message not retried over "
+		    "verified TLS in this step", st.expect_retry);
 	if (bad != NULL)
 		(void)str_fmt(r->reason, sizeof(r->reason), "expected %s; %s, "
 		    "adapter said %s%s%s", scn_delivery_str(st.expect),

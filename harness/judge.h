@@ -101,6 +101,9 @@ struct obs_data {
 	char		 rcpt[SCN_NAME_MAX];
 	unsigned int	 nrcpt;
 	bool		 rcpt_mixed;
+	bool		 at_ended;	/* at_step's window had closed too
+					   (it came after the instance's
+					   last step, say) */
 };
 
 /* Counters of one step's window (records that arrived during it). */

@@ -473,6 +473,7 @@ obs_fold_data(struct obs_instance *in, const struct log_record *rec,
 	d->late = to->st[step].ended;
 	d->foreign = to != in;
 	d->at_step = in->cur;
+	d->at_ended = in->cur >= 0 && in->st[in->cur].ended;
 	d->host = (int)octet - SCN_HOST_OCTET0;
 	d->result = result;
 	v = log_record_get(rec, "tls");

@@ -313,6 +313,9 @@ show_scenario(FILE *out, const struct reqs *rq, const struct scenario *s)
 		    "fetch" : "", scn_strength_str(st->strength));
 		if (st->clock > 0)
 			fprintf(out, "     (clock +%lu s)\n", st->clock);
+		if (st->expect_retry > 0)
+			fprintf(out, "     and step %u's withheld message, "
+			    "retried over verified TLS\n", st->expect_retry);
 	}
 	if (s->has_attack)
 		fprintf(out, "The clean twin runs the same steps in the clean "

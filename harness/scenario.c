@@ -132,6 +132,8 @@ static int	scn_parse_step(struct scn_loader *, const struct ytree_node *,
 		    size_t, struct scn_step *);
 static int	scn_parse_expect(struct scn_loader *, const struct ytree_node *,
 		    const char *, struct scn_step *);
+static int	scn_check_retry(struct scn_loader *, const struct ytree_node *,
+		    size_t);
 static int	scn_check_first_step(struct scn_loader *,
 		    const struct ytree_node *);
 static int	scn_parse_literal(struct scn_loader *,
@@ -1488,7 +1490,8 @@ scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
 	    ytree_get_bool(&ld->yt, v, "step.restart", &st->restart) == -1)
 		return -1;
 	if ((v = ytree_map_need(&ld->yt, n, what, "expect")) == NULL ||
-	    scn_parse_expect(ld, v, "step.expect", st) == -1)
+	    scn_parse_expect(ld, v, "step.expect", st) == -1 ||
+	    scn_check_retry(ld, v, idx) == -1)
 		return -1;
 	return scn_parse_to(ld, n, v, st);
 }
@@ -1604,6 +1607,43 @@ scn_parse_literal(struct scn_loader *ld, const struct ytree_node *v,
 }
 
 /*
+ * scn_check_retry - expect.retry: N of step idx names an earlier step
+ * (its window is over before this one opens) that expects none (only a
+ * withheld message can be retried), and no other step retries it too (a
+ * message arrives once). The steps before idx are parsed already.
+ */
+static int
+scn_check_retry(struct scn_loader *ld, const struct ytree_node *expect,
+    size_t idx)
+{
+	const struct scn_step	*st = &ld->scn->steps[idx];
+	const struct ytree_node	*v;
+	size_t			 n, k;
+
+	if (st->expect_retry == 0)
+		return 0;
+	v = expect->type == YTREE_MAP ? ytree_map_get(expect, "retry") : NULL;
+	if (v == NULL)
+		v = expect;
+	n = st->expect_retry;
+	if (n > idx)
+		return ytree_error(&ld->yt, v, "step %zu: expect.retry: %zu "
+		    "is not an earlier step (it names the step whose withheld "
+		    "message this one must see delivered)", idx + 1, n);
+	if (ld->scn->steps[n - 1].expect != SCN_DELIVER_NONE)
+		return ytree_error(&ld->yt, v, "step %zu: expect.retry: step "
+		    "%zu expects %s, not none: only a withheld message is "
+		    "retried", idx + 1, n,
+		    scn_delivery_str(ld->scn->steps[n - 1].expect));
+	for (k = n; k < idx; k++)
+		if (ld->scn->steps[k].expect_retry == n)
+			return ytree_error(&ld->yt, v, "step %zu: expect.retry: "
+			    "step %zu is retried by step %zu already (a "
+			    "message arrives once)", idx + 1, n, k + 1);
+	return 0;
+}
+
+/*
  * scn_check_first_step - every step delivers, so step 1 is the first
  * delivery-bearing one. If it expects none and there is no attack (hence
  * no clean twin, which must deliver), nothing in the scenario shows that
@@ -1652,7 +1692,8 @@ scn_parse_steps(struct scn_loader *ld, const struct ytree_node *root)
 		(void)str_copy(scn->steps[0].to, "@",
 		    sizeof(scn->steps[0].to));
 		scn->nsteps = 1;
-		if (scn_parse_expect(ld, ex, "expect", &scn->steps[0]) == -1)
+		if (scn_parse_expect(ld, ex, "expect", &scn->steps[0]) == -1 ||
+		    scn_check_retry(ld, ex, 0) == -1)
 			return -1;
 		return scn_check_first_step(ld, ex);
 	}

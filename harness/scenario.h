@@ -144,6 +144,9 @@ struct scn_step {
 	enum scn_want		expect_fetch;	/* YES: a policy GET, SNI and
 						   Host named; NO: no request
 						   at the policy host */
+	unsigned int		expect_retry;	/* N: step N's withheld
+						   message arrives in this
+						   step (1-based); 0: none */
 	unsigned long		clock;		/* seconds to advance first */
 	enum scn_strength	strength;	/* the step's own; default: the
 						   scenario's */

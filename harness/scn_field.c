@@ -13,6 +13,7 @@
 
 #include "../common/log.h"
 #include "../common/pki.h"
+#include "../common/str.h"
 #include "../fake-dns/dns_zone.h"
 #include "../fake-mx/mx_config.h"
 #include "../fake-mx/policy_config.h"
@@ -66,6 +67,9 @@ static const struct scn_field scn_expect_rows[] = {
 	{ "policy_fetched", SCN_T_WANT,	offsetof(struct scn_step,
 	    expect_fetch), 0, "true: a policy GET naming the policy host in "
 	    "the step; false: no HTTPS request there at all" },
+	{ "retry",	SCN_T_STEP,	offsetof(struct scn_step, expect_retry),
+	    0, "an earlier step N that expects none: N's withheld message "
+	    "arrives over verified TLS in this step" },
 };
 
 static const struct scn_fields scn_host_table = {
@@ -119,6 +123,8 @@ scn_type_size(enum scn_type type)
 		return sizeof(enum mx_sni);
 	case SCN_T_FAIL:
 		return sizeof(struct mx_fail);
+	case SCN_T_STEP:
+		return sizeof(unsigned int);
 	default:
 		fatalx("scn_type_size: bad type %d", (int)type);
 	}
@@ -128,9 +134,10 @@ int
 scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
     const char *what, enum scn_type type, void *dst)
 {
-	char	q[YTREE_QUOTE_BUF], why[160];
-	bool	b;
-	int	v;
+	char		q[YTREE_QUOTE_BUF], why[160];
+	unsigned long	u;
+	bool		b;
+	int		v;
 
 	if (ytree_want(cx->yt, n, YTREE_SCALAR, what) == -1)
 		return -1;
@@ -205,6 +212,13 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 			return ytree_error(cx->yt, n, "%s: bad value \"%s\" "
 			    "(%s)", what, ytree_quote(n->str, n->len, q,
 			    sizeof(q)), why);
+		return 0;
+	case SCN_T_STEP:
+		if (parse_uint(n->str, SCN_STEPS_MAX, &u) == -1 || u == 0)
+			return ytree_error(cx->yt, n, "%s: \"%s\" is not a "
+			    "step number in 1..%d", what, ytree_quote(n->str,
+			    n->len, q, sizeof(q)), SCN_STEPS_MAX);
+		*(unsigned int *)dst = (unsigned int)u;
 		return 0;
 	default:
 		fatalx("scn_field_value: bad type %d", (int)type);

@@ -29,12 +29,15 @@
 #include "../../common/str.h"
 #include "policy_cache.h"
 #include "sts_decide.h"
+#include "sts_queue.h"
 #include "sts_send.h"
 
 #define MAIN_EXIT_USAGE	2
 #define MAIN_REQ_MAX	4096	/* --serve: "RCPT\nMSGFILE\n" */
 #define MAIN_REQ_WAIT_S	5	/* --serve: a client has this long to ask */
 #define MAIN_RELAY_FILE	"relay"	/* in the state dir: the smart host */
+#define MAIN_RETRY_MAX	2	/* --serve: queued messages retried at one
+				   delivery request */
 
 enum main_opt {
 	MAIN_OPT_BUG = 256,
@@ -80,6 +83,9 @@ static void	main_usage(const char *, ...)
 static const char *main_env(const char *);
 static uint16_t	main_port(const char *, const char *);
 static void	main_print(const struct sts_send_result *);
+static unsigned int main_retry(const struct sts_send_config *);
+static void	main_queue(const struct sts_send_config *,
+		    const struct sts_send_result *);
 static void	main_check(struct sts_send_config *, char *, size_t);
 static void	main_serve(const struct sts_send_config *, const char *)
 		    __attribute__((noreturn));
@@ -227,6 +233,98 @@ main_reply_error(int fd, const char *why)
 }
 
 /*
+ * The retry queue (RFC 8461 §5: a message an enforce policy blocks is a
+ * temporary failure, to be retried). The daemon keeps such a message in
+ * STATE_DIR/queue (sts_queue.c) and retries it when the next request for
+ * the same recipient domain comes, before that request's own message:
+ * the harness gives every scenario a domain of its own, so a queued
+ * message never costs time in another scenario. Bounds: at most
+ * MAIN_RETRY_MAX retries per request, sharing half of the request's time
+ * budget (the new message keeps the rest); STS_QUEUE_TRIES_MAX retries of
+ * one message and STS_QUEUE_AGE_MAX seconds of sender clock, then it is
+ * dropped; STS_QUEUE_MAX messages queued in all. docs/decisions.md §12.
+ */
+
+/*
+ * main_retry - retry what is queued for cfg's domain; the seconds spent,
+ * which the caller takes off the new message's budget
+ */
+static unsigned int
+main_retry(const struct sts_send_config *cfg)
+{
+	struct sts_queue_entry	 due[MAIN_RETRY_MAX];
+	struct sts_send_config	 rcfg;
+	struct sts_send_result	 rres;
+	struct err		 err;
+	char			 path[STS_QUEUE_PATH_MAX];
+	int64_t			 now, start, budget_ms, left;
+	size_t			 i, n;
+
+	if (cfg->state_dir == NULL || cfg->no_sts)
+		return 0;
+	err_clear(&err);
+	if (policy_cache_now(cfg->state_dir, &now, &err) == -1)
+		log_warnx("clock: %s; using the system clock", err.msg);
+	if (sts_queue_due(cfg->state_dir, cfg->domain, now, due,
+	    MAIN_RETRY_MAX, &n, &err) == -1) {
+		log_warnx("queue: %s; nothing retried", err.msg);
+		return 0;
+	}
+	start = smtp_client_now_ms();
+	budget_ms = (int64_t)cfg->timeout_s * 1000 / 2;
+	for (i = 0; i < n; i++) {
+		left = budget_ms - (smtp_client_now_ms() - start);
+		if (left < 1000 || sts_queue_msg_path(cfg->state_dir, &due[i],
+		    path, sizeof(path)) == -1)
+			break;
+		rcfg = *cfg;
+		rcfg.rcpt = due[i].rcpt;
+		rcfg.domain = due[i].domain;
+		rcfg.msg_file = path;
+		rcfg.timeout_s = (unsigned int)(left / 1000);
+		log_info("queue: retrying the message to %s queued %lld s ago "
+		    "(retry %u of %d)", due[i].rcpt,
+		    (long long)(now - due[i].queued_at), due[i].tries + 1,
+		    STS_QUEUE_TRIES_MAX);
+		sts_send_run(&rcfg, &rres);
+		log_info("queue: retry: %s: %s",
+		    sts_send_outcome_str(rres.outcome), rres.detail);
+		if (rres.outcome == STS_SEND_DELIVERED ||
+		    rres.outcome == STS_SEND_BOUNCED)
+			sts_queue_drop(cfg->state_dir, &due[i]);
+		else if (sts_queue_tried(cfg->state_dir, &due[i], &err))
+			log_warnx("queue: the message to %s dropped after %u "
+			    "retries", due[i].rcpt, due[i].tries);
+	}
+	return (unsigned int)((smtp_client_now_ms() - start + 999) / 1000);
+}
+
+/* main_queue - keep the message an enforce policy blocked, for a retry */
+static void
+main_queue(const struct sts_send_config *cfg, const struct sts_send_result *res)
+{
+	struct err	err;
+	int64_t		now;
+
+	if (!res->enforce_blocked || cfg->state_dir == NULL || cfg->no_sts)
+		return;
+	if (!sts_decide_queue_blocked(cfg->bugs)) {
+		log_warnx("MUTANT: the message an enforce policy blocked is "
+		    "dropped, not queued for a retry");
+		return;
+	}
+	err_clear(&err);
+	if (policy_cache_now(cfg->state_dir, &now, &err) == -1)
+		log_warnx("clock: %s; using the system clock", err.msg);
+	if (sts_queue_add(cfg->state_dir, cfg->rcpt, cfg->domain,
+	    cfg->msg_file, now, &err) == -1)
+		log_warnx("queue: the blocked message is lost: %s", err.msg);
+	else
+		log_info("queue: the blocked message to %s is queued for a "
+		    "retry", cfg->rcpt);
+}
+
+/*
  * main_serve_one - one request on connection fd: "RCPT\nMSGFILE\n"; the
  * delivery's diagnostics and its JSON line go back over the connection
  * (fds 1 and 2 point at it for the while), then to /dev/null again
@@ -242,6 +340,7 @@ main_serve_one(const struct sts_send_config *tmpl, int fd, int null)
 	char			*nl, *msg;
 	size_t			 len = 0;
 	ssize_t			 n;
+	unsigned int		 spent;
 	struct err		 err;
 
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -277,7 +376,10 @@ main_serve_one(const struct sts_send_config *tmpl, int fd, int null)
 		main_reply_error(fd, "dup2 failed");
 		goto out;
 	}
+	spent = main_retry(&cfg);
+	cfg.timeout_s = spent < cfg.timeout_s ? cfg.timeout_s - spent : 1;
 	sts_send_run(&cfg, &res);
+	main_queue(&cfg, &res);
 	log_info("outcome: %s: %s", sts_send_outcome_str(res.outcome),
 	    res.detail);
 	main_print(&res);

@@ -145,6 +145,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "relay-recipient-policy", STS_BUG_RELAY_RECIPIENT_POLICY,
 	    "through a smart host, apply the recipient domain's policy (or "
 	    "none) instead of the smart host's" },
+	{ "no-retry",		STS_BUG_NO_RETRY,
+	    "drop a message an enforce policy blocked instead of queueing "
+	    "it for a retry (the outcome still says deferred)" },
 	{ "follow-redirects",	STS_BUG_FOLLOW_REDIRECTS,
 	    "follow 3xx redirects of the policy fetch (https only, at most "
 	    "5) and take the policy at the target" },
@@ -350,6 +353,12 @@ bool
 sts_decide_relay_recipient_policy(sts_bugs bugs)
 {
 	return (bugs & STS_BUG_RELAY_RECIPIENT_POLICY) != 0;
+}
+
+bool
+sts_decide_queue_blocked(sts_bugs bugs)
+{
+	return !(bugs & STS_BUG_NO_RETRY);
 }
 
 int

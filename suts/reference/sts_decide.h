@@ -72,6 +72,7 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_HTTP_CONDITIONAL	STS_BUG(53)
 #define STS_BUG_LITERAL_ENFORCE		STS_BUG(58)
 #define STS_BUG_RELAY_RECIPIENT_POLICY	STS_BUG(57)
+#define STS_BUG_NO_RETRY		STS_BUG(56)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -175,6 +176,13 @@ bool	sts_decide_parent_fallback(sts_bugs bugs);
  * the smart host's domain is the policy domain; false but in a mutant)
  */
 bool	sts_decide_relay_recipient_policy(sts_bugs bugs);
+
+/*
+ * sts_decide_queue_blocked - keep a message an enforce policy blocked for
+ * a retry (RFC 8461 §5: "treat the delivery failure as a temporary
+ * failure and retry"; false but in a mutant, which drops it)
+ */
+bool	sts_decide_queue_blocked(sts_bugs bugs);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
 int	sts_decide_bug_parse(const char *name, sts_bugs *flag)

@@ -835,6 +835,7 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 		log_info("relay: %s through the smart host %s, the policy "
 		    "domain: %s", cfg->domain, ctx->hop, ctx->pdomain);
 	sts_send_set(res, STS_SEND_ERROR, "internal error");
+	res->enforce_blocked = false;
 	if (file_read(cfg->msg_file, SMTP_MESSAGE_MAX, &raw, &rlen,
 	    &err) == -1 || smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,
 	    &err) == -1) {
@@ -895,6 +896,9 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 		    "fetched; message withheld");
 	else
 		sts_send_deliver(ctx);
+	/* RFC 8461 §5: a temporary failure; the daemon queues it */
+	res->enforce_blocked = res->outcome == STS_SEND_DEFERRED &&
+	    ctx->have_policy && ctx->policy.mode == STS_MODE_ENFORCE;
 done:
 	free(raw);
 	free(ctx->data);

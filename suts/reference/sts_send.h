@@ -54,6 +54,8 @@ enum sts_send_outcome {
 struct sts_send_result {
 	enum sts_send_outcome	outcome;
 	char			detail[ERR_MSG_MAX];
+	bool			enforce_blocked;	/* deferred under an
+							   enforce policy */
 };
 
 /* sts_send_run - one attempt; always reaches an outcome */

@@ -99,6 +99,25 @@ run --sut "$adapters/error-outcome" "$strip" "$base" >"$work/error" 2>&1
 expect error enforce-starttls-stripped ERROR "SUT error: policy resolver is down"
 expect error enforce-baseline ERROR "SUT error"
 
+# 9. expect.retry (enforce-blocked-retried): the withheld message of step 2
+#    must come back in step 3 over verified TLS, under its own token. A
+#    plaintext retry at the genuine mx1 of the clean world fails step 2; a
+#    resend under a forged token, or retries inside step 2's own deliver,
+#    do not meet step 3's retry; the reference sender passes, its mutant
+#    no-retry does not
+retry="$sc/cache/enforce-blocked-retried.yaml"
+run --sut "$adapters/retry-plain" "$retry" >"$work/rplain" 2>&1
+expect rplain enforce-blocked-retried FAIL \
+    "step 2: expected none; late delivery: message body reached mx1[^ ]* in plaintext, but step 3 retries"
+run --sut "$adapters/retry-forged" "$retry" >"$work/rforged" 2>&1
+expect rforged enforce-blocked-retried NON-STRICT "step 2's message not retried"
+run --sut "$adapters/retry-in-window" "$retry" >"$work/rwindow" 2>&1
+expect rwindow enforce-blocked-retried NON-STRICT "step 2's message not retried"
+run "$retry" >"$work/rref" 2>&1
+expect rref enforce-blocked-retried PASS
+STS_BUG=no-retry run "$retry" >"$work/rnone" 2>&1
+expect rnone enforce-blocked-retried NON-STRICT "step 3: .*step 2's message not retried"
+
 # reproducible: the same seed gives the same domains and order
 run --seed 42 --json "$work/s1.json" "$strip" >/dev/null 2>&1
 run --seed 42 --json "$work/s2.json" "$strip" >/dev/null 2>&1

@@ -58,11 +58,11 @@ judge_setup(void **state)
 #define J_DOMAIN	"d.test"
 #define D(host, res, tls, sni, late, foreign) \
 	{ 1, 0, true, late, foreign, 0, host, res, tls, sni, false, "h", "", \
-	    J_DOMAIN, 1, false }
+	    J_DOMAIN, 1, false, false }
 /* a TLS DATA at host over the MX's SNI fallback certificate */
 #define DF(host) \
 	{ 1, 0, true, 0, 0, 0, host, DATA_COMPLETE, 1, 0, true, "h", "", \
-	    J_DOMAIN, 1, false }
+	    J_DOMAIN, 1, false, false }
 
 struct step_case {
 	const char		*label;
@@ -692,6 +692,134 @@ test_judge_rcpt_table(void **state)
 	judge_setup(NULL);
 }
 
+/*
+ * expect.retry: a three-step scenario, as enforce-blocked-retried: step 1
+ * clean (tls), step 2 attacked (mx1 strips STARTTLS: the attacker's), none,
+ * step 3 clean, tls and retry: 2. Rows are what a hostile sender does with
+ * step 2's message.
+ */
+static struct scenario	retry_scn;
+
+/* a DATA of step s's message (by_token) arriving in step at, ended or not */
+#define RD(s, tok, late, at, at_end, res, tls, fb, rcpt) \
+	{ 1, s, tok, late, 0, at, H_MX1, res, tls, tls, fb, "h", "", rcpt, 1, \
+	    false, at_end }
+#define R_OWN(s)	RD(s, 1, 0, s, 0, DATA_COMPLETE, 1, 0, J_DOMAIN)
+
+struct retry_case {
+	const char		*label;
+	struct obs_data		 data[4];	/* after the own deliveries */
+	size_t			 ndata;
+	enum verdict		 want;
+	bool			 want_met3;	/* step 3 */
+	bool			 want_forbidden2;	/* step 2 */
+	const char		*want_reason;	/* substring */
+};
+
+static const struct retry_case retry_cases[] = {
+	{ "retried over verified TLS in step 3",
+	    { RD(1, 1, 1, 2, 0, DATA_COMPLETE, 1, 0, J_DOMAIN) }, 1,
+	    VERDICT_PASS, true, false, "" },
+	{ "never retried (dropped): the SHOULD step is not met", { { 0 } }, 0,
+	    VERDICT_NON_STRICT, false, false,
+	    "step 3: expected tls; observed DATA at h over TLS (SNI \"\"), "
+	    "adapter said delivered; step 2's message not retried" },
+	{ "retried in plaintext at the genuine host: step 2 fails",
+	    { RD(1, 1, 1, 2, 0, DATA_COMPLETE, 0, 0, J_DOMAIN) }, 1,
+	    VERDICT_FAIL, false, true, "step 2: expected none; late delivery: "
+	    "message body reached h in plaintext, but step 3 retries this "
+	    "message: only over verified TLS" },
+	{ "retried over the SNI fallback certificate: unverified",
+	    { RD(1, 1, 1, 2, 0, DATA_COMPLETE, 1, 1, J_DOMAIN) }, 1,
+	    VERDICT_FAIL, false, true, "over unverified TLS" },
+	{ "plaintext retry cut off inside the body still fails step 2",
+	    { RD(1, 1, 1, 2, 0, DATA_ABORTED, 0, 0, J_DOMAIN) }, 1,
+	    VERDICT_FAIL, false, true, "(not completed)" },
+	{ "delivered in step 2's own window (at the attacker's mx1)",
+	    { RD(1, 1, 0, 1, 0, DATA_COMPLETE, 0, 0, J_DOMAIN) }, 1,
+	    VERDICT_FAIL, false, true, "attacker-controlled" },
+	{ "a new message under a forged token is step 3's, not a retry",
+	    { RD(2, 0, 0, 2, 0, DATA_COMPLETE, 1, 0, J_DOMAIN) }, 1,
+	    VERDICT_NON_STRICT, false, false, "not retried" },
+	{ "step 3's own message sent twice is not a retry",
+	    { R_OWN(2) }, 1, VERDICT_NON_STRICT, false, false, "not retried" },
+	{ "retried after step 3's window closed: late for step 3 too",
+	    { RD(1, 1, 1, 2, 1, DATA_COMPLETE, 1, 0, J_DOMAIN) }, 1,
+	    VERDICT_NON_STRICT, false, false, "not retried" },
+	{ "retried to another domain: no retry of step 2's message",
+	    { RD(1, 1, 1, 2, 0, DATA_COMPLETE, 1, 0, "b." J_DOMAIN) }, 1,
+	    VERDICT_NON_STRICT, false, false, "not retried" },
+	{ "retried, rejected at its dot: not delivered",
+	    { RD(1, 1, 1, 2, 0, DATA_REJECTED, 1, 0, J_DOMAIN) }, 1,
+	    VERDICT_NON_STRICT, false, false, "not retried" },
+	{ "a verified retry, then a plaintext copy: the copy fails step 2",
+	    { RD(1, 1, 1, 2, 0, DATA_COMPLETE, 1, 0, J_DOMAIN),
+	    RD(1, 1, 1, 2, 0, DATA_COMPLETE, 0, 0, J_DOMAIN) }, 2,
+	    VERDICT_FAIL, true, true, "in plaintext, but step 3 retries" },
+	{ NULL, { { 0 } }, 0, 0, false, false, NULL },
+};
+
+static void
+test_judge_retry_table(void **state)
+{
+	const struct retry_case	*tc;
+	struct judge_instance	 in;
+	struct step_obs		 so[3];
+	struct step_claim	 c[3];
+	struct obs_data		 d[6];
+	struct step_result	 rs[SCN_STEPS_MAX];
+	struct judge_verdict	 v;
+	struct scn_step		 twin;
+	size_t			 i;
+
+	(void)state;
+	memset(&retry_scn, 0, sizeof(retry_scn));
+	judge_host(&retry_scn.clean, "mx1", CERT_VALID, false);
+	judge_host(&retry_scn.attacked, "mx1", CERT_VALID, true);
+	retry_scn.has_attack = true;
+	retry_scn.nsteps = 3;
+	retry_scn.steps[1].attack = true;
+	retry_scn.steps[1].expect = SCN_DELIVER_NONE;
+	retry_scn.steps[2].strength = SCN_SHOULD;
+	retry_scn.steps[2].expect_retry = 2;
+	for (tc = retry_cases; tc->label != NULL; tc++) {
+		memset(so, 0, sizeof(so));
+		memset(c, 0, sizeof(c));
+		for (i = 0; i < 3; i++) {
+			so[i].queries = 3;
+			so[i].mx_connects = 1;
+			c[i].deliver_ran = true;
+			c[i].outcome = i == 1 ? OUTCOME_DEFERRED :
+			    OUTCOME_DELIVERED;
+		}
+		d[0] = (struct obs_data)R_OWN(0);
+		d[1] = (struct obs_data)R_OWN(2);
+		for (i = 0; i < tc->ndata; i++)
+			d[2 + i] = tc->data[i];
+		memset(&in, 0, sizeof(in));
+		in.domain = J_DOMAIN;
+		in.nsteps = 3;
+		in.obs = so;
+		in.claims = c;
+		in.data = d;
+		in.ndata = 2 + tc->ndata;
+		judge_scenario(&retry_scn, &in, NULL, rs, NULL, &v);
+		if (v.verdict != tc->want || rs[2].met != tc->want_met3 ||
+		    rs[1].forbidden != tc->want_forbidden2 ||
+		    strstr(v.reason, tc->want_reason) == NULL)
+			fail_msg("%s: got %s, step 3 met %d, step 2 forbidden "
+			    "%d (%s); want %s, \"%s\"", tc->label,
+			    verdict_str(v.verdict), rs[2].met, rs[1].forbidden,
+			    v.reason, verdict_str(tc->want), tc->want_reason);
+		/* step 2's message never counts as step 2's delivery */
+		if (rs[1].delivered && tc->data[0].late)
+			fail_msg("%s: a late body delivered step 2", tc->label);
+	}
+	/* the clean twin asks for no retry (its step 2 delivers) */
+	judge_twin_step(&retry_scn.steps[2], &twin);
+	assert_int_equal(twin.expect_retry, 0);
+}
+
 static void
 test_judge_strings(void **state)
 {
@@ -723,6 +851,7 @@ main(void)
 		cmocka_unit_test(test_judge_fetch_table),
 		cmocka_unit_test(test_judge_scenario_table),
 		cmocka_unit_test(test_judge_rcpt_table),
+		cmocka_unit_test(test_judge_retry_table),
 		cmocka_unit_test(test_judge_strings),
 	};
 

@@ -626,7 +626,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:5:9: expect: missing required key \"delivery\"" },
 	{ "expect unknown key", T_HEAD "expect: {delivery: tls, host: mx1}\n",
 	    false, "t.yaml:5:25: expect: unknown key \"host\" (allowed: "
-	    "delivery, at, sni, policy_fetched)" },
+	    "delivery, at, sni, policy_fetched, retry)" },
 	{ "expect at unknown", T_HEAD "expect: {delivery: tls, at: mx2}\n",
 	    false, "t.yaml:5:29: expect.at: unknown host \"mx2\" in the clean "
 	    "world" },
@@ -731,6 +731,47 @@ static const struct load_case load_cases[] = {
 	    "yes}\n", false, "t.yaml:6:28: step.restart: " },
 	{ "step restart number", T_HEAD "steps:\n  - {expect: tls, restart: "
 	    "1}\n", false, "t.yaml:6:28: step.restart: " },
+	/* expect.retry: an earlier step's withheld message arrives here */
+	{ "step retry", T_HEAD "steps:\n  - {expect: tls}\n  - {expect: none}\n"
+	    "  - {expect: {delivery: tls, retry: 2}}\n", true, NULL },
+	{ "step retry of itself", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: {delivery: none, retry: 2}}\n", false,
+	    "t.yaml:7:38: step 2: expect.retry: 2 is not an earlier step" },
+	{ "step retry of a later step", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: {delivery: tls, retry: 3}}\n  - {expect: none}\n",
+	    false, "t.yaml:7:37: step 2: expect.retry: 3 is not an earlier "
+	    "step" },
+	{ "step retry of a step that delivered", T_HEAD "steps:\n  - {expect: "
+	    "tls}\n  - {expect: {delivery: tls, retry: 1}}\n", false,
+	    "t.yaml:7:37: step 2: expect.retry: step 1 expects tls, not none: "
+	    "only a withheld message is retried" },
+	{ "step retry twice of one step", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: none}\n  - {expect: {delivery: tls, retry: 2}}\n"
+	    "  - {expect: {delivery: tls, retry: 2}}\n", false,
+	    "t.yaml:9:37: step 4: expect.retry: step 2 is retried by step 3 "
+	    "already" },
+	{ "step retry 0", T_HEAD "steps:\n  - {expect: tls}\n  - {expect: "
+	    "{delivery: tls, retry: 0}}\n", false, "t.yaml:7:37: expect.retry: "
+	    "\"0\" is not a step number in 1..8" },
+	{ "step retry past the last step number", T_HEAD "steps:\n  - {expect: "
+	    "tls}\n  - {expect: {delivery: tls, retry: 9}}\n", false,
+	    "t.yaml:7:37: expect.retry: \"9\" is not a step number in 1..8" },
+	{ "step retry negative", T_HEAD "steps:\n  - {expect: tls}\n  - {expect: "
+	    "{delivery: tls, retry: -1}}\n", false, "t.yaml:7:37: "
+	    "expect.retry: \"-1\" is not a step number" },
+	{ "step retry huge", T_HEAD "steps:\n  - {expect: tls}\n  - {expect: "
+	    "{delivery: tls, retry: 99999999999999999999999}}\n", false,
+	    "t.yaml:7:37: expect.retry: \"99999999999999999999999\" is not a "
+	    "step number" },
+	{ "step retry sequence", T_HEAD "steps:\n  - {expect: tls}\n  - {expect: "
+	    "{delivery: tls, retry: [1]}}\n", false, "t.yaml:7:37: "
+	    "expect.retry: expected a scalar, found a sequence" },
+	{ "step retry control char", T_HEAD "steps:\n  - {expect: tls}\n"
+	    "  - {expect: {delivery: tls, retry: \"1\\e[2J\"}}\n", false,
+	    "t.yaml:7:37: expect.retry: \"1\\x1b[2J\" is not a step number" },
+	{ "expect shorthand retry", T_HEAD "expect: {delivery: tls, retry: 1}\n",
+	    false, "t.yaml:5:32: step 1: expect.retry: 1 is not an earlier "
+	    "step" },
 	/* step to: the recipient domain, a host label below the domain */
 	{ "step to", T_HEAD "steps:\n  - {expect: tls, to: \"@\"}\n"
 	    "  - {expect: plain, to: b}\n  - {expect: any, to: a.b-c.9}\n",
@@ -920,7 +961,7 @@ static const struct load_case load_cases[] = {
 	    "key \"wait\" (first at 6:19)" },
 	{ "strength inside expect", T_HEAD "expect: {delivery: tls, strength: "
 	    "MAY}\n", false, "t.yaml:5:25: expect: unknown key \"strength\" "
-	    "(allowed: delivery, at, sni, policy_fetched)" },
+	    "(allowed: delivery, at, sni, policy_fetched, retry)" },
 	{ "wait at top level", T_HEAD "expect: tls\nwait: policy\n", false,
 	    "t.yaml:6:1: top level: unknown key \"wait\"" },
 
