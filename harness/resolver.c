@@ -859,6 +859,14 @@ resolver_on_read(evutil_socket_t fd, short what, void *arg)
 	(void)resolver_leave(r);
 }
 
+void
+resolver_drain(struct resolver *r)
+{
+	if (r == NULL || r->fd == -1 || r->doomed || r->freeing)
+		return;
+	resolver_on_read(r->fd, EV_READ, r);
+}
+
 /*
  * resolver_read - what the pipe holds now, at most RESOLVER_READ_MAX
  * bytes (the loop calls again); 1 at EOF or on a read error, else 0

@@ -140,6 +140,15 @@ size_t	resolver_dropped(const struct resolver *);
 const char *resolver_conf_path(const struct resolver *);
 
 /*
+ * resolver_drain - read what dnsmasq's log pipe holds now and turn it into
+ * records, as the loop would on its next turn. A step's window closes
+ * after it: dnsmasq logs a query before it answers, so a line about an
+ * answer the SUT already had is in the pipe, but the loop may run the
+ * SUT's exit before the pipe's read event. NULL is a no-op.
+ */
+void	resolver_drain(struct resolver *);
+
+/*
  * resolver_free - stop dnsmasq: kill its TCP children and let it reap
  * them, SIGTERM, at most 500 ms, then SIGKILL to its process group; reap
  * it, emit "exit ... expected=yes", close everything (the config file

@@ -1069,6 +1069,8 @@ lane_end_step(struct runner_lane *l)
 	const struct scenario	*scn = l->r->scns[l->cur];
 	struct step_claim	*c = &l->ci->claims[l->step];
 
+	/* what dnsmasq logged during the step belongs to it (resolver.h) */
+	resolver_drain(l->r->resolver);
 	/* a blackholed or trickled fetch the sender left ends with its step */
 	world_end_step(l->ci->world);
 	obs_instance_end_step(l->ci->obs, (int)l->step);
