@@ -338,7 +338,7 @@ static const struct load_case load_cases[] = {
 	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca, "
 	    "wildcard, cn-only, upper-case, intermediate, missing-intermediate, "
 	    "name-constrained, partial-wildcard, wildcard-too-deep, "
-	    "parent-name, weak-key)" },
+	    "parent-name, weak-key, revoked)" },
 	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
 	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
 	    "false, blackhole, tls-alert, trickle)" },
