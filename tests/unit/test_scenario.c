@@ -535,8 +535,8 @@ static const struct load_case load_cases[] = {
 	    "(unknown verb (allowed:" },
 	{ "host fail mapping", T_HEAD "world:\n  hosts: {mx1: {fail: {rcpt: "
 	    "451}}}\n", false, "t.yaml:6:23: fail: expected a scalar" },
-	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: revoked}}\n",
-	    false, "t.yaml:6:23: cert: bad value \"revoked\"" },
+	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: ocsp-stapled}}\n",
+	    false, "t.yaml:6:23: cert: bad value \"ocsp-stapled\"" },
 	{ "host duplicate", T_HEAD "world:\n  hosts: {mx1: {}, mx1: {}}\n",
 	    false, "t.yaml:6:20: world.hosts: duplicate key \"mx1\"" },
 	{ "hosts nine", T_HEAD "world:\n  hosts: {a: {}, b: {}, c: {}, d: {}, "
