@@ -80,6 +80,7 @@ world_dns(struct world *wd, const struct scn_world *w, unsigned int a,
 	return 0;
 }
 
+/* world_has_revoked - a listening server of w presents a revoked leaf */
 bool
 world_has_revoked(const struct scn_world *w)
 {
