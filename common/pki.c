@@ -35,6 +35,8 @@
 						   intermediate may name */
 #define PKI_SAN_MAX		(4 + 256)	/* "DNS:" + a name */
 #define PKI_WEAK_BITS		1024	/* RSA: under OpenSSL's level 2 */
+#define PKI_CRL_DP_MAX		(16 + 256 + 16)	/* "URI:http://crl." name
+						   PKI_CRL_PATH */
 
 /*
  * Validity windows in days from now (pki.h says why). The SUT's clock may
@@ -49,6 +51,8 @@
 #define PKI_EXPIRED_TO		(-1)
 #define PKI_NOT_YET_FROM	(20 * PKI_YEAR)
 #define PKI_NOT_YET_TO		(30 * PKI_YEAR)
+#define PKI_CRL_FROM		(-1)		/* thisUpdate, revocations */
+#define PKI_CRL_TO		(30 * PKI_YEAR)	/* nextUpdate */
 
 /* What names a leaf carries in its SAN. */
 enum pki_san {
@@ -109,6 +113,7 @@ struct pki_profile {
 	int		 from, to;	/* validity, days from now */
 	enum pki_key	 key;
 	bool		 chain;		/* the server sends the issuer too */
+	bool		 revoked;	/* a CRL DP, its serial in the CRL */
 };
 
 /* What pki_make_cert() makes: one certificate. */
@@ -121,6 +126,7 @@ struct pki_cert_spec {
 	int		 from, to;	/* validity, days from now */
 	const char	*constraints;	/* CAs: nameConstraints or NULL */
 	const char	*san;		/* leaves: "DNS:name" or NULL */
+	const char	*crl_dp;	/* leaves: "URI:http://..." or NULL */
 };
 
 struct pki_leaf {
@@ -129,6 +135,7 @@ struct pki_leaf {
 	char			*host;
 	X509			*cert;
 	EVP_PKEY		*key;
+	bool			 revoked;	/* listed in the CRL */
 };
 
 struct pki {
@@ -137,6 +144,11 @@ struct pki {
 	EVP_PKEY	*ca_key[PKI_CA_COUNT];	/* never written anywhere */
 	X509		*ca_cert[PKI_CA_COUNT];
 	struct pki_leaf	*leaves;
+	size_t		 nrevoked;	/* revoked leaves made so far */
+	unsigned char	*crl;		/* DER; NULL: not made yet */
+	size_t		 crl_len;
+	size_t		 crl_listed;	/* revoked leaves it lists */
+	unsigned long	 crl_number;	/* of the last one made */
 };
 
 static EVP_PKEY	*pki_keygen(enum pki_key, struct err *);
@@ -149,6 +161,11 @@ static int	 pki_write_cert(const char *, X509 *, struct err *);
 static bool	 pki_name_below(const char *, const char *);
 static bool	 pki_san_names(enum pki_san, const char *);
 static int	 pki_san_make(enum pki_san, const char *, char *, size_t,
+		    struct err *);
+static int	 pki_crl_dp_make(const char *, char *, size_t, struct err *);
+static X509_CRL	*pki_crl_make(const struct pki *, struct err *);
+static int	 pki_crl_revoke(X509_CRL *, const X509 *, struct err *);
+static int	 pki_crl_exts(X509_CRL *, X509 *, unsigned long,
 		    struct err *);
 
 /*
@@ -202,6 +219,8 @@ static const struct pki_profile pki_profiles[CERT_PROFILE_COUNT] = {
 	    PKI_LEAF_FROM, PKI_LEAF_TO, PKI_KEY_EC, false },
 	[CERT_WEAK_KEY] = { "weak-key", PKI_SAN_HOST, PKI_ISSUER_CA,
 	    PKI_LEAF_FROM, PKI_LEAF_TO, PKI_KEY_WEAK, false },
+	[CERT_REVOKED] = { "revoked", PKI_SAN_HOST, PKI_ISSUER_CA,
+	    PKI_LEAF_FROM, PKI_LEAF_TO, PKI_KEY_EC, false, true },
 };
 
 const char *
@@ -229,6 +248,12 @@ const char *
 cert_profile_name(size_t i)
 {
 	return i < CERT_PROFILE_COUNT ? pki_profiles[i].name : NULL;
+}
+
+bool
+cert_profile_is_revoked(enum cert_profile p)
+{
+	return (unsigned)p < CERT_PROFILE_COUNT && pki_profiles[p].revoked;
 }
 
 /*
@@ -421,8 +446,9 @@ pki_add_ext(X509 *cert, X509 *issuer, int nid, const char *value,
 /*
  * pki_add_exts - the extensions of spec's kind: a root may have one
  * intermediate below it, an intermediate none (RFC 5280 §4.2.1.9); a
- * leaf is a TLS server's, with its SAN if it has one. No AIA anywhere,
- * so a client missing an intermediate cannot fetch it.
+ * leaf is a TLS server's, with its SAN if it has one and a CRL DP if it
+ * is revoked. No AIA anywhere, so a client missing an intermediate cannot
+ * fetch it (and no OCSP responder is named).
  */
 static int
 pki_add_exts(X509 *cert, X509 *issuer, const struct pki_cert_spec *spec,
@@ -448,7 +474,9 @@ pki_add_exts(X509 *cert, X509 *issuer, const struct pki_cert_spec *spec,
 		    pki_add_ext(cert, issuer, NID_ext_key_usage,
 		    "serverAuth", err) == -1 ||
 		    (spec->san != NULL && pki_add_ext(cert, issuer,
-		    NID_subject_alt_name, spec->san, err) == -1))
+		    NID_subject_alt_name, spec->san, err) == -1) ||
+		    (spec->crl_dp != NULL && pki_add_ext(cert, issuer,
+		    NID_crl_distribution_points, spec->crl_dp, err) == -1))
 			return -1;
 		break;
 	default:
@@ -619,6 +647,7 @@ pki_free(struct pki *pki)
 		X509_free(pki->ca_cert[i]);
 		EVP_PKEY_free(pki->ca_key[i]);
 	}
+	OPENSSL_free(pki->crl);
 	free(pki);
 }
 
@@ -668,6 +697,7 @@ pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
 	struct pki_leaf			*l;
 	X509				*c;
 	char				 san[PKI_SAN_MAX];
+	char				 dp[PKI_CRL_DP_MAX];
 
 	for (l = pki->leaves; l != NULL; l = l->next)
 		if (l->profile == profile && strcmp(l->host, host) == 0) {
@@ -690,6 +720,11 @@ pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
 	spec.san = san[0] != '\0' ? san : NULL;
 	spec.from = row->from;
 	spec.to = row->to;
+	if (row->revoked) {
+		if (pki_crl_dp_make(host, dp, sizeof(dp), err) == -1)
+			return -1;
+		spec.crl_dp = dp;
+	}
 	if ((spec.key = pki_keygen(row->key, err)) == NULL)
 		return -1;
 	if (row->issuer == PKI_ISSUER_SELF) {
@@ -709,9 +744,152 @@ pki_leaf(struct pki *pki, enum cert_profile profile, const char *host,
 	l->host = xstrdup(host);
 	l->cert = c;
 	l->key = spec.key;
+	l->revoked = row->revoked;
 	l->next = pki->leaves;
 	pki->leaves = l;
+	if (l->revoked)
+		pki->nrevoked++;
 	*cert = c;
 	*key = spec.key;
+	return 0;
+}
+
+/*
+ * pki_crl_dp_make - the CRL DP of a revoked leaf for host:
+ * "URI:http://crl.<host without its first label>/ca.crl"
+ */
+static int
+pki_crl_dp_make(const char *host, char *buf, size_t size, struct err *err)
+{
+	const char	*dot = strchr(host, '.');
+
+	if (dot == NULL || dot == host || dot[1] == '\0')
+		return err_set(err, ERR_RANGE, "pki: a CRL distribution point "
+		    "for \"%s\" needs a host below a domain", host);
+	if (str_fmt(buf, size, "URI:http://%s.%s%s", PKI_CRL_LABEL, dot + 1,
+	    PKI_CRL_PATH) == -1)
+		return err_set(err, ERR_RANGE, "pki: host name too long");
+	return 0;
+}
+
+/* pki_crl_revoke - list cert's serial, revoked a day ago (keyCompromise) */
+static int
+pki_crl_revoke(X509_CRL *crl, const X509 *cert, struct err *err)
+{
+	X509_REVOKED	*rev;
+	ASN1_TIME	*when = NULL;
+	ASN1_ENUMERATED	*reason = NULL;
+
+	if ((rev = X509_REVOKED_new()) == NULL ||
+	    (when = X509_time_adj_ex(NULL, PKI_CRL_FROM, 0, NULL)) == NULL ||
+	    (reason = ASN1_ENUMERATED_new()) == NULL ||
+	    ASN1_ENUMERATED_set(reason, CRL_REASON_KEY_COMPROMISE) != 1 ||
+	    X509_REVOKED_set_serialNumber(rev,
+	    (ASN1_INTEGER *)X509_get0_serialNumber(cert)) != 1 ||
+	    X509_REVOKED_set_revocationDate(rev, when) != 1 ||
+	    X509_REVOKED_add1_ext_i2d(rev, NID_crl_reason, reason, 0, 0) != 1 ||
+	    X509_CRL_add0_revoked(crl, rev) != 1) {
+		X509_REVOKED_free(rev);
+		ASN1_TIME_free(when);
+		ASN1_ENUMERATED_free(reason);
+		return err_tls(err, "pki: CRL entry");
+	}
+	ASN1_TIME_free(when);
+	ASN1_ENUMERATED_free(reason);
+	return 0;
+}
+
+/*
+ * pki_crl_exts - the extensions RFC 5280 §5.2 asks of a conforming CA:
+ * authorityKeyIdentifier and cRLNumber
+ */
+static int
+pki_crl_exts(X509_CRL *crl, X509 *ca, unsigned long number, struct err *err)
+{
+	X509V3_CTX	 ctx;
+	X509_EXTENSION	*ext;
+	ASN1_INTEGER	*num;
+
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, ca, NULL, NULL, crl, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier,
+	    "keyid:always");
+	if (ext == NULL || X509_CRL_add_ext(crl, ext, -1) != 1) {
+		X509_EXTENSION_free(ext);
+		return err_tls(err, "pki: CRL authorityKeyIdentifier");
+	}
+	X509_EXTENSION_free(ext);
+	if ((num = ASN1_INTEGER_new()) == NULL ||
+	    ASN1_INTEGER_set_uint64(num, number) != 1 ||
+	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) != 1) {
+		ASN1_INTEGER_free(num);
+		return err_tls(err, "pki: CRL number");
+	}
+	ASN1_INTEGER_free(num);
+	return 0;
+}
+
+/* pki_crl_make - a v2 CRL of the trusted CA listing every revoked leaf */
+static X509_CRL *
+pki_crl_make(const struct pki *pki, struct err *err)
+{
+	X509		*ca = pki->ca_cert[PKI_ISSUER_CA];
+	const struct pki_leaf	*l;
+	X509_CRL	*crl;
+	ASN1_TIME	*from = NULL, *to = NULL;
+
+	if ((crl = X509_CRL_new()) == NULL ||
+	    X509_CRL_set_version(crl, X509_CRL_VERSION_2) != 1 ||
+	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca)) != 1 ||
+	    (from = X509_time_adj_ex(NULL, PKI_CRL_FROM, 0, NULL)) == NULL ||
+	    (to = X509_time_adj_ex(NULL, PKI_CRL_TO, 0, NULL)) == NULL ||
+	    X509_CRL_set1_lastUpdate(crl, from) != 1 ||
+	    X509_CRL_set1_nextUpdate(crl, to) != 1) {
+		err_tls(err, "pki: CRL");
+		goto fail;
+	}
+	for (l = pki->leaves; l != NULL; l = l->next)
+		if (l->revoked && pki_crl_revoke(crl, l->cert, err) == -1)
+			goto fail;
+	if (pki_crl_exts(crl, ca, pki->crl_number + 1, err) == -1)
+		goto fail;
+	if (X509_CRL_sort(crl) != 1 ||
+	    X509_CRL_sign(crl, pki->ca_key[PKI_ISSUER_CA], EVP_sha256()) == 0) {
+		err_tls(err, "pki: sign the CRL");
+		goto fail;
+	}
+	ASN1_TIME_free(from);
+	ASN1_TIME_free(to);
+	return crl;
+fail:
+	ASN1_TIME_free(from);
+	ASN1_TIME_free(to);
+	X509_CRL_free(crl);
+	return NULL;
+}
+
+int
+pki_crl_der(struct pki *pki, const unsigned char **der, size_t *len,
+    struct err *err)
+{
+	X509_CRL	*crl;
+	unsigned char	*buf = NULL;
+	int		 n;
+
+	if (pki->crl == NULL || pki->crl_listed != pki->nrevoked) {
+		if ((crl = pki_crl_make(pki, err)) == NULL)
+			return -1;
+		n = i2d_X509_CRL(crl, &buf);
+		X509_CRL_free(crl);
+		if (n <= 0)
+			return err_tls(err, "pki: encode the CRL");
+		OPENSSL_free(pki->crl);
+		pki->crl = buf;
+		pki->crl_len = (size_t)n;
+		pki->crl_listed = pki->nrevoked;
+		pki->crl_number++;
+	}
+	*der = pki->crl;
+	*len = pki->crl_len;
 	return 0;
 }

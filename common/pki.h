@@ -17,6 +17,14 @@
  *   every leaf but the two below	now-1 .. now+10 years
  *   expired				now-2 years .. now-1
  *   not-yet-valid			now+20 years .. now+30 years
+ *   the CRL (pki_crl_der)		thisUpdate now-1, nextUpdate now+30
+ *					years
+ *
+ * The revoked leaf carries a CRL Distribution Point (RFC 5280 §4.2.1.13)
+ * http://crl.<parent>/ca.crl, parent being its host's name without the
+ * first label (crl.<domain> for mx1.<domain> and mta-sts.<domain>), and
+ * its serial is in the run's CRL, which the CA signs and pki_crl_der()
+ * gives as DER. No AIA, so no OCSP responder is named.
  */
 #ifndef COMMON_PKI_H
 #define COMMON_PKI_H
@@ -51,6 +59,7 @@ enum cert_profile {
 	CERT_WILDCARD_TOO_DEEP,	/* SAN = "*.d" for mx1.sub.d */
 	CERT_PARENT_NAME,	/* SAN = "d" for mta-sts.d */
 	CERT_WEAK_KEY,		/* SAN = host, CA-signed, RSA 1024 */
+	CERT_REVOKED,		/* SAN = host, CA-signed, in the CRL */
 	CERT_PROFILE_COUNT
 };
 
@@ -69,6 +78,16 @@ const char *cert_profile_name(size_t);
  * any case) and the key passes OpenSSL's security level 2
  */
 bool	cert_profile_verifies(enum cert_profile, const char *host);
+/*
+ * cert_profile_is_revoked - whether the profile's leaves are in the run's
+ * CRL (cert_profile_verifies() is true for them all the same: they verify
+ * for a client that checks no revocation, RFC 8461 §4.2 leaves that a MAY)
+ */
+bool	cert_profile_is_revoked(enum cert_profile);
+
+#define PKI_CRL_LABEL	"crl"		/* crl.<parent> serves the CRL */
+#define PKI_CRL_PATH	"/ca.crl"	/* at this path, over plain HTTP */
+#define PKI_CRL_TYPE	"application/pkix-crl"	/* RFC 5280 §4.2.1.13 */
 
 struct pki;
 
@@ -103,5 +122,14 @@ X509   *pki_chain_cert(const struct pki *, enum cert_profile);
 int	pki_leaf(struct pki *, enum cert_profile, const char *host,
 	    X509 **cert, EVP_PKEY **key, struct err *)
 	    __attribute__((warn_unused_result));
+
+/*
+ * pki_crl_der - the trusted CA's CRL (v2, DER, signed with SHA-256),
+ * listing the serial of every revoked leaf pki_leaf() has made so far
+ * (keyCompromise); made again when a revoked leaf was made since the last
+ * call. *der is borrowed, valid until the next call or pki_free().
+ */
+int	pki_crl_der(struct pki *, const unsigned char **der, size_t *len,
+	    struct err *) __attribute__((warn_unused_result));
 
 #endif

@@ -8,6 +8,7 @@
 
 #define SMTP_PORT		25
 #define HTTPS_PORT		443
+#define HTTP_PORT		80	/* the CRL host (plain HTTP) */
 #define DNS_PORT		53
 
 #define SMTP_LINE_MAX		512	/* RFC 5321 §4.5.3.1.4, command line incl. CRLF */

@@ -16,6 +16,7 @@
 #include "../common/str.h"
 #include "judge.h"
 #include "scn_field.h"
+#include "world.h"
 
 /* Everything one scenario verdict is computed from. */
 struct judge_ctx {
@@ -549,6 +550,12 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
 		    strlen(extra), "; step %u's message not retried over "
 		    "verified TLS in this step", st.expect_retry);
+	/* a revoked certificate: whether the sender fetched its CRL */
+	if (world_has_revoked(judge_world(scn, in->twin, i)) ||
+	    o->crl_fetches > 0)
+		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
+		    strlen(extra), "; %s", o->crl_fetches > 0 ? "CRL fetched" :
+		    "no CRL fetch");
 	if (bad != NULL)
 		(void)str_fmt(r->reason, sizeof(r->reason), "expected %s; %s, "
 		    "adapter said %s%s%s", scn_delivery_str(st.expect),

@@ -119,6 +119,8 @@ struct step_obs {
 					   If-None-Match/-Modified-Since */
 	unsigned int	mx_connects;
 	unsigned int	https_connects;
+	unsigned int	crl_fetches;	/* GETs of the CRL answered 200 at
+					   crl.<domain> (docs/events.md) */
 	bool		fetch_first;	/* a named fetch came before any MX
 					   connection of the step */
 	char		incomplete[JUDGE_DETAIL_MAX];	/* "" = complete */

@@ -490,6 +490,7 @@ harness_config(const struct harness_opts *o, const char *adapter,
 	cfg->npass_env = o->npass_env;
 	cfg->smtp_port = SMTP_PORT;
 	cfg->https_port = HTTPS_PORT;
+	cfg->http_port = HTTP_PORT;
 	cfg->dns_port = DNS_PORT;
 	cfg->resolver_direct = o->resolver_direct;
 	cfg->resolver_addr = HARNESS_RESOLVER_ADDR;

@@ -90,6 +90,8 @@ static void	obs_sess_index(struct obs_instance *, uint64_t, size_t);
 static void	obs_sess_new(struct obs_instance *, unsigned int, uint64_t);
 static void	obs_fold_mx(struct obs_instance *, const struct log_record *,
 		    unsigned int);
+static void	obs_fold_http(struct obs_instance *,
+		    const struct log_record *);
 static void	obs_fold_https(struct obs_instance *,
 		    const struct log_record *);
 static void	obs_fold_data(struct obs_instance *, const struct log_record *,
@@ -603,6 +605,25 @@ obs_fold_https(struct obs_instance *in, const struct log_record *rec)
 	}
 }
 
+/* obs_fold_http - the CRL host: what was fetched, what was refused */
+static void
+obs_fold_http(struct obs_instance *in, const struct log_record *rec)
+{
+	const char	*ev = log_record_get(rec, "event"), *v;
+
+	if (ev == NULL)
+		return;
+	if (strcmp(ev, "refused") == 0)
+		obs_mark(in, in->cur, "CRL host refused a connection (%s)",
+		    (v = log_record_get(rec, "reason")) != NULL ? v : "?");
+	else if (strcmp(ev, "fetch") == 0 &&
+	    (v = log_record_get(rec, "status")) != NULL &&
+	    strcmp(v, "200") == 0 &&
+	    (v = log_record_get(rec, "method")) != NULL &&
+	    strcmp(v, "GET") == 0)
+		in->so[in->cur].crl_fetches++;
+}
+
 static void
 obs_keep_line(struct obs_instance *in, const char *line)
 {
@@ -654,6 +675,8 @@ observer_feed(struct observer *obs, const char *line)
 			in->so[in->cur].cached_answers++;
 	} else if (strcmp(rec.component, "https") == 0)
 		obs_fold_https(in, &rec);
+	else if (strcmp(rec.component, "http") == 0)
+		obs_fold_http(in, &rec);
 	else if (strcmp(rec.component, "mx") == 0)
 		obs_fold_mx(in, &rec, octet);
 }

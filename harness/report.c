@@ -130,7 +130,7 @@ report_steps(const struct step_record *recs, size_t n)
 		st = json_pack("{s:b, s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:s,"
 		    " s:s, s:s, s:b, s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i,"
 		    " s:b, s:b, s:b, s:s, s:s, s:o, s:o, s:i, s:f, s:i, s:i,"
-		    " s:i}",
+		    " s:i, s:i}",
 		    "attack", rec->attack,
 		    "expect", scn_delivery_str(rec->expect),
 		    "strength", scn_strength_str(rec->strength),
@@ -164,7 +164,8 @@ report_steps(const struct step_record *recs, size_t n)
 		    "resolver_queries", (int)rec->obs.resolver_queries,
 		    "cached_answers", (int)rec->obs.cached_answers,
 		    "policy_fetches_conditional",
-		    (int)rec->obs.conditional_fetches);
+		    (int)rec->obs.conditional_fetches,
+		    "crl_fetches", (int)rec->obs.crl_fetches);
 		if (st == NULL)
 			fatalx("report: json_pack step");
 		json_array_append_new(arr, st);

@@ -672,7 +672,7 @@ runner_act_world(struct runner_lane *l)
 		in->world_src = NULL;
 		in->world = world_new(r->base, r->pki, r->zone, w, in->domain,
 		    in->a, in->b, &(struct world_ports){ r->cfg->smtp_port,
-		    r->cfg->https_port }, &err);
+		    r->cfg->https_port, r->cfg->http_port }, &err);
 		/*
 		 * the old world's listener on this address may live on for a
 		 * moment in a child another lane just forked: try again soon

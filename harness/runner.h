@@ -105,6 +105,7 @@ struct runner_config {
 	const char *const	*pass_env;	/* names from --pass-env */
 	size_t			 npass_env;
 	uint16_t		 smtp_port, https_port, dns_port;
+	uint16_t		 http_port;	/* the CRL host's */
 	const char		*dns_addr;	/* where fake-dns listens */
 	const char		*resolver_addr;	/* STS_RESOLVER, resolv.conf */
 	bool			 resolver_direct;	/* no dnsmasq: fake-dns

@@ -12,6 +12,7 @@
 #include "../common/proto.h"
 #include "../common/str.h"
 #include "../fake-dns/dns_zone.h"
+#include "../fake-mx/crl_host.h"
 #include "../fake-mx/mx_server.h"
 #include "../fake-mx/policy_host.h"
 #include "world.h"
@@ -23,6 +24,7 @@ struct world {
 	struct dns_zone		*zone;		/* borrowed */
 	char			 domain[SCN_NAME_MAX];
 	struct policy_host	*policy;
+	struct crl_host		*crl;		/* NULL: no revoked cert */
 	struct mx_server	*mx[SCN_HOSTS_MAX];
 	size_t			 nmx;
 };
@@ -31,6 +33,8 @@ static int	world_host_name(const char *, const char *, char *, size_t,
 		    struct err *);
 static int	world_dns(struct world *, const struct scn_world *,
 		    unsigned int, unsigned int, struct err *);
+static int	world_crl(struct world *, struct event_base *, struct pki *,
+		    unsigned int, unsigned int, uint16_t, struct err *);
 
 /* world_host_name - label relative to domain ("@" is the domain itself) */
 static int
@@ -76,6 +80,50 @@ world_dns(struct world *wd, const struct scn_world *w, unsigned int a,
 	return 0;
 }
 
+/* world_has_revoked - a listening server of w presents a revoked leaf */
+bool
+world_has_revoked(const struct scn_world *w)
+{
+	size_t	i;
+
+	if (w->policy.serve != POLICY_SERVE_OFF &&
+	    cert_profile_is_revoked(w->policy.cert))
+		return true;
+	for (i = 0; i < w->nhosts; i++)
+		if (w->hosts[i].listen != SCN_WANT_NO &&
+		    cert_profile_is_revoked(w->hosts[i].cert))
+			return true;
+	return false;
+}
+
+/*
+ * world_crl - the CRL host crl.<domain> at 127.a.b.WORLD_CRL_OCTET and
+ * its A record (gone with the domain's other records in world_free)
+ */
+static int
+world_crl(struct world *wd, struct event_base *base, struct pki *pki,
+    unsigned int a, unsigned int b, uint16_t port, struct err *err)
+{
+	struct crl_config	cc;
+	char			addr[16], rr[SCN_RECORD_EXPANDED_MAX];
+
+	memset(&cc, 0, sizeof(cc));
+	(void)str_fmt(addr, sizeof(addr), "127.%u.%u.%d", a, b,
+	    WORLD_CRL_OCTET);
+	if (world_host_name(PKI_CRL_LABEL, wd->domain, cc.hostname,
+	    sizeof(cc.hostname), err) == -1)
+		return -1;
+	if (str_fmt(rr, sizeof(rr), "%s. 300 IN A %s", cc.hostname,
+	    addr) == -1 || dns_zone_add_rr(wd->zone, rr, NULL, err) == -1) {
+		err_prefix(err, "the CRL host's A record");
+		return -1;
+	}
+	cc.timeout_sec = WORLD_HTTP_TIMEOUT;
+	if ((wd->crl = crl_host_new(base, pki, &cc, addr, port, err)) == NULL)
+		return -1;
+	return 0;
+}
+
 struct world *
 world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
     const struct scn_world *w, const char *domain, unsigned int a,
@@ -94,6 +142,9 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 		return NULL;
 	}
 	if (world_dns(wd, w, a, b, err) == -1)
+		goto fail;
+	if (world_has_revoked(w) && world_crl(wd, base, pki, a, b,
+	    ports->http, err) == -1)
 		goto fail;
 	if (w->policy.serve != POLICY_SERVE_OFF) {
 		memset(&pc, 0, sizeof(pc));
@@ -196,6 +247,7 @@ world_free(struct world *wd)
 	for (i = 0; i < wd->nmx; i++)
 		mx_server_free(wd->mx[i]);
 	policy_host_free(wd->policy);
+	crl_host_free(wd->crl);
 	dns_zone_remove_below(wd->zone, wd->domain);
 	free(wd);
 }

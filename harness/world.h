@@ -2,7 +2,9 @@
 /*
  * world.h -- the fake servers of one running instance of a scenario world:
  * its records in the shared fake-dns zone, its policy host at 127.A.B.10:443
- * and one fake MX per host at 127.A.B.(25+i):25.
+ * and one fake MX per host at 127.A.B.(25+i):25; and, when a server of the
+ * world presents a revoked certificate, the CRL host crl.<domain> at
+ * 127.A.B.11:80 with its A record.
  */
 #ifndef HARNESS_WORLD_H
 #define HARNESS_WORLD_H
@@ -20,7 +22,10 @@ struct world;
 struct world_ports {
 	uint16_t	smtp;		/* SMTP_PORT inside the namespace */
 	uint16_t	https;		/* HTTPS_PORT */
+	uint16_t	http;		/* HTTP_PORT: the CRL host */
 };
+
+#define WORLD_CRL_OCTET	11	/* crl.<domain>, the CRL host */
 
 /* world_new - bring up w for domain on 127.a.b.0/24; all or nothing */
 struct world *world_new(struct event_base *, struct pki *, struct dns_zone *,
@@ -31,6 +36,11 @@ struct world *world_new(struct event_base *, struct pki *, struct dns_zone *,
  * policy host (blackholed connections, streaming answers)
  */
 void	world_end_step(struct world *);
+/*
+ * world_has_revoked - whether a server of w presents a revoked leaf (whose
+ * CRL Distribution Point names crl.<domain>): then w has a CRL host
+ */
+bool	world_has_revoked(const struct scn_world *);
 /* world_free - stop the servers and drop the domain's records */
 void	world_free(struct world *);
 

@@ -820,6 +820,90 @@ test_judge_retry_table(void **state)
 	assert_int_equal(twin.expect_retry, 0);
 }
 
+/* the CRL host's evidence: a world with a revoked certificate */
+struct crl_case {
+	const char		*label;
+	enum cert_profile	 mx1;		/* mx1's certificate */
+	enum scn_want		 mx1_listen;
+	enum cert_profile	 policy;	/* the policy host's */
+	enum policy_serve	 serve;
+	unsigned int		 crl_fetches;
+	const char		*want;		/* in the reason; NULL: no
+						   "CRL" at all */
+};
+
+static const struct crl_case crl_cases[] = {
+	{ "no revoked certificate", CERT_VALID, SCN_WANT_ANY, CERT_VALID,
+	    POLICY_SERVE_ANSWER, 0, NULL },
+	{ "mx1 revoked, no fetch", CERT_REVOKED, SCN_WANT_ANY, CERT_VALID,
+	    POLICY_SERVE_ANSWER, 0, "; no CRL fetch" },
+	{ "mx1 revoked, fetched", CERT_REVOKED, SCN_WANT_ANY, CERT_VALID,
+	    POLICY_SERVE_ANSWER, 1, "; CRL fetched" },
+	{ "policy host revoked, no fetch", CERT_VALID, SCN_WANT_ANY,
+	    CERT_REVOKED, POLICY_SERVE_ANSWER, 0, "; no CRL fetch" },
+	{ "policy host revoked, fetched twice", CERT_VALID, SCN_WANT_ANY,
+	    CERT_REVOKED, POLICY_SERVE_ANSWER, 2, "; CRL fetched" },
+	/* a server that does not listen presents nothing */
+	{ "mx1 revoked but not listening", CERT_REVOKED, SCN_WANT_NO,
+	    CERT_VALID, POLICY_SERVE_ANSWER, 0, NULL },
+	{ "policy host revoked but off", CERT_VALID, SCN_WANT_ANY,
+	    CERT_REVOKED, POLICY_SERVE_OFF, 0, NULL },
+	/* a fetch is evidence wherever it came from */
+	{ "a fetch without a revoked certificate", CERT_VALID, SCN_WANT_ANY,
+	    CERT_VALID, POLICY_SERVE_ANSWER, 1, "; CRL fetched" },
+};
+
+/*
+ * test_judge_crl_table - a step whose world presents a revoked
+ * certificate says whether the CRL was fetched; others say nothing of it
+ */
+static void
+test_judge_crl_table(void **state)
+{
+	static const struct obs_data	 good =
+	    D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0);
+	const struct crl_case		*tc;
+	struct judge_instance		 in;
+	struct step_obs			 so;
+	struct step_claim		 c;
+	struct step_result		 r;
+	size_t				 i;
+
+	(void)state;
+	judge_scn.has_attack = false;
+	judge_scn.steps[0].attack = false;
+	judge_scn.steps[0].expect = SCN_DELIVER_TLS;
+	judge_scn.steps[0].strength = SCN_MAY;
+	for (i = 0; i < sizeof(crl_cases) / sizeof(crl_cases[0]); i++) {
+		tc = &crl_cases[i];
+		judge_scn.clean.hosts[H_MX1].cert = tc->mx1;
+		judge_scn.clean.hosts[H_MX1].listen = tc->mx1_listen;
+		judge_scn.clean.policy.cert = tc->policy;
+		judge_scn.clean.policy.serve = tc->serve;
+		memset(&so, 0, sizeof(so));
+		so.queries = 3;
+		so.crl_fetches = tc->crl_fetches;
+		memset(&c, 0, sizeof(c));
+		c.deliver_ran = true;
+		c.outcome = OUTCOME_DELIVERED;
+		memset(&in, 0, sizeof(in));
+		in.domain = J_DOMAIN;
+		in.nsteps = 1;
+		in.obs = &so;
+		in.claims = &c;
+		in.data = &good;
+		in.ndata = 1;
+		judge_step(&judge_scn, &in, 0, &r);
+		if (tc->want != NULL ? strstr(r.reason, tc->want) == NULL :
+		    strstr(r.reason, "CRL") != NULL)
+			fail_msg("%s: reason \"%s\" (want %s)", tc->label,
+			    r.reason, tc->want != NULL ? tc->want : "no CRL");
+		if (!r.met)
+			fail_msg("%s: not met (%s)", tc->label, r.reason);
+	}
+	judge_setup(NULL);
+}
+
 static void
 test_judge_strings(void **state)
 {
@@ -852,6 +936,7 @@ main(void)
 		cmocka_unit_test(test_judge_scenario_table),
 		cmocka_unit_test(test_judge_rcpt_table),
 		cmocka_unit_test(test_judge_retry_table),
+		cmocka_unit_test(test_judge_crl_table),
 		cmocka_unit_test(test_judge_strings),
 	};
 

@@ -240,6 +240,10 @@ static const struct incomplete_case incomplete_cases[] = {
 	    "https session=0000000000000009 event=refused laddr=127.1.1.10 "
 	    "server=mta-sts.a.test reason=too-many-connections",
 	    "policy host" },
+	{ "CRL host refused",
+	    "http session=0000000000000041 event=refused laddr=127.1.1.11 "
+	    "server=crl.a.test peer=p reason=too-many-connections",
+	    "CRL host refused a connection (too-many-connections)" },
 	{ "DATA with an unknown result",
 	    "mx session=0000000000000001 event=data laddr=127.1.1.25 "
 	    "server=mx1.a.test result=weird tls=no bytes=1 token=T1",
@@ -490,6 +494,70 @@ test_observe_fail_fallback(void **state)
 	observer_free(obs);
 }
 
+/*
+ * test_observe_crl - the CRL host's records: only a GET answered 200 is
+ * the CRL fetched, counted in the instance and step whose block it
+ * arrived at; its connections are not the policy host's
+ */
+static void
+test_observe_crl(void **state)
+{
+	static const struct {
+		const char	*line;
+		unsigned int	 a, b;		/* crl_fetches after it */
+	} rows[] = {
+		{ "http session=0000000000000001 event=connect "
+		    "laddr=127.1.1.11 server=crl.a.test peer=p", 0, 0 },
+		{ "http session=0000000000000001 event=fetch laddr=127.1.1.11 "
+		    "server=crl.a.test peer=p host=crl.a.test method=GET "
+		    "path=/ca.crl status=200 bytes=400", 1, 0 },
+		{ "http session=0000000000000002 event=fetch laddr=127.1.1.11 "
+		    "server=crl.a.test peer=p host=crl.a.test method=HEAD "
+		    "path=/ca.crl status=200 bytes=0", 1, 0 },
+		{ "http session=0000000000000003 event=fetch laddr=127.1.1.11 "
+		    "server=crl.a.test peer=p host=\"\" method=GET "
+		    "path=/x status=404 bytes=0", 1, 0 },
+		{ "http session=0000000000000004 event=fetch laddr=127.1.1.11 "
+		    "server=crl.a.test peer=p method=GET path=/ca.crl", 1, 0 },
+		{ "http session=0000000000000005 event=fetch laddr=127.1.1.11 "
+		    "server=crl.a.test peer=p method=GET path=/ca.crl "
+		    "status=2000 bytes=1", 1, 0 },
+		{ "http session=0000000000000001 event=fetch laddr=127.1.10.11 "
+		    "server=crl.b.test peer=p host=crl.b.test method=GET "
+		    "path=/ca.crl status=200 bytes=400", 1, 1 },
+		{ "http session=0000000000000006 event=warn laddr=127.1.1.11 "
+		    "server=crl.a.test reason=\"not an HTTP request\"", 1, 1 },
+		{ "http session=0000000000000001 event=close laddr=127.1.1.11 "
+		    "server=crl.a.test reason=done", 1, 1 },
+	};
+	struct observer		*obs = observer_new();
+	struct obs_instance	*a, *b;
+	const struct step_obs	*sa = NULL, *sb;
+	size_t			 i;
+
+	(void)state;
+	a = obs_instance_new(obs, "a.test", 1, 1, false);
+	b = obs_instance_new(obs, "b.test", 1, 10, true);
+	obs_instance_set_step(a, 0);
+	obs_instance_set_step(b, 0);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		observer_feed(obs, rows[i].line);
+		sa = obs_instance_steps(a);
+		sb = obs_instance_steps(b);
+		if (sa[0].crl_fetches != rows[i].a ||
+		    sb[0].crl_fetches != rows[i].b)
+			fail_msg("row %zu: crl_fetches a %u b %u, want %u %u",
+			    i, sa[0].crl_fetches, sb[0].crl_fetches,
+			    rows[i].a, rows[i].b);
+	}
+	assert_non_null(sa);
+	assert_int_equal(sa[0].https_connects, 0);
+	assert_int_equal(sa[0].fetches, 0);
+	assert_int_equal(obs_instance_https_open(a), 0);
+	assert_string_equal(sa[0].incomplete, "");
+	observer_free(obs);
+}
+
 int
 main(void)
 {
@@ -501,6 +569,7 @@ main(void)
 		cmocka_unit_test(test_observe_not_before_step),
 		cmocka_unit_test(test_observe_rcpt),
 		cmocka_unit_test(test_observe_fail_fallback),
+		cmocka_unit_test(test_observe_crl),
 	};
 
 	return cmocka_run_group_tests_name("observe", tests, obs_setup,

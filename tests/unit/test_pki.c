@@ -618,6 +618,171 @@ test_pki_wildcard_names(void **state)
 	}
 }
 
+/*
+ * pki_verify_crl - pki_verify_chain's strict client, checking the leaf
+ * against crl (X509_V_FLAG_CRL_CHECK), its clock ahead by ahead seconds
+ */
+static int
+pki_verify_crl(const char *cafile, X509 *cert, X509_CRL *crl,
+    const char *host, long ahead)
+{
+	X509_STORE		*store = X509_STORE_new();
+	X509_STORE_CTX		*ctx = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM	*param;
+	int			 rc;
+
+	assert_int_equal(X509_STORE_load_file(store, cafile), 1);
+	assert_int_equal(X509_STORE_add_crl(store, crl), 1);
+	assert_int_equal(X509_STORE_CTX_init(ctx, store, cert, NULL), 1);
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set1_host(param, host, 0);
+	X509_VERIFY_PARAM_set_hostflags(param,
+	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+	X509_VERIFY_PARAM_set_auth_level(param, 2);
+	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+	if (ahead != 0)
+		X509_VERIFY_PARAM_set_time(param, time(NULL) + ahead);
+	rc = X509_verify_cert(ctx) == 1 ? 0 : X509_STORE_CTX_get_error(ctx);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	return rc;
+}
+
+/* pki_crl_get - the pki's CRL, parsed (the caller frees it) */
+static X509_CRL *
+pki_crl_get(struct pki *pki)
+{
+	const unsigned char	*der, *p;
+	X509_CRL		*crl;
+	struct err		 err;
+	size_t			 len;
+
+	if (pki_crl_der(pki, &der, &len, &err) == -1)
+		fail_msg("pki_crl_der: %s", err.msg);
+	p = der;
+	crl = d2i_X509_CRL(NULL, &p, (long)len);
+	assert_non_null(crl);
+	assert_ptr_equal(p, der + len);
+	return crl;
+}
+
+/* pki_crl_lists - whether crl lists cert's serial */
+static bool
+pki_crl_lists(X509_CRL *crl, X509 *cert)
+{
+	X509_REVOKED	*rev;
+
+	return X509_CRL_get0_by_serial(crl, &rev,
+	    (ASN1_INTEGER *)X509_get0_serialNumber(cert)) == 1;
+}
+
+/* pki_crl_number - the cRLNumber extension's value */
+static long
+pki_crl_number(X509_CRL *crl)
+{
+	ASN1_INTEGER	*n;
+	long		 v;
+
+	n = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
+	assert_non_null(n);
+	v = ASN1_INTEGER_get(n);
+	ASN1_INTEGER_free(n);
+	return v;
+}
+
+/*
+ * test_pki_crl - the revoked profile: its CRL DP names crl.<parent>, the
+ * CA's CRL (signed, in date for a clock up to 5 years ahead) lists it and
+ * no valid leaf, a client checking the CRL rejects it as revoked and still
+ * takes the valid one; a revoked leaf made later is in the next CRL; no
+ * DP can be made for a host without a parent
+ */
+static void
+test_pki_crl(void **state)
+{
+	struct pki_fixture	*fx = *state;
+	CRL_DIST_POINTS		*dps;
+	const DIST_POINT	*dp;
+	const GENERAL_NAME	*g;
+	X509			*rev1, *rev2, *valid;
+	X509_CRL		*crl;
+	EVP_PKEY		*key, *capub;
+	struct err		 err;
+	long			 number;
+
+	assert_true(cert_profile_is_revoked(CERT_REVOKED));
+	assert_false(cert_profile_is_revoked(CERT_VALID));
+	assert_false(cert_profile_is_revoked(CERT_PROFILE_COUNT));
+	assert_true(cert_profile_verifies(CERT_REVOKED, "mx1.r.test"));
+	assert_int_equal(pki_leaf(fx->pki, CERT_REVOKED, "mx1.r.test", &rev1,
+	    &key, &err), 0);
+	assert_int_equal(pki_leaf(fx->pki, CERT_VALID, "mx1.r.test", &valid,
+	    &key, &err), 0);
+
+	/* one distribution point, a full name, one URI */
+	dps = X509_get_ext_d2i(rev1, NID_crl_distribution_points, NULL, NULL);
+	assert_non_null(dps);
+	assert_int_equal(sk_DIST_POINT_num(dps), 1);
+	dp = sk_DIST_POINT_value(dps, 0);
+	assert_non_null(dp->distpoint);
+	assert_int_equal(dp->distpoint->type, 0);
+	assert_int_equal(sk_GENERAL_NAME_num(dp->distpoint->name.fullname), 1);
+	g = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, 0);
+	assert_int_equal(g->type, GEN_URI);
+	assert_string_equal((const char *)ASN1_STRING_get0_data(
+	    g->d.uniformResourceIdentifier), "http://crl.r.test/ca.crl");
+	CRL_DIST_POINTS_free(dps);
+	assert_null(X509_get_ext_d2i(valid, NID_crl_distribution_points, NULL,
+	    NULL));
+
+	crl = pki_crl_get(fx->pki);
+	assert_int_equal(X509_CRL_get_version(crl), X509_CRL_VERSION_2);
+	assert_int_equal(X509_NAME_cmp(X509_CRL_get_issuer(crl),
+	    X509_get_subject_name(pki_ca_cert(fx->pki))), 0);
+	capub = X509_get0_pubkey(pki_ca_cert(fx->pki));
+	assert_int_equal(X509_CRL_verify(crl, capub), 1);
+	assert_int_equal(X509_cmp_time(X509_CRL_get0_lastUpdate(crl), NULL),
+	    -1);
+	assert_int_equal(X509_cmp_current_time(X509_CRL_get0_nextUpdate(crl)),
+	    1);
+	assert_true(pki_crl_lists(crl, rev1));
+	assert_false(pki_crl_lists(crl, valid));
+	number = pki_crl_number(crl);
+	assert_int_equal(pki_verify_crl(pki_ca_file(fx->pki), rev1, crl,
+	    "mx1.r.test", 0), X509_V_ERR_CERT_REVOKED);
+	assert_int_equal(pki_verify_crl(pki_ca_file(fx->pki), valid, crl,
+	    "mx1.r.test", 0), X509_V_OK);
+	/* a SUT clock 5 years ahead: the CRL is still current */
+	assert_int_equal(pki_verify_crl(pki_ca_file(fx->pki), rev1, crl,
+	    "mx1.r.test", PKI_T_5Y), X509_V_ERR_CERT_REVOKED);
+	assert_int_equal(pki_verify_crl(pki_ca_file(fx->pki), valid, crl,
+	    "mx1.r.test", PKI_T_5Y), X509_V_OK);
+	/* and without the check, the revoked leaf verifies */
+	assert_int_equal(pki_verify(pki_ca_file(fx->pki), rev1, "mx1.r.test",
+	    0), X509_V_OK);
+	X509_CRL_free(crl);
+
+	/* nothing new: the same CRL; a new revoked leaf: a new one */
+	crl = pki_crl_get(fx->pki);
+	assert_int_equal(pki_crl_number(crl), number);
+	X509_CRL_free(crl);
+	assert_int_equal(pki_leaf(fx->pki, CERT_REVOKED, "mta-sts.r.test",
+	    &rev2, &key, &err), 0);
+	crl = pki_crl_get(fx->pki);
+	assert_int_equal(pki_crl_number(crl), number + 1);
+	assert_true(pki_crl_lists(crl, rev1));
+	assert_true(pki_crl_lists(crl, rev2));
+	assert_false(pki_crl_lists(crl, valid));
+	X509_CRL_free(crl);
+
+	/* a host without a parent has no crl.<parent> */
+	assert_int_equal(pki_leaf(fx->pki, CERT_REVOKED, "localhost", &rev2,
+	    &key, &err), -1);
+	assert_non_null(strstr(err.msg, "needs a host below a domain"));
+	assert_int_equal(pki_leaf(fx->pki, CERT_REVOKED, "x.", &rev2, &key,
+	    &err), -1);
+}
+
 int
 main(void)
 {
@@ -630,6 +795,7 @@ main(void)
 		cmocka_unit_test(test_pki_verifies),
 		cmocka_unit_test(test_pki_wildcard_names),
 		cmocka_unit_test(test_pki_new_names),
+		cmocka_unit_test(test_pki_crl),
 	};
 
 	return cmocka_run_group_tests_name("pki", tests, pki_setup,

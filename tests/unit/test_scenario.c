@@ -338,7 +338,7 @@ static const struct load_case load_cases[] = {
 	    "wrong-name, expired, not-yet-valid, self-signed, unknown-ca, "
 	    "wildcard, cn-only, upper-case, intermediate, missing-intermediate, "
 	    "name-constrained, partial-wildcard, wildcard-too-deep, "
-	    "parent-name, weak-key)" },
+	    "parent-name, weak-key, revoked)" },
 	{ "policy serve yes", T_HEAD "world:\n  policy: {serve: yes}\n", false,
 	    "t.yaml:6:19: policy.serve: bad value \"yes\" (allowed: true, "
 	    "false, blackhole, tls-alert, trickle)" },
@@ -535,8 +535,8 @@ static const struct load_case load_cases[] = {
 	    "(unknown verb (allowed:" },
 	{ "host fail mapping", T_HEAD "world:\n  hosts: {mx1: {fail: {rcpt: "
 	    "451}}}\n", false, "t.yaml:6:23: fail: expected a scalar" },
-	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: revoked}}\n",
-	    false, "t.yaml:6:23: cert: bad value \"revoked\"" },
+	{ "host cert", T_HEAD "world:\n  hosts: {mx1: {cert: ocsp-stapled}}\n",
+	    false, "t.yaml:6:23: cert: bad value \"ocsp-stapled\"" },
 	{ "host duplicate", T_HEAD "world:\n  hosts: {mx1: {}, mx1: {}}\n",
 	    false, "t.yaml:6:20: world.hosts: duplicate key \"mx1\"" },
 	{ "hosts nine", T_HEAD "world:\n  hosts: {a: {}, b: {}, c: {}, d: {}, "
