@@ -59,8 +59,10 @@ struct obs_instance {
 	unsigned int		 named_total;
 	unsigned int		 https_open;	/* connect records not closed */
 	size_t			 nlines;	/* kept, over all steps */
-	struct step_obs		 so[OBS_STEPS_MAX];
-	struct obs_step		 st[OBS_STEPS_MAX];
+	/* [nalloc]: the steps begun so far (obs_instance_set_step) */
+	struct step_obs		*so;
+	struct obs_step		*st;
+	size_t			 nalloc;
 	struct obs_session	*sess;		/* judge view */
 	struct obs_sess_state	*sstate;	/* parallel to sess */
 	size_t			 nsess, sesscap;
@@ -122,11 +124,13 @@ observer_free(struct observer *obs)
 		return;
 	for (i = 0; i < obs->ninsts; i++) {
 		in = obs->insts[i];
-		for (s = 0; s < OBS_STEPS_MAX; s++) {
+		for (s = 0; s < in->nalloc; s++) {
 			for (j = 0; j < in->st[s].nlines; j++)
 				free((char *)in->st[s].lines[j]);
 			free(in->st[s].lines);
 		}
+		free(in->so);
+		free(in->st);
 		free(in->sess);
 		free(in->sstate);
 		free(in->slots);
@@ -170,18 +174,33 @@ obs_instance_new(struct observer *obs, const char *domain, unsigned int a,
 }
 
 void
+obs_instance_reserve(struct obs_instance *in, size_t n)
+{
+	if (n > OBS_STEPS_MAX)
+		fatalx("obs_instance_reserve: %zu steps", n);
+	if (n <= in->nalloc)
+		return;
+	in->so = xrealloc(in->so, n * sizeof(*in->so));
+	in->st = xrealloc(in->st, n * sizeof(*in->st));
+	memset(&in->so[in->nalloc], 0, (n - in->nalloc) * sizeof(*in->so));
+	memset(&in->st[in->nalloc], 0, (n - in->nalloc) * sizeof(*in->st));
+	in->nalloc = n;
+}
+
+void
 obs_instance_set_step(struct obs_instance *in, int step)
 {
 	if (step < 0 || step >= OBS_STEPS_MAX)
 		fatalx("obs_instance_set_step: step %d out of range", step);
+	obs_instance_reserve(in, (size_t)step + 1);
 	in->cur = step;
 }
 
 void
 obs_instance_end_step(struct obs_instance *in, int step)
 {
-	if (step < 0 || step >= OBS_STEPS_MAX)
-		fatalx("obs_instance_end_step: step %d out of range", step);
+	if (step < 0 || (size_t)step >= in->nalloc)
+		fatalx("obs_instance_end_step: step %d not begun", step);
 	in->st[step].ended = true;
 }
 
@@ -191,7 +210,7 @@ obs_token_add(struct observer *obs, const char *token, struct obs_instance *in,
 {
 	struct obs_token	*t;
 
-	if (step < 0 || step >= OBS_STEPS_MAX || *token == '\0')
+	if (step < 0 || (size_t)step >= in->nalloc || *token == '\0')
 		fatalx("obs_token_add: bad token or step %d", step);
 	obs->tokens = xrealloc(obs->tokens, (obs->ntokens + 1) *
 	    sizeof(*obs->tokens));
@@ -222,7 +241,7 @@ obs_mark(struct obs_instance *in, int step, const char *fmt, ...)
 	va_list	ap;
 	char	*dst;
 
-	if (step < 0 || step >= OBS_STEPS_MAX)
+	if (step < 0 || (size_t)step >= in->nalloc)
 		return;
 	dst = in->so[step].incomplete;
 	if (*dst != '\0')
@@ -734,7 +753,7 @@ size_t
 obs_instance_transcript(const struct obs_instance *in, int step,
     const char *const **lines, size_t *dropped)
 {
-	if (step < 0 || step >= OBS_STEPS_MAX) {
+	if (step < 0 || (size_t)step >= in->nalloc) {
 		*lines = NULL;
 		*dropped = 0;
 		return 0;

@@ -42,6 +42,11 @@ uint64_t observer_seq(const struct observer *);
  */
 struct obs_instance *obs_instance_new(struct observer *, const char *domain,
 	    unsigned int a, unsigned int b, bool twin);
+/*
+ * obs_instance_reserve - room for the counters of n steps (at most
+ * OBS_STEPS_MAX), zeroed; an instance holds only the steps it begins
+ */
+void	obs_instance_reserve(struct obs_instance *, size_t n);
 /* obs_instance_set_step - records from now on arrive in step (0-based) */
 void	obs_instance_set_step(struct obs_instance *, int step);
 /* obs_instance_end_step - step's window closes; what comes later is late */

@@ -91,7 +91,7 @@ struct runner_inst {
 	struct obs_instance	*obs;
 	struct world		*world;
 	const struct scn_world	*world_src;
-	struct step_claim	 claims[SCN_STEPS_MAX];
+	struct step_claim	*claims;	/* [the scenario's nsteps] */
 	size_t			 nsteps;	/* steps that ran */
 };
 
@@ -630,6 +630,7 @@ lane_begin_step(struct runner_lane *l)
 	memset(c, 0, sizeof(*c));
 	c->outcome = OUTCOME_FAILED;
 	l->ci->nsteps = l->step + 1;
+	obs_instance_reserve(l->ci->obs, l->ci->nsteps);
 	l->state = LANE_STEP;
 	l->act = 0;
 	l->wait = LANE_WAIT_NONE;
@@ -1350,6 +1351,8 @@ runner_plan(struct runner *r, struct err *err)
 		for (k = 0; k < (r->scns[i]->has_attack ? 2u : 1u); k++) {
 			in = &r->insts[r->ninsts++];
 			in->scn = i;
+			in->claims = xcalloc(r->scns[i]->nsteps,
+			    sizeof(*in->claims));
 			in->twin = r->scns[i]->has_attack &&
 			    (k == 0) == twin_first;
 			do {
@@ -1782,6 +1785,8 @@ out:
 	observer_free(r.obs);
 	free(r.flush_now);
 	free(r.flush_next);
+	for (i = 0; i < r.ninsts; i++)
+		free(r.insts[i].claims);
 	free(r.insts);
 	free(r.first);
 	free(r.final);
