@@ -1467,8 +1467,9 @@ scn_parse_step(struct scn_loader *ld, const struct ytree_node *n, size_t idx,
  * scn_parse_to - the step's recipient domain, a host label relative to
  * the domain ("@", "b", "a.b"). The fake policy host serves only the
  * scenario domain (mta-sts.<domain>), so a step to another domain cannot
- * wait for, or ask for, a policy GET there; policy_fetched: false still
- * asks that nothing was requested of the scenario domain's policy host.
+ * wait for, or ask for, a policy GET there (nor for an alert about its
+ * failed refresh); policy_fetched: false still asks that nothing was
+ * requested of the scenario domain's policy host.
  */
 static int
 scn_parse_to(struct scn_loader *ld, const struct ytree_node *step,
@@ -1494,6 +1495,15 @@ scn_parse_to(struct scn_loader *ld, const struct ytree_node *step,
 		    "step.expect.policy_fetched: true needs to: @ (the policy "
 		    "host serves only %s.<domain>, not %s.%s.<domain>)",
 		    SCN_POLICY_LABEL, SCN_POLICY_LABEL, st->to);
+	}
+	if (st->expect_alert == SCN_WANT_YES) {
+		k = expect->type == YTREE_MAP ? ytree_map_get(expect,
+		    "alert") : expect;
+		return ytree_error(&ld->yt, k != NULL ? k : expect,
+		    "step.expect.alert: true needs to: @ (no refresh of "
+		    "%s.%s.<domain> can fail where the harness sees it: the "
+		    "policy host serves only %s.<domain>)", SCN_POLICY_LABEL,
+		    st->to, SCN_POLICY_LABEL);
 	}
 	return 0;
 }

@@ -139,6 +139,10 @@ struct scn_step {
 	enum scn_want		expect_fetch;	/* YES: a policy GET, SNI and
 						   Host named; NO: no request
 						   at the policy host */
+	enum scn_want		expect_alert;	/* YES: a failed policy fetch
+						   seen and an "alerts" line
+						   naming the domain; NO: no
+						   line naming it */
 	unsigned long		clock;		/* seconds to advance first */
 	enum scn_strength	strength;	/* the step's own; default: the
 						   scenario's */

@@ -66,6 +66,9 @@ static const struct scn_field scn_expect_rows[] = {
 	{ "policy_fetched", SCN_T_WANT,	offsetof(struct scn_step,
 	    expect_fetch), 0, "true: a policy GET naming the policy host in "
 	    "the step; false: no HTTPS request there at all" },
+	{ "alert",	SCN_T_WANT,	offsetof(struct scn_step, expect_alert),
+	    0, "true: a policy fetch failed in the step and an \"alerts\" "
+	    "line names the domain; false: no alerts line names it" },
 };
 
 static const struct scn_fields scn_host_table = {
