@@ -52,6 +52,12 @@ static void	judge_step_of(const struct scenario *, bool, size_t,
 static bool	judge_fetch_unmet(const struct scn_step *,
 		    const struct step_obs *, char *, size_t);
 static const char *judge_fetch_says(enum scn_want);
+static bool	judge_alert_unmet(const struct scn_step *,
+		    const struct step_obs *, const struct step_claim *,
+		    char *, size_t);
+static const char *judge_alert_says(enum scn_want);
+static bool	judge_is_name_byte(char);
+static bool	judge_all_met(const struct judge_ctx *);
 static enum verdict judge_grade(enum scn_strength);
 static int	judge_severity(enum verdict);
 static void	judge_where(const struct judge_ctx *, int, size_t, char *,
@@ -267,6 +273,143 @@ judge_fetch_says(enum scn_want w)
 }
 
 /*
+ * judge_alert_unmet - RFC 8461 §3.3 (R-3.3-13), §10.2 (R-10.2-2): alert:
+ * true wants a refresh that really failed in the step (a named GET the
+ * policy host answered other than 200: an alert about nothing proves
+ * nothing) and an "alerts" line naming the recipient domain; false wants
+ * no line naming it. An "alerts" that said 89 is judged by rule 2
+ * (judge_rule_unsupported), not here. Why, into buf, as for the fetch.
+ */
+static bool
+judge_alert_unmet(const struct scn_step *st, const struct step_obs *o,
+    const struct step_claim *c, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (st->expect_alert == SCN_WANT_ANY ||
+	    c->alerts == ALERTS_UNSUPPORTED)
+		return false;
+	if (c->alerts != ALERTS_READ) {
+		(void)str_copy(buf, "no alerts read, ", size);
+		return true;
+	}
+	switch (st->expect_alert) {
+	case SCN_WANT_YES:
+		if (o->failed_fetches == 0) {
+			(void)str_copy(buf, "no failed policy fetch (nothing "
+			    "to alert about), ", size);
+			return true;
+		}
+		if (c->alert_naming > 0)
+			return false;
+		(void)str_fmt(buf, size, "no alert naming the domain (%u "
+		    "line%s), ", c->alert_lines, c->alert_lines == 1 ? "" :
+		    "s");
+		return true;
+	case SCN_WANT_NO:
+		if (c->alert_naming == 0)
+			return false;
+		(void)str_fmt(buf, size, "%u alert%s naming the domain, ",
+		    c->alert_naming, c->alert_naming == 1 ? "" : "s");
+		return true;
+	case SCN_WANT_ANY:
+	default:
+		fatalx("judge: bad alert %d", (int)st->expect_alert);
+	}
+}
+
+/* judge_alert_says - what "expected ..." says of alert */
+static const char *
+judge_alert_says(enum scn_want w)
+{
+	switch (w) {
+	case SCN_WANT_ANY:
+		return "";
+	case SCN_WANT_YES:
+		return " and an operator alert";
+	case SCN_WANT_NO:
+		return " and no operator alert";
+	default:
+		fatalx("judge: bad alert %d", (int)w);
+	}
+}
+
+/* judge_is_name_byte - a byte that continues a DNS label */
+static bool
+judge_is_name_byte(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+}
+
+bool
+judge_names_domain(const char *line, size_t len, const char *domain)
+{
+	size_t	dl = strlen(domain), i, k;
+	char	a, b;
+
+	if (dl == 0 || dl > len)
+		return false;
+	for (i = 0; i + dl <= len; i++) {
+		for (k = 0; k < dl; k++) {
+			a = line[i + k];
+			b = domain[k];
+			if (a >= 'A' && a <= 'Z')
+				a = (char)(a - 'A' + 'a');
+			if (b >= 'A' && b <= 'Z')
+				b = (char)(b - 'A' + 'a');
+			if (a != b)
+				break;
+		}
+		if (k < dl)
+			continue;
+		/* before: a line start, a label's dot, or no name byte */
+		if (i > 0 && judge_is_name_byte(line[i - 1]))
+			continue;
+		/* after: no name byte, and a dot only if no label follows */
+		if (i + dl < len && (judge_is_name_byte(line[i + dl]) ||
+		    (line[i + dl] == '.' && i + dl + 1 < len &&
+		    judge_is_name_byte(line[i + dl + 1]))))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+void
+judge_alerts_scan(const char *out, size_t len, const char *domain,
+    struct step_claim *c)
+{
+	const char	*p = out, *end = out + len, *line, *nl;
+	size_t		 n, take;
+	bool		 naming;
+
+	c->alerts = ALERTS_READ;
+	c->alert_lines = c->alert_naming = 0;
+	c->alert_line[0] = '\0';
+	while (p < end && c->alert_lines < JUDGE_ALERT_LINES_MAX) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		line = p;
+		n = (size_t)(nl - p);
+		p = nl + 1;
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		c->alert_lines++;
+		if ((naming = judge_names_domain(line, n, domain)))
+			c->alert_naming++;
+		/* keep the first line, then the first one naming the domain */
+		if (c->alert_lines == 1 || (naming && c->alert_naming == 1)) {
+			take = n < sizeof(c->alert_line) - 1 ? n :
+			    sizeof(c->alert_line) - 1;
+			memcpy(c->alert_line, line, take);
+			c->alert_line[take] = '\0';
+		}
+	}
+}
+
+/*
  * judge_data_host - the host a DATA reached, in the world live where it
  * arrived; *attacker says whether that endpoint is attacker-controlled.
  * Another instance's host, or one we cannot place, counts as the
@@ -430,7 +573,8 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 	bool				 attacker, met = false, fetch_bad;
 	bool				 bad_retry = false;
 	char				 sni[SCN_NAME_MAX + 16];
-	char				 fetch[96], extra[160 + SCN_NAME_MAX + 96];
+	char				 fetch[160], alert[64];
+	char				 extra[240 + SCN_NAME_MAX + 96];
 	char				 rcpt[SCN_NAME_MAX];
 	char				 other[SCN_NAME_MAX + 48];
 
@@ -491,6 +635,12 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 	fetch_bad = judge_fetch_unmet(&st, o, fetch, sizeof(fetch));
 	if (fetch_bad)
 		r->met = false;
+	if (judge_alert_unmet(&st, o, c, alert, sizeof(alert)))
+		r->met = false;
+	r->alert_unsupported = st.expect_alert != SCN_WANT_ANY &&
+	    c->alerts == ALERTS_UNSUPPORTED;
+	(void)str_fmt(fetch + strlen(fetch), sizeof(fetch) - strlen(fetch),
+	    "%s", alert);
 	if (bad != NULL && bad_retry) {
 		r->met = false;
 		r->forbidden = true;
@@ -556,6 +706,15 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
 		    strlen(extra), "; %s", o->crl_fetches > 0 ? "CRL fetched" :
 		    "no CRL fetch");
+	if (st.expect_alert != SCN_WANT_ANY && c->alerts == ALERTS_READ)
+		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
+		    strlen(extra), "; %u failed policy fetch%s, alerts: %s%.120s%s",
+		    o->failed_fetches, o->failed_fetches == 1 ? "" : "es",
+		    c->alert_lines == 0 ? "none" : "\"", c->alert_line,
+		    c->alert_lines == 0 ? "" : "\"");
+	if (r->alert_unsupported)
+		(void)str_fmt(extra + strlen(extra), sizeof(extra) -
+		    strlen(extra), "; alerts: unsupported (exit 89)");
 	if (bad != NULL)
 		(void)str_fmt(r->reason, sizeof(r->reason), "expected %s; %s, "
 		    "adapter said %s%s%s", scn_delivery_str(st.expect),
@@ -563,18 +722,20 @@ judge_step(const struct scenario *scn, const struct judge_instance *in,
 		    r->misreport ? " (misreport)" : "", extra);
 	else if (r->delivered)
 		(void)str_fmt(r->reason, sizeof(r->reason),
-		    "expected %s%s%s; observed %sDATA%s at %s over %s%s, "
+		    "expected %s%s%s%s; observed %sDATA%s at %s over %s%s, "
 		    "adapter said %s%s%s", scn_delivery_str(st.expect),
 		    st.expect_sni ? " with SNI" : "",
-		    judge_fetch_says(st.expect_fetch), fetch, other,
+		    judge_fetch_says(st.expect_fetch),
+		    judge_alert_says(st.expect_alert), fetch, other,
 		    r->delivered_at, r->delivered_tls ? "TLS" : "plaintext",
 		    sni, outcome_str(c->outcome),
 		    r->misreport ? " (misreport)" : "", extra);
 	else
 		(void)str_fmt(r->reason, sizeof(r->reason),
-		    "expected %s%s; observed %sno delivery, adapter said %s%s%s",
-		    scn_delivery_str(st.expect),
-		    judge_fetch_says(st.expect_fetch), fetch,
+		    "expected %s%s%s; observed %sno delivery, adapter said "
+		    "%s%s%s", scn_delivery_str(st.expect),
+		    judge_fetch_says(st.expect_fetch),
+		    judge_alert_says(st.expect_alert), fetch,
 		    outcome_str(c->outcome), r->misreport ? " (misreport)" : "",
 		    extra);
 }
@@ -762,7 +923,16 @@ judge_rule_unsupported(const struct judge_ctx *cx, struct judge_verdict *v)
 		if ((in = cx->inst[which]) == NULL)
 			continue;
 		for (i = 0; i < in->nsteps; i++) {
-			if (in->claims[i].outcome != OUTCOME_UNSUPPORTED)
+			/*
+			 * "alerts" said 89: the alert question is open, so
+			 * SKIP, but only when every other expectation was
+			 * met; a step not met is judged by its row
+			 */
+			if (cx->res[which][i].alert_unsupported &&
+			    !judge_all_met(cx))
+				continue;
+			if (in->claims[i].outcome != OUTCOME_UNSUPPORTED &&
+			    !cx->res[which][i].alert_unsupported)
 				continue;
 			for (w2 = 0; w2 < 2; w2++) {
 				if (cx->inst[w2] == NULL)
@@ -782,11 +952,36 @@ judge_rule_unsupported(const struct judge_ctx *cx, struct judge_verdict *v)
 			}
 			judge_say(v, VERDICT_SKIP, judge_rules[3].name, cx,
 			    which, i, "the SUT does not support this (%s)",
+			    cx->res[which][i].alert_unsupported &&
+			    in->claims[i].outcome != OUTCOME_UNSUPPORTED ?
+			    "alerts: exit 89, the SUT's logs are out of reach" :
 			    in->claims[i].detail);
 			return true;
 		}
 	}
 	return false;
+}
+
+/*
+ * judge_all_met - every step of both instances met what it expects, the
+ * unanswered alert question aside
+ */
+static bool
+judge_all_met(const struct judge_ctx *cx)
+{
+	int	which;
+	size_t	i;
+
+	for (which = 0; which < 2; which++) {
+		if (cx->inst[which] == NULL)
+			continue;
+		if (which == 0 && cx->inst[0]->nsteps < cx->scn->nsteps)
+			return false;
+		for (i = 0; i < cx->inst[which]->nsteps; i++)
+			if (!cx->res[which][i].met)
+				return false;
+	}
+	return true;
 }
 
 /* Rule 5: a step in which nothing happened proves nothing. */

@@ -117,6 +117,8 @@ struct step_obs {
 	unsigned int	named_fetches;	/* ... SNI and Host named it */
 	unsigned int	conditional_fetches;	/* named ones with
 					   If-None-Match/-Modified-Since */
+	unsigned int	failed_fetches;	/* named ones the policy host
+					   answered other than 200 */
 	unsigned int	mx_connects;
 	unsigned int	https_connects;
 	unsigned int	crl_fetches;	/* GETs of the CRL answered 200 at
@@ -124,6 +126,17 @@ struct step_obs {
 	bool		fetch_first;	/* a named fetch came before any MX
 					   connection of the step */
 	char		incomplete[JUDGE_DETAIL_MAX];	/* "" = complete */
+};
+
+#define JUDGE_ALERT_LINES_MAX	64	/* "alerts" lines read, the rest
+					   dropped */
+#define JUDGE_ALERT_LINE_MAX	160	/* bytes of the line kept */
+
+/* Whether the "alerts" verb answered for a step that asks about alerts. */
+enum alerts_state {
+	ALERTS_NOT_ASKED = 0,	/* the step asks nothing, or never got there */
+	ALERTS_READ,		/* exit 0: its lines were scanned */
+	ALERTS_UNSUPPORTED,	/* exit 89: the SUT's logs are out of reach */
 };
 
 /* What the adapter said, or what kept the harness from asking. */
@@ -135,7 +148,28 @@ struct step_claim {
 	bool		policy_wait;	/* the step waited for a policy GET */
 	bool		policy_wait_timed_out;
 	double		sut_seconds;	/* inside adapter verbs of the step */
+	/* the "alerts" verb after the step (judge_alerts_scan) */
+	enum alerts_state alerts;
+	unsigned int	alert_lines;	/* non-empty lines read */
+	unsigned int	alert_naming;	/* ... naming the recipient domain */
+	char		alert_line[JUDGE_ALERT_LINE_MAX];	/* the first
+					   naming one, else the first; as
+					   the adapter said it */
 };
+
+/*
+ * judge_names_domain - does line[len] name domain, case-insensitively, as
+ * a whole name or the end of one ("mta-sts.D" names D; "xD", "D-x" and
+ * "D.x" do not)?
+ */
+bool	judge_names_domain(const char *line, size_t len, const char *domain);
+/*
+ * judge_alerts_scan - the "alerts" verb's stdout out[len], one alert a
+ * line: count the non-empty lines (at most JUDGE_ALERT_LINES_MAX) and
+ * those naming domain, keep one into c (alerts becomes ALERTS_READ)
+ */
+void	judge_alerts_scan(const char *out, size_t len, const char *domain,
+	    struct step_claim *c);
 
 /* One instance of a scenario as it ran: the attack, or its clean twin. */
 struct judge_instance {
@@ -164,6 +198,7 @@ struct step_result {
 	bool		forbidden;	/* a body reached one the step's
 					   expectation does not allow */
 	bool		forbidden_late;
+	bool		alert_unsupported;	/* asked, "alerts" said 89 */
 	size_t		ndata;		/* DATA attributed to the step */
 	char		leak_what[JUDGE_DETAIL_MAX];	/* the forbidden one */
 	char		reason[JUDGE_REASON_MAX];

@@ -94,6 +94,7 @@ static void	obs_fold_mx(struct obs_instance *, const struct log_record *,
 		    unsigned int);
 static void	obs_fold_http(struct obs_instance *,
 		    const struct log_record *);
+static bool	obs_fetch_failed(const struct log_record *);
 static void	obs_fold_https(struct obs_instance *,
 		    const struct log_record *);
 static void	obs_fold_data(struct obs_instance *, const struct log_record *,
@@ -586,6 +587,23 @@ obs_fold_mx(struct obs_instance *in, const struct log_record *rec,
 		in->sstate[si].closed = true;
 }
 
+/*
+ * obs_fetch_failed - the policy host answered a named GET with anything
+ * but 200 (a 304 to a conditional GET is an answer, not a failure): the
+ * world made that fetch fail, whatever the sender made of it
+ */
+static bool
+obs_fetch_failed(const struct log_record *rec)
+{
+	const char	*st = log_record_get(rec, "status");
+	const char	*cond = log_record_get(rec, "conditional");
+
+	if (st == NULL || strcmp(st, "200") == 0)
+		return false;
+	return !(strcmp(st, "304") == 0 && cond != NULL &&
+	    strcmp(cond, "yes") == 0);
+}
+
 static void
 obs_fold_https(struct obs_instance *in, const struct log_record *rec)
 {
@@ -615,6 +633,8 @@ obs_fold_https(struct obs_instance *in, const struct log_record *rec)
 			v = log_record_get(rec, "conditional");
 			if (v != NULL && strcmp(v, "yes") == 0)
 				so->conditional_fetches++;
+			if (obs_fetch_failed(rec))
+				so->failed_fetches++;
 			in->named_total++;
 			if (st->first_fetch_seq == 0) {
 				st->first_fetch_seq = in->obs->seq;

@@ -18,6 +18,7 @@
 
 static json_t	*report_steps(const struct step_record *, size_t);
 static json_t	*report_data(const struct step_record *);
+static void	 report_alerts(json_t *, const struct step_record *);
 static json_t	*report_scenario(const struct scn_result *);
 static int	 report_write(struct report_json *, const char *, size_t,
 		    struct err *);
@@ -114,6 +115,34 @@ report_data(const struct step_record *rec)
 	return arr;
 }
 
+/*
+ * report_alerts - a step's failed policy fetches and, when it asked about
+ * alerts, what the "alerts" verb said
+ */
+static void
+report_alerts(json_t *st, const struct step_record *rec)
+{
+	static const char *const states[] = {
+		[ALERTS_NOT_ASKED] = "not-asked",
+		[ALERTS_READ] = "read",
+		[ALERTS_UNSUPPORTED] = "unsupported",
+	};
+	const struct step_claim	*c = &rec->claim;
+
+	if (json_object_set_new(st, "policy_fetches_failed",
+	    json_integer(rec->obs.failed_fetches)) == -1 ||
+	    json_object_set_new(st, "alerts", json_string(
+	    (unsigned)c->alerts <= ALERTS_UNSUPPORTED ? states[c->alerts] :
+	    "?")) == -1 ||
+	    json_object_set_new(st, "alert_lines",
+	    json_integer(c->alert_lines)) == -1 ||
+	    json_object_set_new(st, "alert_lines_naming",
+	    json_integer(c->alert_naming)) == -1 ||
+	    json_object_set_new(st, "alert_line",
+	    json_stringn(c->alert_line, strlen(c->alert_line))) == -1)
+		fatalx("report: json alerts");
+}
+
 static json_t *
 report_steps(const struct step_record *recs, size_t n)
 {
@@ -168,6 +197,7 @@ report_steps(const struct step_record *recs, size_t n)
 		    "crl_fetches", (int)rec->obs.crl_fetches);
 		if (st == NULL)
 			fatalx("report: json_pack step");
+		report_alerts(st, rec);
 		json_array_append_new(arr, st);
 	}
 	return arr;

@@ -179,8 +179,8 @@ struct runner_action {
 
 static runner_act_fn runner_act_world, runner_act_flush, runner_act_restart,
 		    runner_act_clock, runner_act_relay, runner_act_deliver,
-		    runner_act_settle,
-		    runner_act_wait_policy;
+		    runner_act_settle, runner_act_wait_policy,
+		    runner_act_alerts;
 
 static const struct runner_action runner_actions[] = {
 	{ "world", runner_act_world },		/* the step's world, if new */
@@ -191,6 +191,7 @@ static const struct runner_action runner_actions[] = {
 	{ "deliver", runner_act_deliver },	/* deliver verb */
 	{ "settle", runner_act_settle },	/* the step's sessions closed */
 	{ "wait-policy", runner_act_wait_policy },	/* wait: policy */
+	{ "alerts", runner_act_alerts },	/* alerts verb, if asked */
 };
 #define RUNNER_NACTIONS	(sizeof(runner_actions) / sizeof(runner_actions[0]))
 
@@ -229,6 +230,8 @@ static void	lane_on_timer(evutil_socket_t, short, void *);
 static void	lane_after_verb(struct runner_lane *,
 		    const struct adapter_result *);
 static void	lane_after_relay(struct runner_lane *,
+		    const struct adapter_result *);
+static void	lane_after_alerts(struct runner_lane *,
 		    const struct adapter_result *);
 static void	lane_next_scenario(struct runner_lane *);
 static void	lane_begin_instance(struct runner_lane *);
@@ -911,6 +914,57 @@ runner_act_deliver(struct runner_lane *l)
 	return false;
 }
 
+/*
+ * runner_act_alerts - a step whose expectation asks about alerts (never a
+ * twin's: judge_twin_step clears the key) ends with the alerts verb,
+ * once the refresh it asks about is over (after settle and wait-policy)
+ */
+static bool
+runner_act_alerts(struct runner_lane *l)
+{
+	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
+	struct step_claim	*c = &l->ci->claims[l->step];
+
+	if (st->expect_alert == SCN_WANT_ANY || l->ci->twin ||
+	    l->r->interrupted || c->outcome == OUTCOME_FAILED)
+		return true;
+	lane_verb(l, "alerts", NULL, 0, RUNNER_VERB_TIMEOUT);
+	return false;
+}
+
+/*
+ * lane_after_alerts - 0: scan the lines for the step's recipient domain;
+ * 89: the alert question is open (docs/verdicts.md rule 2); anything else
+ * is an adapter error, as for clock
+ */
+static void
+lane_after_alerts(struct runner_lane *l, const struct adapter_result *res)
+{
+	const struct scn_step	*st = &l->r->scns[l->cur]->steps[l->step];
+	struct step_claim	*c = &l->ci->claims[l->step];
+	char			 dom[SCN_NAME_MAX];
+
+	if (res->status == 0 && !res->timed_out && !l->r->interrupted) {
+		if (scenario_rcpt_domain(st, l->ci->domain, dom,
+		    sizeof(dom)) == -1)
+			fatalx("runner: step %zu: recipient domain too long",
+			    l->step + 1);
+		judge_alerts_scan(res->out, res->outlen, dom, c);
+	} else if (res->status == ADAPTER_EXIT_UNSUPPORTED &&
+	    !res->timed_out && !l->r->interrupted)
+		c->alerts = ALERTS_UNSUPPORTED;
+	else {
+		c->outcome = OUTCOME_FAILED;
+		(void)str_fmt(c->detail, sizeof(c->detail), "alerts: %s %d%s: "
+		    "%.160s", res->status == -1 ? "killed by signal" :
+		    "exit status", res->status == -1 ? res->signal :
+		    res->status, res->timed_out ? " (timed out)" : "",
+		    res->errout);
+		l->act = RUNNER_NACTIONS;
+	}
+	lane_continue(l);
+}
+
 /* lane_after_verb - clock or deliver ended: note it, go on or stop */
 static void
 lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
@@ -919,6 +973,10 @@ lane_after_verb(struct runner_lane *l, const struct adapter_result *res)
 
 	c->sut_seconds += res->seconds;
 	l->r->sum->sut_seconds += res->seconds;
+	if (strcmp(res->verb, "alerts") == 0) {
+		lane_after_alerts(l, res);
+		return;
+	}
 	if (strcmp(res->verb, "deliver") != 0) {	/* clock, restart, relay */
 		if (strcmp(res->verb, "restart") == 0 && res->status == 0)
 			runner_watch_started(l->r);

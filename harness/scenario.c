@@ -1516,7 +1516,8 @@ scn_parse_to_value(struct scn_loader *ld, const struct ytree_node *v,
  * shape), which when given is the policy domain (RFC 8461 §3.4). The fake
  * policy host serves only the scenario domain (mta-sts.<domain>), so a
  * step whose policy domain is another cannot wait for, or ask for, a
- * policy GET there; policy_fetched: false still asks that nothing was
+ * policy GET there (nor for an alert about its failed refresh);
+ * policy_fetched: false still asks that nothing was
  * requested of the scenario domain's policy host.
  */
 static int
@@ -1560,6 +1561,15 @@ scn_parse_to(struct scn_loader *ld, const struct ytree_node *step,
 		    "step.expect.policy_fetched: true needs %s: @ (the policy "
 		    "host serves only %s.<domain>, %s)", key, SCN_POLICY_LABEL,
 		    not);
+	}
+	if (st->expect_alert == SCN_WANT_YES) {
+		k = expect->type == YTREE_MAP ? ytree_map_get(expect,
+		    "alert") : expect;
+		return ytree_error(&ld->yt, k != NULL ? k : expect,
+		    "step.expect.alert: true needs to: @ (no refresh of "
+		    "%s.%s.<domain> can fail where the harness sees it: the "
+		    "policy host serves only %s.<domain>)", SCN_POLICY_LABEL,
+		    st->to, SCN_POLICY_LABEL);
 	}
 	return 0;
 }

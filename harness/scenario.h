@@ -147,6 +147,10 @@ struct scn_step {
 	unsigned int		expect_retry;	/* N: step N's withheld
 						   message arrives in this
 						   step (1-based); 0: none */
+	enum scn_want		expect_alert;	/* YES: a failed policy fetch
+						   seen and an "alerts" line
+						   naming the domain; NO: no
+						   line naming it */
 	unsigned long		clock;		/* seconds to advance first */
 	enum scn_strength	strength;	/* the step's own; default: the
 						   scenario's */

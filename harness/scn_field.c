@@ -70,6 +70,9 @@ static const struct scn_field scn_expect_rows[] = {
 	{ "retry",	SCN_T_STEP,	offsetof(struct scn_step, expect_retry),
 	    0, "an earlier step N that expects none: N's withheld message "
 	    "arrives over verified TLS in this step" },
+	{ "alert",	SCN_T_WANT,	offsetof(struct scn_step, expect_alert),
+	    0, "true: a policy fetch failed in the step and an \"alerts\" "
+	    "line names the domain; false: no alerts line names it" },
 };
 
 static const struct scn_fields scn_host_table = {

@@ -18,6 +18,7 @@
 //   mta-sts-cache.json  mx-connect's MTA-STS policy cache, replaced atomically
 //   clock-offset        seconds the clock verb moved this instance forward
 //   deliveries.log      one JSON line per delivery attempt (diagnostics)
+//   alerts.log          a line per failed policy lookup or fetch (the alerts verb)
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,6 +27,7 @@ const stateDir = process.env.STS_STATE_DIR || '.';
 const CACHE_FILE = path.join(stateDir, 'mta-sts-cache.json');
 const CLOCK_FILE = path.join(stateDir, 'clock-offset');
 const LOG_FILE = path.join(stateDir, 'deliveries.log');
+const ALERTS_FILE = path.join(stateDir, 'alerts.log');
 
 let printed = false;
 function outcome(kind, detail) {
@@ -94,6 +96,18 @@ function installClock(offsetMs) {
     globalThis.Date = FakeDate;
 }
 
+// alert - one line for the operator: the policy of domain could not be
+// looked up or fetched, and what is applied instead
+function alert(domain, policy) {
+    const why = String(policy.error.message || policy.error).replace(/[^\x20-\x7e]/g, '?');
+    const line = `mx-connect: WARNING: MTA-STS policy lookup for ${domain} failed: ${why}; applying mode ${policy.mode}${policy.id ? ` (policy id ${policy.id})` : ''}\n`;
+    try {
+        fs.appendFileSync(ALERTS_FILE, line);
+    } catch {
+        // the alert is lost; the delivery goes on
+    }
+}
+
 // --- the policy cache: mx-connect's mtaSts.cache hook on a JSON file ---
 function readCache() {
     let text;
@@ -127,6 +141,13 @@ const policyCache = {
         return p || false;
     },
     async set(domain, policy) {
+        // GLUE: mailauth reports a failed policy lookup or fetch only as
+        // policy.error (an Error, fresh; one read back from the JSON file
+        // is a plain object); nothing in mx-connect logs it, so the caller
+        // writes the operator's line the adapter's alerts verb prints
+        if (policy && policy.error instanceof Error) {
+            alert(domain, policy);
+        }
         const obj = readCache();
         // an Error (policy.error) does not survive JSON; keep its message
         const copy = Object.assign({}, policy);
@@ -162,7 +183,7 @@ function info() {
         JSON.stringify({
             name: 'mx-connect',
             version: versionOf('mx-connect'),
-            features: ['deliver', 'clock', 'restart'],
+            features: ['deliver', 'clock', 'restart', 'alerts'],
             node: process.version,
             'mx-connect': versionOf('mx-connect'),
             mailauth: mailauthVersion(),

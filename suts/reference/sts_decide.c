@@ -178,6 +178,9 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	    "refetch a cached policy with a conditional GET "
 	    "(If-Modified-Since its fetch time) and keep applying it when "
 	    "the host answers 304 Not Modified" },
+	{ "no-alert",		STS_BUG_NO_ALERT,
+	    "never alert the operator (alerts.log) when the refresh of a "
+	    "cached policy fails" },
 	{ NULL,			0,	NULL },
 };
 
@@ -317,6 +320,14 @@ sts_decide_refresh(int64_t cache_age, sts_bugs bugs)
 	if (bugs & STS_BUG_NO_REFRESH)
 		return false;
 	return cache_age >= STS_REFRESH_AFTER_SECS;
+}
+
+bool
+sts_decide_alert(enum sts_mode cached_mode, sts_bugs bugs)
+{
+	if (bugs & STS_BUG_NO_ALERT)
+		return false;
+	return cached_mode != STS_MODE_NONE;
 }
 
 bool

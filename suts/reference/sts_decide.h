@@ -73,6 +73,7 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_LITERAL_ENFORCE		STS_BUG(58)
 #define STS_BUG_RELAY_RECIPIENT_POLICY	STS_BUG(57)
 #define STS_BUG_NO_RETRY		STS_BUG(56)
+#define STS_BUG_NO_ALERT		STS_BUG(60)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -156,6 +157,12 @@ bool	sts_decide_dns_tcp(sts_bugs bugs);
 /* after a failed fetch, the same id is not fetched again this soon */
 #define STS_FETCH_RETRY_SECS	300
 bool	sts_decide_refresh(int64_t cache_age, sts_bugs bugs);
+/*
+ * sts_decide_alert - a refresh of a cached policy of this mode failed:
+ * alert the operator (RFC 8461 §3.3, R-3.3-13: "unless the cached mode is
+ * none"; §10.2, R-10.2-2: well before the policy expires)
+ */
+bool	sts_decide_alert(enum sts_mode cached_mode, sts_bugs bugs);
 
 /*
  * sts_decide_policy_by_mx - key the policy (its cache entry) by the

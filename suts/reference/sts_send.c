@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -65,9 +66,12 @@ static bool	sts_send_txt(struct sts_send_ctx *, struct sts_record *);
 static unsigned int sts_send_policy_flags(sts_bugs);
 static unsigned int sts_send_record_flags(sts_bugs);
 static int	sts_send_fetch_bounded(struct sts_send_ctx *, const char *,
-		    int64_t, int64_t, struct sts_policy *, char **, size_t *);
+		    int64_t, int64_t, struct sts_policy *, char **, size_t *,
+		    struct err *);
 static int	sts_send_fetch(struct sts_send_ctx *, int64_t,
-		    struct sts_policy *, char **, size_t *);
+		    struct sts_policy *, char **, size_t *, struct err *);
+static void	sts_send_alert(struct sts_send_ctx *,
+		    const struct policy_cache_entry *, const struct err *);
 static void	sts_send_discover(struct sts_send_ctx *);
 static void	sts_send_policy_key(struct sts_send_ctx *, char *, size_t);
 static bool	sts_send_parent(struct sts_send_ctx *);
@@ -196,11 +200,12 @@ sts_send_txt(struct sts_send_ctx *ctx, struct sts_record *rec)
  * On 0, *pol is valid and *body (caller frees) is the raw text to cache.
  * The GET is never conditional (RFC 8461 §3.3, R-3.3-7: no HTTP caching);
  * only the mutant http-conditional sends If-Modified-Since cached (the
- * cached policy's fetch time, 0: none) and returns 1 on a 304.
+ * cached policy's fetch time, 0: none) and returns 1 on a 304. On -1,
+ * why says what failed.
  */
 static int
 sts_send_fetch(struct sts_send_ctx *ctx, int64_t cached, struct sts_policy *pol,
-    char **body, size_t *len)
+    char **body, size_t *len, struct err *why)
 {
 	char			 host[DNS_NAME_MAX + 1];
 	struct sts_dns_addr	 addr;
@@ -214,14 +219,16 @@ sts_send_fetch(struct sts_send_ctx *ctx, int64_t cached, struct sts_policy *pol,
 	*body = NULL;
 	if (str_fmt(host, sizeof(host), "%s%s", STS_SEND_HOST_PREFIX,
 	    ctx->pdomain) == -1) {
-		log_warnx("fetch: %s%s: name too long", STS_SEND_HOST_PREFIX,
-		    ctx->pdomain);
+		(void)err_set(why, ERR_RANGE, "%s%s: name too long",
+		    STS_SEND_HOST_PREFIX, ctx->pdomain);
+		log_warnx("fetch: %s", why->msg);
 		return -1;
 	}
 	sts_send_dns_budget(ctx);
 	if ((dres = sts_dns_a(ctx->dns, host, &addr, &err)) != STS_DNS_OK) {
-		log_warnx("fetch: policy host %s: %s (%s)", host,
-		    sts_dns_result_str(dres), err.msg);
+		(void)err_set(why, ERR_NOTFOUND, "policy host %s: %s (%s)",
+		    host, sts_dns_result_str(dres), err.msg);
+		log_warnx("fetch: %s", why->msg);
 		return -1;
 	}
 	/*
@@ -266,6 +273,7 @@ sts_send_fetch(struct sts_send_ctx *ctx, int64_t cached, struct sts_policy *pol,
 	if (ctx->cfg->bugs & STS_BUG_POLICY_LEGACY_TLS)
 		req.bugs |= POLICY_FETCH_LEGACY_TLS;
 	if (policy_fetch_get(&req, body, len, &not_modified, &err) == -1) {
+		(void)err_set(why, err.code, "%s", err.msg);
 		log_warnx("fetch: policy fetch failed: %s", err.msg);
 		return -1;
 	}
@@ -276,8 +284,9 @@ sts_send_fetch(struct sts_send_ctx *ctx, int64_t cached, struct sts_policy *pol,
 	}
 	if (sts_policy_parse_flags(*body, *len, pol,
 	    sts_send_policy_flags(ctx->cfg->bugs), &err) == -1) {
-		log_warnx("fetch: policy from %s is invalid: %s", host,
-		    err.msg);
+		(void)err_set(why, err.code, "policy from %s is invalid: %s",
+		    host, err.msg);
+		log_warnx("fetch: %s", why->msg);
 		free(*body);
 		*body = NULL;
 		return -1;
@@ -339,19 +348,21 @@ sts_send_parent(struct sts_send_ctx *ctx)
  * sts_send_fetch_bounded - fetch the policy, unless a fetch under the same
  * TXT id failed less than STS_FETCH_RETRY_SECS ago (RFC 8461 §3.3,
  * R-3.3-8: wait five minutes before retrying); a failure is remembered.
- * Returns what sts_send_fetch does (1 only for the mutant http-conditional)
+ * Returns what sts_send_fetch does (1 only for the mutant http-conditional);
+ * on -1 why says what failed, or is clear when no fetch was tried
  */
 static int
 sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
     int64_t now, int64_t cached, struct sts_policy *fetched, char **body,
-    size_t *len)
+    size_t *len, struct err *why)
 {
 	const struct sts_send_config	*cfg = ctx->cfg;
 	struct err			 err;
 	int				 rc;
 
+	err_clear(why);
 	if (txt_id == NULL || cfg->state_dir == NULL)
-		return sts_send_fetch(ctx, cached, fetched, body, len);
+		return sts_send_fetch(ctx, cached, fetched, body, len, why);
 	if (!(cfg->bugs & STS_BUG_NO_FETCH_BACKOFF) &&
 	    policy_cache_fail_recent(cfg->state_dir, ctx->hop, txt_id, now,
 	    STS_FETCH_RETRY_SECS)) {
@@ -360,13 +371,73 @@ sts_send_fetch_bounded(struct sts_send_ctx *ctx, const char *txt_id,
 		    STS_FETCH_RETRY_SECS);
 		return -1;
 	}
-	if ((rc = sts_send_fetch(ctx, cached, fetched, body, len)) >= 0)
+	if ((rc = sts_send_fetch(ctx, cached, fetched, body, len, why)) >= 0)
 		return rc;
 	err_clear(&err);
 	if (policy_cache_fail_mark(cfg->state_dir, ctx->hop, txt_id, now,
 	    &err) == -1)
 		log_warnx("cache: cannot record the failed fetch: %s", err.msg);
 	return -1;
+}
+
+/*
+ * sts_send_alert - RFC 8461 §3.3 (R-3.3-13): the refresh of the cached
+ * policy ent failed and it is kept: tell the operator, unless its mode is
+ * none, by a line appended to STATE_DIR/alerts.log (the adapter's alerts
+ * verb prints and empties it) and to the log. One write(2) per line, so
+ * lines from two deliveries never mix.
+ */
+static void
+sts_send_alert(struct sts_send_ctx *ctx, const struct policy_cache_entry *ent,
+    const struct err *why)
+{
+	const struct sts_send_config	*cfg = ctx->cfg;
+	char				 line[1024], path[1024], until[32];
+	char				 reason[ERR_MSG_MAX];
+	time_t				 t;
+	struct tm			 tm;
+	size_t				 i;
+	ssize_t				 n;
+	int				 fd;
+
+	if (!sts_decide_alert(ent->policy.mode, cfg->bugs)) {
+		log_info("alert: none: the cached policy's mode is %s%s",
+		    sts_policy_mode_str(ent->policy.mode),
+		    (cfg->bugs & STS_BUG_NO_ALERT) ? " (MUTANT: no-alert)" :
+		    "");
+		return;
+	}
+	/* the reason is one line of printable text */
+	(void)str_copy(reason, why->msg, sizeof(reason));
+	for (i = 0; reason[i] != '\0'; i++)
+		if ((unsigned char)reason[i] < 0x20 ||
+		    (unsigned char)reason[i] > 0x7e)
+			reason[i] = '?';
+	t = (time_t)(ent->fetched_at + (int64_t)ent->policy.max_age);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)str_copy(until, "its max_age ends", sizeof(until));
+	(void)str_fmt(line, sizeof(line), "sts-send: WARNING: MTA-STS policy "
+	    "refresh for %s failed: %s; keeping the cached policy until %s\n",
+	    ctx->pdomain, reason, until);
+	log_warnx("alert: %.*s", (int)strcspn(line, "\n"), line);
+	if (cfg->state_dir == NULL)
+		return;
+	if (str_fmt(path, sizeof(path), "%s/alerts.log", cfg->state_dir) ==
+	    -1) {
+		log_warnx("alert: %s/alerts.log: path too long",
+		    cfg->state_dir);
+		return;
+	}
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("alert: %s", path);
+		return;
+	}
+	if ((n = write(fd, line, strlen(line))) == -1 ||
+	    (size_t)n != strlen(line))
+		log_warnx("alert: %s: short write", path);
+	(void)close(fd);
 }
 
 /* sts_send_discover - decide which policy applies, if any */
@@ -377,7 +448,7 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	struct policy_cache_entry	*ent;
 	struct sts_policy		*fetched;
 	struct sts_record		 rec;
-	struct err			 err;
+	struct err			 err, why;
 	enum sts_decide_source		 src;
 	const char			*cache_id = NULL, *txt_id = NULL;
 	bool				 expired = false;
@@ -427,11 +498,15 @@ sts_send_discover(struct sts_send_ctx *ctx)
 	}
 	if (src == STS_DECIDE_FETCH) {
 		ok = sts_send_fetch_bounded(ctx, txt_id, now, cache_id != NULL ?
-		    ent->fetched_at : 0, fetched, &body, &len);
+		    ent->fetched_at : 0, fetched, &body, &len, &why);
 		/* 1: a 304 to the mutant's conditional GET (never otherwise) */
 		src = ok == 1 && cache_id != NULL ? STS_DECIDE_USE_CACHE :
 		    sts_decide_after_fetch(ok == 0, cache_id, expired,
 		    cfg->bugs);
+		/* a refresh was tried and failed: the cached policy holds */
+		if (ok == -1 && why.code != 0 && cache_id != NULL &&
+		    src == STS_DECIDE_USE_CACHE)
+			sts_send_alert(ctx, ent, &why);
 	}
 	switch (src) {
 	case STS_DECIDE_NO_POLICY:

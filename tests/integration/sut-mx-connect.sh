@@ -43,6 +43,11 @@ check "an unreadable CA is the sender's error outcome ($o)" \
 (cd "$st" && "$adapter" flush-reports)
 rc=$?
 check "flush-reports is unsupported (exit 89, got $rc)" [ "$rc" -eq 89 ]
+printf 'one\ntwo\n' >"$st/alerts.log"
+a1=$(cd "$st" && STS_STATE_DIR="$st" "$adapter" alerts)
+a2=$(cd "$st" && STS_STATE_DIR="$st" "$adapter" alerts)
+check "alerts prints alerts.log once, then nothing" \
+    [ "$a1" = "$(printf 'one\ntwo')" -a -z "$a2" -a ! -e "$st/alerts.log" ]
 
 # --- a smoke subset at -j2 ---
 # id verdict leak ; FAIL lines are mailauth's deviations (see the README)

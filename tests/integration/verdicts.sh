@@ -117,6 +117,34 @@ run "$retry" >"$work/rref" 2>&1
 expect rref enforce-blocked-retried PASS
 STS_BUG=no-retry run "$retry" >"$work/rnone" 2>&1
 expect rnone enforce-blocked-retried NON-STRICT "step 3: .*step 2's message not retried"
+# 10. operator alerts (alert:): the judge believes an alert only where the
+#    policy host really failed a refresh of the step, and only for a line
+#    naming the domain. An adapter that alerts about every domain gets no
+#    alert: true where the refresh was never attempted (an hour after the
+#    fetch, under the day sts-send waits), and fails alert: false (graded
+#    SHOULD here); one whose alert names no domain meets nothing; one that
+#    cannot read logs (89) is SKIP.
+al="$sc/cache/cache-refresh-failure-alert.yaml"
+sed -e 's/^id: .*/id: alert-no-refresh/' -e 's/clock: 172800/clock: 3600/' \
+    "$al" >"$work/sc/alert-no-refresh.yaml"
+sed -e 's/^id: .*/id: alert-false-should/' -e 's/^strength: .*/strength: SHOULD/' \
+    "$sc/cache/cache-refresh-failure-none-no-alert.yaml" >"$work/sc/alert-false-should.yaml"
+alerts_set="$al $work/sc/alert-no-refresh.yaml $work/sc/alert-false-should.yaml"
+run --sut "$adapters/alert-always" $alerts_set >"$work/aalways" 2>&1
+expect aalways alert-no-refresh NON-STRICT "no failed policy fetch \(nothing to alert about\)"
+expect aalways alert-false-should NON-STRICT "1 alert naming the domain"
+expect aalways cache-refresh-failure-alert PASS
+run $alerts_set >"$work/aref" 2>&1
+expect aref alert-false-should PASS
+expect aref cache-refresh-failure-alert PASS
+run --sut "$adapters/alert-no-domain" "$al" >"$work/anodom" 2>&1
+expect anodom cache-refresh-failure-alert NON-STRICT "no alert naming the domain \(1 line\)"
+check "alert-no-domain: its alert is shown escaped" \
+    grep -q 'refresh failed\\x1b\[2J\\x0dPASS forged' "$work/anodom"
+check "alert-no-domain: no raw escape byte on the console" \
+    sh -c "! grep -q \"$(printf '\033')\" '$work/anodom'"
+run --sut "$adapters/alert-unsupported" "$al" >"$work/a89" 2>&1
+expect a89 cache-refresh-failure-alert SKIP "alerts: exit 89"
 
 # reproducible: the same seed gives the same domains and order
 run --seed 42 --json "$work/s1.json" "$strip" >/dev/null 2>&1

@@ -352,6 +352,221 @@ test_judge_fetch_table(void **state)
 	judge_setup(NULL);
 }
 
+/* judge_names_domain: the recipient domain as a whole name, or its end */
+struct names_case {
+	const char	*line;
+	size_t		 len;		/* 0: strlen(line) */
+	bool		 want;
+};
+
+static const struct names_case names_cases[] = {
+	{ "refresh for d.test failed", 0, true },
+	{ "d.test", 0, true },
+	{ "REFRESH FOR D.TEST FAILED", 0, true },
+	{ "https://mta-sts.d.test/.well-known/mta-sts.txt: 500", 0, true },
+	{ "policy of d.test.", 0, true },		/* a sentence's dot */
+	{ "policy of d.test. Next", 0, true },
+	{ "\"d.test\": 500", 0, true },
+	{ "<user@d.test>", 0, true },
+	{ "domain=d.test,status=500", 0, true },
+	/* adversarial: longer names that merely contain it */
+	{ "xd.test failed", 0, false },
+	{ "d.test-x failed", 0, false },
+	{ "d.tests failed", 0, false },
+	{ "d.test.x failed", 0, false },
+	{ "d.test_x failed", 0, false },
+	{ "d-test failed", 0, false },
+	{ "d.tes", 0, false },
+	{ "", 0, false },
+	/* the length bounds the line: the name past it does not count */
+	{ "a d.test", 5, false },
+	/* a name right after a NUL byte is still in the line */
+	{ "x\0d.test", 8, true },
+	{ "xd.testd.test", 0, false },
+	{ "xd.test d.test", 0, true },
+	{ NULL, 0, false },
+};
+
+static void
+test_judge_names_domain(void **state)
+{
+	const struct names_case	*tc;
+	size_t			 len;
+
+	(void)state;
+	for (tc = names_cases; tc->line != NULL; tc++) {
+		len = tc->len > 0 ? tc->len : strlen(tc->line);
+		if (judge_names_domain(tc->line, len, J_DOMAIN) != tc->want)
+			fail_msg("\"%s\" (%zu): want %d", tc->line, len,
+			    tc->want);
+	}
+	assert_false(judge_names_domain("d.test", 6, ""));
+}
+
+/* judge_alerts_scan: lines counted, bounded, one kept */
+struct scan_case {
+	const char	*label;
+	const char	*out;
+	size_t		 len;		/* 0: strlen(out) */
+	unsigned int	 lines, naming;
+	const char	*kept;
+};
+
+static const struct scan_case scan_cases[] = {
+	{ "nothing", "", 0, 0, 0, "" },
+	{ "blank lines only", "\n\r\n\n", 0, 0, 0, "" },
+	{ "one naming line", "refresh for d.test failed\n", 0, 1, 1,
+	    "refresh for d.test failed" },
+	{ "no final newline", "refresh for d.test failed", 0, 1, 1,
+	    "refresh for d.test failed" },
+	{ "CRLF", "a\r\nrefresh for d.test failed\r\n", 0, 2, 1,
+	    "refresh for d.test failed" },
+	{ "first line kept when none names it", "about e.test\nabout f.test\n",
+	    0, 2, 0, "about e.test" },
+	{ "first naming line kept", "about e.test\nd.test one\nd.test two\n",
+	    0, 3, 2, "d.test one" },
+	{ "a line without the domain", "MTA-STS policy refresh failed\n", 0,
+	    1, 0, "MTA-STS policy refresh failed" },
+	{ "NUL bytes end the copy, not the scan", "x\0y\nd.test\n", 11, 2, 1,
+	    "d.test" },
+	{ NULL, NULL, 0, 0, 0, NULL },
+};
+
+static void
+test_judge_alerts_scan(void **state)
+{
+	const struct scan_case	*tc;
+	struct step_claim	 c;
+	char			 big[JUDGE_ALERT_LINES_MAX * 4 + 64];
+	size_t			 i, n;
+
+	(void)state;
+	for (tc = scan_cases; tc->label != NULL; tc++) {
+		memset(&c, 0, sizeof(c));
+		judge_alerts_scan(tc->out, tc->len > 0 ? tc->len :
+		    strlen(tc->out), J_DOMAIN, &c);
+		if (c.alerts != ALERTS_READ || c.alert_lines != tc->lines ||
+		    c.alert_naming != tc->naming ||
+		    strcmp(c.alert_line, tc->kept) != 0)
+			fail_msg("%s: %u lines, %u naming, kept \"%s\"",
+			    tc->label, c.alert_lines, c.alert_naming,
+			    c.alert_line);
+	}
+	/* only the first JUDGE_ALERT_LINES_MAX lines count: a naming line
+	   after a flood of others is not read */
+	for (i = n = 0; i < JUDGE_ALERT_LINES_MAX; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "x\n");
+	n += (size_t)snprintf(big + n, sizeof(big) - n, "d.test\n");
+	memset(&c, 0, sizeof(c));
+	judge_alerts_scan(big, n, J_DOMAIN, &c);
+	assert_int_equal(c.alert_lines, JUDGE_ALERT_LINES_MAX);
+	assert_int_equal(c.alert_naming, 0);
+	/* a long line is kept cut to its buffer */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "d.test ", 7);
+	memset(&c, 0, sizeof(c));
+	judge_alerts_scan(big, sizeof(big), J_DOMAIN, &c);
+	assert_int_equal(c.alert_naming, 1);
+	assert_int_equal(strlen(c.alert_line), JUDGE_ALERT_LINE_MAX - 1);
+}
+
+/*
+ * alert: true needs a failed fetch in the step and a line naming the
+ * domain; false needs no line naming it; an unanswered question (89) is
+ * not judged here
+ */
+struct alert_case {
+	const char		*label;
+	enum scn_want		 want;
+	unsigned int		 failed;	/* failed_fetches */
+	enum alerts_state	 alerts;
+	unsigned int		 lines, naming;
+	bool			 want_met;
+	bool			 want_unsupported;
+	const char		*want_reason;
+};
+
+static const struct alert_case alert_cases[] = {
+	{ "true: failed fetch and a naming alert", SCN_WANT_YES, 1,
+	    ALERTS_READ, 1, 1, true, false, "1 failed policy fetch, alerts: " },
+	{ "true: failed fetch, no alert", SCN_WANT_YES, 1, ALERTS_READ, 0, 0,
+	    false, false, "no alert naming the domain (0 lines)" },
+	{ "true: an alert without the domain", SCN_WANT_YES, 1, ALERTS_READ,
+	    2, 0, false, false, "no alert naming the domain (2 lines)" },
+	/* an adapter that always alerts: nothing failed, nothing proven */
+	{ "true: an alert about no failed fetch", SCN_WANT_YES, 0,
+	    ALERTS_READ, 1, 1, false, false,
+	    "no failed policy fetch (nothing to alert about)" },
+	{ "true: never read", SCN_WANT_YES, 1, ALERTS_NOT_ASKED, 0, 0, false,
+	    false, "no alerts read" },
+	{ "true: unsupported is open, not unmet", SCN_WANT_YES, 1,
+	    ALERTS_UNSUPPORTED, 0, 0, true, true, "alerts: unsupported" },
+	{ "false: no line", SCN_WANT_NO, 1, ALERTS_READ, 0, 0, true, false,
+	    "alerts: none" },
+	{ "false: lines about other domains", SCN_WANT_NO, 1, ALERTS_READ, 3,
+	    0, true, false, "expected tls and no operator alert" },
+	{ "false: a naming alert", SCN_WANT_NO, 1, ALERTS_READ, 1, 1, false,
+	    false, "1 alert naming the domain" },
+	{ "false: a naming alert, nothing failed", SCN_WANT_NO, 0,
+	    ALERTS_READ, 2, 2, false, false, "2 alerts naming the domain" },
+	{ "not asked: lines do not matter", SCN_WANT_ANY, 0, ALERTS_READ, 1,
+	    1, true, false, "observed DATA" },
+	{ NULL, SCN_WANT_ANY, 0, ALERTS_NOT_ASKED, 0, 0, false, false, NULL },
+};
+
+static void
+test_judge_alert_table(void **state)
+{
+	static const struct obs_data	 good =
+	    D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0);
+	const struct alert_case		*tc;
+	struct judge_instance		 in;
+	struct step_obs			 so;
+	struct step_claim		 c;
+	struct step_result		 r;
+	struct scn_step			 twin;
+
+	(void)state;
+	judge_scn.has_attack = false;
+	judge_scn.steps[0].attack = false;
+	judge_scn.steps[0].expect = SCN_DELIVER_TLS;
+	for (tc = alert_cases; tc->label != NULL; tc++) {
+		judge_scn.steps[0].expect_alert = tc->want;
+		memset(&so, 0, sizeof(so));
+		so.queries = 3;
+		so.fetches = so.named_fetches = 1;
+		so.failed_fetches = tc->failed;
+		memset(&c, 0, sizeof(c));
+		c.deliver_ran = true;
+		c.outcome = OUTCOME_DELIVERED;
+		c.alerts = tc->alerts;
+		c.alert_lines = tc->lines;
+		c.alert_naming = tc->naming;
+		(void)str_copy(c.alert_line, tc->lines > 0 ? "refresh for "
+		    J_DOMAIN " failed" : "", sizeof(c.alert_line));
+		memset(&in, 0, sizeof(in));
+		in.domain = J_DOMAIN;
+		in.nsteps = 1;
+		in.obs = &so;
+		in.claims = &c;
+		in.data = &good;
+		in.ndata = 1;
+		judge_step(&judge_scn, &in, 0, &r);
+		if (r.met != tc->want_met ||
+		    r.alert_unsupported != tc->want_unsupported ||
+		    strstr(r.reason, tc->want_reason) == NULL)
+			fail_msg("%s: met %d, unsupported %d, reason \"%s\" "
+			    "(want %d, %d, \"%s\")", tc->label, r.met,
+			    r.alert_unsupported, r.reason, tc->want_met,
+			    tc->want_unsupported, tc->want_reason);
+	}
+	/* the clean twin never asks about alerts */
+	judge_scn.steps[0].expect_alert = SCN_WANT_YES;
+	judge_twin_step(&judge_scn.steps[0], &twin);
+	assert_int_equal(twin.expect_alert, SCN_WANT_ANY);
+	judge_setup(NULL);
+}
+
 /* What one instance did, in a scenario row. */
 enum judge_kind {
 	K_WITHHELD = 0,		/* queried, connected to evil, no DATA */
@@ -494,6 +709,87 @@ judge_fill(enum judge_kind k, struct step_obs *so, struct obs_data *d,
 	default:
 		break;
 	}
+}
+
+/*
+ * An "alerts" that said 89 makes the scenario SKIP only when all else was
+ * met: a leak still fails, an unmet delivery is still graded, a twin that
+ * did not deliver is still ERROR
+ */
+struct alert_scn_case {
+	const char	*label;
+	enum judge_kind	 kind;		/* the attacked instance's step */
+	enum scn_delivery expect;
+	int		 twin;		/* a kind */
+	enum verdict	 want;
+	const char	*want_reason;
+};
+
+static const struct alert_scn_case alert_scn_cases[] = {
+	{ "unsupported, all met: SKIP", K_GOOD, SCN_DELIVER_TLS, K_GOOD,
+	    VERDICT_SKIP, "alerts: exit 89" },
+	{ "unsupported, delivery not met: graded", K_PLAIN, SCN_DELIVER_TLS,
+	    K_GOOD, VERDICT_NON_STRICT, "expected tls and an operator alert" },
+	{ "unsupported, a leak: graded by rule 1", K_LEAK, SCN_DELIVER_TLS,
+	    K_GOOD, VERDICT_NON_STRICT, "attacker-controlled" },
+	{ "unsupported, twin silent: ERROR", K_GOOD, SCN_DELIVER_TLS,
+	    K_WITHHELD, VERDICT_ERROR, "did not deliver" },
+	{ NULL, K_GOOD, SCN_DELIVER_TLS, K_GOOD, VERDICT_PASS, NULL },
+};
+
+static void
+test_judge_alert_scenario(void **state)
+{
+	const struct alert_scn_case	*tc;
+	struct judge_instance		 main, twin;
+	struct step_obs			 so[2];
+	struct step_claim		 c[2];
+	struct obs_data			 d[2][2];
+	struct obs_session		 s[2][2];
+	struct step_result		 rs[SCN_STEPS_MAX], rt[SCN_STEPS_MAX];
+	struct judge_verdict		 v;
+
+	(void)state;
+	judge_scn.strength = SCN_SHOULD;
+	judge_scn.steps[0].strength = SCN_SHOULD;
+	judge_scn.steps[0].expect_alert = SCN_WANT_YES;
+	for (tc = alert_scn_cases; tc->label != NULL; tc++) {
+		judge_scn.steps[0].expect = tc->expect;
+		memset(&main, 0, sizeof(main));
+		memset(&twin, 0, sizeof(twin));
+		memset(c, 0, sizeof(c));
+		main.domain = twin.domain = J_DOMAIN;
+		judge_fill(tc->kind, &so[0], d[0], &main.ndata, s[0],
+		    &main.nsessions);
+		so[0].failed_fetches = 1;
+		c[0].deliver_ran = true;
+		c[0].outcome = OUTCOME_DELIVERED;
+		c[0].alerts = ALERTS_UNSUPPORTED;
+		main.nsteps = 1;
+		main.obs = &so[0];
+		main.claims = &c[0];
+		main.data = d[0];
+		main.sessions = s[0];
+		judge_fill((enum judge_kind)tc->twin, &so[1], d[1], &twin.ndata,
+		    s[1], &twin.nsessions);
+		c[1].deliver_ran = true;
+		c[1].outcome = OUTCOME_DEFERRED;
+		twin.twin = true;
+		twin.nsteps = 1;
+		twin.obs = &so[1];
+		twin.claims = &c[1];
+		twin.data = d[1];
+		twin.sessions = s[1];
+		judge_scenario(&judge_scn, &main, &twin, rs, rt, &v);
+		if (v.verdict != tc->want ||
+		    strstr(v.reason, tc->want_reason) == NULL)
+			fail_msg("%s: got %s (%s), want %s (\"%s\")", tc->label,
+			    verdict_str(v.verdict), v.reason,
+			    verdict_str(tc->want), tc->want_reason);
+	}
+	judge_setup(NULL);
+	judge_scn.strength = SCN_MUST;
+	judge_scn.steps[0].strength = SCN_MUST;
 }
 
 static void
@@ -933,6 +1229,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_judge_step_table),
 		cmocka_unit_test(test_judge_fetch_table),
+		cmocka_unit_test(test_judge_names_domain),
+		cmocka_unit_test(test_judge_alerts_scan),
+		cmocka_unit_test(test_judge_alert_table),
+		cmocka_unit_test(test_judge_alert_scenario),
 		cmocka_unit_test(test_judge_scenario_table),
 		cmocka_unit_test(test_judge_rcpt_table),
 		cmocka_unit_test(test_judge_retry_table),

@@ -340,6 +340,37 @@ test_policy_cache_refresh(void **state)
 	assert_false(sts_decide_refresh(7 * 86400, STS_BUG_NO_REFRESH));
 }
 
+/*
+ * §3.3 (R-3.3-13): a failed refresh alerts the operator unless the cached
+ * mode is none; the mutant no-alert never does, and no other mutant bit
+ * silences it
+ */
+static void
+test_policy_cache_alert(void **state)
+{
+	static const struct {
+		enum sts_mode	mode;
+		sts_bugs	bugs;
+		bool		want;
+	} rows[] = {
+		{ STS_MODE_ENFORCE,	0,			true },
+		{ STS_MODE_TESTING,	0,			true },
+		{ STS_MODE_NONE,	0,			false },
+		{ STS_MODE_ENFORCE,	STS_BUG_NO_ALERT,	false },
+		{ STS_MODE_TESTING,	STS_BUG_NO_ALERT,	false },
+		{ STS_MODE_NONE,	STS_BUG_NO_ALERT,	false },
+		{ STS_MODE_ENFORCE,	STS_BUG_NO_REFRESH,	true },
+		{ STS_MODE_ENFORCE,	~STS_BUG_NO_ALERT,	true },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (sts_decide_alert(rows[i].mode, rows[i].bugs) !=
+		    rows[i].want)
+			fail_msg("row %zu: want %d", i, rows[i].want);
+}
+
 struct domain_case {
 	const char	*label;
 	const char	*domain;
@@ -573,6 +604,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_policy_cache_fail_record,
 		    test_policy_cache_setup, test_policy_cache_teardown),
 		cmocka_unit_test(test_policy_cache_refresh),
+		cmocka_unit_test(test_policy_cache_alert),
 		cmocka_unit_test_setup_teardown(
 		    test_policy_cache_domain_names, test_policy_cache_setup,
 		    test_policy_cache_teardown),

@@ -626,7 +626,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:5:9: expect: missing required key \"delivery\"" },
 	{ "expect unknown key", T_HEAD "expect: {delivery: tls, host: mx1}\n",
 	    false, "t.yaml:5:25: expect: unknown key \"host\" (allowed: "
-	    "delivery, at, sni, policy_fetched, retry)" },
+	    "delivery, at, sni, policy_fetched, retry, alert)" },
 	{ "expect at unknown", T_HEAD "expect: {delivery: tls, at: mx2}\n",
 	    false, "t.yaml:5:29: expect.at: unknown host \"mx2\" in the clean "
 	    "world" },
@@ -657,6 +657,26 @@ static const struct load_case load_cases[] = {
 	{ "expect policy_fetched twice", T_HEAD "expect: {delivery: tls, "
 	    "policy_fetched: false, policy_fetched: true}\n", false,
 	    "t.yaml:5:48: expect: duplicate key \"policy_fetched\"" },
+	{ "expect alert true", T_HEAD "expect: {delivery: tls, alert: "
+	    "true}\n", true, NULL },
+	{ "expect alert false", T_HEAD "expect: {delivery: none, alert: "
+	    "false}\nattack: {policy: {status: 500}}\n", true, NULL },
+	{ "expect alert not a bool", T_HEAD "expect: {delivery: tls, "
+	    "alert: 1}\n", false, "t.yaml:5:32: expect.alert: bad value "
+	    "\"1\" (allowed: true, false)" },
+	{ "expect alert yes", T_HEAD "expect: {delivery: tls, alert: yes}\n",
+	    false, "t.yaml:5:32: expect.alert: bad value \"yes\"" },
+	{ "expect alert sequence", T_HEAD "expect: {delivery: tls, alert: "
+	    "[true]}\n", false, "t.yaml:5:32: expect.alert: " },
+	{ "expect alert twice", T_HEAD "expect: {delivery: tls, alert: "
+	    "false, alert: true}\n", false, "t.yaml:5:39: expect: duplicate "
+	    "key \"alert\"" },
+	{ "expect alert true to b", T_HEAD "world: {records: [\"b 300 MX 10 "
+	    "mx1\"]}\nsteps:\n  - {to: b, expect: {delivery: tls, alert: "
+	    "true}}\n", false, "expect.alert: true needs to: @" },
+	{ "expect alert false to b", T_HEAD "world: {records: [\"b 300 MX 10 "
+	    "mx1\"]}\nsteps:\n  - {to: b, expect: {delivery: tls, alert: "
+	    "false}}\n", true, NULL },
 	{ "expect at attacker in clean step", T_HEAD "attack: {hosts: {evil: "
 	    "{}}}\nsteps:\n  - {expect: {delivery: tls, at: evil}}\n  - {attack: "
 	    "true, expect: none}\n", false, "t.yaml:7:34: expect.at: unknown "
@@ -961,7 +981,7 @@ static const struct load_case load_cases[] = {
 	    "key \"wait\" (first at 6:19)" },
 	{ "strength inside expect", T_HEAD "expect: {delivery: tls, strength: "
 	    "MAY}\n", false, "t.yaml:5:25: expect: unknown key \"strength\" "
-	    "(allowed: delivery, at, sni, policy_fetched, retry)" },
+	    "(allowed: delivery, at, sni, policy_fetched, retry, alert)" },
 	{ "wait at top level", T_HEAD "expect: tls\nwait: policy\n", false,
 	    "t.yaml:6:1: top level: unknown key \"wait\"" },
 
