@@ -295,6 +295,23 @@ static const struct fetch_case fetch_cases[] = {
 	{ NULL, SCN_WANT_ANY, 0, 0, 0, false, false, NULL },
 };
 
+/* judge_one - step 1 of judge_scn, in one instance of J_DOMAIN */
+static void
+judge_one(const struct step_obs *so, const struct step_claim *c,
+    const struct obs_data *d, size_t nd, struct step_result *r)
+{
+	struct judge_instance	in;
+
+	memset(&in, 0, sizeof(in));
+	in.domain = J_DOMAIN;
+	in.nsteps = 1;
+	in.obs = so;
+	in.claims = c;
+	in.data = d;
+	in.ndata = nd;
+	judge_step(&judge_scn, &in, 0, r);
+}
+
 /*
  * test_judge_fetch_table - policy_fetched: true needs a named GET that is
  * not conditional, false
@@ -306,7 +323,6 @@ test_judge_fetch_table(void **state)
 	static const struct obs_data	 good =
 	    D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0);
 	const struct fetch_case		*tc;
-	struct judge_instance		 in;
 	struct step_obs			 so;
 	struct step_claim		 c;
 	struct step_result		 r;
@@ -330,14 +346,7 @@ test_judge_fetch_table(void **state)
 		c.deliver_ran = true;
 		c.outcome = tc->delivered ? OUTCOME_DELIVERED :
 		    OUTCOME_DEFERRED;
-		memset(&in, 0, sizeof(in));
-		in.domain = J_DOMAIN;
-		in.nsteps = 1;
-		in.obs = &so;
-		in.claims = &c;
-		in.data = &good;
-		in.ndata = tc->delivered ? 1 : 0;
-		judge_step(&judge_scn, &in, 0, &r);
+		judge_one(&so, &c, &good, tc->delivered ? 1 : 0, &r);
 		if (r.met != tc->want_met ||
 		    strstr(r.reason, tc->want_reason) == NULL)
 			fail_msg("%s: met %d, reason \"%s\" (want %d, \"%s\")",
@@ -520,7 +529,6 @@ test_judge_alert_table(void **state)
 	static const struct obs_data	 good =
 	    D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0);
 	const struct alert_case		*tc;
-	struct judge_instance		 in;
 	struct step_obs			 so;
 	struct step_claim		 c;
 	struct step_result		 r;
@@ -544,14 +552,7 @@ test_judge_alert_table(void **state)
 		c.alert_naming = tc->naming;
 		(void)str_copy(c.alert_line, tc->lines > 0 ? "refresh for "
 		    J_DOMAIN " failed" : "", sizeof(c.alert_line));
-		memset(&in, 0, sizeof(in));
-		in.domain = J_DOMAIN;
-		in.nsteps = 1;
-		in.obs = &so;
-		in.claims = &c;
-		in.data = &good;
-		in.ndata = 1;
-		judge_step(&judge_scn, &in, 0, &r);
+		judge_one(&so, &c, &good, 1, &r);
 		if (r.met != tc->want_met ||
 		    r.alert_unsupported != tc->want_unsupported ||
 		    strstr(r.reason, tc->want_reason) == NULL)
@@ -1159,7 +1160,6 @@ test_judge_crl_table(void **state)
 	static const struct obs_data	 good =
 	    D(H_MX1, DATA_COMPLETE, 1, 1, 0, 0);
 	const struct crl_case		*tc;
-	struct judge_instance		 in;
 	struct step_obs			 so;
 	struct step_claim		 c;
 	struct step_result		 r;
@@ -1182,14 +1182,7 @@ test_judge_crl_table(void **state)
 		memset(&c, 0, sizeof(c));
 		c.deliver_ran = true;
 		c.outcome = OUTCOME_DELIVERED;
-		memset(&in, 0, sizeof(in));
-		in.domain = J_DOMAIN;
-		in.nsteps = 1;
-		in.obs = &so;
-		in.claims = &c;
-		in.data = &good;
-		in.ndata = 1;
-		judge_step(&judge_scn, &in, 0, &r);
+		judge_one(&so, &c, &good, 1, &r);
 		if (tc->want != NULL ? strstr(r.reason, tc->want) == NULL :
 		    strstr(r.reason, "CRL") != NULL)
 			fail_msg("%s: reason \"%s\" (want %s)", tc->label,
