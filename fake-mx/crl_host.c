@@ -25,6 +25,7 @@
 
 #include "../common/log.h"
 #include "../common/sockaddr.h"
+#include "listen.h"
 #include "../common/str.h"
 #include "crl_host.h"
 
@@ -107,8 +108,7 @@ crl_host_new(struct event_base *base, struct pki *pki,
     struct err *err)
 {
 	struct crl_host		*ch = xcalloc(1, sizeof(*ch));
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
+	char			 who[FAKE_LISTEN_WHO_MAX];
 
 	ch->base = base;
 	ch->pki = pki;
@@ -124,23 +124,10 @@ crl_host_new(struct event_base *base, struct pki *pki,
 		    cfg->hostname, addr);
 		goto fail;
 	}
-	if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1) {
-		err_prefix(err, "http %s", cfg->hostname);
+	(void)str_fmt(who, sizeof(who), "http %s", cfg->hostname);
+	if ((ch->lev = fake_listen(base, addr, port, -1, crl_host_on_accept,
+	    ch, who, &ch->port, err)) == NULL)
 		goto fail;
-	}
-	ch->lev = evconnlistener_new_bind(base, crl_host_on_accept, ch,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
-	    -1, (struct sockaddr *)&ss, (int)sslen);
-	if (ch->lev == NULL) {
-		err_sys(err, "http %s: listen on %s port %u", cfg->hostname,
-		    addr, (unsigned)port);
-		goto fail;
-	}
-	if (sockaddr_bound_port(evconnlistener_get_fd(ch->lev), &ch->port,
-	    err) == -1) {
-		err_prefix(err, "http %s", cfg->hostname);
-		goto fail;
-	}
 	return ch;
 fail:
 	crl_host_free(ch);

@@ -26,6 +26,7 @@
 
 #include "../common/log.h"
 #include "../common/sockaddr.h"
+#include "listen.h"
 #include "../common/str.h"
 #include "../common/tls_ctx.h"
 #include "mx_server.h"
@@ -82,8 +83,7 @@ mx_server_new(struct event_base *base, struct pki *pki,
     struct err *err)
 {
 	struct mx_server	*srv;
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
+	char			 who[FAKE_LISTEN_WHO_MAX];
 
 	srv = xcalloc(1, sizeof(*srv));
 	srv->base = base;
@@ -96,8 +96,6 @@ mx_server_new(struct event_base *base, struct pki *pki,
 		err_set(err, ERR_RANGE, "mx %s: address too long", addr);
 		goto fail;
 	}
-	if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1)
-		goto fail;
 	if (cfg->starttls == MX_STARTTLS_OFFER) {
 		/* cert_for: the certificate names another host */
 		if ((srv->ctx = mx_server_ctx(pki, cfg, cfg->cert_host[0] !=
@@ -113,24 +111,14 @@ mx_server_new(struct event_base *base, struct pki *pki,
 			SSL_CTX_set_tlsext_servername_arg(srv->ctx, srv);
 		}
 	}
-	srv->listener = evconnlistener_new_bind(base, mx_server_on_accept,
-	    srv, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
-	    LEV_OPT_CLOSE_ON_EXEC, MX_BACKLOG, (struct sockaddr *)&ss,
-	    (int)sslen);
-	if (srv->listener == NULL) {
-		err_sys(err, "mx %s: listen on %s port %u", cfg->hostname,
-		    addr, (unsigned)port);
+	(void)str_fmt(who, sizeof(who), "mx %s", cfg->hostname);
+	if ((srv->listener = fake_listen(base, addr, port, MX_BACKLOG,
+	    mx_server_on_accept, srv, who, &srv->port, err)) == NULL)
 		goto fail;
-	}
 	evconnlistener_set_error_cb(srv->listener, mx_server_on_accept_error);
 	if ((srv->resume = evtimer_new(base, mx_server_on_resume, srv)) ==
 	    NULL) {
 		err_set(err, ERR_NOMEM, "mx %s: evtimer_new", cfg->hostname);
-		goto fail;
-	}
-	if (sockaddr_bound_port(evconnlistener_get_fd(srv->listener),
-	    &srv->port, err) == -1) {
-		err_prefix(err, "mx %s", cfg->hostname);
 		goto fail;
 	}
 	return srv;

@@ -46,6 +46,7 @@
 
 #include "../common/log.h"
 #include "../common/sockaddr.h"
+#include "listen.h"
 #include "../common/proto.h"
 #include "../common/str.h"
 #include "../common/tls_ctx.h"
@@ -428,26 +429,14 @@ policy_host_listen(struct policy_host *ph, const char *addr, uint16_t port,
     struct err *err)
 {
 	struct evhttp_bound_socket	*sock;
-	struct sockaddr_storage		 ss;
-	socklen_t			 sslen;
+	char				 who[FAKE_LISTEN_WHO_MAX];
 	const char			*name = ph->cfg.hostname;
 
 	if (ph->cfg.serve == POLICY_SERVE_BLACKHOLE) {
-		if (sockaddr_parse(addr, port, &ss, &sslen, err) == -1)
-			return -1;
-		ph->hole = evconnlistener_new_bind(ph->base,
-		    policy_host_on_hole_accept, ph, LEV_OPT_CLOSE_ON_FREE |
-		    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, -1,
-		    (struct sockaddr *)&ss, (int)sslen);
-		if (ph->hole == NULL)
-			return err_sys(err, "https %s: listen on %s port %u",
-			    name, addr, (unsigned)port);
-		if (sockaddr_bound_port(evconnlistener_get_fd(ph->hole),
-		    &ph->port, err) == -1) {
-			err_prefix(err, "https %s", name);
-			return -1;
-		}
-		return 0;
+		(void)str_fmt(who, sizeof(who), "https %s", name);
+		ph->hole = fake_listen(ph->base, addr, port, -1,
+		    policy_host_on_hole_accept, ph, who, &ph->port, err);
+		return ph->hole != NULL ? 0 : -1;
 	}
 	if ((ph->http = evhttp_new(ph->base)) == NULL)
 		return err_set(err, ERR_NOMEM, "https %s: evhttp_new", name);
