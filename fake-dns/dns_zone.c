@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ldns/ldns.h>
 
 #include "../common/log.h"
 #include "../common/proto.h"
 #include "../common/str.h"
+#include "dns_key.h"
 #include "dns_zone.h"
 
 #define DNS_HEADER_LEN		12	/* RFC 1035 §4.1.1 */
@@ -30,6 +32,11 @@
 #define DNS_ZONE_TTL_UNSET	UINT32_MAX	/* marks "no TTL in the text" */
 #define DNS_ZONE_FAULT_WORD	";@fault"
 #define DNS_ZONE_KINDS_MAX	128	/* "nxdomain|servfail|..." */
+#define DNS_OPT_DO		0x80	/* RFC 3225: OPT TTL, third octet */
+#define DNS_ZONE_SOA_TTL	300	/* the SOA a signed apex makes up */
+#define DNS_ZONE_SOA_TIMERS	"1 3600 600 86400 1"
+#define DNS_ZONE_SOA_MINIMUM	6	/* SOA rdata field */
+#define DNS_ZONE_BITMAP_MAX	64	/* distinct types in one NSEC */
 
 /* A name as we compare it: lower-case (ASCII only) uncompressed wire form. */
 struct dns_zone_key {
@@ -47,11 +54,29 @@ struct dns_zone_fault_row {
 	enum dns_fault		 fault;
 };
 
+/* A signed zone: its apex, key, and the records the apex makes up. */
+struct dns_zone_apex {
+	struct dns_zone_key	 name;
+	ldns_rdf		*apex;		/* owned; spelled as given */
+	const struct dns_key	*key;		/* borrowed */
+	ldns_rr			*dnskey;	/* owned */
+	ldns_rr			*soa;		/* owned; used if none stored */
+};
+
 struct dns_zone {
 	struct dns_zone_rr		*rrs;
 	size_t				 nrrs, rrcap;
 	struct dns_zone_fault_row	*faults;
 	size_t				 nfaults, faultcap;
+	struct dns_zone_apex		*apexes;
+	size_t				 napexes, apexcap;
+};
+
+/* Where dns_zone_resolve() ended: what a denial must be about. */
+struct dns_zone_end {
+	const ldns_rdf	*name;		/* the last name of the chain */
+	bool		 empty;		/* reached, nothing of qtype there */
+	bool		 nxname;	/* ... and no record at all */
 };
 
 /* State of one dns_zone_load_file() pass. */
@@ -77,6 +102,9 @@ struct dns_zone_reply {
 	bool		 edns;
 	const ldns_rr	*question;	/* NULL: header-only response */
 	ldns_rr_list	*answer;	/* borrowed records, or NULL */
+	ldns_rr_list	*authority;	/* the same */
+	ldns_rr_list	*made;		/* records made for it: deep-freed */
+	bool		 dnssec;	/* DO in the OPT */
 	bool		 truncate;	/* TC, whether the answer fits or not */
 };
 
@@ -148,13 +176,37 @@ static int	dns_zone_load_flush(struct dns_zone_loader *, struct err *);
 static int	dns_zone_paren_scan(const char *, int *);
 static size_t	dns_zone_split(char *, char **, size_t);
 
+/* signed zones */
+static void	dns_zone_apex_free(struct dns_zone_apex *);
+static ldns_rr	*dns_zone_apex_soa(const ldns_rdf *);
+static const struct dns_zone_apex *dns_zone_apex_of(const struct dns_zone *,
+		    const struct dns_zone_key *);
+static const struct dns_zone_apex *dns_zone_apex_at(const struct dns_zone *,
+		    const struct dns_zone_key *);
+static const ldns_rr *dns_zone_apex_soa_rr(const struct dns_zone *,
+		    const struct dns_zone_apex *);
+static int	dns_zone_sign_reply(const struct dns_zone *,
+		    struct dns_zone_reply *, const struct dns_zone_end *,
+		    bool);
+static int	dns_zone_sign_list(const struct dns_zone *, ldns_rr_list *,
+		    ldns_rr_list *, ldns_rr_list *, time_t);
+static bool	dns_zone_list_has(const ldns_rr_list *, const ldns_rr *);
+static int	dns_zone_deny(const struct dns_zone *,
+		    struct dns_zone_reply *, const ldns_rdf *, bool, time_t);
+static ldns_rr	*dns_zone_nsec(const struct dns_zone *, const ldns_rdf *,
+		    bool, uint32_t);
+
 /* answering */
 static uint8_t	dns_zone_resolve(const struct dns_zone *, const ldns_rr *,
-		    ldns_rr_list *);
+		    ldns_rr_list *, struct dns_zone_end *);
+static void	dns_zone_push_virtual(const struct dns_zone *,
+		    const struct dns_zone_key *, ldns_rr_type, ldns_rr_list *);
 static bool	dns_zone_has_name(const struct dns_zone *,
 		    const struct dns_zone_key *, const ldns_rr **);
 static bool	dns_zone_has_below(const struct dns_zone *,
 		    const struct dns_zone_key *);
+static void	dns_zone_sign_failed(struct dns_zone_reply *,
+		    const struct dns_answer_info *);
 static void	dns_zone_encode(const struct dns_zone_reply *, uint8_t *,
 		    size_t, size_t *, struct dns_answer_info *);
 static void	dns_zone_info_question(struct dns_answer_info *,
@@ -219,8 +271,11 @@ dns_zone_free(struct dns_zone *z)
 		return;
 	for (i = 0; i < z->nrrs; i++)
 		ldns_rr_free(z->rrs[i].rr);
+	for (i = 0; i < z->napexes; i++)
+		dns_zone_apex_free(&z->apexes[i]);
 	free(z->rrs);
 	free(z->faults);
+	free(z->apexes);
 	free(z);
 }
 
@@ -491,6 +546,129 @@ dns_zone_remove_below(struct dns_zone *z, const char *name)
 		if (!dns_zone_key_at_or_below(&z->faults[i].name, &key))
 			z->faults[n++] = z->faults[i];
 	z->nfaults = n;
+	for (i = 0, n = 0; i < z->napexes; i++) {
+		if (dns_zone_key_at_or_below(&z->apexes[i].name, &key))
+			dns_zone_apex_free(&z->apexes[i]);
+		else
+			z->apexes[n++] = z->apexes[i];
+	}
+	z->napexes = n;
+}
+
+int
+dns_zone_sign_below(struct dns_zone *z, const char *apex,
+    const struct dns_key *key, struct err *err)
+{
+	struct dns_zone_apex	 a;
+	size_t			 i;
+
+	memset(&a, 0, sizeof(a));
+	if (key == NULL)
+		return err_set(err, ERR_RANGE, "sign %.64s: no key",
+		    apex != NULL ? apex : "");
+	if (apex == NULL || (a.apex = dns_zone_dname_parse(apex, NULL)) ==
+	    NULL || dns_zone_key_set(&a.name, a.apex) == -1) {
+		ldns_rdf_deep_free(a.apex);
+		return err_set(err, ERR_SYNTAX, "sign: bad apex \"%.64s\"",
+		    apex != NULL ? apex : "");
+	}
+	if ((a.soa = dns_zone_apex_soa(a.apex)) == NULL) {
+		ldns_rdf_deep_free(a.apex);
+		return err_set(err, ERR_RANGE, "sign %.64s: cannot make its "
+		    "SOA", apex);
+	}
+	a.key = key;
+	a.dnskey = dns_key_dnskey(key, a.apex);
+	for (i = 0; i < z->napexes; i++)
+		if (dns_zone_key_eq(&z->apexes[i].name, &a.name)) {
+			dns_zone_apex_free(&z->apexes[i]);
+			z->apexes[i] = a;
+			return 0;
+		}
+	if (z->napexes == z->apexcap) {
+		z->apexcap = z->apexcap == 0 ? 4 : z->apexcap * 2;
+		z->apexes = xrealloc(z->apexes, z->apexcap *
+		    sizeof(z->apexes[0]));
+	}
+	z->apexes[z->napexes++] = a;
+	return 0;
+}
+
+static void
+dns_zone_apex_free(struct dns_zone_apex *a)
+{
+	ldns_rdf_deep_free(a->apex);
+	ldns_rr_free(a->dnskey);
+	ldns_rr_free(a->soa);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * dns_zone_apex_soa - "APEX 300 IN SOA ns.APEX. hostmaster.APEX. 1 3600
+ * 600 86400 1": negative answers carry an SOA (RFC 2308 §3), whose
+ * minimum of 1 s keeps a denial cached no longer than a TTL-1 record.
+ * With an apex too long for "hostmaster.", the apex names itself.
+ */
+static ldns_rr *
+dns_zone_apex_soa(const ldns_rdf *apex)
+{
+	ldns_rr		*rr = NULL;
+	char		*name, text[4 * DNS_NAME_MAX * 3 + 64];
+	ldns_rdf	*ns, *host;
+
+	if ((name = ldns_rdf2str(apex)) == NULL)
+		return NULL;
+	ns = dns_zone_dname_parse("ns", apex);
+	host = dns_zone_dname_parse("hostmaster", apex);
+	if (str_fmt(text, sizeof(text), "%s %u IN SOA %s%s %s%s %s", name,
+	    DNS_ZONE_SOA_TTL, ns != NULL && host != NULL ? "ns." : "", name,
+	    ns != NULL && host != NULL ? "hostmaster." : "", name,
+	    DNS_ZONE_SOA_TIMERS) == -1 ||
+	    ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK)
+		rr = NULL;
+	ldns_rdf_deep_free(ns);
+	ldns_rdf_deep_free(host);
+	free(name);
+	return rr;
+}
+
+/* dns_zone_apex_of - the signed zone key is in (the nearest apex), or NULL */
+static const struct dns_zone_apex *
+dns_zone_apex_of(const struct dns_zone *z, const struct dns_zone_key *key)
+{
+	const struct dns_zone_apex	*best = NULL;
+	size_t				 i;
+
+	for (i = 0; i < z->napexes; i++)
+		if (dns_zone_key_at_or_below(key, &z->apexes[i].name) &&
+		    (best == NULL || z->apexes[i].name.len > best->name.len))
+			best = &z->apexes[i];
+	return best;
+}
+
+/* dns_zone_apex_at - the signed zone whose apex is exactly key, or NULL */
+static const struct dns_zone_apex *
+dns_zone_apex_at(const struct dns_zone *z, const struct dns_zone_key *key)
+{
+	size_t	i;
+
+	for (i = 0; i < z->napexes; i++)
+		if (dns_zone_key_eq(&z->apexes[i].name, key))
+			return &z->apexes[i];
+	return NULL;
+}
+
+/* dns_zone_apex_soa_rr - the SOA stored at the apex, else the made-up one */
+static const ldns_rr *
+dns_zone_apex_soa_rr(const struct dns_zone *z, const struct dns_zone_apex *a)
+{
+	size_t	i;
+
+	for (i = 0; i < z->nrrs; i++)
+		if (dns_zone_key_eq(&z->rrs[i].owner, &a->name) &&
+		    ldns_rr_get_type(z->rrs[i].rr) == LDNS_RR_TYPE_SOA)
+			return z->rrs[i].rr;
+	return a->soa;
 }
 
 /*
@@ -772,7 +950,9 @@ dns_zone_answer(const struct dns_zone *z, enum dns_transport transport,
 	const struct dns_fault_row	*fault;
 	struct dns_zone_reply	 r;
 	struct dns_zone_key	 key;
+	struct dns_zone_end	 end;
 	ldns_pkt		*pkt = NULL;
+	bool			 dnssec;
 	ldns_rr_class		 qclass;
 	ldns_rr_type		 qtype;
 
@@ -822,22 +1002,270 @@ dns_zone_answer(const struct dns_zone *z, enum dns_transport transport,
 		ldns_pkt_free(pkt);
 		return 0;
 	}
+	/* RFC 4035 §3.2.1: DNSSEC records only for a query with DO */
+	dnssec = r.edns && ldns_pkt_edns_do(pkt) &&
+	    dns_zone_apex_of(z, &key) != NULL;
+	if ((r.answer = ldns_rr_list_new()) == NULL ||
+	    (r.authority = ldns_rr_list_new()) == NULL ||
+	    (r.made = ldns_rr_list_new()) == NULL)
+		fatalx("dns_zone_answer: out of memory");
+	if (dnssec && info->fault == DNS_FAULT_NXDOMAIN) {
+		/* a signed zone denies the name as it denies any other */
+		r.aa = true;
+		r.dnssec = true;
+		memset(&end, 0, sizeof(end));
+		end.name = ldns_rr_owner(r.question);
+		end.empty = end.nxname = true;
+		r.rcode = LDNS_RCODE_NOERROR;
+		if (dns_zone_sign_reply(z, &r, &end, true) == -1)
+			dns_zone_sign_failed(&r, info);
+		goto reply;
+	}
 	if (fault->rcode != DNS_FAULT_RCODE_ZONE) {
 		r.rcode = (uint8_t)fault->rcode;
 		r.aa = (fault->flags & DNS_FAULT_F_AA) != 0;
 		goto reply;
 	}
-	if ((r.answer = ldns_rr_list_new()) == NULL)
-		fatalx("dns_zone_answer: out of memory");
-	r.rcode = dns_zone_resolve(z, r.question, r.answer);
+	r.rcode = dns_zone_resolve(z, r.question, r.answer, &end);
 	r.aa = true;
 	r.truncate = (fault->flags & DNS_FAULT_F_TC_UDP) != 0 &&
 	    transport == DNS_TRANSPORT_UDP;
+	if (dnssec && !r.truncate) {
+		r.dnssec = true;
+		if (dns_zone_sign_reply(z, &r, &end, false) == -1)
+			dns_zone_sign_failed(&r, info);
+	} else if (dnssec)
+		r.dnssec = true;	/* TC: nothing to sign, DO still set */
 reply:
 	dns_zone_encode(&r, out, outcap, outlen, info);
 	ldns_rr_list_free(r.answer);
+	ldns_rr_list_free(r.authority);
+	ldns_rr_list_deep_free(r.made);
 	ldns_pkt_free(pkt);
 	return 0;
+}
+
+/* dns_zone_sign_failed - a reply that could not be signed: SERVFAIL */
+static void
+dns_zone_sign_failed(struct dns_zone_reply *r, const struct dns_answer_info
+    *info)
+{
+	log_warnx("dns: %s %s: cannot sign the answer; SERVFAIL", info->qname,
+	    info->qtype);
+	ldns_rr_list_set_rr_count(r->answer, 0);
+	ldns_rr_list_set_rr_count(r->authority, 0);
+	r->rcode = LDNS_RCODE_SERVFAIL;
+	r->dnssec = false;
+}
+
+/*
+ * dns_zone_sign_reply - with DO, in a signed zone: an RRSIG after each
+ * RRset of the answer (RFC 4035 §3.1.1; one set per owner and type, the
+ * chain's order kept), and, when the chain ended at a name without the
+ * type (nxname: without anything), compact denial (RFC 9824): NOERROR,
+ * the SOA and an NSEC at that name in authority, each signed. A chain
+ * that leaves the signed zones is left unsigned from there on. -1 if a
+ * signature cannot be made.
+ */
+static int
+dns_zone_sign_reply(const struct dns_zone *z, struct dns_zone_reply *r,
+    const struct dns_zone_end *end, bool nxname)
+{
+	ldns_rr_list	*signed_answer;
+	time_t		 now = time(NULL);
+
+	if ((signed_answer = ldns_rr_list_new()) == NULL)
+		fatalx("dns_zone_sign_reply: out of memory");
+	if (dns_zone_sign_list(z, r->answer, signed_answer, r->made, now) ==
+	    -1) {
+		ldns_rr_list_free(signed_answer);
+		return -1;
+	}
+	ldns_rr_list_free(r->answer);
+	r->answer = signed_answer;
+	if (end->name == NULL || !end->empty)
+		return 0;
+	return dns_zone_deny(z, r, end->name, nxname || end->nxname, now);
+}
+
+/*
+ * dns_zone_sign_list - in's records into out, grouped in RRsets (owner,
+ * type, class), each set followed by its RRSIG when its owner is in a
+ * signed zone; the RRSIGs are also pushed on made (owned there)
+ */
+static int
+dns_zone_sign_list(const struct dns_zone *z, ldns_rr_list *in,
+    ldns_rr_list *out, ldns_rr_list *made, time_t now)
+{
+	const struct dns_zone_apex	*a;
+	struct dns_zone_key		 ki, kj;
+	ldns_rr_list			*set;
+	ldns_rr				*rr, *sig;
+	size_t				 i, j, n = ldns_rr_list_rr_count(in);
+	bool				 done[DNS_TCP_MAX / DNS_HEADER_LEN];
+	int				 rc = 0;
+
+	if (n > sizeof(done) / sizeof(done[0]))
+		return -1;
+	memset(done, 0, n * sizeof(done[0]));
+	if ((set = ldns_rr_list_new()) == NULL)
+		fatalx("dns_zone_sign_list: out of memory");
+	for (i = 0; i < n && rc == 0; i++) {
+		if (done[i])
+			continue;
+		rr = ldns_rr_list_rr(in, i);
+		if (dns_zone_key_set(&ki, ldns_rr_owner(rr)) == -1) {
+			rc = -1;
+			break;
+		}
+		ldns_rr_list_set_rr_count(set, 0);
+		for (j = i; j < n; j++) {
+			if (done[j] || ldns_rr_get_type(ldns_rr_list_rr(in,
+			    j)) != ldns_rr_get_type(rr) ||
+			    ldns_rr_get_class(ldns_rr_list_rr(in, j)) !=
+			    ldns_rr_get_class(rr) || dns_zone_key_set(&kj,
+			    ldns_rr_owner(ldns_rr_list_rr(in, j))) == -1 ||
+			    !dns_zone_key_eq(&ki, &kj))
+				continue;
+			done[j] = true;
+			/* a CNAME loop repeats records: an RRset is a set */
+			if (dns_zone_list_has(set, ldns_rr_list_rr(in, j)))
+				continue;
+			if (!ldns_rr_list_push_rr(set, ldns_rr_list_rr(in, j)) ||
+			    !ldns_rr_list_push_rr(out, ldns_rr_list_rr(in, j)))
+				fatalx("dns_zone_sign_list: out of memory");
+		}
+		if ((a = dns_zone_apex_of(z, &ki)) == NULL)
+			continue;		/* outside: left unsigned */
+		if ((sig = dns_key_sign(a->key, a->apex, set, now)) == NULL) {
+			rc = -1;
+			break;
+		}
+		if (!ldns_rr_list_push_rr(made, sig) ||
+		    !ldns_rr_list_push_rr(out, sig))
+			fatalx("dns_zone_sign_list: out of memory");
+	}
+	ldns_rr_list_free(set);
+	return rc;
+}
+
+/* dns_zone_list_has - rr itself (the same stored record) is in l */
+static bool
+dns_zone_list_has(const ldns_rr_list *l, const ldns_rr *rr)
+{
+	size_t	i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(l); i++)
+		if (ldns_rr_list_rr(l, i) == rr)
+			return true;
+	return false;
+}
+
+/*
+ * dns_zone_deny - compact denial of name (RFC 9824 §3, without NXNAME):
+ * the zone's SOA and an NSEC at name whose next name is "\000.name" (the
+ * name's immediate successor: nothing else is denied), with the types at
+ * name, or none when nxname, plus RRSIG and NSEC; each signed. The NSEC's
+ * TTL is the SOA's negative TTL (RFC 9077). The rcode becomes NOERROR.
+ */
+static int
+dns_zone_deny(const struct dns_zone *z, struct dns_zone_reply *r,
+    const ldns_rdf *name, bool nxname, time_t now)
+{
+	const struct dns_zone_apex	*a;
+	struct dns_zone_key		 key;
+	const ldns_rr			*soa;
+	ldns_rr_list			*auth;
+	ldns_rr				*nsec;
+	const ldns_rdf			*min;
+	uint32_t			 ttl;
+
+	if (dns_zone_key_set(&key, name) == -1 ||
+	    (a = dns_zone_apex_of(z, &key)) == NULL)
+		return 0;		/* not ours to deny: unsigned */
+	soa = dns_zone_apex_soa_rr(z, a);
+	ttl = ldns_rr_ttl(soa);
+	if ((min = ldns_rr_rdf(soa, DNS_ZONE_SOA_MINIMUM)) != NULL &&
+	    ldns_rdf_size(min) == 4 && ldns_rdf2native_int32(min) < ttl)
+		ttl = ldns_rdf2native_int32(min);
+	if ((nsec = dns_zone_nsec(z, name, nxname, ttl)) == NULL)
+		return -1;
+	if (!ldns_rr_list_push_rr(r->made, nsec) ||
+	    (auth = ldns_rr_list_new()) == NULL ||
+	    !ldns_rr_list_push_rr(auth, (ldns_rr *)(uintptr_t)soa) ||
+	    !ldns_rr_list_push_rr(auth, nsec))
+		fatalx("dns_zone_deny: out of memory");
+	ldns_rr_list_set_rr_count(r->authority, 0);
+	if (dns_zone_sign_list(z, auth, r->authority, r->made, now) == -1) {
+		ldns_rr_list_free(auth);
+		return -1;
+	}
+	ldns_rr_list_free(auth);
+	r->rcode = LDNS_RCODE_NOERROR;
+	return 0;
+}
+
+/*
+ * dns_zone_nsec - the NSEC at name: next name "\000.name", the types at
+ * name (none when nxname; the apex's DNSKEY and SOA included) plus RRSIG
+ * and NSEC; NULL when "\000.name" is too long or ldns fails
+ */
+static ldns_rr *
+dns_zone_nsec(const struct dns_zone *z, const ldns_rdf *name, bool nxname,
+    uint32_t ttl)
+{
+	struct dns_zone_key	 key;
+	ldns_rr_type		 types[DNS_ZONE_BITMAP_MAX];
+	ldns_rr_list		*here;
+	ldns_rr			*nsec;
+	ldns_rdf		*next, *owner, *bitmap;
+	size_t			 i, j, n = 0;
+	ldns_rr_type		 t;
+
+	if (dns_zone_key_set(&key, name) == -1 ||
+	    (next = ldns_dname_new_frm_str("\\000")) == NULL)
+		return NULL;
+	if (ldns_dname_cat(next, name) != LDNS_STATUS_OK ||
+	    ldns_rdf_size(next) > DNS_NAME_MAX) {
+		ldns_rdf_deep_free(next);
+		return NULL;
+	}
+	types[n++] = LDNS_RR_TYPE_RRSIG;
+	types[n++] = LDNS_RR_TYPE_NSEC;
+	if (!nxname) {
+		if ((here = ldns_rr_list_new()) == NULL)
+			fatalx("dns_zone_nsec: out of memory");
+		for (i = 0; i < z->nrrs; i++)
+			if (dns_zone_key_eq(&z->rrs[i].owner, &key) &&
+			    !ldns_rr_list_push_rr(here, z->rrs[i].rr))
+				fatalx("dns_zone_nsec: out of memory");
+		dns_zone_push_virtual(z, &key, LDNS_RR_TYPE_ANY, here);
+		for (i = 0; i < ldns_rr_list_rr_count(here); i++) {
+			t = ldns_rr_get_type(ldns_rr_list_rr(here, i));
+			for (j = 0; j < n && types[j] != t; j++)
+				continue;
+			if (j == n && n < DNS_ZONE_BITMAP_MAX)
+				types[n++] = t;
+		}
+		ldns_rr_list_free(here);
+	}
+	bitmap = ldns_dnssec_create_nsec_bitmap(types, n, LDNS_RR_TYPE_NSEC);
+	owner = ldns_rdf_clone(name);
+	if ((nsec = ldns_rr_new()) == NULL || bitmap == NULL ||
+	    owner == NULL) {
+		ldns_rr_free(nsec);
+		ldns_rdf_deep_free(next);
+		ldns_rdf_deep_free(bitmap);
+		ldns_rdf_deep_free(owner);
+		return NULL;
+	}
+	ldns_rr_set_type(nsec, LDNS_RR_TYPE_NSEC);
+	ldns_rr_set_owner(nsec, owner);
+	ldns_rr_set_ttl(nsec, ttl);
+	ldns_rr_set_class(nsec, LDNS_RR_CLASS_IN);
+	if (!ldns_rr_push_rdf(nsec, next) || !ldns_rr_push_rdf(nsec, bitmap))
+		fatalx("dns_zone_nsec: out of memory");
+	return nsec;
 }
 
 /*
@@ -848,23 +1276,31 @@ reply:
  */
 static uint8_t
 dns_zone_resolve(const struct dns_zone *z, const ldns_rr *question,
-    ldns_rr_list *answer)
+    ldns_rr_list *answer, struct dns_zone_end *end)
 {
 	struct dns_zone_key	 key;
 	const ldns_rdf		*name = ldns_rr_owner(question);
 	const ldns_rr		*cname;
 	ldns_rr_type		 qtype = ldns_rr_get_type(question), t;
 	unsigned int		 hops;
-	size_t			 i;
+	size_t			 i, n;
+	bool			 apex;
 
+	memset(end, 0, sizeof(*end));
 	for (hops = 0;; hops++) {
 		if (dns_zone_key_set(&key, name) == -1)
 			return LDNS_RCODE_NOERROR;
 		if (hops > 0 && dns_zone_fault_at(z, &key) != DNS_FAULT_NONE)
 			return LDNS_RCODE_NOERROR;
-		if (!dns_zone_has_name(z, &key, &cname))
-			return dns_zone_has_below(z, &key) ?
-			    LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN;
+		/* a signed apex always has its DNSKEY */
+		apex = dns_zone_apex_at(z, &key) != NULL;
+		if (!dns_zone_has_name(z, &key, &cname) && !apex) {
+			end->name = name;
+			end->empty = true;
+			end->nxname = !dns_zone_has_below(z, &key);
+			return end->nxname ? LDNS_RCODE_NXDOMAIN :
+			    LDNS_RCODE_NOERROR;
+		}
 		if (cname == NULL || qtype == LDNS_RR_TYPE_CNAME ||
 		    qtype == LDNS_RR_TYPE_ANY)
 			break;
@@ -875,16 +1311,45 @@ dns_zone_resolve(const struct dns_zone *z, const ldns_rr *question,
 		if ((name = ldns_rr_rdf(cname, 0)) == NULL)
 			return LDNS_RCODE_NOERROR;
 	}
+	n = ldns_rr_list_rr_count(answer);
 	for (i = 0; i < z->nrrs; i++) {
 		if (!dns_zone_key_eq(&z->rrs[i].owner, &key))
 			continue;
 		t = ldns_rr_get_type(z->rrs[i].rr);
 		if (qtype != LDNS_RR_TYPE_ANY && t != qtype)
 			continue;
+		/* a signed apex's DNSKEY is its key's, nothing stored */
+		if (apex && t == LDNS_RR_TYPE_DNSKEY)
+			continue;
 		if (!ldns_rr_list_push_rr(answer, z->rrs[i].rr))
 			fatalx("dns_zone_resolve: out of memory");
 	}
+	dns_zone_push_virtual(z, &key, qtype, answer);
+	end->name = name;
+	end->empty = ldns_rr_list_rr_count(answer) == n;
 	return LDNS_RCODE_NOERROR;
+}
+
+/*
+ * dns_zone_push_virtual - at a signed apex, the records its signing makes
+ * up, of qtype (or ANY): its DNSKEY, and its SOA if the zone stores none
+ */
+static void
+dns_zone_push_virtual(const struct dns_zone *z, const struct dns_zone_key *key,
+    ldns_rr_type qtype, ldns_rr_list *out)
+{
+	const struct dns_zone_apex	*a;
+	bool				 any = qtype == LDNS_RR_TYPE_ANY;
+
+	if ((a = dns_zone_apex_at(z, key)) == NULL)
+		return;
+	if ((any || qtype == LDNS_RR_TYPE_DNSKEY) &&
+	    !ldns_rr_list_push_rr(out, a->dnskey))
+		fatalx("dns_zone_push_virtual: out of memory");
+	if ((any || qtype == LDNS_RR_TYPE_SOA) &&
+	    dns_zone_apex_soa_rr(z, a) == a->soa &&
+	    !ldns_rr_list_push_rr(out, a->soa))
+		fatalx("dns_zone_push_virtual: out of memory");
 }
 
 /* dns_zone_has_name - any record at key; *cname is set to its CNAME */
@@ -930,7 +1395,7 @@ dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
     size_t *outlen, struct dns_answer_info *info)
 {
 	ldns_buffer	*buf;
-	size_t		 qend, total, tail, i, nans = 0;
+	size_t		 qend, total, tail, i, nans = 0, nauth = 0;
 	uint16_t	 flags;
 	bool		 tc = false;
 
@@ -945,13 +1410,18 @@ dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
 	for (i = 0; i < nans; i++)
 		(void)ldns_rr2buffer_wire(buf, ldns_rr_list_rr(r->answer, i),
 		    LDNS_SECTION_ANSWER);
+	if (r->authority != NULL)
+		nauth = ldns_rr_list_rr_count(r->authority);
+	for (i = 0; i < nauth; i++)
+		(void)ldns_rr2buffer_wire(buf, ldns_rr_list_rr(r->authority,
+		    i), LDNS_SECTION_AUTHORITY);
 	if (!ldns_buffer_status_ok(buf))
 		fatalx("dns_zone_encode: out of memory");	/* it grows */
 	tail = r->edns ? DNS_OPT_RR_LEN : 0;
 	total = DNS_HEADER_LEN + ldns_buffer_position(buf) + tail;
 	if (r->truncate || total > outcap || total > DNS_TCP_MAX) {
 		tc = true;
-		nans = 0;
+		nans = nauth = 0;
 		total = DNS_HEADER_LEN + qend + tail;
 	}
 	if (total > outcap) {
@@ -970,7 +1440,7 @@ dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
 	dns_zone_put_u16(out + 2, flags);
 	dns_zone_put_u16(out + 4, r->question != NULL ? 1 : 0);
 	dns_zone_put_u16(out + 6, (uint16_t)nans);
-	dns_zone_put_u16(out + 8, 0);
+	dns_zone_put_u16(out + 8, (uint16_t)nauth);
 	dns_zone_put_u16(out + 10, r->edns ? 1 : 0);
 	memcpy(out + DNS_HEADER_LEN, ldns_buffer_begin(buf),
 	    total - DNS_HEADER_LEN - tail);
@@ -981,11 +1451,14 @@ dns_zone_encode(const struct dns_zone_reply *r, uint8_t *out, size_t outcap,
 		dns_zone_put_u16(out + i + 1, LDNS_RR_TYPE_OPT);
 		dns_zone_put_u16(out + i + 3, DNS_EDNS_UDP_MAX);
 		memset(out + i + 5, 0, 6);	/* TTL (flags) 0, RDLEN 0 */
+		if (r->dnssec)
+			out[i + 7] = DNS_OPT_DO;	/* RFC 3225 §3 */
 	}
 	ldns_buffer_free(buf);
 	*outlen = total;
 	info->answers = (unsigned int)nans;
 	info->truncated = tc;
+	info->dnssec = r->dnssec && !tc && nans + nauth > 0;
 	dns_zone_info_rcode(info, r->rcode < sizeof(dns_zone_rcode_names) /
 	    sizeof(dns_zone_rcode_names[0]) ?
 	    dns_zone_rcode_names[r->rcode] : "OTHER");

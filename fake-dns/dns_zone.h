@@ -70,7 +70,35 @@ int	dns_zone_load_file(struct dns_zone *, const char *path, struct err *)
  */
 int	dns_zone_set_fault(struct dns_zone *, const char *name, enum dns_fault,
 	    struct err *) __attribute__((warn_unused_result));
-/* dns_zone_remove_below - drop every record and fault at or below name */
+struct dns_key;
+
+/*
+ * dns_zone_sign_below - names at or below apex are a signed zone with key
+ * (borrowed: it must outlive the zone's use of it). Several apexes may be
+ * signed, with the same key or not; signing an apex twice replaces its
+ * key. A name below several signed apexes belongs to the nearest one.
+ *
+ * For a query whose name is in a signed zone: the apex answers DNSKEY
+ * with the key's DNSKEY (TTL 300) in place of any stored one, and SOA
+ * with "APEX 300 IN SOA ns.APEX. hostmaster.APEX. 1 3600 600 86400 1"
+ * when the zone stores none there. With the DO bit (RFC 3225) every RRset
+ * of the answer gets its RRSIG (RFC 4034 §3: signer the apex, valid from
+ * now - 1 h to now + 7 days), the reply's OPT has DO set, and a name or
+ * type that does not exist is denied with compact denial ("black lies",
+ * RFC 9824 without NXNAME): NOERROR, no answer, and in authority the
+ * signed SOA and a signed NSEC at the name, next name "\000.NAME", types
+ * those at the name plus RRSIG and NSEC. An nxdomain fault is denied the
+ * same way (types RRSIG and NSEC only); servfail, timeout and truncate
+ * behave as in an unsigned zone. Without DO the answer carries no DNSSEC
+ * records. The AD bit is never set: only a validating resolver may.
+ */
+int	dns_zone_sign_below(struct dns_zone *, const char *apex,
+	    const struct dns_key *, struct err *)
+	    __attribute__((warn_unused_result));
+/*
+ * dns_zone_remove_below - drop every record, fault and signed apex at or
+ * below name
+ */
 void	dns_zone_remove_below(struct dns_zone *, const char *name);
 size_t	dns_zone_count(const struct dns_zone *);
 
@@ -83,6 +111,7 @@ struct dns_answer_info {
 	enum dns_fault	fault;
 	unsigned int	answers;
 	bool		truncated;	/* TC set: answer too big for UDP */
+	bool		dnssec;		/* RRSIG/NSEC records went out */
 	bool		dropped;	/* nothing to send (timeout fault or
 					   garbage) */
 	const char	*reason;	/* dropped without a fault: "short",

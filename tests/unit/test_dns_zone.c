@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -18,6 +19,7 @@
 
 #include "../../common/err.h"
 #include "../../common/proto.h"
+#include "../../fake-dns/dns_key.h"
 #include "../../fake-dns/dns_zone.h"
 
 #define TEST_ID		0x1234
@@ -31,6 +33,8 @@ struct test_ctx {
 	struct dns_zone	*zone;
 	uint8_t		 q[TEST_BUF_MAX];
 	uint8_t		 out[TEST_BUF_MAX];
+	size_t		 qlen, outlen;	/* of the last test_ask_do */
+	struct dns_key	*key;		/* the signed tests' */
 };
 
 static const char test_zone_text[] =
@@ -163,24 +167,28 @@ test_ask_over(struct test_ctx *ctx, enum dns_transport transport,
 	return r;
 }
 
-/* test_types - "CNAME,CNAME,A" for the answer section */
+/* test_list_types - "CNAME,RRSIG,A,RRSIG" for one section */
 static void
-test_types(const ldns_pkt *p, char *out, size_t outsz)
+test_list_types(const ldns_rr_list *l, char *out, size_t outsz)
 {
-	ldns_rr_list	*an = ldns_pkt_answer(p);
-	size_t		 i;
-	char		*t;
-
-	size_t		 n = 0;
+	size_t	 i, n = 0;
+	char	*t;
 
 	out[0] = '\0';
-	for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		t = ldns_rr_type2str(ldns_rr_get_type(ldns_rr_list_rr(an, i)));
+	for (i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		t = ldns_rr_type2str(ldns_rr_get_type(ldns_rr_list_rr(l, i)));
 		n += (size_t)snprintf(out + n, outsz - n, "%s%s",
 		    i > 0 ? "," : "", t);
 		free(t);
 		assert_true(n < outsz);
 	}
+}
+
+/* test_types - "CNAME,CNAME,A" for the answer section */
+static void
+test_types(const ldns_pkt *p, char *out, size_t outsz)
+{
+	test_list_types(ldns_pkt_answer(p), out, outsz);
 }
 
 static bool
@@ -1015,6 +1023,521 @@ test_dns_zone_load_origin(void **state)
 	assert_int_equal(info.fault, DNS_FAULT_TIMEOUT);
 }
 
+/* DNSSEC: the zone d.test signed, other.test not */
+
+/* test_ask_do - a query with EDNS0 (1232) and, when dnssec, DO set */
+static ldns_pkt *
+test_ask_do(struct test_ctx *ctx, enum dns_transport transport,
+    const char *name, ldns_rr_type type, bool dnssec, size_t outcap,
+    struct dns_answer_info *info)
+{
+	ldns_pkt	*p, *r = NULL;
+	uint8_t		*wire = NULL;
+	size_t		 qlen = 0, outlen;
+
+	p = ldns_pkt_query_new(ldns_dname_new_frm_str(name), type,
+	    LDNS_RR_CLASS_IN, LDNS_RD);
+	assert_non_null(p);
+	ldns_pkt_set_id(p, TEST_ID);
+	ldns_pkt_set_edns_udp_size(p, 1232);
+	ldns_pkt_set_edns_do(p, dnssec);
+	assert_int_equal(ldns_pkt2wire(&wire, p, &qlen), LDNS_STATUS_OK);
+	memcpy(ctx->q, wire, qlen);
+	free(wire);
+	ldns_pkt_free(p);
+	assert_int_equal(dns_zone_answer(ctx->zone, transport, ctx->q, qlen,
+	    ctx->out, outcap, &outlen, info), 0);
+	ctx->qlen = qlen;
+	ctx->outlen = outlen;
+	if (info->dropped)
+		return NULL;
+	assert_int_equal(ldns_wire2pkt(&r, ctx->out, outlen), LDNS_STATUS_OK);
+	/* only the validating resolver may say "authentic" */
+	assert_false(ldns_pkt_ad(r));
+	assert_true(ldns_pkt_edns(r));
+	return r;
+}
+
+/*
+ * test_verify - every RRSIG in l verifies over the RRset (owner, type) it
+ * covers in l, with keys; every other RRset in l has an RRSIG. Returns
+ * the number of RRSIGs that failed (0: all good).
+ */
+static size_t
+test_verify(const ldns_rr_list *l, const ldns_rr_list *keys)
+{
+	ldns_rdf	*zone = ldns_dname_new_frm_str("d.test.");
+	ldns_rr_list	*set, *good, *k;
+	ldns_rr		*sig, *rr;
+	size_t		 i, j, bad = 0, sigs = 0, sets = 0;
+	bool		 covered;
+
+	k = ldns_rr_list_clone(keys);
+	for (i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		sig = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG)
+			continue;
+		sigs++;
+		set = ldns_rr_list_new();
+		for (j = 0; j < ldns_rr_list_rr_count(l); j++) {
+			rr = ldns_rr_list_rr(l, j);
+			if (ldns_rr_get_type(rr) ==
+			    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) &&
+			    ldns_dname_compare(ldns_rr_owner(rr),
+			    ldns_rr_owner(sig)) == 0)
+				ldns_rr_list_push_rr(set, ldns_rr_clone(rr));
+		}
+		good = ldns_rr_list_new();
+		if (ldns_rr_list_rr_count(set) == 0 ||
+		    ldns_verify_rrsig_keylist(set, sig, k, good) !=
+		    LDNS_STATUS_OK)
+			bad++;
+		ldns_rr_list_free(good);
+		ldns_rr_list_deep_free(set);
+	}
+	/* each non-RRSIG record is followed, after its set, by an RRSIG */
+	for (i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG ||
+		    (ldns_dname_compare(ldns_rr_owner(rr), zone) != 0 &&
+		    !ldns_dname_is_subdomain(ldns_rr_owner(rr), zone)))
+			continue;	/* outside the signed zone */
+		sets++;
+		covered = false;
+		for (j = i + 1; j < ldns_rr_list_rr_count(l) && !covered; j++)
+			covered = ldns_rr_get_type(ldns_rr_list_rr(l, j)) ==
+			    LDNS_RR_TYPE_RRSIG;
+		if (!covered)
+			bad++;
+	}
+	ldns_rr_list_deep_free(k);
+	ldns_rdf_deep_free(zone);
+	(void)sets;
+	(void)sigs;
+	return bad;
+}
+
+struct signed_case {
+	const char	*label;
+	const char	*qname;
+	ldns_rr_type	 qtype;
+	bool		 dnssec;	/* DO in the query */
+	const char	*rcode;
+	const char	*answer;	/* answer section types */
+	const char	*authority;	/* authority section types */
+	const char	*bitmap;	/* the NSEC's types, or NULL: no NSEC */
+	const char	*nsec_owner;	/* the name the NSEC denies */
+};
+
+#define TEST_DENIAL	"SOA,RRSIG,NSEC,RRSIG"
+
+static const struct signed_case signed_cases[] = {
+	{ "A", "mx1.d.test.", LDNS_RR_TYPE_A, true, "NOERROR", "A,RRSIG",
+	    "", NULL, NULL },
+	{ "A without DO: plain", "mx1.d.test.", LDNS_RR_TYPE_A, false,
+	    "NOERROR", "A", "", NULL, NULL },
+	{ "MX at apex", "d.test.", LDNS_RR_TYPE_MX, true, "NOERROR",
+	    "MX,RRSIG", "", NULL, NULL },
+	{ "TXT", "_mta-sts.d.test.", LDNS_RR_TYPE_TXT, true, "NOERROR",
+	    "TXT,RRSIG", "", NULL, NULL },
+	{ "TLSA", "_25._tcp.mx1.d.test.", LDNS_RR_TYPE_TLSA, true, "NOERROR",
+	    "TLSA,RRSIG", "", NULL, NULL },
+	{ "CNAME chain: each set signed", "a.d.test.", LDNS_RR_TYPE_A, true,
+	    "NOERROR", "CNAME,RRSIG,CNAME,RRSIG,A,RRSIG", "", NULL, NULL },
+	{ "ANY: one RRSIG per set", "mx1.d.test.", LDNS_RR_TYPE_ANY, true,
+	    "NOERROR", "A,RRSIG,AAAA,RRSIG", "", NULL, NULL },
+	{ "DNSKEY at apex", "d.test.", LDNS_RR_TYPE_DNSKEY, true, "NOERROR",
+	    "DNSKEY,RRSIG", "", NULL, NULL },
+	{ "DNSKEY without DO", "d.test.", LDNS_RR_TYPE_DNSKEY, false,
+	    "NOERROR", "DNSKEY", "", NULL, NULL },
+	{ "made-up SOA at apex", "d.test.", LDNS_RR_TYPE_SOA, true,
+	    "NOERROR", "SOA,RRSIG", "", NULL, NULL },
+	{ "no DNSKEY below apex", "mx1.d.test.", LDNS_RR_TYPE_DNSKEY, true,
+	    "NOERROR", "", TEST_DENIAL, "A AAAA RRSIG NSEC", "mx1.d.test." },
+	{ "NODATA", "mx1.d.test.", LDNS_RR_TYPE_TXT, true, "NOERROR", "",
+	    TEST_DENIAL, "A AAAA RRSIG NSEC", "mx1.d.test." },
+	{ "NODATA without DO: plain", "mx1.d.test.", LDNS_RR_TYPE_TXT,
+	    false, "NOERROR", "", "", NULL, NULL },
+	{ "NODATA at apex", "d.test.", LDNS_RR_TYPE_TXT, true, "NOERROR",
+	    "", TEST_DENIAL, "SOA MX RRSIG NSEC DNSKEY", "d.test." },
+	{ "NXDOMAIN: black lie", "nosuch.d.test.", LDNS_RR_TYPE_A, true,
+	    "NOERROR", "", TEST_DENIAL, "RRSIG NSEC", "nosuch.d.test." },
+	{ "NXDOMAIN without DO: plain", "nosuch.d.test.", LDNS_RR_TYPE_A,
+	    false, "NXDOMAIN", "", "", NULL, NULL },
+	{ "empty non-terminal", "y.deep.d.test.", LDNS_RR_TYPE_A, true,
+	    "NOERROR", "", TEST_DENIAL, "RRSIG NSEC", "y.deep.d.test." },
+	{ "DS at apex", "d.test.", LDNS_RR_TYPE_DS, true, "NOERROR", "",
+	    TEST_DENIAL, "SOA MX RRSIG NSEC DNSKEY", "d.test." },
+	{ "DS below apex", "mx1.d.test.", LDNS_RR_TYPE_DS, true, "NOERROR",
+	    "", TEST_DENIAL, "A AAAA RRSIG NSEC", "mx1.d.test." },
+	{ "CNAME to a missing name", "dangle.d.test.", LDNS_RR_TYPE_A, true,
+	    "NOERROR", "CNAME,RRSIG", TEST_DENIAL, "RRSIG NSEC",
+	    "gone.d.test." },
+	{ "CNAME chain, NODATA at end", "a.d.test.", LDNS_RR_TYPE_TXT, true,
+	    "NOERROR", "CNAME,RRSIG,CNAME,RRSIG", TEST_DENIAL, "A RRSIG NSEC",
+	    "c.d.test." },
+	{ "CNAME out of the signed zone", "out.d.test.", LDNS_RR_TYPE_A,
+	    true, "NXDOMAIN", "CNAME,RRSIG", "", NULL, NULL },
+	{ "CNAME into the unsigned zone", "tou.d.test.", LDNS_RR_TYPE_A,
+	    true, "NOERROR", "CNAME,RRSIG,A", "", NULL, NULL },
+	{ "nxdomain fault: black lie", "nxname.d.test.", LDNS_RR_TYPE_A, true,
+	    "NOERROR", "", TEST_DENIAL, "RRSIG NSEC", "nxname.d.test." },
+	{ "nxdomain fault without DO", "nxname.d.test.", LDNS_RR_TYPE_A,
+	    false, "NXDOMAIN", "", "", NULL, NULL },
+	{ "servfail fault stays unsigned", "sf.d.test.", LDNS_RR_TYPE_A,
+	    true, "SERVFAIL", "", "", NULL, NULL },
+	{ "unsigned zone with DO", "www.other.test.", LDNS_RR_TYPE_A, true,
+	    "NOERROR", "A", "", NULL, NULL },
+	{ "unsigned NXDOMAIN with DO", "nope.other.test.", LDNS_RR_TYPE_A,
+	    true, "NXDOMAIN", "", "", NULL, NULL },
+	{ "no DNSKEY in the unsigned zone", "other.test.",
+	    LDNS_RR_TYPE_DNSKEY, true, "NOERROR", "", "", NULL, NULL },
+	{ NULL, NULL, 0, false, NULL, NULL, NULL, NULL, NULL },
+};
+
+/* test_signed_setup - the query zone, d.test signed with one key */
+static int
+test_signed_setup(void **state)
+{
+	struct test_ctx	*ctx;
+	struct err	 err = { 0 };
+	static const char *const extra[] = {
+		"_25._tcp.mx1.d.test. 300 IN TLSA 3 1 1 "
+		    "0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef",
+		"dangle.d.test. 300 IN CNAME gone.d.test.",
+		"tou.d.test. 300 IN CNAME www.other.test.",
+		NULL,
+	};
+	size_t		 i;
+
+	if (test_setup(state) == -1)
+		return -1;
+	ctx = *state;
+	for (i = 0; extra[i] != NULL; i++)
+		if (dns_zone_add_rr(ctx->zone, extra[i], NULL, &err) == -1)
+			return -1;
+	if ((ctx->key = dns_key_new(&err)) == NULL ||
+	    dns_zone_sign_below(ctx->zone, "D.test", ctx->key, &err) == -1) {
+		fprintf(stderr, "sign: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+test_signed_teardown(void **state)
+{
+	struct test_ctx	*ctx = *state;
+
+	if (ctx != NULL)
+		dns_key_free(ctx->key);
+	return test_teardown(state);
+}
+
+/* test_keys - the DNSKEY set d.test serves (asked with DO) */
+static ldns_rr_list *
+test_keys(struct test_ctx *ctx, const char *apex)
+{
+	struct dns_answer_info	 info;
+	ldns_rr_list		*keys;
+	ldns_pkt		*r;
+
+	r = test_ask_do(ctx, DNS_TRANSPORT_TCP, apex, LDNS_RR_TYPE_DNSKEY,
+	    false, DNS_TCP_MAX, &info);
+	assert_non_null(r);
+	keys = ldns_rr_list_clone(ldns_pkt_answer(r));
+	ldns_pkt_free(r);
+	assert_int_equal(ldns_rr_list_rr_count(keys), 1);
+	return keys;
+}
+
+static void
+test_dns_zone_signed(void **state)
+{
+	struct test_ctx			*ctx = *state;
+	const struct signed_case	*tc;
+	struct dns_answer_info		 info;
+	ldns_rr_list			*keys, *auth;
+	ldns_rr				*nsec, *dnskey;
+	ldns_pkt			*r;
+	char				 types[256], *s, want[300];
+	size_t				 i;
+	bool				 dnssec_records;
+
+	keys = test_keys(ctx, "d.test.");
+	dnskey = ldns_rr_list_rr(keys, 0);
+	assert_int_equal(ldns_rr_ttl(dnskey), 300);
+	assert_int_equal(ldns_rdf2native_int16(ldns_rr_rdf(dnskey, 0)), 257);
+	assert_int_equal(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)), 13);
+	assert_int_equal(ldns_calc_keytag(dnskey), dns_key_tag(ctx->key));
+	for (tc = signed_cases; tc->label != NULL; tc++) {
+		r = test_ask_do(ctx, DNS_TRANSPORT_UDP, tc->qname, tc->qtype,
+		    tc->dnssec, DNS_EDNS_UDP_MAX, &info);
+		assert_non_null(r);
+		if (strcmp(info.rcode, tc->rcode) != 0)
+			fail_msg("%s: rcode %s, want %s", tc->label,
+			    info.rcode, tc->rcode);
+		assert_false(ldns_pkt_tc(r));
+		test_list_types(ldns_pkt_answer(r), types, sizeof(types));
+		if (strcmp(types, tc->answer) != 0)
+			fail_msg("%s: answer %s, want %s", tc->label, types,
+			    tc->answer);
+		auth = ldns_pkt_authority(r);
+		test_list_types(auth, types, sizeof(types));
+		if (strcmp(types, tc->authority) != 0)
+			fail_msg("%s: authority %s, want %s", tc->label, types,
+			    tc->authority);
+		dnssec_records = strstr(tc->answer, "RRSIG") != NULL ||
+		    strstr(tc->authority, "RRSIG") != NULL;
+		if (info.dnssec != dnssec_records)
+			fail_msg("%s: info.dnssec %d", tc->label,
+			    (int)info.dnssec);
+		/* RFC 3225 §3: DO echoed for the signed zone only */
+		if (ldns_pkt_edns_do(r) != (tc->dnssec &&
+		    strstr(tc->qname, "d.test.") != NULL && strcmp(tc->rcode,
+		    "SERVFAIL") != 0))
+			fail_msg("%s: DO %d in the reply", tc->label,
+			    (int)ldns_pkt_edns_do(r));
+		if (dnssec_records && (test_verify(ldns_pkt_answer(r),
+		    keys) != 0 || test_verify(auth, keys) != 0))
+			fail_msg("%s: a signature does not verify", tc->label);
+		nsec = NULL;
+		for (i = 0; i < ldns_rr_list_rr_count(auth); i++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(auth, i)) ==
+			    LDNS_RR_TYPE_NSEC)
+				nsec = ldns_rr_list_rr(auth, i);
+		if ((nsec != NULL) != (tc->bitmap != NULL))
+			fail_msg("%s: NSEC %s", tc->label, nsec != NULL ?
+			    "present" : "missing");
+		if (nsec != NULL) {
+			s = ldns_rdf2str(ldns_rr_rdf(nsec, 1));
+			if (strlen(s) > 0 && s[strlen(s) - 1] == ' ')
+				s[strlen(s) - 1] = '\0';
+			if (strcmp(s, tc->bitmap) != 0)
+				fail_msg("%s: NSEC types \"%s\", want \"%s\"",
+				    tc->label, s, tc->bitmap);
+			free(s);
+			s = ldns_rdf2str(ldns_rr_owner(nsec));
+			assert_string_equal(s, tc->nsec_owner);
+			free(s);
+			/* the next name: the owner's immediate successor */
+			s = ldns_rdf2str(ldns_rr_rdf(nsec, 0));
+			assert_true((size_t)snprintf(want, sizeof(want),
+			    "\\000.%s", tc->nsec_owner) < sizeof(want));
+			assert_string_equal(s, want);
+			free(s);
+			/* the SOA's negative TTL: its minimum, 1 */
+			assert_int_equal(ldns_rr_ttl(nsec), 1);
+		}
+		ldns_pkt_free(r);
+	}
+	ldns_rr_list_deep_free(keys);
+}
+
+/*
+ * test_dns_zone_signed_adversarial - what signing must not do: verify
+ * with another key, leak into unsigned names' bytes, survive removal,
+ * keep an old key after re-signing, fit a signed answer into 512 bytes.
+ */
+static void
+test_dns_zone_signed_adversarial(void **state)
+{
+	struct test_ctx		*ctx = *state;
+	struct dns_answer_info	 info;
+	struct dns_zone		*plain;
+	struct dns_key		*other;
+	struct err		 err = { 0 };
+	ldns_rr_list		*keys, *okeys;
+	ldns_pkt		*r;
+	uint8_t			 before[TEST_BUF_MAX];
+	size_t			 blen, outlen, i;
+	char			 path[64], text[160];
+	static const struct { const char *n; ldns_rr_type t; bool d; }
+	    rows[] = {
+		{ "www.other.test.", LDNS_RR_TYPE_A, true },
+		{ "nope.other.test.", LDNS_RR_TYPE_A, true },
+		{ "mx1.d.test.", LDNS_RR_TYPE_A, false },
+		{ "a.d.test.", LDNS_RR_TYPE_A, false },
+		{ "nope.d.test.", LDNS_RR_TYPE_A, false },
+		{ "mx1.d.test.", LDNS_RR_TYPE_TXT, false },
+		{ "tou.d.test.", LDNS_RR_TYPE_A, false },
+	};
+
+	/* another key's DNSKEY verifies nothing */
+	keys = test_keys(ctx, "d.test.");
+	other = dns_key_new(&err);
+	assert_non_null(other);
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "mx1.d.test.", LDNS_RR_TYPE_A,
+	    true, DNS_EDNS_UDP_MAX, &info);
+	okeys = ldns_rr_list_new();
+	ldns_rr_list_push_rr(okeys, dns_key_dnskey(other,
+	    ldns_rr_owner(ldns_rr_list_rr(keys, 0))));
+	assert_int_equal(test_verify(ldns_pkt_answer(r), keys), 0);
+	assert_int_equal(test_verify(ldns_pkt_answer(r), okeys), 1);
+	ldns_pkt_free(r);
+
+	/* signing d.test again replaces the key: the old one verifies none */
+	assert_int_equal(dns_zone_sign_below(ctx->zone, "d.test.", other,
+	    &err), 0);
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "mx1.d.test.", LDNS_RR_TYPE_A,
+	    true, DNS_EDNS_UDP_MAX, &info);
+	assert_int_equal(test_verify(ldns_pkt_answer(r), okeys), 0);
+	assert_int_equal(test_verify(ldns_pkt_answer(r), keys), 1);
+	ldns_pkt_free(r);
+	ldns_rr_list_deep_free(okeys);
+	ldns_rr_list_deep_free(keys);
+
+	/* unsigned names, and signed ones without DO: today's bytes */
+	plain = dns_zone_new();
+	assert_int_equal(test_write_file(test_zone_text, path, sizeof(path)),
+	    0);
+	assert_int_equal(dns_zone_load_file(plain, path, &err), 0);
+	unlink(path);
+	assert_int_equal(dns_zone_add_rr(plain, "tou.d.test. 300 IN CNAME "
+	    "www.other.test.", NULL, &err), 0);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		r = test_ask_do(ctx, DNS_TRANSPORT_UDP, rows[i].n, rows[i].t,
+		    rows[i].d, DNS_EDNS_UDP_MAX, &info);
+		ldns_pkt_free(r);
+		assert_false(info.dnssec);
+		blen = ctx->outlen;
+		memcpy(before, ctx->out, blen);
+		/* the same query bytes against the unsigned zone */
+		assert_int_equal(dns_zone_answer(plain, DNS_TRANSPORT_UDP,
+		    ctx->q, ctx->qlen, ctx->out, DNS_EDNS_UDP_MAX, &outlen,
+		    &info), 0);
+		if (outlen != blen || memcmp(before, ctx->out, blen) != 0)
+			fail_msg("%s: bytes differ from the unsigned zone's",
+			    rows[i].n);
+	}
+	dns_zone_free(plain);
+
+	/* a CNAME loop: each set once, signed once */
+	r = test_ask_do(ctx, DNS_TRANSPORT_TCP, "loop1.d.test.",
+	    LDNS_RR_TYPE_A, true, DNS_TCP_MAX, &info);
+	test_list_types(ldns_pkt_answer(r), path, sizeof(path));
+	assert_string_equal(path, "CNAME,RRSIG,CNAME,RRSIG");
+	ldns_pkt_free(r);
+	/* 400 bytes of TXT fit 512 unsigned, not signed: TC and nothing */
+	for (i = 0; i < 4; i++) {
+		assert_true((size_t)snprintf(text, sizeof(text),
+		    "big.d.test. IN TXT \"%d%075d\"", (int)i, 0) <
+		    sizeof(text));
+		assert_int_equal(dns_zone_add_rr(ctx->zone, text, NULL, &err),
+		    0);
+	}
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "big.d.test.",
+	    LDNS_RR_TYPE_TXT, false, DNS_UDP_MAX, &info);
+	assert_false(ldns_pkt_tc(r));
+	ldns_pkt_free(r);
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "big.d.test.",
+	    LDNS_RR_TYPE_TXT, true, DNS_UDP_MAX, &info);
+	assert_true(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_ancount(r) + ldns_pkt_nscount(r), 0);
+	assert_false(info.dnssec);
+	ldns_pkt_free(r);
+	/* ... over TCP: whole */
+	r = test_ask_do(ctx, DNS_TRANSPORT_TCP, "big.d.test.",
+	    LDNS_RR_TYPE_TXT, true, DNS_TCP_MAX, &info);
+	assert_false(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_ancount(r), 5);
+	assert_true(info.dnssec);
+	ldns_pkt_free(r);
+	/* a truncate fault in a signed zone: TC over UDP, signed over TCP */
+	assert_int_equal(dns_zone_set_fault(ctx->zone, "mx1.d.test",
+	    DNS_FAULT_TRUNCATE, &err), 0);
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "mx1.d.test.", LDNS_RR_TYPE_A,
+	    true, DNS_EDNS_UDP_MAX, &info);
+	assert_true(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_ancount(r), 0);
+	ldns_pkt_free(r);
+	r = test_ask_do(ctx, DNS_TRANSPORT_TCP, "mx1.d.test.", LDNS_RR_TYPE_A,
+	    true, DNS_TCP_MAX, &info);
+	assert_false(ldns_pkt_tc(r));
+	assert_int_equal(ldns_pkt_ancount(r), 2);
+	ldns_pkt_free(r);
+
+	/* removing below the apex keeps it signed; at the apex forgets it */
+	dns_zone_remove_below(ctx->zone, "deep.d.test");
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "d.test.", LDNS_RR_TYPE_MX,
+	    true, DNS_EDNS_UDP_MAX, &info);
+	assert_int_equal(ldns_pkt_ancount(r), 2);
+	ldns_pkt_free(r);
+	dns_zone_remove_below(ctx->zone, "D.TEST.");
+	assert_int_equal(dns_zone_add_rr(ctx->zone, "mx1.d.test. 300 IN A "
+	    "127.1.1.25", NULL, &err), 0);
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "mx1.d.test.", LDNS_RR_TYPE_A,
+	    true, DNS_EDNS_UDP_MAX, &info);
+	assert_int_equal(ldns_pkt_ancount(r), 1);
+	assert_false(info.dnssec);
+	assert_false(ldns_pkt_edns_do(r));
+	ldns_pkt_free(r);
+	r = test_ask_do(ctx, DNS_TRANSPORT_UDP, "d.test.",
+	    LDNS_RR_TYPE_DNSKEY, true, DNS_EDNS_UDP_MAX, &info);
+	assert_int_equal(ldns_pkt_ancount(r), 0);
+	assert_int_equal(ldns_pkt_nscount(r), 0);
+	ldns_pkt_free(r);
+	dns_key_free(other);
+}
+
+/* test_dns_key_anchor - the trust-anchor= value, and its bounds */
+static void
+test_dns_key_anchor(void **state)
+{
+	struct dns_key	*k;
+	struct err	 err = { 0 };
+	ldns_rdf	*apex;
+	ldns_rr		*dnskey, *ds;
+	char		 out[DNS_KEY_ANCHOR_MAX], want[DNS_KEY_ANCHOR_MAX], *hex;
+	size_t		 i;
+	static const struct { const char *apex, *name; } rows[] = {
+		{ "D.Test.", "d.test" },
+		{ "d.test", "d.test" },
+		{ "_x.Sub.D.test", "_x.sub.d.test" },
+		{ ".", "." },
+	};
+
+	(void)state;
+	k = dns_key_new(&err);
+	assert_non_null(k);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(dns_key_anchor(k, rows[i].apex, out,
+		    sizeof(out), &err), 0);
+		/* what ldns computes as the DS of the DNSKEY at that name */
+		apex = ldns_dname_new_frm_str(rows[i].apex);
+		dnskey = dns_key_dnskey(k, apex);
+		ds = ldns_key_rr2ds(dnskey, LDNS_SHA256);
+		hex = ldns_rdf2str(ldns_rr_rdf(ds, 3));
+		assert_true((size_t)snprintf(want, sizeof(want),
+		    "%s,%u,13,2,%s", rows[i].name, (unsigned int)
+		    ldns_calc_keytag(dnskey), hex) < sizeof(want));
+		if (strcasecmp(out, want) != 0)
+			fail_msg("%s: \"%s\", want \"%s\"", rows[i].apex, out,
+			    want);
+		assert_int_equal(strlen(hex), 64);
+		free(hex);
+		ldns_rr_free(ds);
+		ldns_rr_free(dnskey);
+		ldns_rdf_deep_free(apex);
+	}
+	/* exactly big enough, then one byte short, then none */
+	assert_int_equal(dns_key_anchor(k, "d.test", out, sizeof(out), &err),
+	    0);
+	i = strlen(out) + 1;
+	assert_int_equal(dns_key_anchor(k, "d.test", out, i, &err), 0);
+	assert_int_equal(dns_key_anchor(k, "d.test", out, i - 1, &err), -1);
+	assert_int_equal(err.code, ERR_RANGE);
+	assert_int_equal(dns_key_anchor(k, "d.test", out, 0, &err), -1);
+	assert_int_equal(err.code, ERR_RANGE);
+	assert_int_equal(dns_key_anchor(k, "", out, sizeof(out), &err), -1);
+	assert_int_equal(err.code, ERR_SYNTAX);
+	assert_int_equal(dns_key_anchor(k, "a..b", out, sizeof(out), &err),
+	    -1);
+	assert_int_equal(err.code, ERR_SYNTAX);
+	dns_key_free(k);
+}
+
 int
 main(void)
 {
@@ -1047,6 +1570,12 @@ main(void)
 		cmocka_unit_test(test_dns_zone_load),
 		cmocka_unit_test_setup_teardown(test_dns_zone_load_origin,
 		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_dns_zone_signed,
+		    test_signed_setup, test_signed_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_dns_zone_signed_adversarial, test_signed_setup,
+		    test_signed_teardown),
+		cmocka_unit_test(test_dns_key_anchor),
 	};
 
 	return cmocka_run_group_tests_name("dns_zone", tests, NULL, NULL);

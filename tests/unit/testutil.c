@@ -2,12 +2,18 @@
 /*
  * testutil.c -- small helpers the unit test programs share.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -73,4 +79,38 @@ testutil_now_ms(void)
 
 	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * testutil_free_port - a loopback port free for both UDP and TCP just now
+ * (dnsmasq cannot be given port 0: that means "no DNS")
+ */
+uint16_t
+testutil_free_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len;
+	int			u, t, tries, ok;
+
+	for (tries = 0; tries < 32; tries++) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_true(u != -1 && t != -1);
+		len = sizeof(sin);
+		assert_int_equal(bind(u, (struct sockaddr *)&sin,
+		    sizeof(sin)), 0);
+		assert_int_equal(getsockname(u, (struct sockaddr *)&sin,
+		    &len), 0);
+		ok = bind(t, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		    ntohs(sin.sin_port) >= 1024;
+		close(u);
+		close(t);
+		if (ok)
+			return ntohs(sin.sin_port);
+	}
+	fail_msg("no free loopback port");
+	return 0;
 }

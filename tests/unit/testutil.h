@@ -23,4 +23,7 @@ void	testutil_pump(struct event_base *, int ms);
 /* testutil_now_ms - CLOCK_MONOTONIC in milliseconds */
 uint64_t testutil_now_ms(void);
 
+/* testutil_free_port - a loopback port free for both UDP and TCP just now */
+uint16_t testutil_free_port(void);
+
 #endif
