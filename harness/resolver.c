@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -208,6 +209,8 @@ static bool	resolver_is_program(const char *);
 static int	resolver_write_conf(struct resolver *,
 		    const struct resolver_config *, unsigned int,
 		    struct err *) MUST_CHECK;
+static int	resolver_anchor_line(char *, size_t, const char *,
+		    const char *, uint16_t);
 static int	resolver_spawn(struct resolver *, struct err *) MUST_CHECK;
 static void	resolver_child(const struct resolver *, const char *, int,
 		    pid_t) __attribute__((noreturn));
@@ -371,12 +374,17 @@ resolver_find(const char *name, char **out, struct err *err)
  * resolver_write_conf - dir/dnsmasq.conf; each option's reason is in
  * docs/resolver.md
  */
+/* the names of a run: the reserved TLDs (RFC 2606) and reverse lookups */
+static const char *const resolver_private[] = {
+	"test", "example", "invalid", "localhost", "arpa", NULL
+};
+
 static int
 resolver_write_conf(struct resolver *r, const struct resolver_config *c,
     unsigned int cache_size, struct err *err)
 {
-	char	 text[RESOLVER_CONF_MAX], shown[FILE_PATH_SHOWN];
-	size_t	 len, off;
+	char	 base[RESOLVER_CONF_MAX], shown[FILE_PATH_SHOWN], *text;
+	size_t	 len, off, i;
 	ssize_t	 n;
 	int	 fd;
 
@@ -386,7 +394,7 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 	    -1)
 		return err_set(err, ERR_RANGE, "resolver: %s: path too long",
 		    shown);
-	if (str_fmt(text, sizeof(text),
+	if (str_fmt(base, sizeof(base),
 	    "# sts-harness resolver: written by harness/resolver.c, "
 	    "see docs/resolver.md\n"
 	    "no-resolv\n"
@@ -407,15 +415,48 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 	     * resolvers cache what MTA-STS rests on too, and a stale MX is
 	     * the point of having a cache in the path
 	     */
-	    "cache-rr=MX,TXT\n",
+	    "cache-rr=MX,TXT\n"
+	    "%s",
 	    c->listen_addr, c->listen_port, c->upstream_addr, c->upstream_port,
-	    cache_size) == -1)
+	    cache_size, c->nanchors > 0 ? "dnssec\n"
+	    /* unsigned answers outside the anchored zones pass as they are */
+	    "dnssec-check-unsigned=no\n" : "") == -1)
 		return err_set(err, ERR_RANGE, "resolver: config too long");
+	/*
+	 * dnsmasq validates nothing a domain's own server= line answers,
+	 * unless that domain has a trust anchor: every name a run uses
+	 * gets such a line, so only the anchored zones are validated
+	 * (without them, with the root anchor dnsmasq needs, it asks for
+	 * DS proofs up to the root and calls every unsigned answer BOGUS)
+	 */
+	for (i = 0; c->nanchors > 0 && resolver_private[i] != NULL; i++) {
+		off = strlen(base);
+		if (str_fmt(base + off, sizeof(base) - off, "server=/%s/%s#%u\n",
+		    resolver_private[i], c->upstream_addr, c->upstream_port) ==
+		    -1)
+			return err_set(err, ERR_RANGE, "resolver: config too "
+			    "long");
+	}
+	/* per signed zone: its own server line, so that it is validated */
+	len = strlen(base) + c->nanchors * (2 * RESOLVER_ANCHOR_MAX + 64) + 1;
+	text = xmalloc(len);
+	memcpy(text, base, strlen(base) + 1);
+	for (i = 0; i < c->nanchors; i++) {
+		off = strlen(text);
+		if (resolver_anchor_line(text + off, len - off, c->anchors[i],
+		    c->upstream_addr, c->upstream_port) == -1) {
+			free(text);
+			return err_set(err, ERR_RANGE, "resolver: trust anchor "
+			    "%zu is not ZONE,KEYTAG,ALG,DIGESTTYPE,HEX", i + 1);
+		}
+	}
 	fd = open(r->conf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0644);
-	if (fd == -1)
+	if (fd == -1) {
+		free(text);
 		return err_sys(err, "resolver: %s/%s", shown,
 		    RESOLVER_CONF_NAME);
+	}
 	len = strlen(text);
 	for (off = 0; off < len; off += (size_t)n) {
 		n = write(fd, text + off, len - off);
@@ -427,13 +468,50 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 			err_sys(err, "resolver: write %s/%s", shown,
 			    RESOLVER_CONF_NAME);
 			close(fd);
+			free(text);
 			return -1;
 		}
 	}
+	free(text);
 	if (close(fd) == -1)
 		return err_sys(err, "resolver: close %s/%s", shown,
 		    RESOLVER_CONF_NAME);
 	return 0;
+}
+
+/*
+ * resolver_anchor_line - "server=/ZONE/UP#PORT" and "trust-anchor=ANCHOR"
+ * for one anchor into out; -1 if it is not ZONE,N,N,N,HEX (letters,
+ * digits, '-' and '.' in ZONE; so no option can be smuggled in) or does
+ * not fit
+ */
+static int
+resolver_anchor_line(char *out, size_t outsz, const char *anchor,
+    const char *up, uint16_t port)
+{
+	const char	*p, *comma;
+	size_t		 fields = 0;
+
+	if ((comma = strchr(anchor, ',')) == NULL || comma == anchor ||
+	    strlen(anchor) >= RESOLVER_ANCHOR_MAX)
+		return -1;
+	for (p = anchor; p < comma; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return -1;
+	for (p = comma; *p != '\0'; p++) {
+		if (*p == ',') {
+			if (++fields > 4 || !isxdigit((unsigned char)p[1]))
+				return -1;
+		} else if (!isxdigit((unsigned char)*p))
+			return -1;
+	}
+	if (fields != 4)
+		return -1;
+	/* the root's anchor (dnsmasq 2.90 wants one) needs no server line */
+	if (comma - anchor == 1 && anchor[0] == '.')
+		return str_fmt(out, outsz, "trust-anchor=%s\n", anchor);
+	return str_fmt(out, outsz, "server=/%.*s/%s#%u\ntrust-anchor=%s\n",
+	    (int)(comma - anchor), anchor, up, port, anchor);
 }
 
 /* resolver_child - in the child: own group, stderr on the pipe, exec */

@@ -71,6 +71,8 @@ typedef void resolver_exit_fn(void *arg, int wstatus);
 typedef void resolver_flushed_fn(void *arg, const struct err *err);
 
 /* Plain values, copied by resolver_new(); no pointer is kept. */
+#define RESOLVER_ANCHOR_MAX	384	/* a trust anchor: a zone, a digest */
+
 struct resolver_config {
 	const char	*dnsmasq;	/* NULL or "": "dnsmasq" on PATH, then
 					   /usr/sbin and /sbin; with a '/',
@@ -83,6 +85,14 @@ struct resolver_config {
 	unsigned int	 cache_size;	/* 0: RESOLVER_CACHE_SIZE */
 	unsigned int	 start_ms;	/* 0: RESOLVER_START_MS */
 	unsigned int	 flush_ms;	/* 0: RESOLVER_FLUSH_MS */
+	/*
+	 * DNSSEC: each a trust anchor "ZONE,KEYTAG,ALG,DIGESTTYPE,HEX" (the
+	 * value of dnsmasq's trust-anchor=). With any, dnsmasq validates
+	 * the answers for each ZONE (forwarded upstream like every other
+	 * name) and sets AD on the secure ones; other names stay unvalidated
+	 */
+	const char *const *anchors;
+	size_t		 nanchors;
 	resolver_exit_fn *on_exit;	/* may be NULL */
 	void		*arg;		/* for on_exit */
 };

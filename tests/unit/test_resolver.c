@@ -77,7 +77,6 @@ static const char *const test_zone_rrs[] = {
 static void	test_on_event(const char *, void *);
 static bool	test_wait(struct test_ctx *, int, int);
 static void	test_pump(struct test_ctx *, int);
-static uint16_t	test_free_port(void);
 static void	test_config(struct test_ctx *, struct resolver_config *);
 static void	test_start(struct test_ctx *);
 static void	test_on_exit(void *, int);
@@ -135,47 +134,13 @@ test_pump(struct test_ctx *ctx, int ms)
 	testutil_pump(ctx->base, ms);
 }
 
-/*
- * test_free_port - a loopback port free for both UDP and TCP just now
- * (dnsmasq cannot be given port 0: that means "no DNS")
- */
-static uint16_t
-test_free_port(void)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len;
-	int			u, t, tries, ok;
-
-	for (tries = 0; tries < 32; tries++) {
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		assert_true(u != -1 && t != -1);
-		len = sizeof(sin);
-		assert_int_equal(bind(u, (struct sockaddr *)&sin,
-		    sizeof(sin)), 0);
-		assert_int_equal(getsockname(u, (struct sockaddr *)&sin,
-		    &len), 0);
-		ok = bind(t, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
-		    ntohs(sin.sin_port) >= 1024;
-		close(u);
-		close(t);
-		if (ok)
-			return ntohs(sin.sin_port);
-	}
-	fail_msg("no free loopback port");
-	return 0;
-}
-
 static void
 test_config(struct test_ctx *ctx, struct resolver_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->dir = ctx->dir;
 	c->listen_addr = "127.0.0.1";
-	c->listen_port = test_free_port();
+	c->listen_port = testutil_free_port();
 	c->upstream_addr = "127.0.0.1";
 	c->upstream_port = ctx->dns_port;
 	c->on_exit = test_on_exit;
@@ -1188,38 +1153,58 @@ struct new_case {
 	enum test_new	 how;
 	int		 code;
 	const char	*msg;		/* a part of the message */
+	const char	*anchor;	/* one trust anchor, or NULL */
 };
 
 static const struct new_case new_cases[] = {
 	{ "binary missing", "/nonexistent/dnsmasq", NULL, NULL, -1, 0, 0,
-	    TEST_NEW_PLAIN, ERR_NOTFOUND, "not an executable file" },
+	    TEST_NEW_PLAIN, ERR_NOTFOUND, "not an executable file", NULL },
 	{ "binary not on PATH", "no-such-dnsmasq-here", NULL, NULL, -1, 0, 0,
-	    TEST_NEW_PLAIN, ERR_NOTFOUND, "not found on PATH" },
+	    TEST_NEW_PLAIN, ERR_NOTFOUND, "not found on PATH", NULL },
 	{ "binary a directory", "/tmp", NULL, NULL, -1, 0, 0,
-	    TEST_NEW_PLAIN, ERR_NOTFOUND, "not an executable file" },
+	    TEST_NEW_PLAIN, ERR_NOTFOUND, "not an executable file", NULL },
 	{ "port taken", NULL, NULL, NULL, -1, 0, 0, TEST_NEW_PORT_TAKEN,
-	    ERR_IO, "Address already in use" },
+	    ERR_IO, "Address already in use", NULL },
 	{ "address not ours", NULL, "192.0.2.1", NULL, -1, 0, 0,
-	    TEST_NEW_PLAIN, ERR_IO, "Cannot assign requested address" },
+	    TEST_NEW_PLAIN, ERR_IO, "Cannot assign requested address", NULL },
 	{ "not dnsmasq: exits", "/bin/false", NULL, NULL, -1, 0, 0,
-	    TEST_NEW_PLAIN, ERR_IO, "exited during startup (exit status 1)" },
+	    TEST_NEW_PLAIN, ERR_IO, "exited during startup (exit status 1)", NULL },
 	{ "not dnsmasq: rejects the options", "/bin/sleep", NULL, NULL, -1, 0,
-	    300, TEST_NEW_PLAIN, ERR_IO, "exit status 1" },
+	    300, TEST_NEW_PLAIN, ERR_IO, "exit status 1", NULL },
 	{ "listen address a name", NULL, "localhost", NULL, -1, 0, 0,
-	    TEST_NEW_PLAIN, ERR_RANGE, "listen address" },
+	    TEST_NEW_PLAIN, ERR_RANGE, "listen address", NULL },
 	{ "upstream address a name", NULL, NULL, "fake-dns", -1, 0, 0,
-	    TEST_NEW_PLAIN, ERR_RANGE, "upstream address" },
+	    TEST_NEW_PLAIN, ERR_RANGE, "upstream address", NULL },
 	{ "listen port 0", NULL, NULL, NULL, 0, 0, 0, TEST_NEW_PLAIN,
-	    ERR_RANGE, "port 0" },
+	    ERR_RANGE, "port 0", NULL },
 	{ "upstream is itself", NULL, NULL, NULL, -2, 0, 0, TEST_NEW_PLAIN,
-	    ERR_RANGE, "forward to itself" },
+	    ERR_RANGE, "forward to itself", NULL },
 	{ "cache too big", NULL, NULL, NULL, -1, RESOLVER_CACHE_SIZE_MAX + 1,
-	    0, TEST_NEW_PLAIN, ERR_RANGE, "cache size" },
+	    0, TEST_NEW_PLAIN, ERR_RANGE, "cache size", NULL },
 	{ "startup bound too big", NULL, NULL, NULL, -1, 0,
-	    RESOLVER_MS_MAX + 1, TEST_NEW_PLAIN, ERR_RANGE, "bound" },
+	    RESOLVER_MS_MAX + 1, TEST_NEW_PLAIN, ERR_RANGE, "bound", NULL },
 	{ "no directory", NULL, NULL, NULL, -1, 0, 0, TEST_NEW_NO_DIR,
-	    ERR_SYS, "No such file or directory" },
-	{ NULL, NULL, NULL, NULL, 0, 0, 0, TEST_NEW_PLAIN, 0, NULL },
+	    ERR_SYS, "No such file or directory", NULL },
+	/* trust anchors: nothing else can ride into dnsmasq.conf */
+	{ "anchor smuggles an option", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_PLAIN, ERR_RANGE, "trust anchor 1 is not",
+	    "d.test,1,13,2,AB\nconf-file=/etc/passwd" },
+	{ "anchor without a zone", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_PLAIN, ERR_RANGE, "trust anchor 1 is not", ",1,13,2,AB" },
+	{ "anchor with a slash in the zone", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_PLAIN, ERR_RANGE, "trust anchor 1 is not",
+	    "d/x.test,1,13,2,AB" },
+	{ "anchor with three fields", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_PLAIN, ERR_RANGE, "trust anchor 1 is not", "d.test,1,13,AB" },
+	{ "anchor with an empty field", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_PLAIN, ERR_RANGE, "trust anchor 1 is not",
+	    "d.test,1,,2,AB" },
+	{ "anchor digest not hex", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_PLAIN, ERR_RANGE, "trust anchor 1 is not",
+	    "d.test,1,13,2,XYZ" },
+	{ "no root anchor", NULL, NULL, NULL, -1, 0, 0, TEST_NEW_PLAIN,
+	    ERR_IO, "no root trust anchor", "d.test,1,13,2,AB" },
+	{ NULL, NULL, NULL, NULL, 0, 0, 0, TEST_NEW_PLAIN, 0, NULL, NULL },
 };
 
 static void
@@ -1251,6 +1236,8 @@ test_resolver_new_errors(void **state)
 			c.listen_port = (uint16_t)tc->port;
 		c.cache_size = tc->cache_size;
 		c.start_ms = tc->start_ms;
+		c.anchors = tc->anchor != NULL ? &tc->anchor : NULL;
+		c.nanchors = tc->anchor != NULL ? 1 : 0;
 		if (tc->how == TEST_NEW_NO_DIR)
 			c.dir = "/nonexistent/dir";
 		if (tc->how == TEST_NEW_PORT_TAKEN) {
