@@ -29,6 +29,7 @@ static const char *const check_files[CHECK_ROLES] = {
 	[CHECK_RESTART] = "cache/enforce-cache-survives-restart.yaml",
 	[CHECK_CLOCK] = "cache/enforce-cache-valid-before-max-age.yaml",
 	[CHECK_RELAY] = "domains/smarthost-policy-domain.yaml",
+	[CHECK_DANE] = "dane/dane-vs-sts.yaml",
 };
 
 /* What one verb did over the check run. */
@@ -48,7 +49,7 @@ struct check_verb {
 
 enum check_verb_id {
 	CV_INFO = 0, CV_UNKNOWN, CV_FLUSH, CV_START, CV_DELIVER, CV_CLOCK,
-	CV_RESTART, CV_RELAY, CV_STOP, CV_COUNT
+	CV_RESTART, CV_RELAY, CV_DANE, CV_STOP, CV_COUNT
 };
 
 struct check {
@@ -110,6 +111,7 @@ check_new(int timeout)
 		[CV_CLOCK] = { "clock", 60 },
 		[CV_RESTART] = { "restart", 60 },
 		[CV_RELAY] = { "relay", 60 },
+		[CV_DANE] = { "dane", 60 },
 		[CV_STOP] = { "stop", 60 },
 	};
 	struct check	*c = xcalloc(1, sizeof(*c));
@@ -460,7 +462,7 @@ check_scenarios(struct check *c, const struct scn_result *res)
 			check_line(c, "PROBLEM", "%s: ERROR: %s", r->scn->id,
 			    check_reason(r));
 		else if (i == CHECK_STRIPPED || i == CHECK_RESTART ||
-		    i == CHECK_CLOCK || i == CHECK_RELAY)
+		    i == CHECK_CLOCK || i == CHECK_RELAY || i == CHECK_DANE)
 			check_line(c, r->verdict == VERDICT_PASS ? "ok" : "note",
 			    "%s: %s%s%s", r->scn->id, verdict_str(r->verdict),
 			    r->verdict == VERDICT_PASS ? "" : ": ",

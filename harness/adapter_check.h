@@ -25,6 +25,7 @@ enum check_role {
 	CHECK_RESTART,		/* the restart verb */
 	CHECK_CLOCK,		/* the clock verb */
 	CHECK_RELAY,		/* the relay verb (optional) */
+	CHECK_DANE,		/* the dane verb (optional), a signed zone */
 	CHECK_ROLES
 };
 

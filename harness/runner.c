@@ -35,6 +35,7 @@
 #include "../common/pki.h"
 #include "../common/proto.h"
 #include "../common/str.h"
+#include "../fake-dns/dns_key.h"
 #include "../fake-dns/dns_server.h"
 #include "../fake-dns/dns_zone.h"
 #include "adapter.h"
@@ -132,6 +133,10 @@ struct runner {
 	struct dns_zone			*zone;
 	struct dns_server		*dns;
 	struct resolver			*resolver;	/* NULL: direct, or down */
+	/* DNSSEC: the key of every signed zone, a trust anchor for each */
+	struct dns_key			*key;
+	char				**anchors;
+	size_t				 nanchors;
 	char				 resolver_down[JUDGE_DETAIL_MAX];
 	/* flushes: one at a time; who asked during one needs the next */
 	bool				 flushing;
@@ -178,7 +183,8 @@ struct runner_action {
 };
 
 static runner_act_fn runner_act_world, runner_act_flush, runner_act_restart,
-		    runner_act_clock, runner_act_relay, runner_act_deliver,
+		    runner_act_clock, runner_act_relay, runner_act_dane,
+		    runner_act_deliver,
 		    runner_act_settle, runner_act_wait_policy,
 		    runner_act_alerts;
 
@@ -188,6 +194,7 @@ static const struct runner_action runner_actions[] = {
 	{ "restart", runner_act_restart },	/* restart verb, if asked */
 	{ "clock", runner_act_clock },		/* clock verb, if asked */
 	{ "relay", runner_act_relay },		/* relay verb, set or undone */
+	{ "dane", runner_act_dane },		/* dane verb, a signed world */
 	{ "deliver", runner_act_deliver },	/* deliver verb */
 	{ "settle", runner_act_settle },	/* the step's sessions closed */
 	{ "wait-policy", runner_act_wait_policy },	/* wait: policy */
@@ -203,6 +210,7 @@ static double	runner_since(const struct timespec *);
 static double	runner_cpu(const struct rusage *);
 static uint64_t	runner_rand(struct runner *);
 static int	runner_plan(struct runner *, struct err *);
+static int	runner_dnssec(struct runner *, struct err *);
 static int	runner_dirs(struct runner *, struct err *);
 static size_t	runner_env(struct runner *, const struct runner_lane *,
 		    char **, size_t);
@@ -674,7 +682,8 @@ runner_act_world(struct runner_lane *l)
 		world_free(in->world);
 		in->world = NULL;
 		in->world_src = NULL;
-		in->world = world_new(r->base, r->pki, r->zone, w, in->domain,
+		in->world = world_new(r->base, r->pki, r->zone, r->key, w,
+		    in->domain,
 		    in->a, in->b, &(struct world_ports){ r->cfg->smtp_port,
 		    r->cfg->https_port, r->cfg->http_port }, &err);
 		/*
@@ -794,6 +803,8 @@ runner_resolver_start(struct runner *r, struct err *err)
 	rc.upstream_port = r->cfg->dns_port;
 	rc.on_exit = runner_on_resolver_exit;
 	rc.arg = r;
+	rc.anchors = (const char *const *)r->anchors;
+	rc.nanchors = r->nanchors;
 	if ((r->resolver = resolver_new(r->base, &rc, err)) == NULL)
 		return -1;
 	return 0;
@@ -875,6 +886,31 @@ runner_act_relay(struct runner_lane *l)
 	}
 	l->relay_on = true;	/* until "relay -" exits 0 */
 	lane_verb(l, "relay", args, 1, RUNNER_VERB_TIMEOUT);
+	return false;
+}
+
+/*
+ * runner_act_dane - before a delivery to a scenario with a signed zone,
+ * the optional "dane" verb: exit 0 says the SUT is a DANE sender (RFC
+ * 7672) that trusts its resolver's AD bit; 89 makes the scenario SKIP.
+ * With --resolver direct nothing validates, so nothing can be secure:
+ * SKIP too, without asking.
+ */
+static bool
+runner_act_dane(struct runner_lane *l)
+{
+	struct step_claim	*c = &l->ci->claims[l->step];
+
+	if (!scenario_signed(l->r->scns[l->cur]))
+		return true;
+	if (l->r->cfg->resolver_direct) {
+		c->outcome = OUTCOME_UNSUPPORTED;
+		(void)str_copy(c->detail, "a signed zone needs the validating "
+		    "resolver (not --resolver direct)", sizeof(c->detail));
+		l->act = RUNNER_NACTIONS;
+		return true;
+	}
+	lane_verb(l, "dane", NULL, 0, RUNNER_VERB_TIMEOUT);
 	return false;
 }
 
@@ -1443,6 +1479,44 @@ runner_plan(struct runner *r, struct err *err)
 	return 0;
 }
 
+/*
+ * runner_dnssec - when a scenario has a signed zone: one key for the run
+ * (every signed zone uses it) and a trust anchor for each instance of
+ * such a scenario, its domain being its zone's apex. dnsmasq gets them
+ * at its start, so they are made for instances that have not run yet.
+ */
+static int
+runner_dnssec(struct runner *r, struct err *err)
+{
+	char	buf[RESOLVER_ANCHOR_MAX];
+	size_t	i;
+
+	for (i = 0; i < r->ninsts; i++) {
+		if (!scenario_signed(r->scns[r->insts[i].scn]))
+			continue;
+		if (r->key == NULL) {
+			/*
+			 * dnsmasq 2.90 refuses "dnssec" without an anchor for
+			 * the root; the run signs no root zone, so this one
+			 * anchors nothing (unsigned answers pass: the resolver
+			 * sets dnssec-check-unsigned=no)
+			 */
+			if ((r->key = dns_key_new(err)) == NULL ||
+			    dns_key_anchor(r->key, ".", buf, sizeof(buf),
+			    err) == -1)
+				return -1;
+			r->anchors = xcalloc(r->ninsts + 1,
+			    sizeof(*r->anchors));
+			r->anchors[r->nanchors++] = xstrdup(buf);
+		}
+		if (dns_key_anchor(r->key, r->insts[i].domain, buf,
+		    sizeof(buf), err) == -1)
+			return -1;
+		r->anchors[r->nanchors++] = xstrdup(buf);
+	}
+	return 0;
+}
+
 /* runner_copy_steps - keep one instance's steps and evidence for reports */
 static void
 runner_copy_steps(struct runner_inst *in, const struct scenario *scn,
@@ -1778,14 +1852,14 @@ runner_run(const struct runner_config *cfg, struct scenario *const *scns,
 		    cfg->dns_port);
 		goto out;
 	}
+	r.obs = observer_new();
+	if (runner_plan(&r, err) == -1 || runner_dnssec(&r, err) == -1)
+		goto out;
 	if (!cfg->resolver_direct && runner_resolver_start(&r, err) == -1) {
 		err_prefix(err, "resolver on %s:%u", cfg->resolver_addr,
 		    cfg->dns_port);
 		goto out;
 	}
-	r.obs = observer_new();
-	if (runner_plan(&r, err) == -1)
-		goto out;
 	log_set_event_hook(runner_on_event, &r);
 	for (i = 0; i < r.nlanes; i++) {
 		struct runner_lane *l = &r.lanes[i];
@@ -1851,6 +1925,10 @@ out:
 	free(r.lanes);
 	dns_server_free(r.dns);
 	dns_zone_free(r.zone);
+	dns_key_free(r.key);
+	for (i = 0; i < r.nanchors; i++)
+		free(r.anchors[i]);
+	free(r.anchors);
 	pki_free(r.pki);
 	if (r.base != NULL)
 		event_base_free(r.base);

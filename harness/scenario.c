@@ -164,10 +164,10 @@ static const char *const scn_top_keys[] = {
 	"steps", NULL
 };
 static const char *const scn_world_keys[] = {
-	"records", "faults", "policy", "hosts", NULL
+	"records", "faults", "policy", "hosts", "dnssec", NULL
 };
 static const char *const scn_attack_keys[] = {
-	"records", "remove", "faults", "policy", "hosts", NULL
+	"records", "remove", "faults", "policy", "hosts", "dnssec", NULL
 };
 static const char *const scn_policy_keys[] = {
 	"mode", "mx", "max_age", "body", "status", "content_type", "cert",
@@ -494,6 +494,12 @@ scn_policy_render(const struct scn_pfields *pf)
 	return body;
 }
 
+bool
+scenario_signed(const struct scenario *scn)
+{
+	return scn->clean.dnssec || (scn->has_attack && scn->attacked.dnssec);
+}
+
 /* scn_world_copy - deep copy; dst must own nothing */
 static void
 scn_world_copy(struct scn_world *dst, const struct scn_world *src)
@@ -817,7 +823,16 @@ scn_parse_host(struct scn_loader *ld, const struct ytree_node *n,
 	char			what[SCN_LABEL_MAX + 32];
 
 	(void)snprintf(what, sizeof(what), "host \"%s\"", label);
-	return scn_fields_parse(&cx, n, what, scn_host_fields(), h);
+	if (scn_fields_parse(&cx, n, what, scn_host_fields(), h) == -1)
+		return -1;
+	/* the record is _25._tcp.<label>.<domain> ("@": of the domain) */
+	if (h->tlsa != SCN_TLSA_NONE && strcmp(label, "@") != 0 &&
+	    !scn_relname_fits(strlen(label) + strlen(SCN_TLSA_PREFIX)))
+		return ytree_error(&ld->yt, ytree_map_get(n, "tlsa"), "%s: "
+		    "tlsa: the record's name %s%s.<domain> would be longer "
+		    "than %d bytes (" SCN_CHECK_HINT ")", what,
+		    SCN_TLSA_PREFIX, label, DNS_NAME_MAX, SCN_DOMAIN_LEN);
+	return 0;
 }
 
 /*
@@ -1379,6 +1394,10 @@ scn_parse_world(struct scn_loader *ld, const struct ytree_node *n)
 	if ((v = ytree_map_get(n, "policy")) != NULL &&
 	    scn_parse_policy(ld, v, w, &ld->clean_pf, "world.policy") == -1)
 		return -1;
+	if ((v = ytree_map_get(n, "dnssec")) != NULL &&
+	    scn_field_value(&(struct scn_field_ctx){ &ld->yt, NULL, NULL }, v,
+	    "world.dnssec", SCN_T_BOOL, &w->dnssec) == -1)
+		return -1;
 	return 0;
 }
 
@@ -1414,6 +1433,11 @@ scn_parse_attack(struct scn_loader *ld, const struct ytree_node *n)
 		return -1;
 	if ((v = ytree_map_get(n, "policy")) != NULL &&
 	    scn_parse_policy(ld, v, w, &pf, "attack.policy") == -1)
+		return -1;
+	/* false: the attacker serves the zone unsigned (stripped) */
+	if ((v = ytree_map_get(n, "dnssec")) != NULL &&
+	    scn_field_value(&(struct scn_field_ctx){ &ld->yt, NULL, NULL }, v,
+	    "attack.dnssec", SCN_T_BOOL, &w->dnssec) == -1)
 		return -1;
 	return 0;
 }

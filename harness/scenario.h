@@ -78,6 +78,18 @@ enum scn_wait {
 const char *scn_strength_str(enum scn_strength);
 const char *scn_delivery_str(enum scn_delivery);
 
+/*
+ * The TLSA record _25._tcp.<host> the world publishes (RFC 7672 §3):
+ * DANE-EE SPKI SHA-256 (3 1 1) of the leaf the host presents, or of
+ * nothing it has
+ */
+#define SCN_TLSA_PREFIX		"_25._tcp."	/* RFC 7672 §3 */
+enum scn_tlsa {
+	SCN_TLSA_NONE = 0,
+	SCN_TLSA_EE,
+	SCN_TLSA_WRONG,
+};
+
 /* One SMTP host of the world; its address is 127.A.B.(25 + index). */
 struct scn_host {
 	char			label[SCN_LABEL_MAX];	/* "mx1", "a.b";
@@ -91,6 +103,7 @@ struct scn_host {
 	enum mx_sni		sni;		/* certificate by SNI */
 	enum scn_want		listen;		/* NO: nothing on port 25 */
 	struct mx_fail		fail;		/* a verb answered with a code */
+	enum scn_tlsa		tlsa;		/* its TLSA record */
 	bool			attacker;	/* touched or added by the attack */
 };
 
@@ -126,6 +139,7 @@ struct scn_world {
 	struct scn_policy	policy;
 	struct scn_host		hosts[SCN_HOSTS_MAX];
 	size_t			nhosts;
+	bool			dnssec;		/* the domain is a signed zone */
 };
 
 struct scn_step {
@@ -192,6 +206,8 @@ void	scenario_free(struct scenario *);
 
 /* scenario_host_find - index of label in w->hosts, or -1 */
 int	scenario_host_find(const struct scn_world *, const char *label);
+/* scenario_signed - its clean or attacked world is a DNSSEC-signed zone */
+bool	scenario_signed(const struct scenario *);
 
 /*
  * scenario_rcpt_domain - the recipient domain of a step's delivery: domain

@@ -33,6 +33,13 @@ static const struct ytree_name scn_delivery_names[] = {
 	{ NULL,		0 },
 };
 
+static const struct ytree_name scn_tlsa_names[] = {
+	{ "none",	SCN_TLSA_NONE },
+	{ "ee",		SCN_TLSA_EE },
+	{ "wrong",	SCN_TLSA_WRONG },
+	{ NULL,		0 },
+};
+
 /* A host's settings (world.hosts, attack.hosts). */
 static const struct scn_field scn_host_rows[] = {
 	{ "starttls",	SCN_T_STARTTLS,	offsetof(struct scn_host, starttls),
@@ -49,6 +56,9 @@ static const struct scn_field scn_host_rows[] = {
 	    0, "false: nothing listens on the host's port 25" },
 	{ "fail",	SCN_T_FAIL,	offsetof(struct scn_host, fail),
 	    0, "\"VERB CODE\": the MX answers that verb with that code" },
+	{ "tlsa",	SCN_T_TLSA,	offsetof(struct scn_host, tlsa),
+	    0, "the host's _25._tcp TLSA record: none, ee (3 1 1 of the "
+	    "certificate it presents) or wrong (3 1 1 matching nothing)" },
 };
 
 /*
@@ -126,6 +136,8 @@ scn_type_size(enum scn_type type)
 		return sizeof(enum mx_sni);
 	case SCN_T_FAIL:
 		return sizeof(struct mx_fail);
+	case SCN_T_TLSA:
+		return sizeof(enum scn_tlsa);
 	case SCN_T_STEP:
 		return sizeof(unsigned int);
 	default:
@@ -215,6 +227,11 @@ scn_field_value(const struct scn_field_ctx *cx, const struct ytree_node *n,
 			return ytree_error(cx->yt, n, "%s: bad value \"%s\" "
 			    "(%s)", what, ytree_quote(n->str, n->len, q,
 			    sizeof(q)), why);
+		return 0;
+	case SCN_T_TLSA:
+		if (ytree_get_enum(cx->yt, n, what, scn_tlsa_names, &v) == -1)
+			return -1;
+		*(enum scn_tlsa *)dst = (enum scn_tlsa)v;
 		return 0;
 	case SCN_T_STEP:
 		if (parse_uint(n->str, SCN_STEPS_MAX, &u) == -1 || u == 0)

@@ -35,6 +35,7 @@ enum scn_type {
 				   (MX hosts and the policy host) */
 	SCN_T_SNI,		/* an mx_sni_name() -> mx_sni */
 	SCN_T_FAIL,		/* "VERB CODE" (mx_fail_parse) -> mx_fail */
+	SCN_T_TLSA,		/* none | ee | wrong -> scn_tlsa */
 	SCN_T_STEP,		/* a step number 1..SCN_STEPS_MAX -> unsigned
 				   int (the caller checks it is earlier) */
 };

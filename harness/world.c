@@ -8,9 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "../common/log.h"
 #include "../common/proto.h"
 #include "../common/str.h"
+#include "../common/pki.h"
+#include "../fake-dns/dns_key.h"
 #include "../fake-dns/dns_zone.h"
 #include "../fake-mx/crl_host.h"
 #include "../fake-mx/mx_server.h"
@@ -33,6 +38,8 @@ static int	world_host_name(const char *, const char *, char *, size_t,
 		    struct err *);
 static int	world_dns(struct world *, const struct scn_world *,
 		    unsigned int, unsigned int, struct err *);
+static int	world_tlsa(struct world *, struct pki *,
+		    const struct scn_host *, struct err *);
 static int	world_crl(struct world *, struct event_base *, struct pki *,
 		    unsigned int, unsigned int, uint16_t, struct err *);
 
@@ -76,6 +83,58 @@ world_dns(struct world *wd, const struct scn_world *w, unsigned int a,
 		    dns_zone_set_fault(wd->zone, name, w->faults[i].fault,
 		    err) == -1)
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * world_tlsa - h's record "_25._tcp.<host> 300 IN TLSA 3 1 1 HEX": the
+ * SHA-256 of the SubjectPublicKeyInfo of the leaf its MX presents (the
+ * one mx_server gets from pki_leaf for the same profile and name), or,
+ * for SCN_TLSA_WRONG, that digest with every bit flipped: a DANE-EE
+ * record (RFC 7672 §3.1.1) that matches nothing the host has
+ */
+static int
+world_tlsa(struct world *wd, struct pki *pki, const struct scn_host *h,
+    struct err *err)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE], *der = NULL;
+	char		 host[SCN_NAME_MAX], cert_host[SCN_NAME_MAX];
+	char		 rr[SCN_NAME_MAX + 2 * EVP_MAX_MD_SIZE + 64];
+	unsigned int	 mdlen, i;
+	size_t		 off;
+	X509		*cert;
+	EVP_PKEY	*key;
+	int		 len;
+
+	if (world_host_name(h->label, wd->domain, host, sizeof(host),
+	    err) == -1 || world_host_name(h->cert_for[0] != '\0' ?
+	    h->cert_for : h->label, wd->domain, cert_host, sizeof(cert_host),
+	    err) == -1)
+		return -1;
+	if (pki_leaf(pki, h->cert, cert_host, &cert, &key, err) == -1)
+		return -1;
+	if ((len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der)) <= 0)
+		return err_set(err, ERR_SYS, "TLSA of %s: cannot encode the "
+		    "certificate's public key", host);
+	if (EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha256(), NULL) !=
+	    1) {
+		OPENSSL_free(der);
+		return err_set(err, ERR_SYS, "TLSA of %s: SHA-256 failed",
+		    host);
+	}
+	OPENSSL_free(der);
+	if (str_fmt(rr, sizeof(rr), "%s%s. 300 IN TLSA 3 1 1 ",
+	    SCN_TLSA_PREFIX, host) == -1)
+		return err_set(err, ERR_RANGE, "TLSA name %s%s too long",
+		    SCN_TLSA_PREFIX, host);
+	off = strlen(rr);
+	for (i = 0; i < mdlen; i++, off += 2)
+		(void)snprintf(rr + off, sizeof(rr) - off, "%02x",
+		    h->tlsa == SCN_TLSA_WRONG ? md[i] ^ 0xffu : md[i]);
+	if (dns_zone_add_rr(wd->zone, rr, NULL, err) == -1) {
+		err_prefix(err, "TLSA record of %s", host);
+		return -1;
 	}
 	return 0;
 }
@@ -126,7 +185,7 @@ world_crl(struct world *wd, struct event_base *base, struct pki *pki,
 
 struct world *
 world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
-    const struct scn_world *w, const char *domain, unsigned int a,
+    const struct dns_key *key, const struct scn_world *w, const char *domain, unsigned int a,
     unsigned int b, const struct world_ports *ports, struct err *err)
 {
 	struct world		*wd = xcalloc(1, sizeof(*wd));
@@ -142,6 +201,14 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 		return NULL;
 	}
 	if (world_dns(wd, w, a, b, err) == -1)
+		goto fail;
+	for (i = 0; i < w->nhosts; i++)
+		if (w->hosts[i].tlsa != SCN_TLSA_NONE &&
+		    world_tlsa(wd, pki, &w->hosts[i], err) == -1)
+			goto fail;
+	if (w->dnssec && (key == NULL ? err_set(err, ERR_RANGE, "a signed "
+	    "zone needs the run's DNSSEC key") : dns_zone_sign_below(zone,
+	    domain, key, err)) == -1)
 		goto fail;
 	if (world_has_revoked(w) && world_crl(wd, base, pki, a, b,
 	    ports->http, err) == -1)

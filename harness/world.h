@@ -4,7 +4,8 @@
  * its records in the shared fake-dns zone, its policy host at 127.A.B.10:443
  * and one fake MX per host at 127.A.B.(25+i):25; and, when a server of the
  * world presents a revoked certificate, the CRL host crl.<domain> at
- * 127.A.B.11:80 with its A record.
+ * 127.A.B.11:80 with its A record. A host with a tlsa setting gets its
+ * _25._tcp TLSA record, and a dnssec world is served as a signed zone.
  */
 #ifndef HARNESS_WORLD_H
 #define HARNESS_WORLD_H
@@ -17,6 +18,7 @@
 struct event_base;
 struct pki;
 struct dns_zone;
+struct dns_key;
 struct world;
 
 struct world_ports {
@@ -27,9 +29,13 @@ struct world_ports {
 
 #define WORLD_CRL_OCTET	11	/* crl.<domain>, the CRL host */
 
-/* world_new - bring up w for domain on 127.a.b.0/24; all or nothing */
+/*
+ * world_new - bring up w for domain on 127.a.b.0/24; all or nothing. When
+ * w->dnssec, the domain is a zone signed with key (borrowed; NULL then
+ * fails): the run's dnsmasq holds its trust anchor.
+ */
 struct world *world_new(struct event_base *, struct pki *, struct dns_zone *,
-	    const struct scn_world *w, const char *domain, unsigned int a,
+	    const struct dns_key *key, const struct scn_world *w, const char *domain, unsigned int a,
 	    unsigned int b, const struct world_ports *, struct err *);
 /*
  * world_end_step - a step ended: cut what its sender left hanging at the

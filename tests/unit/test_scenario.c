@@ -32,6 +32,11 @@
 #define T_NAME		"t.yaml"
 #define T_HEAD		"id: t\ntitle: T\nclauses: [R-4-1]\nstrength: MUST\n"
 #define T_DEEP		10000
+/* a host label of 223 characters: fits a name, not after "_25._tcp." */
+#define T_LABEL_223	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbb" \
+			"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.cccccccc" \
+			"ccccccccccccccccccccccccccccccccccccccccccccccc.dddddddddddd" \
+			"ddddddddddddddddddddddddddddddddddddddddddd"
 #define T_FILES_MAX	256
 #define T_ALARM		10	/* seconds; a blocking open would hang */
 #define T_EVIL		"ev\nil\x1b[2J"	/* forges a console line */
@@ -230,7 +235,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:5:7: world: expected a mapping, found a scalar" },
 	{ "world unknown key", T_HEAD "world:\n  polcy: {}\nexpect: tls\n",
 	    false, "t.yaml:6:3: world: unknown key \"polcy\" (allowed: records, "
-	    "faults, policy, hosts)" },
+	    "faults, policy, hosts, dnssec)" },
 	{ "world duplicate key", T_HEAD "world:\n  policy: {}\n  policy: {}\n",
 	    false, "t.yaml:7:3: world: duplicate key \"policy\" (first at "
 	    "6:3)" },
@@ -469,7 +474,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:6:16: host \"mx1\": expected a mapping, found a scalar" },
 	{ "host unknown key", T_HEAD "world:\n  hosts: {mx1: {alpn: h2}}\n",
 	    false, "t.yaml:6:17: host \"mx1\": unknown key \"alpn\" (allowed: "
-	    "starttls, cert, cert_for, tls, sni, listen, fail)" },
+	    "starttls, cert, cert_for, tls, sni, listen, fail, tlsa)" },
 	{ "host starttls", T_HEAD "world:\n  hosts: {mx1: {starttls: drop}}\n",
 	    false, "t.yaml:6:27: starttls: bad value \"drop\" (allowed: offer, "
 	    "strip, refuse, tls-abort, close)" },
@@ -553,7 +558,7 @@ static const struct load_case load_cases[] = {
 	    "t.yaml:5:9: attack: expected a mapping, found a scalar" },
 	{ "attack unknown key", T_HEAD "attack: {delete: [a]}\n", false,
 	    "t.yaml:5:10: attack: unknown key \"delete\" (allowed: records, "
-	    "remove, faults, policy, hosts)" },
+	    "remove, faults, policy, hosts, dnssec)" },
 	{ "attack record unknown label", T_HEAD "attack:\n  records: [\"evil "
 	    "300 A {evil}\"]\n", false, "t.yaml:6:13: record \"evil 300 A "
 	    "{evil}\": unknown placeholder \"{evil}\"" },
@@ -607,6 +612,25 @@ static const struct load_case load_cases[] = {
 	    "expect: any\n", false, "cert_for: bad host label \"\"" },
 	{ "cert_for sequence", T_HEAD "world:\n  hosts: {mx1: {cert_for: "
 	    "[mx2]}}\nexpect: any\n", false, "expected a scalar" },
+	/* DANE: a signed zone, TLSA records */
+	{ "dnssec and tlsa", T_HEAD "world:\n  dnssec: true\n  hosts: {mx1: "
+	    "{tlsa: ee}}\nexpect: tls\n", true, NULL },
+	{ "dnssec stripped by the attack", T_HEAD "world:\n  dnssec: true\n"
+	    "attack:\n  dnssec: false\nsteps:\n  - {attack: true, expect: "
+	    "none}\n", true, NULL },
+	{ "dnssec yes", T_HEAD "world:\n  dnssec: yes\nexpect: tls\n", false,
+	    "t.yaml:6:11: world.dnssec: bad value \"yes\" (allowed: true, "
+	    "false)" },
+	{ "dnssec mapping", T_HEAD "world:\n  dnssec: {on: true}\nexpect: "
+	    "tls\n", false, "t.yaml:6:11: world.dnssec: expected a scalar" },
+	{ "tlsa bad value", T_HEAD "world:\n  hosts: {mx1: {tlsa: 3 1 1}}\n"
+	    "expect: tls\n", false, "tlsa: bad value \"3 1 1\" (allowed: "
+	    "none, ee, wrong)" },
+	{ "tlsa name too long", T_HEAD "world:\n  hosts: {" T_LABEL_223
+	    ": {tlsa: ee}}\n", false, "tlsa: the record's name _25._tcp." },
+	{ "tlsa attack wrong", T_HEAD "world:\n  hosts: {mx1: {tlsa: ee}}\n"
+	    "attack:\n  hosts: {mx1: {tlsa: wrong}}\nsteps:\n  - {attack: "
+	    "true, expect: none}\n", true, NULL },
 	{ "attack faults overflow", T_HEAD "world:\n  faults: {a: timeout, b: "
 	    "timeout, c: timeout, d: timeout, e: timeout, f: timeout, g: "
 	    "timeout, h: timeout}\nattack:\n  faults: {i: timeout}\n", false,
