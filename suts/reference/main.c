@@ -242,7 +242,7 @@ main_reply_error(int fd, const char *why)
  * MAIN_RETRY_MAX retries per request, sharing half of the request's time
  * budget (the new message keeps the rest); STS_QUEUE_TRIES_MAX retries of
  * one message and STS_QUEUE_AGE_MAX seconds of sender clock, then it is
- * dropped; STS_QUEUE_MAX messages queued in all. docs/decisions.md §12.
+ * dropped; STS_QUEUE_MAX messages queued in all. docs/decisions.md §13.
  */
 
 /*

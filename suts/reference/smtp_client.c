@@ -80,6 +80,11 @@ static int	smtp_client_starttls(struct smtp_client_conn *,
 static int	smtp_client_handshake(struct smtp_client_conn *,
 		    const struct smtp_client_params *, struct err *);
 static int	smtp_client_names(SSL *, const struct smtp_client_params *);
+static int	smtp_client_dane(SSL *, const struct smtp_client_params *,
+		    struct err *);
+static int	smtp_client_dane_check(struct smtp_client_conn *,
+		    const struct smtp_client_params *, struct err *);
+static const char *smtp_client_dane_usage_str(int);
 static bool	smtp_client_names_exactly(X509 *, const char *);
 static enum smtp_client_result smtp_client_transaction(
 		    struct smtp_client_conn *,
@@ -445,11 +450,96 @@ smtp_client_names(SSL *ssl, const struct smtp_client_params *p)
 }
 
 /*
+ * smtp_client_dane - DANE authentication for the connection (RFC 7672
+ * §3): host is the reference identifier of DANE-TA (§3.2.2) and the SNI
+ * (§8.1) when none is set yet; DANE-EE matches the key alone (§3.1.1).
+ * Records OpenSSL cannot use are dropped; none left is a failure, never
+ * a silent PKIX fallback.
+ */
+static int
+smtp_client_dane(SSL *ssl, const struct smtp_client_params *p,
+    struct err *err)
+{
+	const struct smtp_client_tlsa	*t;
+	size_t				 i, n = 0;
+	int				 rc;
+
+	/* idempotent: the shared context gets the digests once */
+	if (SSL_CTX_dane_enable(p->tls) <= 0)
+		return err_tls(err, "dane: failed: SSL_CTX_dane_enable");
+	if (SSL_dane_enable(ssl, p->host) <= 0)
+		return err_tls(err, "dane: failed: SSL_dane_enable");
+	(void)SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (i = 0; i < p->ntlsa; i++) {
+		t = &p->tlsa[i];
+		rc = SSL_dane_tlsa_add(ssl, t->usage, t->selector, t->mtype,
+		    t->data, t->len);
+		if (rc < 0)
+			return err_tls(err, "dane: failed: TLSA %u %u %u",
+			    (unsigned)t->usage, (unsigned)t->selector,
+			    (unsigned)t->mtype);
+		if (rc == 0)
+			log_warnx("%s: dane: TLSA %u %u %u unusable to OpenSSL",
+			    p->host, (unsigned)t->usage,
+			    (unsigned)t->selector, (unsigned)t->mtype);
+		else
+			n++;
+	}
+	if (n == 0)
+		return err_set(err, ERR_TLS, "dane: failed: none of %zu TLSA "
+		    "records usable", p->ntlsa);
+	return 0;
+}
+
+static const char *
+smtp_client_dane_usage_str(int usage)
+{
+	switch (usage) {
+	case 2:
+		return "DANE-TA";
+	case 3:
+		return "DANE-EE";
+	default:
+		return "PKIX";
+	}
+}
+
+/*
+ * smtp_client_dane_check - after the handshake: the chain verified and a
+ * TLSA record matched it (OpenSSL's verdict; checked again so that no
+ * PKIX success can stand in for DANE)
+ */
+static int
+smtp_client_dane_check(struct smtp_client_conn *c,
+    const struct smtp_client_params *p, struct err *err)
+{
+	long	vr = SSL_get_verify_result(c->ssl);
+	uint8_t	usage = 255, sel, mtype;
+
+	if (SSL_get0_peer_certificate(c->ssl) == NULL)
+		return err_set(err, ERR_TLS, "dane: failed: no certificate");
+	if (vr != X509_V_OK)
+		return err_set(err, ERR_TLS, "dane: failed: %s",
+		    X509_verify_cert_error_string(vr));
+	/* the depth of the matching record, -1 when none (PKIX) matched */
+	if (SSL_get0_dane_tlsa(c->ssl, &usage, &sel, &mtype, NULL,
+	    NULL) < 0 || (usage != 2 && usage != 3))
+		return err_set(err, ERR_TLS, "dane: failed: no TLSA record "
+		    "matched");
+	log_info("%s: %s %s, dane: verified (%s)", p->host,
+	    SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl),
+	    smtp_client_dane_usage_str(usage));
+	c->verified = true;
+	return 0;
+}
+
+/*
  * smtp_client_handshake - TLS client handshake on the connection. SNI is
  * the MX name (RFC 8461 §7.1); with require_verify the chain must reach
  * the CA file (through the intermediates the server sends) and a DNS-ID
  * SAN must match the MX name, no partial wildcards and no CN fallback
- * (RFC 8461 §4.2, RFC 6125 §6.4).
+ * (RFC 8461 §4.2, RFC 6125 §6.4). With TLSA records, DANE alone decides
+ * (smtp_client_dane).
  */
 static int
 smtp_client_handshake(struct smtp_client_conn *c,
@@ -458,29 +548,37 @@ smtp_client_handshake(struct smtp_client_conn *c,
 	X509	*peer;
 	long	 vr;
 	int	 rc, e;
+	bool	 dane = p->ntlsa > 0;
 
 	if ((c->ssl = SSL_new(p->tls)) == NULL)
 		return err_tls(err, "SSL_new");
 	/*
 	 * the context may allow TLS 1.0/1.1; this connection may not. Where
 	 * it may (opportunistic TLS), OpenSSL 3 offers them at security
-	 * level 0 only, whatever level the context has.
+	 * level 0 only, whatever level the context has. DANE is
+	 * authenticated TLS: 1.2 or later (RFC 8996).
 	 */
-	if (p->legacy_tls)
+	if (p->legacy_tls && !dane)
 		SSL_set_security_level(c->ssl, 0);
 	else if (SSL_set_min_proto_version(c->ssl, TLS1_2_VERSION) != 1 ||
 	    (SSL_set_security_level(c->ssl, SMTP_CLIENT_SECLEVEL), 0))
 		return err_tls(err, "TLS 1.2 floor");
-	SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
+	/* DANE-TA: RFC 7672 §3.2.3 allows a whole-label wildcard */
+	SSL_set_hostflags(c->ssl, dane ? X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS :
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
 	    (p->cn_fallback ? 0 : X509_CHECK_FLAG_NEVER_CHECK_SUBJECT) |
 	    (p->no_wildcards ? X509_CHECK_FLAG_NO_WILDCARDS : 0));
-	if (p->no_chain)
+	if (p->no_chain && !dane)
 		SSL_set_verify_depth(c->ssl, 0);
 	if (SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    (p->send_sni && SSL_set_tlsext_host_name(c->ssl, p->host) != 1) ||
-	    smtp_client_names(c->ssl, p) == -1)
+	    (p->send_sni && SSL_set_tlsext_host_name(c->ssl, p->host) != 1))
 		return err_tls(err, "TLS setup");
-	SSL_set_verify(c->ssl, p->require_verify ? SSL_VERIFY_PEER :
+	if (dane) {
+		if (smtp_client_dane(c->ssl, p, err) == -1)
+			return -1;
+	} else if (smtp_client_names(c->ssl, p) == -1)
+		return err_tls(err, "TLS setup");
+	SSL_set_verify(c->ssl, p->require_verify || dane ? SSL_VERIFY_PEER :
 	    SSL_VERIFY_NONE, NULL);
 	for (;;) {
 		ERR_clear_error();
@@ -490,6 +588,10 @@ smtp_client_handshake(struct smtp_client_conn *c,
 		e = SSL_get_error(c->ssl, rc);
 		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
 			vr = SSL_get_verify_result(c->ssl);
+			if (vr != X509_V_OK && dane)
+				return err_set(err, ERR_TLS,
+				    "dane: failed: %s",
+				    X509_verify_cert_error_string(vr));
 			if (vr != X509_V_OK)
 				return err_set(err, ERR_TLS,
 				    "TLS handshake: certificate: %s",
@@ -503,6 +605,8 @@ smtp_client_handshake(struct smtp_client_conn *c,
 		}
 	}
 	c->seen->tls = true;
+	if (dane)
+		return smtp_client_dane_check(c, p, err);
 	peer = SSL_get0_peer_certificate(c->ssl);
 	vr = peer == NULL ? X509_V_ERR_UNSPECIFIED :
 	    SSL_get_verify_result(c->ssl);

@@ -31,6 +31,15 @@ enum smtp_client_result {
 	SMTP_CLIENT_FAILED,		/* this MX failed before MAIL: next */
 };
 
+/* One TLSA record (RFC 6698 §2.1) the caller found usable (RFC 7672). */
+struct smtp_client_tlsa {
+	uint8_t			 usage;		/* DANE-TA(2), DANE-EE(3) */
+	uint8_t			 selector;
+	uint8_t			 mtype;
+	const unsigned char	*data;		/* borrowed */
+	size_t			 len;
+};
+
 /* What a session got to, for the caller's next decision (an out value). */
 struct smtp_client_seen {
 	bool	tls;		/* a TLS handshake completed */
@@ -61,6 +70,15 @@ struct smtp_client_params {
 					   failed, never under require_tls */
 	bool		 legacy_tls;	/* TLS 1.0/1.1 will do; else 1.2+ at
 					   security level 2 (RFC 8996) */
+	/*
+	 * DANE (RFC 7672 §3): ntlsa > 0 authenticates the server by these
+	 * records alone (OpenSSL's DANE; DANE-EE ignores names and dates,
+	 * DANE-TA checks host, RFC 7672 §3.1, §3.2.2), at TLS 1.2 or later;
+	 * require_verify, the name readings and no_chain do not apply. The
+	 * caller sets require_tls too.
+	 */
+	const struct smtp_client_tlsa *tlsa;
+	size_t		 ntlsa;
 	struct smtp_client_seen *seen;	/* out, NULL: not wanted */
 	int64_t		 deadline_ms;	/* on smtp_client_now_ms()'s clock */
 };

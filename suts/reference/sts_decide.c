@@ -19,6 +19,7 @@ struct sts_decide_bug {
 };
 
 static bool	sts_decide_cache_usable(const char *, bool);
+static bool	sts_decide_dane_trusted(bool, sts_bugs);
 
 static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "starttls-fallback",	STS_BUG_STARTTLS_FALLBACK,
@@ -181,6 +182,15 @@ static const struct sts_decide_bug sts_decide_bugs[] = {
 	{ "no-alert",		STS_BUG_NO_ALERT,
 	    "never alert the operator (alerts.log) when the refresh of a "
 	    "cached policy fails" },
+	{ "sts-overrides-dane",	STS_BUG_STS_OVERRIDES_DANE,
+	    "when DANE authentication of an MX host fails, try it under "
+	    "MTA-STS (PKIX) instead and deliver if that passes" },
+	{ "dane-insecure-tlsa",	STS_BUG_DANE_INSECURE_TLSA,
+	    "look up TLSA for every MX host and use the records whether or "
+	    "not the DNS answers were DNSSEC-secure" },
+	{ "dane-ignored",	STS_BUG_DANE_IGNORED,
+	    "never look up TLSA records: MTA-STS alone, whatever DNSSEC "
+	    "says" },
 	{ NULL,			0,	NULL },
 };
 
@@ -370,6 +380,92 @@ bool
 sts_decide_queue_blocked(sts_bugs bugs)
 {
 	return !(bugs & STS_BUG_NO_RETRY);
+}
+
+/*
+ * sts_decide_dane_trusted - whether an answer counts as DNSSEC-secure: AD
+ * set (RFC 7672 §2.1), or anything in the mutant dane-insecure-tlsa
+ */
+static bool
+sts_decide_dane_trusted(bool secure, sts_bugs bugs)
+{
+	return secure || (bugs & STS_BUG_DANE_INSECURE_TLSA) != 0;
+}
+
+bool
+sts_decide_dane_lookup(bool mx_secure, bool addr_secure, sts_bugs bugs)
+{
+	if (bugs & STS_BUG_DANE_IGNORED)
+		return false;
+	/* RFC 7672 §2.2.1, §2.2.2: insecure MX or address: no TLSA */
+	return sts_decide_dane_trusted(mx_secure, bugs) &&
+	    sts_decide_dane_trusted(addr_secure, bugs);
+}
+
+enum sts_decide_dane
+sts_decide_dane(bool mx_secure, bool addr_secure, enum sts_dns_result res,
+    bool tlsa_secure, size_t nusable, sts_bugs bugs)
+{
+	if (!sts_decide_dane_lookup(mx_secure, addr_secure, bugs))
+		return STS_DANE_OFF;
+	switch (res) {
+	case STS_DNS_OK:
+		/* §2.2: insecure TLSA RRs are as good as none */
+		if (!sts_decide_dane_trusted(tlsa_secure, bugs))
+			return STS_DANE_OFF;
+		/* §2.2: no usable record: authenticated TLS not mandatory */
+		return nusable > 0 ? STS_DANE_REQUIRED : STS_DANE_OFF;
+	case STS_DNS_NODATA:
+	case STS_DNS_NXDOMAIN:
+		/* a secure denial, or an insecure one: no DANE */
+		return STS_DANE_OFF;
+	case STS_DNS_ERROR:
+		/* §2.2: a failed TLSA lookup of a secure host is fatal */
+		return STS_DANE_UNUSABLE;
+	default:
+		fatalx("sts_decide_dane: bad DNS result %d", (int)res);
+	}
+}
+
+bool
+sts_decide_tlsa_usable(unsigned int usage, unsigned int selector,
+    unsigned int mtype, size_t len)
+{
+	if (usage != STS_TLSA_DANE_TA && usage != STS_TLSA_DANE_EE)
+		return false;
+	if (selector != STS_TLSA_SEL_CERT && selector != STS_TLSA_SEL_SPKI)
+		return false;
+	switch (mtype) {
+	case STS_TLSA_MT_FULL:
+		return len > 0 && len <= STS_DNS_TLSA_DATA_MAX;
+	case STS_TLSA_MT_SHA256:
+		return len == 32;
+	case STS_TLSA_MT_SHA512:
+		return len == 64;
+	default:
+		return false;
+	}
+}
+
+bool
+sts_decide_dane_fallback(sts_bugs bugs)
+{
+	return (bugs & STS_BUG_STS_OVERRIDES_DANE) != 0;
+}
+
+const char *
+sts_decide_dane_str(enum sts_decide_dane d)
+{
+	switch (d) {
+	case STS_DANE_OFF:
+		return "off";
+	case STS_DANE_REQUIRED:
+		return "required";
+	case STS_DANE_UNUSABLE:
+		return "unusable";
+	default:
+		fatalx("sts_decide_dane_str: bad decision %d", (int)d);
+	}
 }
 
 int

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../../common/err.h"
+#include "sts_dns.h"
 #include "sts_policy.h"
 
 /* --bug mutants: one bit each of an sts_bugs set (the table in sts_decide.c) */
@@ -74,6 +75,9 @@ typedef uint64_t sts_bugs;
 #define STS_BUG_RELAY_RECIPIENT_POLICY	STS_BUG(57)
 #define STS_BUG_NO_RETRY		STS_BUG(56)
 #define STS_BUG_NO_ALERT		STS_BUG(60)
+#define STS_BUG_STS_OVERRIDES_DANE	STS_BUG(34)
+#define STS_BUG_DANE_INSECURE_TLSA	STS_BUG(39)
+#define STS_BUG_DANE_IGNORED		STS_BUG(42)
 /* the mutant cache-one-hour keeps a cached policy at most this long */
 #define STS_BUG_CACHE_ONE_HOUR_SECS	3600
 
@@ -190,6 +194,61 @@ bool	sts_decide_relay_recipient_policy(sts_bugs bugs);
  * failure and retry"; false but in a mutant, which drops it)
  */
 bool	sts_decide_queue_blocked(sts_bugs bugs);
+
+/* What DANE (RFC 7672) makes of one MX host. */
+enum sts_decide_dane {
+	STS_DANE_OFF = 0,	/* no DANE here: MTA-STS applies as ever */
+	STS_DANE_REQUIRED,	/* DANE-authenticated TLS or no delivery, and
+				   MTA-STS not consulted (RFC 8461 §2) */
+	STS_DANE_UNUSABLE,	/* the TLSA lookup failed: skip the host */
+};
+
+/* TLSA fields RFC 7672 lets an SMTP client use (RFC 6698 §7) */
+#define STS_TLSA_DANE_TA	2
+#define STS_TLSA_DANE_EE	3
+#define STS_TLSA_SEL_CERT	0
+#define STS_TLSA_SEL_SPKI	1
+#define STS_TLSA_MT_FULL	0
+#define STS_TLSA_MT_SHA256	1
+#define STS_TLSA_MT_SHA512	2
+
+/*
+ * sts_decide_dane_lookup - whether to ask for the TLSA RRset of an MX
+ * host whose MX RRset (mx_secure) and address records (addr_secure) the
+ * resolver vouched for: only when both were (RFC 7672 §2.2); always in the
+ * mutant dane-insecure-tlsa, never in dane-ignored. With addr_secure true
+ * it says whether DANE could apply once the address is known.
+ */
+bool	sts_decide_dane_lookup(bool mx_secure, bool addr_secure,
+	    sts_bugs bugs);
+/*
+ * sts_decide_dane - after the TLSA lookup (res, tlsa_secure, and nusable
+ * records sts_decide_tlsa_usable() accepts), RFC 7672 §2.2: a secure
+ * RRset with a usable record makes DANE mandatory; a failed lookup makes
+ * the host unusable; a denial (secure or not), an insecure answer or no
+ * usable record leaves the host to MTA-STS. STS_DANE_OFF whenever
+ * sts_decide_dane_lookup() says no lookup.
+ */
+enum sts_decide_dane sts_decide_dane(bool mx_secure, bool addr_secure,
+	    enum sts_dns_result res, bool tlsa_secure, size_t nusable,
+	    sts_bugs bugs);
+/*
+ * sts_decide_tlsa_usable - a TLSA record an SMTP client may use: usage
+ * DANE-TA(2) or DANE-EE(3) (RFC 7672 §3.1.3: PKIX-TA(0) and PKIX-EE(1)
+ * are unusable), selector Cert(0) or SPKI(1), and data that fits its
+ * matching type: 32 octets for SHA2-256(1), 64 for SHA2-512(2), Full(0)
+ * only when it fits STS_DNS_TLSA_DATA_MAX (what we keep; RFC 7671
+ * §10.1.2 advises digests). Anything else is unusable (RFC 6698 §4.1).
+ */
+bool	sts_decide_tlsa_usable(unsigned int usage, unsigned int selector,
+	    unsigned int mtype, size_t len);
+/*
+ * sts_decide_dane_fallback - when DANE authentication of a host fails,
+ * try it under MTA-STS instead (RFC 8461 §2, R-2-1, forbids it: false but
+ * in the mutant sts-overrides-dane)
+ */
+bool	sts_decide_dane_fallback(sts_bugs bugs);
+const char *sts_decide_dane_str(enum sts_decide_dane);
 
 /* sts_decide_bug_parse - mutant name to flag; -1 if unknown */
 int	sts_decide_bug_parse(const char *name, sts_bugs *flag)

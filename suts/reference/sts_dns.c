@@ -24,7 +24,7 @@ struct sts_dns {
 };
 
 static enum sts_dns_result sts_dns_lookup(struct sts_dns *, const char *,
-		    ldns_rr_type, ldns_rr_list **, struct err *);
+		    ldns_rr_type, ldns_rr_list **, bool *, struct err *);
 static size_t	sts_dns_chain(const ldns_rr_list *, ldns_rdf **,
 		    ldns_rr_type, ldns_rr_list *, bool *);
 static int	sts_dns_rdf_name(const ldns_rdf *, char *, size_t);
@@ -196,10 +196,14 @@ sts_dns_chain(const ldns_rr_list *answer, ldns_rdf **name, ldns_rr_type t,
 /*
  * sts_dns_lookup - ask for (name, t); *rrs gets the RRs at the end of the
  * CNAME chain (caller frees with ldns_rr_list_deep_free) on STS_DNS_OK.
+ * The query carries AD (RFC 6840 §5.7: "I understand AD"; no EDNS0, no
+ * DO), which a validating resolver answers with AD on secure data and
+ * secure denials; *secure says whether every response of the chain had
+ * it (a CNAME asked again is as secure as its weakest link).
  */
 static enum sts_dns_result
 sts_dns_lookup(struct sts_dns *dns, const char *name, ldns_rr_type t,
-    ldns_rr_list **rrs, struct err *err)
+    ldns_rr_list **rrs, bool *secure, struct err *err)
 {
 	char			 fq[DNS_NAME_MAX + 2];
 	ldns_rdf		*qname;
@@ -211,23 +215,27 @@ sts_dns_lookup(struct sts_dns *dns, const char *name, ldns_rr_type t,
 	bool			 followed;
 
 	*rrs = NULL;
+	*secure = true;
 	if (str_fmt(fq, sizeof(fq), "%s%s", name,
 	    str_has_suffix_ci(name, ".") ? "" : ".") == -1 ||
 	    (qname = ldns_dname_new_frm_str(fq)) == NULL) {
 		(void)err_set(err, ERR_SYNTAX, "dns: bad name \"%s\"", name);
+		*secure = false;
 		return STS_DNS_ERROR;
 	}
 	out = ldns_rr_list_new();
 	for (;;) {
 		sts_dns_reset_rtt(dns);
 		st = ldns_resolver_send(&pkt, dns->res, qname, t,
-		    LDNS_RR_CLASS_IN, LDNS_RD);
+		    LDNS_RR_CLASS_IN, LDNS_RD | LDNS_AD);
 		if (st != LDNS_STATUS_OK || pkt == NULL) {
 			(void)err_set(err, ERR_TIMEOUT, "dns: %s: %s", name,
 			    ldns_get_errorstr_by_id(st));
 			goto error;
 		}
 		rcode = ldns_pkt_get_rcode(pkt);
+		if (!ldns_pkt_ad(pkt))
+			*secure = false;
 		if (rcode == LDNS_RCODE_NXDOMAIN) {
 			(void)err_set(err, ERR_NOTFOUND, "dns: %s: NXDOMAIN",
 			    name);
@@ -267,6 +275,7 @@ sts_dns_lookup(struct sts_dns *dns, const char *name, ldns_rr_type t,
 	*rrs = out;
 	return STS_DNS_OK;
 error:
+	*secure = false;
 	ldns_pkt_free(pkt);
 	ldns_rdf_deep_free(qname);
 	ldns_rr_list_deep_free(out);
@@ -281,9 +290,10 @@ sts_dns_txt(struct sts_dns *dns, const char *name, struct sts_dns_txt *txt,
 	ldns_rr			*rr;
 	enum sts_dns_result	 res;
 	size_t			 i, cnt;
+	bool			 secure;
 
 	memset(txt, 0, sizeof(*txt));
-	if ((res = sts_dns_lookup(dns, name, LDNS_RR_TYPE_TXT, &rrs,
+	if ((res = sts_dns_lookup(dns, name, LDNS_RR_TYPE_TXT, &rrs, &secure,
 	    err)) != STS_DNS_OK)
 		return res;
 	cnt = ldns_rr_list_rr_count(rrs);
@@ -356,7 +366,7 @@ sts_dns_mx(struct sts_dns *dns, const char *name, struct sts_dns_mx *mx,
 
 	memset(mx, 0, sizeof(*mx));
 	if ((res = sts_dns_lookup(dns, name, LDNS_RR_TYPE_MX, &rrs,
-	    err)) != STS_DNS_OK)
+	    &mx->secure, err)) != STS_DNS_OK)
 		return res;
 	cnt = ldns_rr_list_rr_count(rrs);
 	for (i = 0; i < cnt; i++) {
@@ -403,7 +413,7 @@ sts_dns_a(struct sts_dns *dns, const char *name, struct sts_dns_addr *addr,
 
 	memset(addr, 0, sizeof(*addr));
 	if ((res = sts_dns_lookup(dns, name, LDNS_RR_TYPE_A, &rrs,
-	    err)) != STS_DNS_OK)
+	    &addr->secure, err)) != STS_DNS_OK)
 		return res;
 	cnt = ldns_rr_list_rr_count(rrs);
 	for (i = 0; i < cnt && addr->n < STS_DNS_ADDR_MAX; i++) {
@@ -418,6 +428,54 @@ sts_dns_a(struct sts_dns *dns, const char *name, struct sts_dns_addr *addr,
 		(void)err_set(err, ERR_PROTO, "dns: %s: no usable A RR", name);
 		return STS_DNS_ERROR;
 	}
+	return STS_DNS_OK;
+}
+
+enum sts_dns_result
+sts_dns_tlsa(struct sts_dns *dns, const char *name, struct sts_dns_tlsa *tlsa,
+    struct err *err)
+{
+	ldns_rr_list		*rrs;
+	ldns_rr			*rr;
+	const ldns_rdf		*hex;
+	enum sts_dns_result	 res;
+	size_t			 i, cnt, len;
+
+	memset(tlsa, 0, sizeof(*tlsa));
+	if ((res = sts_dns_lookup(dns, name, LDNS_RR_TYPE_TLSA, &rrs,
+	    &tlsa->secure, err)) != STS_DNS_OK)
+		return res;
+	cnt = ldns_rr_list_rr_count(rrs);
+	for (i = 0; i < cnt; i++) {
+		rr = ldns_rr_list_rr(rrs, i);
+		if (ldns_rr_rd_count(rr) != 4 ||
+		    ldns_rdf_size(ldns_rr_rdf(rr, 0)) != 1 ||
+		    ldns_rdf_size(ldns_rr_rdf(rr, 1)) != 1 ||
+		    ldns_rdf_size(ldns_rr_rdf(rr, 2)) != 1) {
+			log_warnx("dns: %s: malformed TLSA RR ignored", name);
+			continue;
+		}
+		if (tlsa->n == STS_DNS_TLSA_MAX) {
+			ldns_rr_list_deep_free(rrs);
+			memset(tlsa, 0, sizeof(*tlsa));
+			(void)err_set(err, ERR_RANGE,
+			    "dns: %s: more than %d TLSA RRs", name,
+			    STS_DNS_TLSA_MAX);
+			return STS_DNS_ERROR;
+		}
+		hex = ldns_rr_rdf(rr, 3);
+		len = ldns_rdf_size(hex);
+		tlsa->rr[tlsa->n].usage = *ldns_rdf_data(ldns_rr_rdf(rr, 0));
+		tlsa->rr[tlsa->n].selector =
+		    *ldns_rdf_data(ldns_rr_rdf(rr, 1));
+		tlsa->rr[tlsa->n].mtype = *ldns_rdf_data(ldns_rr_rdf(rr, 2));
+		tlsa->rr[tlsa->n].len = len;
+		if (len <= STS_DNS_TLSA_DATA_MAX)
+			memcpy(tlsa->rr[tlsa->n].data, ldns_rdf_data(hex),
+			    len);
+		tlsa->n++;
+	}
+	ldns_rr_list_deep_free(rrs);
 	return STS_DNS_OK;
 }
 

@@ -40,6 +40,7 @@
 #define STS_SEND_TXT_PREFIX	"_mta-sts."	/* RFC 8461 §3.1 */
 #define STS_SEND_HOST_PREFIX	"mta-sts."	/* RFC 8461 §3.2 */
 #define STS_SEND_TLS_LEVEL	2	/* OpenSSL security level: 112 bits */
+#define STS_SEND_TLSA_PREFIX	"_25._tcp."	/* RFC 7672 §2.2.3 */
 
 struct sts_send_ctx {
 	const struct sts_send_config	*cfg;
@@ -77,11 +78,22 @@ static void	sts_send_policy_key(struct sts_send_ctx *, char *, size_t);
 static bool	sts_send_parent(struct sts_send_ctx *);
 static void	sts_send_deliver(struct sts_send_ctx *);
 static enum smtp_client_result sts_send_candidate(struct sts_send_ctx *,
-		    const char *, const struct sts_decide_rules *, bool *,
+		    const char *, bool, const struct sts_decide_rules *, bool *,
 		    bool *, struct err *);
+static int	sts_send_policy_check(struct sts_send_ctx *, const char *,
+		    const struct sts_decide_rules *, bool *, struct err *);
+static enum smtp_client_result sts_send_dane(struct sts_send_ctx *,
+		    const char *, bool, const struct sts_dns_addr *,
+		    const struct sts_decide_rules *, bool *, bool *,
+		    struct err *);
+static size_t	sts_send_tlsa(struct sts_send_ctx *, const char *,
+		    struct sts_dns_tlsa *, struct smtp_client_tlsa *,
+		    enum sts_dns_result *);
 static enum smtp_client_result sts_send_addrs(struct sts_send_ctx *,
 		    const char *, const struct sts_dns_addr *,
-		    const struct sts_decide_rules *, bool *, struct err *);
+		    const struct sts_decide_rules *,
+		    const struct smtp_client_tlsa *, size_t, bool *,
+		    struct err *);
 static void	sts_send_literal(struct sts_send_ctx *);
 static enum smtp_client_result sts_send_walk(struct sts_send_ctx *,
 		    const struct sts_dns_mx *, struct sts_decide_rules *,
@@ -549,39 +561,62 @@ sts_send_discover(struct sts_send_ctx *ctx)
 }
 
 /*
- * sts_send_candidate - one MX host under the rules: policy, A, SMTP.
- * *skipped: the policy's mx patterns ruled it out; *tls_tempfail: it
- * answered 4xx inside TLS.
+ * sts_send_policy_check - the policy's mx patterns for one MX host (RFC
+ * 8461 §4.1): -1 (and *skipped) when enforce rules it out
+ */
+static int
+sts_send_policy_check(struct sts_send_ctx *ctx, const char *host,
+    const struct sts_decide_rules *rules, bool *skipped, struct err *err)
+{
+	int	m;
+
+	if (!rules->check_mx && !rules->report_mx)
+		return 0;
+	m = mx_match_policy(&ctx->policy, host, rules->mx_match_flags);
+	if (m >= 0)
+		log_info("mx %s: matches policy mx \"%s\"", host,
+		    ctx->policy.mx[m]);
+	else if (rules->check_mx) {
+		/* RFC 8461 §4.1, §5: never deliver there */
+		log_warnx("mx %s: matches no policy mx pattern; "
+		    "skipped (mode enforce)", host);
+		(void)err_set(err, ERR_PROTO, "%s: not in the policy's "
+		    "mx list", host);
+		*skipped = true;
+		return -1;
+	} else
+		log_warnx("mx %s: matches no policy mx pattern; "
+		    "mode testing: proceeding, failure reported", host);
+	return 0;
+}
+
+/*
+ * sts_send_candidate - one MX host under the rules: policy, A, SMTP; or,
+ * when the MX RRset was DNSSEC-secure (mx_secure), A, then DANE or the
+ * policy (sts_send_dane). *skipped: the policy's mx patterns ruled it
+ * out; *tls_tempfail: it answered 4xx inside TLS.
  */
 static enum smtp_client_result
-sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
+sts_send_candidate(struct sts_send_ctx *ctx, const char *host, bool mx_secure,
     const struct sts_decide_rules *rules, bool *skipped, bool *tls_tempfail,
     struct err *err)
 {
 	struct sts_dns_addr		 addr;
 	enum sts_dns_result		 dres;
-	int				 m;
+	bool				 dane;
 
 	*skipped = false;
 	*tls_tempfail = false;
-	if (rules->check_mx || rules->report_mx) {
-		m = mx_match_policy(&ctx->policy, host,
-		    rules->mx_match_flags);
-		if (m >= 0)
-			log_info("mx %s: matches policy mx \"%s\"", host,
-			    ctx->policy.mx[m]);
-		else if (rules->check_mx) {
-			/* RFC 8461 §4.1, §5: never deliver there */
-			log_warnx("mx %s: matches no policy mx pattern; "
-			    "skipped (mode enforce)", host);
-			(void)err_set(err, ERR_PROTO, "%s: not in the policy's "
-			    "mx list", host);
-			*skipped = true;
+	/* the naive sender does no DANE either */
+	dane = !ctx->cfg->no_sts &&
+	    sts_decide_dane_lookup(mx_secure, true, ctx->cfg->bugs);
+	if (!dane) {
+		if (!ctx->cfg->no_sts)
+			log_info("mx %s: dane: insecure (MX RRset)", host);
+		/* as without DANE: the policy rules before any address */
+		if (sts_send_policy_check(ctx, host, rules, skipped,
+		    err) == -1)
 			return SMTP_CLIENT_FAILED;
-		} else
-			log_warnx("mx %s: matches no policy mx pattern; "
-			    "mode testing: proceeding, failure reported",
-			    host);
 	}
 	sts_send_dns_budget(ctx);
 	if ((dres = sts_dns_a(ctx->dns, host, &addr, err)) != STS_DNS_OK) {
@@ -589,7 +624,142 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 		    sts_dns_result_str(dres), err->msg);
 		return SMTP_CLIENT_FAILED;
 	}
-	return sts_send_addrs(ctx, host, &addr, rules, tls_tempfail, err);
+	if (dane)
+		return sts_send_dane(ctx, host, mx_secure, &addr, rules,
+		    skipped, tls_tempfail, err);
+	return sts_send_addrs(ctx, host, &addr, rules, NULL, 0, tls_tempfail,
+	    err);
+}
+
+/*
+ * sts_send_tlsa - the TLSA lookup of host (RFC 7672 §2.2.3): the answer
+ * into *tlsa, its usable records into use[] (borrowing tlsa's data), each
+ * unusable one logged; returns how many are usable
+ */
+static size_t
+sts_send_tlsa(struct sts_send_ctx *ctx, const char *host,
+    struct sts_dns_tlsa *tlsa, struct smtp_client_tlsa *use,
+    enum sts_dns_result *dres)
+{
+	char		name[DNS_NAME_MAX + 1];
+	struct err	err;
+	size_t		i, n = 0;
+
+	err_clear(&err);
+	memset(tlsa, 0, sizeof(*tlsa));
+	if (str_fmt(name, sizeof(name), "%s%s", STS_SEND_TLSA_PREFIX,
+	    host) == -1) {
+		log_warnx("mx %s: dane: TLSA name too long", host);
+		*dres = STS_DNS_ERROR;
+		return 0;
+	}
+	sts_send_dns_budget(ctx);
+	*dres = sts_dns_tlsa(ctx->dns, name, tlsa, &err);
+	if (*dres != STS_DNS_OK) {
+		log_info("mx %s: dane: TLSA %s: %s%s (%s)", host, name,
+		    sts_dns_result_str(*dres), tlsa->secure ? ", secure" : "",
+		    err.msg);
+		return 0;
+	}
+	for (i = 0; i < tlsa->n; i++) {
+		if (!sts_decide_tlsa_usable(tlsa->rr[i].usage,
+		    tlsa->rr[i].selector, tlsa->rr[i].mtype, tlsa->rr[i].len)) {
+			log_info("mx %s: dane: TLSA %u %u %u (%zu octets) "
+			    "unusable", host, (unsigned)tlsa->rr[i].usage,
+			    (unsigned)tlsa->rr[i].selector,
+			    (unsigned)tlsa->rr[i].mtype, tlsa->rr[i].len);
+			continue;
+		}
+		use[n].usage = tlsa->rr[i].usage;
+		use[n].selector = tlsa->rr[i].selector;
+		use[n].mtype = tlsa->rr[i].mtype;
+		use[n].data = tlsa->rr[i].data;
+		use[n].len = tlsa->rr[i].len;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * sts_send_dane - one MX host whose MX RRset was secure, its addresses
+ * known (RFC 7672 §2.2): DANE-authenticated TLS when its TLSA RRset is
+ * secure and usable, MTA-STS untouched (RFC 8461 §2); the host is
+ * unusable when that fails or the TLSA lookup does; otherwise the policy
+ * applies as to any host. Only the mutant sts-overrides-dane lets the
+ * policy rescue a DANE failure.
+ */
+static enum smtp_client_result
+sts_send_dane(struct sts_send_ctx *ctx, const char *host, bool mx_secure,
+    const struct sts_dns_addr *addr, const struct sts_decide_rules *rules,
+    bool *skipped, bool *tls_tempfail, struct err *err)
+{
+	struct sts_dns_tlsa		 tlsa;
+	struct smtp_client_tlsa		 use[STS_DNS_TLSA_MAX];
+	struct sts_decide_rules		 dr;
+	enum sts_decide_dane		 d;
+	enum sts_dns_result		 dres = STS_DNS_ERROR;
+	enum smtp_client_result		 r;
+	size_t				 n = 0;
+
+	memset(&tlsa, 0, sizeof(tlsa));
+	if (sts_decide_dane_lookup(mx_secure, addr->secure, ctx->cfg->bugs))
+		n = sts_send_tlsa(ctx, host, &tlsa, use, &dres);
+	d = sts_decide_dane(mx_secure, addr->secure, dres, tlsa.secure, n,
+	    ctx->cfg->bugs);
+	switch (d) {
+	case STS_DANE_OFF:
+		if (!addr->secure)
+			log_info("mx %s: dane: insecure (address records)",
+			    host);
+		else if (dres == STS_DNS_OK && tlsa.secure)
+			log_info("mx %s: dane: no usable TLSA (of %zu)", host,
+			    tlsa.n);
+		else if (tlsa.secure)
+			log_info("mx %s: dane: no TLSA records (secure "
+			    "denial)", host);
+		else
+			log_info("mx %s: dane: insecure (TLSA)", host);
+		if (sts_send_policy_check(ctx, host, rules, skipped,
+		    err) == -1)
+			return SMTP_CLIENT_FAILED;
+		return sts_send_addrs(ctx, host, addr, rules, NULL, 0,
+		    tls_tempfail, err);
+	case STS_DANE_UNUSABLE:
+		/* RFC 7672 §2.2: as a failed DANE authentication */
+		log_warnx("mx %s: dane: failed: TLSA lookup failed; host "
+		    "unusable", host);
+		(void)err_set(err, ERR_TLS, "%s: dane: failed: TLSA lookup "
+		    "failed", host);
+		r = SMTP_CLIENT_FAILED;
+		break;
+	case STS_DANE_REQUIRED:
+		log_info("mx %s: dane: %zu usable TLSA; MTA-STS not consulted",
+		    host, n);
+		dr = *rules;
+		dr.require_tls = true;
+		dr.require_verify = true;
+		dr.plain_after_tls_failure = false;
+		dr.plain_after_tempfail = false;
+		dr.legacy_tls = false;
+		dr.cert_policy_names = false;
+		r = sts_send_addrs(ctx, host, addr, &dr, use, n, tls_tempfail,
+		    err);
+		if (r != SMTP_CLIENT_FAILED)
+			return r;
+		log_warnx("mx %s: dane: failed: %s", host, err->msg);
+		break;
+	default:
+		fatalx("sts_send_dane: bad decision %d", (int)d);
+	}
+	if (!sts_decide_dane_fallback(ctx->cfg->bugs))
+		return SMTP_CLIENT_FAILED;
+	log_warnx("MUTANT: DANE failed for %s; trying it under MTA-STS",
+	    host);
+	err_clear(err);
+	if (sts_send_policy_check(ctx, host, rules, skipped, err) == -1)
+		return SMTP_CLIENT_FAILED;
+	return sts_send_addrs(ctx, host, addr, rules, NULL, 0, tls_tempfail,
+	    err);
 }
 
 /*
@@ -600,7 +770,8 @@ sts_send_candidate(struct sts_send_ctx *ctx, const char *host,
 static enum smtp_client_result
 sts_send_addrs(struct sts_send_ctx *ctx, const char *host,
     const struct sts_dns_addr *addr, const struct sts_decide_rules *rules,
-    bool *tls_tempfail, struct err *err)
+    const struct smtp_client_tlsa *tlsa, size_t ntlsa, bool *tls_tempfail,
+    struct err *err)
 {
 	struct smtp_client_params	 p;
 	struct smtp_client_seen		 seen;
@@ -634,6 +805,8 @@ sts_send_addrs(struct sts_send_ctx *ctx, const char *host,
 	}
 	p.skip_starttls = false;
 	p.legacy_tls = rules->legacy_tls;
+	p.tlsa = tlsa;
+	p.ntlsa = ntlsa;
 	p.seen = &seen;
 	p.deadline_ms = ctx->deadline;
 	for (i = 0; i < addr->n; i++) {
@@ -647,7 +820,8 @@ sts_send_addrs(struct sts_send_ctx *ctx, const char *host,
 		}
 		log_info("mx %s [%s]: connected (tls %s, verify %s)", host, ip,
 		    p.require_tls ? "required" : "opportunistic",
-		    p.require_verify ? "required" : "logged only");
+		    ntlsa > 0 ? "dane" : p.require_verify ? "required" :
+		    "logged only");
 		r = smtp_client_deliver(fd, &p, err);
 		log_info("mx %s [%s]: %s: %s", host, ip,
 		    smtp_client_result_str(r), err->msg);
@@ -739,7 +913,8 @@ sts_send_literal(struct sts_send_ctx *ctx)
 	}
 	log_info("mx: %s is an address literal: no MX lookup, the only "
 	    "candidate is %s", cfg->domain, host);
-	r = sts_send_addrs(ctx, host, &addr, &rules, &tls_tempfail, &err);
+	r = sts_send_addrs(ctx, host, &addr, &rules, NULL, 0, &tls_tempfail,
+	    &err);
 	switch (r) {
 	case SMTP_CLIENT_DELIVERED:
 		sts_send_set(ctx->res, STS_SEND_DELIVERED, "%s", err.msg);
@@ -845,8 +1020,8 @@ sts_send_walk(struct sts_send_ctx *ctx, const struct sts_dns_mx *mx,
 		if (mx->rr[i].host[0] == '\0' || (unlisted && !skipped[i]))
 			continue;
 		err_clear(err);
-		r = sts_send_candidate(ctx, mx->rr[i].host, rules, &skipped[i],
-		    &tls_tempfail, err);
+		r = sts_send_candidate(ctx, mx->rr[i].host, mx->secure, rules,
+		    &skipped[i], &tls_tempfail, err);
 		if (tls_tempfail && rules->plain_after_tempfail) {
 			/* the mutant: the rest of the attempt as if no policy */
 			rules->require_tls = false;

@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "../../common/pki.h"
 #include "../../common/str.h"
@@ -773,6 +775,203 @@ test_smtp_client_tls(void **state)
 	}
 }
 
+/* What a DANE row's TLSA record is the digest of. */
+enum dane_of {
+	DANE_LEAF_SPKI,		/* the server's leaf's key */
+	DANE_LEAF_CERT,		/* the server's leaf certificate */
+	DANE_CA_CERT,		/* the run's CA (pki_ca_cert) */
+	DANE_CA_SPKI,		/* the run's CA's key */
+	DANE_CHAIN_CERT,	/* the intermediate the server sends */
+	DANE_OTHER,		/* a digest of nothing presented */
+};
+
+struct dane_case {
+	const char		*label;
+	enum cert_profile	 profile;
+	uint8_t			 usage, selector, mtype;
+	enum dane_of		 of;
+	bool			 send_ca;	/* the server sends the CA */
+	enum smtp_client_result	 want;
+	int			 want_child;
+	bool			 want_tls;	/* a handshake completed */
+};
+
+static const struct dane_case dane_cases[] = {
+	/* RFC 7672 §3.1.1: DANE-EE matches the key; names, dates ignored */
+	{ "3 1 1 match", CERT_VALID, 3, 1, 1, DANE_LEAF_SPKI, false,
+	    SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ "3 1 1 wrong digest", CERT_VALID, 3, 1, 1, DANE_OTHER, false,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, false },
+	{ "3 1 1 match, wrong-name leaf", CERT_WRONG_NAME, 3, 1, 1,
+	    DANE_LEAF_SPKI, false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED,
+	    true },
+	{ "3 1 1 match, expired leaf", CERT_EXPIRED, 3, 1, 1, DANE_LEAF_SPKI,
+	    false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ "3 1 1 match, self-signed leaf", CERT_SELF_SIGNED, 3, 1, 1,
+	    DANE_LEAF_SPKI, false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED,
+	    true },
+	{ "3 1 1 match, unknown-CA leaf", CERT_UNKNOWN_CA, 3, 1, 1,
+	    DANE_LEAF_SPKI, false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED,
+	    true },
+	{ "3 0 1 match (certificate)", CERT_VALID, 3, 0, 1, DANE_LEAF_CERT,
+	    false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ "3 1 2 match (SHA2-512)", CERT_VALID, 3, 1, 2, DANE_LEAF_SPKI,
+	    false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ "3 1 1 of the CA's key: not the leaf's", CERT_VALID, 3, 1, 1,
+	    DANE_CA_SPKI, true, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
+	    false },
+	/*
+	 * §3.2.2: DANE-TA checks the chain, the MX name and the dates; RFC
+	 * 7671 §5.2.2: the server must send the TA (the trust store is no
+	 * substitute)
+	 */
+	{ "2 0 1 of the CA, valid leaf, CA not sent", CERT_VALID, 2, 0, 1,
+	    DANE_CA_CERT, false, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
+	    false },
+	{ "2 0 1 of the CA, valid leaf", CERT_VALID, 2, 0, 1, DANE_CA_CERT,
+	    true, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ "2 1 1 of the CA, valid leaf", CERT_VALID, 2, 1, 1, DANE_CA_SPKI,
+	    true, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED, true },
+	{ "2 0 1 of the CA, wrong-name leaf", CERT_WRONG_NAME, 2, 0, 1,
+	    DANE_CA_CERT, true, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
+	    false },
+	{ "2 0 1 of the CA, expired leaf", CERT_EXPIRED, 2, 0, 1,
+	    DANE_CA_CERT, true, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
+	    false },
+	{ "2 0 1 of the CA, unknown-CA leaf", CERT_UNKNOWN_CA, 2, 0, 1,
+	    DANE_CA_CERT, true, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
+	    false },
+	{ "2 0 1 of the intermediate it sends", CERT_INTERMEDIATE, 2, 0, 1,
+	    DANE_CHAIN_CERT, false, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED,
+	    true },
+	{ "2 0 1 of the CA above the intermediate", CERT_INTERMEDIATE, 2, 0,
+	    1, DANE_CA_CERT, true, SMTP_CLIENT_DELIVERED, TEST_TLS_DELIVERED,
+	    true },
+	{ "2 0 1 of the leaf itself, wrong name", CERT_WRONG_NAME, 2, 0, 1,
+	    DANE_LEAF_CERT, false, SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE,
+	    false },
+	{ "2 0 1 wrong digest", CERT_VALID, 2, 0, 1, DANE_OTHER, true,
+	    SMTP_CLIENT_FAILED, TEST_TLS_NO_HANDSHAKE, false },
+	/*
+	 * PKIX-EE(1) is unusable for SMTP (RFC 7672 §3.1.3): even when it
+	 * matches a leaf PKIX accepts, the client does not call it DANE
+	 */
+	{ "1 1 1 match: PKIX-EE is no DANE", CERT_VALID, 1, 1, 1,
+	    DANE_LEAF_SPKI, false, SMTP_CLIENT_FAILED, TEST_TLS_PROTO, true },
+	{ NULL, CERT_VALID, 0, 0, 0, DANE_OTHER, false, SMTP_CLIENT_DELIVERED,
+	    0, false },
+};
+
+/* test_smtp_client_digest - the digest a DANE row's record carries */
+static size_t
+test_smtp_client_digest(struct test_ctx *ctx, const struct dane_case *tc,
+    unsigned char *md)
+{
+	const EVP_MD	*alg = tc->mtype == 2 ? EVP_sha512() : EVP_sha256();
+	unsigned char	*der = NULL;
+	unsigned int	 mdlen = 0;
+	X509		*cert = NULL;
+	EVP_PKEY	*key;
+	struct err	 err;
+	int		 len;
+
+	switch (tc->of) {
+	case DANE_LEAF_SPKI:
+	case DANE_LEAF_CERT:
+		if (pki_leaf(ctx->pki, tc->profile, TEST_HOST, &cert, &key,
+		    &err) == -1)
+			fail_msg("%s: %s", tc->label, err.msg);
+		break;
+	case DANE_CA_CERT:
+	case DANE_CA_SPKI:
+		cert = pki_ca_cert(ctx->pki);
+		break;
+	case DANE_CHAIN_CERT:
+		if ((cert = pki_chain_cert(ctx->pki, tc->profile)) == NULL)
+			fail_msg("%s: no intermediate", tc->label);
+		break;
+	case DANE_OTHER:
+		memset(md, 0x5a, EVP_MD_get_size(alg));
+		return (size_t)EVP_MD_get_size(alg);
+	default:
+		fail_msg("%s: bad row", tc->label);
+	}
+	if (tc->selector == 0) {
+		if (X509_digest(cert, alg, md, &mdlen) != 1)
+			fail_msg("%s: X509_digest", tc->label);
+		return mdlen;
+	}
+	len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+	if (len <= 0 || EVP_Digest(der, (size_t)len, md, &mdlen, alg,
+	    NULL) != 1)
+		fail_msg("%s: SPKI digest", tc->label);
+	OPENSSL_free(der);
+	return mdlen;
+}
+
+static void
+test_smtp_client_dane(void **state)
+{
+	struct test_ctx			*ctx = *state;
+	const struct dane_case		*tc;
+	struct smtp_client_params	 p;
+	struct smtp_client_seen		 seen;
+	struct smtp_client_tlsa		 tlsa;
+	enum smtp_client_result		 got;
+	unsigned char			 md[EVP_MAX_MD_SIZE];
+	struct err			 err;
+	SSL_CTX				*sctx;
+	pid_t				 pid;
+	int				 sv[2], status;
+
+	for (tc = dane_cases; tc->label != NULL; tc++) {
+		err_clear(&err);
+		tlsa.usage = tc->usage;
+		tlsa.selector = tc->selector;
+		tlsa.mtype = tc->mtype;
+		tlsa.data = md;
+		tlsa.len = test_smtp_client_digest(ctx, tc, md);
+		sctx = tls_ctx_server_new(ctx->pki, tc->profile, TEST_HOST,
+		    &err);
+		if (sctx == NULL || (tc->send_ca &&
+		    SSL_CTX_add1_chain_cert(sctx, pki_ca_cert(ctx->pki)) != 1))
+			fail_msg("%s: server: %s", tc->label, err.msg);
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		if ((pid = fork()) == -1)
+			fail_msg("fork");
+		if (pid == 0) {
+			close(sv[0]);
+			test_smtp_client_tls_server(sv[1], sctx);
+		}
+		close(sv[1]);
+		SSL_CTX_free(sctx);
+		/* what sts_send sets for a DANE host */
+		test_smtp_client_params(ctx, &p, true, true, TEST_DEADLINE_MS);
+		p.tlsa = &tlsa;
+		p.ntlsa = 1;
+		memset(&seen, 0, sizeof(seen));
+		p.seen = &seen;
+		got = smtp_client_deliver(sv[0], &p, &err);	/* owns sv[0] */
+		if (waitpid(pid, &status, 0) != pid)
+			fail_msg("%s: waitpid", tc->label);
+		if (got != tc->want)
+			fail_msg("%s: got %s, want %s (%s)", tc->label,
+			    smtp_client_result_str(got),
+			    smtp_client_result_str(tc->want), err.msg);
+		if (got != SMTP_CLIENT_DELIVERED &&
+		    strstr(err.msg, "dane: failed") == NULL)
+			fail_msg("%s: not a DANE failure: %s", tc->label,
+			    err.msg);
+		if (seen.tls != tc->want_tls)
+			fail_msg("%s: seen.tls %d", tc->label, (int)seen.tls);
+		if (!WIFEXITED(status) ||
+		    WEXITSTATUS(status) != tc->want_child)
+			fail_msg("%s: server exit status %d, want %d",
+			    tc->label, WIFEXITED(status) ?
+			    WEXITSTATUS(status) : -1, tc->want_child);
+	}
+}
+
 int
 main(void)
 {
@@ -784,6 +983,7 @@ main(void)
 		cmocka_unit_test(test_smtp_client_cleartext),
 		cmocka_unit_test(test_smtp_client_flood),
 		cmocka_unit_test(test_smtp_client_tls),
+		cmocka_unit_test(test_smtp_client_dane),
 	};
 
 	return cmocka_run_group_tests_name("smtp_client", tests,
