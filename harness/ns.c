@@ -100,7 +100,9 @@ ns_lo_up(struct err *err)
  * ns_inside - set up the child's view: private mounts, a fresh /proc, lo,
  * a fresh tmpfs on /dev/shm holding the run's directory (its ancestors are
  * traversable by anyone, so a SUT daemon that drops privileges can use
- * it), and a resolv.conf in it naming the fake resolver.
+ * it), and a resolv.conf in it naming the fake resolver. trust-ad: glibc
+ * (2.31 on) passes on the AD bit only from a resolver marked trusted, and
+ * the run's dnsmasq is what validates its signed zones (docs/resolver.md).
  */
 static int
 ns_inside(const char *resolver, char *rundir, size_t rundirsz,
@@ -127,7 +129,7 @@ ns_inside(const char *resolver, char *rundir, size_t rundirsz,
 		return err_sys(err, "namespace: mkdir %s", rundir);
 	if (str_fmt(path, sizeof(path), "%s/resolv.conf", rundir) == -1 ||
 	    str_fmt(text, sizeof(text), "nameserver %s\noptions timeout:1 "
-	    "attempts:2\n", resolver) == -1)
+	    "attempts:2 trust-ad\n", resolver) == -1)
 		return err_set(err, ERR_RANGE, "namespace: %s: path too long",
 		    rundir);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
