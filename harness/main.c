@@ -33,7 +33,7 @@
 #include "report.h"
 #include "runner.h"
 
-#define HARNESS_VERSION		"0.3.0"
+#define HARNESS_VERSION		"0.4.0"
 #define HARNESS_RESOLVER_ADDR	"127.0.0.53"	/* resolv.conf, STS_RESOLVER */
 #define HARNESS_DNS_ADDR	"127.0.0.54"	/* fake-dns behind dnsmasq */
 #define HARNESS_TIMEOUT		30
