@@ -190,7 +190,8 @@ static int	dns_zone_sign_reply(const struct dns_zone *,
 		    bool);
 static int	dns_zone_sign_list(const struct dns_zone *, ldns_rr_list *,
 		    ldns_rr_list *, ldns_rr_list *, time_t);
-static bool	dns_zone_list_has(const ldns_rr_list *, const ldns_rr *);
+static bool	dns_zone_set_has(const ldns_rr_list *, const ldns_rr *);
+static ldns_rr	*dns_zone_ttl0(ldns_rr *, ldns_rr_list *);
 static int	dns_zone_deny(const struct dns_zone *,
 		    struct dns_zone_reply *, const ldns_rdf *, bool, time_t);
 static ldns_rr	*dns_zone_nsec(const struct dns_zone *, const ldns_rdf *,
@@ -1118,6 +1119,7 @@ dns_zone_sign_list(const struct dns_zone *z, ldns_rr_list *in,
 			rc = -1;
 			break;
 		}
+		a = dns_zone_apex_of(z, &ki);	/* NULL: outside, unsigned */
 		ldns_rr_list_set_rr_count(set, 0);
 		for (j = i; j < n; j++) {
 			if (done[j] || ldns_rr_get_type(ldns_rr_list_rr(in,
@@ -1129,13 +1131,15 @@ dns_zone_sign_list(const struct dns_zone *z, ldns_rr_list *in,
 				continue;
 			done[j] = true;
 			/* a CNAME loop repeats records: an RRset is a set */
-			if (dns_zone_list_has(set, ldns_rr_list_rr(in, j)))
+			if (dns_zone_set_has(set, ldns_rr_list_rr(in, j)))
 				continue;
-			if (!ldns_rr_list_push_rr(set, ldns_rr_list_rr(in, j)) ||
-			    !ldns_rr_list_push_rr(out, ldns_rr_list_rr(in, j)))
+			sig = a != NULL ? dns_zone_ttl0(ldns_rr_list_rr(in, j),
+			    made) : ldns_rr_list_rr(in, j);
+			if (!ldns_rr_list_push_rr(set, sig) ||
+			    !ldns_rr_list_push_rr(out, sig))
 				fatalx("dns_zone_sign_list: out of memory");
 		}
-		if ((a = dns_zone_apex_of(z, &ki)) == NULL)
+		if (a == NULL)
 			continue;		/* outside: left unsigned */
 		if ((sig = dns_key_sign(a->key, a->apex, set, now)) == NULL) {
 			rc = -1;
@@ -1149,16 +1153,51 @@ dns_zone_sign_list(const struct dns_zone *z, ldns_rr_list *in,
 	return rc;
 }
 
-/* dns_zone_list_has - rr itself (the same stored record) is in l */
+/*
+ * dns_zone_set_has - rr (a stored record, or the TTL-0 copy of one) is in
+ * the set already: a CNAME loop repeats records, an RRset is a set
+ */
 static bool
-dns_zone_list_has(const ldns_rr_list *l, const ldns_rr *rr)
+dns_zone_set_has(const ldns_rr_list *l, const ldns_rr *rr)
 {
 	size_t	i;
 
 	for (i = 0; i < ldns_rr_list_rr_count(l); i++)
-		if (ldns_rr_list_rr(l, i) == rr)
+		if (ldns_rr_list_rr(l, i) == rr ||
+		    ldns_rr_compare(ldns_rr_list_rr(l, i), rr) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * dns_zone_ttl0 - a signed zone's record as it goes out: a copy with TTL
+ * 0 (a SOA's negative TTL too), owned by made; a DNSKEY keeps its TTL.
+ * No cache keeps a signed answer, so the resolver the SUT asks, which
+ * passes the validator's AD bit on but caches without it, asks again
+ * each time (docs/resolver.md, "DNSSEC")
+ */
+static ldns_rr *
+dns_zone_ttl0(ldns_rr *rr, ldns_rr_list *made)
+{
+	ldns_rr		*c;
+	ldns_rdf	*zero, *old;
+
+	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY)
+		return rr;
+	if ((c = ldns_rr_clone(rr)) == NULL)
+		fatalx("dns_zone_ttl0: out of memory");
+	ldns_rr_set_ttl(c, 0);
+	if (ldns_rr_get_type(c) == LDNS_RR_TYPE_SOA &&
+	    ldns_rr_rd_count(c) > DNS_ZONE_SOA_MINIMUM) {
+		if ((zero = ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, 0)) ==
+		    NULL)
+			fatalx("dns_zone_ttl0: out of memory");
+		old = ldns_rr_set_rdf(c, zero, DNS_ZONE_SOA_MINIMUM);
+		ldns_rdf_deep_free(old);
+	}
+	if (!ldns_rr_list_push_rr(made, c))
+		fatalx("dns_zone_ttl0: out of memory");
+	return c;
 }
 
 /*

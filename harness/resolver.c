@@ -210,7 +210,7 @@ static int	resolver_write_conf(struct resolver *,
 		    const struct resolver_config *, unsigned int,
 		    struct err *) MUST_CHECK;
 static int	resolver_anchor_line(char *, size_t, const char *,
-		    const char *, uint16_t);
+		    const char *, uint16_t, bool);
 static int	resolver_spawn(struct resolver *, struct err *) MUST_CHECK;
 static void	resolver_child(const struct resolver *, const char *, int,
 		    pid_t) __attribute__((noreturn));
@@ -302,6 +302,14 @@ resolver_check_config(struct resolver *r, const struct resolver_config *c,
 	    sizeof(r->listen)) == -1 || sockaddr_format((struct sockaddr *)&ua,
 	    r->upstream, sizeof(r->upstream)) == -1)
 		return err_set(err, ERR_RANGE, "resolver: address too long");
+	if (c->validator && c->nanchors == 0)
+		return err_set(err, ERR_RANGE, "resolver: a validator without "
+		    "a trust anchor");
+	if (!c->validator && c->nanchors > 0 && sockaddr_parse(
+	    c->validator_addr, c->listen_port, &ua, &ulen, NULL) == -1)
+		return err_set(err, ERR_RANGE, "resolver: trust anchors, but "
+		    "the validator address is not a numeric IPv4 or IPv6 "
+		    "address");
 	if (c->cache_size > RESOLVER_CACHE_SIZE_MAX)
 		return err_set(err, ERR_RANGE, "resolver: cache size %u over "
 		    "%u", c->cache_size, RESOLVER_CACHE_SIZE_MAX);
@@ -375,10 +383,6 @@ resolver_find(const char *name, char **out, struct err *err)
  * docs/resolver.md
  */
 /* the names of a run: the reserved TLDs (RFC 2606) and reverse lookups */
-static const char *const resolver_private[] = {
-	"test", "example", "invalid", "localhost", "arpa", NULL
-};
-
 static int
 resolver_write_conf(struct resolver *r, const struct resolver_config *c,
     unsigned int cache_size, struct err *err)
@@ -407,7 +411,7 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 	    "pid-file=\n"
 	    "user=\n"
 	    "group=\n"
-	    "log-queries=extra\n"
+	    "%s"
 	    "log-facility=-\n"
 	    "cache-size=%u\n"
 	    /*
@@ -418,33 +422,28 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 	    "cache-rr=MX,TXT\n"
 	    "%s",
 	    c->listen_addr, c->listen_port, c->upstream_addr, c->upstream_port,
-	    cache_size, c->nanchors > 0 ? "dnssec\n"
-	    /* unsigned answers outside the anchored zones pass as they are */
-	    "dnssec-check-unsigned=no\n" : "") == -1)
+	    /* the validator's queries come from the resolver: not the SUT's */
+	    c->validator ? "" : "log-queries=extra\n", cache_size,
+	    c->validator ? "dnssec\n" : c->nanchors > 0 ?
+	    /*
+	     * dnsmasq 2.90 must not validate here: it marks answers it did
+	     * not validate secure in its cache when they follow a validated
+	     * one (the per-RR status of the last validation is not reset),
+	     * so unsigned zones would get AD; the validator is asked only
+	     * for anchored zones, and its AD bit is passed on
+	     */
+	    "proxy-dnssec\n" : "") == -1)
 		return err_set(err, ERR_RANGE, "resolver: config too long");
-	/*
-	 * dnsmasq validates nothing a domain's own server= line answers,
-	 * unless that domain has a trust anchor: every name a run uses
-	 * gets such a line, so only the anchored zones are validated
-	 * (without them, with the root anchor dnsmasq needs, it asks for
-	 * DS proofs up to the root and calls every unsigned answer BOGUS)
-	 */
-	for (i = 0; c->nanchors > 0 && resolver_private[i] != NULL; i++) {
-		off = strlen(base);
-		if (str_fmt(base + off, sizeof(base) - off, "server=/%s/%s#%u\n",
-		    resolver_private[i], c->upstream_addr, c->upstream_port) ==
-		    -1)
-			return err_set(err, ERR_RANGE, "resolver: config too "
-			    "long");
-	}
-	/* per signed zone: its own server line, so that it is validated */
+	/* per signed zone: a server line (the validator's: a trust anchor) */
 	len = strlen(base) + c->nanchors * (2 * RESOLVER_ANCHOR_MAX + 64) + 1;
 	text = xmalloc(len);
 	memcpy(text, base, strlen(base) + 1);
 	for (i = 0; i < c->nanchors; i++) {
 		off = strlen(text);
 		if (resolver_anchor_line(text + off, len - off, c->anchors[i],
-		    c->upstream_addr, c->upstream_port) == -1) {
+		    c->validator ? c->upstream_addr : c->validator_addr,
+		    c->validator ? c->upstream_port : c->listen_port,
+		    c->validator) == -1) {
 			free(text);
 			return err_set(err, ERR_RANGE, "resolver: trust anchor "
 			    "%zu is not ZONE,KEYTAG,ALG,DIGESTTYPE,HEX", i + 1);
@@ -480,14 +479,15 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 }
 
 /*
- * resolver_anchor_line - "server=/ZONE/UP#PORT" and "trust-anchor=ANCHOR"
- * for one anchor into out; -1 if it is not ZONE,N,N,N,HEX (letters,
+ * resolver_anchor_line - "server=/ZONE/UP#PORT", and for the validator
+ * "trust-anchor=ANCHOR", for one anchor into out (the root's: only its
+ * trust-anchor line, for the validator alone); -1 if it is not ZONE,N,N,N,HEX (letters,
  * digits, '-' and '.' in ZONE; so no option can be smuggled in) or does
  * not fit
  */
 static int
 resolver_anchor_line(char *out, size_t outsz, const char *anchor,
-    const char *up, uint16_t port)
+    const char *up, uint16_t port, bool validator)
 {
 	const char	*p, *comma;
 	size_t		 fields = 0;
@@ -509,7 +509,11 @@ resolver_anchor_line(char *out, size_t outsz, const char *anchor,
 		return -1;
 	/* the root's anchor (dnsmasq 2.90 wants one) needs no server line */
 	if (comma - anchor == 1 && anchor[0] == '.')
-		return str_fmt(out, outsz, "trust-anchor=%s\n", anchor);
+		return validator ? str_fmt(out, outsz, "trust-anchor=%s\n",
+		    anchor) : 0;
+	if (!validator)
+		return str_fmt(out, outsz, "server=/%.*s/%s#%u\n",
+		    (int)(comma - anchor), anchor, up, port);
 	return str_fmt(out, outsz, "server=/%.*s/%s#%u\ntrust-anchor=%s\n",
 	    (int)(comma - anchor), anchor, up, port, anchor);
 }

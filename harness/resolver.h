@@ -87,12 +87,19 @@ struct resolver_config {
 	unsigned int	 flush_ms;	/* 0: RESOLVER_FLUSH_MS */
 	/*
 	 * DNSSEC: each a trust anchor "ZONE,KEYTAG,ALG,DIGESTTYPE,HEX" (the
-	 * value of dnsmasq's trust-anchor=). With any, dnsmasq validates
-	 * the answers for each ZONE (forwarded upstream like every other
-	 * name) and sets AD on the secure ones; other names stay unvalidated
+	 * value of dnsmasq's trust-anchor=). Two dnsmasq take part
+	 * (docs/resolver.md, "DNSSEC"): the validator (validator true)
+	 * validates each ZONE, asking upstream, and sets AD on the secure
+	 * answers; it is asked nothing else. The resolver the SUT uses
+	 * (validator false, validator_addr set) validates nothing: it
+	 * forwards each ZONE to the validator at validator_addr, port
+	 * listen_port, and passes its AD bit on (proxy-dnssec); every other
+	 * name goes upstream as without anchors
 	 */
 	const char *const *anchors;
 	size_t		 nanchors;
+	bool		 validator;
+	const char	*validator_addr;	/* numeric */
 	resolver_exit_fn *on_exit;	/* may be NULL */
 	void		*arg;		/* for on_exit */
 };

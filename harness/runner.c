@@ -50,6 +50,8 @@
 #define RUNNER_STOP_TIMEOUT_INT	10	/* stop after an interrupt */
 #define RUNNER_WATCH_GRACE_MS	500	/* for stop's signals to land */
 #define RUNNER_DELIVER_SLACK	15	/* on top of STS_TIMEOUT */
+/* the validating dnsmasq of a run with signed zones (docs/resolver.md) */
+#define RUNNER_VALIDATOR_ADDR	"127.0.0.56"
 #define RUNNER_SETTLE_MS	3000	/* for the step's sessions to close */
 #define RUNNER_FETCH_SETTLE_MS	100	/* a kept-alive policy connection */
 #define RUNNER_BIND_RETRY_MS	10	/* EADDRINUSE: another lane's fork */
@@ -133,6 +135,8 @@ struct runner {
 	struct dns_zone			*zone;
 	struct dns_server		*dns;
 	struct resolver			*resolver;	/* NULL: direct, or down */
+	struct resolver			*validator;	/* NULL: no signed zone,
+							   direct, or down */
 	/* DNSSEC: the key of every signed zone, a trust anchor for each */
 	struct dns_key			*key;
 	char				**anchors;
@@ -252,6 +256,9 @@ static void	lane_arm(struct runner_lane *, unsigned int);
 static int	lane_write_message(struct runner_lane *, const char *, char *,
 		    size_t, struct err *);
 static int	runner_resolver_start(struct runner *, struct err *);
+static int	runner_validator_start(struct runner *, struct err *);
+static void	runner_on_validator_exit(void *, int);
+static void	runner_dnsmasq_died(struct runner *, const char *, int);
 static void	runner_on_resolver_exit(void *, int);
 static void	runner_flush_start(struct runner *);
 static void	runner_on_flushed(void *, const struct err *);
@@ -345,7 +352,8 @@ runner_on_signal(evutil_socket_t fd, short what, void *arg)
 			/* as pid 1 of the namespace we reap orphans too */
 			while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
 				if (resolver_on_child_exit(r->resolver, pid,
-				    wstatus))
+				    wstatus) || resolver_on_child_exit(
+				    r->validator, pid, wstatus))
 					continue;
 				for (i = 0; i < r->nlanes; i++)
 					if (adapter_on_exit(r->lanes[i].adapter,
@@ -404,12 +412,14 @@ lane_probe(struct runner_lane *l)
 static void
 runner_watch_snapshot(struct runner *r, struct procs *p, pid_t parent)
 {
-	pid_t	skip[2];
+	pid_t	skip[3];
 	size_t	n = 0;
 
 	skip[n++] = getpid();
 	if (r->resolver != NULL && resolver_pid(r->resolver) > 0)
 		skip[n++] = resolver_pid(r->resolver);
+	if (r->validator != NULL && resolver_pid(r->validator) > 0)
+		skip[n++] = resolver_pid(r->validator);
 	procs_snapshot(p, "/proc", skip, n, parent);
 }
 
@@ -795,6 +805,9 @@ runner_resolver_start(struct runner *r, struct err *err)
 {
 	struct resolver_config	rc;
 
+	if (r->nanchors > 0 && r->validator == NULL &&
+	    runner_validator_start(r, err) == -1)
+		return -1;
 	memset(&rc, 0, sizeof(rc));
 	rc.dir = r->cfg->tmpdir;
 	rc.listen_addr = r->cfg->resolver_addr;
@@ -805,9 +818,83 @@ runner_resolver_start(struct runner *r, struct err *err)
 	rc.arg = r;
 	rc.anchors = (const char *const *)r->anchors;
 	rc.nanchors = r->nanchors;
+	rc.validator_addr = RUNNER_VALIDATOR_ADDR;
 	if ((r->resolver = resolver_new(r->base, &rc, err)) == NULL)
 		return -1;
 	return 0;
+}
+
+/*
+ * runner_validator_start - the second dnsmasq of a run with signed zones:
+ * it validates them against the run's anchors and is asked only for
+ * them, by the resolver (docs/resolver.md, "DNSSEC")
+ */
+static int
+runner_validator_start(struct runner *r, struct err *err)
+{
+	struct resolver_config	rc;
+	char			dir[PATH_MAX];
+
+	if (str_fmt(dir, sizeof(dir), "%s/validator", r->cfg->tmpdir) == -1)
+		return err_set(err, ERR_RANGE, "validator: path too long");
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		return err_sys(err, "validator: mkdir %s", dir);
+	memset(&rc, 0, sizeof(rc));
+	rc.dir = dir;
+	rc.listen_addr = RUNNER_VALIDATOR_ADDR;
+	rc.listen_port = r->cfg->dns_port;
+	rc.upstream_addr = r->cfg->dns_addr;
+	rc.upstream_port = r->cfg->dns_port;
+	rc.on_exit = runner_on_validator_exit;
+	rc.arg = r;
+	rc.anchors = (const char *const *)r->anchors;
+	rc.nanchors = r->nanchors;
+	rc.validator = true;
+	if ((r->validator = resolver_new(r->base, &rc, err)) == NULL) {
+		err_prefix(err, "validator on %s:%u", RUNNER_VALIDATOR_ADDR,
+		    r->cfg->dns_port);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * runner_dnsmasq_died - what (a dnsmasq of the run) exited: the steps
+ * running now cannot be judged (what did the SUT resolve?)
+ */
+static void
+runner_dnsmasq_died(struct runner *r, const char *what, int wstatus)
+{
+	char	why[JUDGE_DETAIL_MAX];
+	size_t	i;
+
+	(void)str_fmt(why, sizeof(why), "%s %s %d during the step", what,
+	    WIFSIGNALED(wstatus) ? "was killed by signal" : "exited with "
+	    "status", WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
+	    WEXITSTATUS(wstatus));
+	log_warnx("%s", why);
+	for (i = 0; i < r->nlanes; i++)
+		if (r->lanes[i].state == LANE_STEP && r->lanes[i].ci != NULL)
+			obs_instance_incomplete(r->lanes[i].ci->obs, why);
+}
+
+/*
+ * runner_on_validator_exit - the validating dnsmasq died: the steps
+ * running now cannot be judged; start it again for the rest
+ */
+static void
+runner_on_validator_exit(void *arg, int wstatus)
+{
+	struct runner	*r = arg;
+	struct err	 err;
+
+	runner_dnsmasq_died(r, "the validating resolver (dnsmasq)", wstatus);
+	resolver_free(r->validator);	/* when this callback returns */
+	r->validator = NULL;
+	if (r->stopping)
+		return;
+	if (runner_validator_start(r, &err) == -1)
+		log_warnx("%s", err.msg);
 }
 
 /*
@@ -819,17 +906,8 @@ runner_on_resolver_exit(void *arg, int wstatus)
 {
 	struct runner	*r = arg;
 	struct err	 err;
-	char		 why[JUDGE_DETAIL_MAX];
-	size_t		 i;
 
-	(void)str_fmt(why, sizeof(why), "the resolver (dnsmasq) %s %d during "
-	    "the step", WIFSIGNALED(wstatus) ? "was killed by signal" :
-	    "exited with status", WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
-	    WEXITSTATUS(wstatus));
-	log_warnx("%s", why);
-	for (i = 0; i < r->nlanes; i++)
-		if (r->lanes[i].state == LANE_STEP && r->lanes[i].ci != NULL)
-			obs_instance_incomplete(r->lanes[i].ci->obs, why);
+	runner_dnsmasq_died(r, "the resolver (dnsmasq)", wstatus);
 	resolver_free(r->resolver);	/* when this callback returns */
 	r->resolver = NULL;
 	if (r->stopping)
@@ -1318,6 +1396,8 @@ runner_teardown(struct runner *r)
 	/* dnsmasq goes first: the kill below would look like its death */
 	resolver_free(r->resolver);
 	r->resolver = NULL;
+	resolver_free(r->validator);
+	r->validator = NULL;
 	/* PID 1 of the namespace: -1 is everyone else in it, no more */
 	if (getpid() == 1)
 		(void)kill(-1, SIGKILL);
@@ -1914,6 +1994,7 @@ out:
 	if (r.sigfd != -1)
 		close(r.sigfd);
 	resolver_free(r.resolver);
+	resolver_free(r.validator);
 	observer_free(r.obs);
 	free(r.flush_now);
 	free(r.flush_next);

@@ -2,7 +2,8 @@
 # fake-dns by default. Its cache is in the path (a second query is answered
 # from it), it is flushed when a step changes DNS (an MX redirect after the
 # MX was cached reaches the SUT), a dead dnsmasq makes its step ERROR and
-# is started again, and --resolver direct gives the same verdicts.
+# is started again, --resolver direct gives the same verdicts, and with a
+# signed zone in the run only that zone's answers carry AD.
 . "$(dirname "$0")/lib.sh"
 redirect="$top/scenarios/attacks/enforce-mx-redirect.yaml"
 base="$top/scenarios/discovery/enforce-baseline.yaml"
@@ -53,5 +54,25 @@ check "dnsmasq and direct give the same verdicts for all $(wc -l <"$work/v1") sc
     sh -c "[ -s '$work/v1' ] && cmp -s '$work/v1' '$work/v2'"
 "$harness" run --resolver bind9 "$base" >/dev/null 2>&1
 check "--resolver bind9 is a usage error" [ $? -eq 2 ]
+
+# 4. DNSSEC (docs/resolver.md): AD for the signed zone's answers, cached
+#    or not, whatever the client asked first; never for an unsigned zone's,
+#    even asked after the other lane's signed zone was validated (dnsmasq
+#    2.90, validating, marked those secure in its cache: "ad: 1 1 0")
+dane="$top/scenarios/dane"
+run -j2 --json "$work/ad.json" --sut "$adapters/ad-probe" \
+    "$dane/dane-tlsa-insecure.yaml" "$dane/dane-tlsa-mismatch.yaml" \
+    >"$work/ad" 2>&1
+python3 - "$work/ad.json" >"$work/adbits" <<'PY'
+import json, sys
+for s in json.load(open(sys.argv[1]))["scenarios"]:
+    for st in s["steps"] + (s.get("twin") or []):
+        print(s["id"], st.get("detail"))
+PY
+check "DNSSEC: no AD on the unsigned zone's MX, A and TLSA answers" \
+    grep -qx 'dane-tlsa-insecure ad: 0 0 0' "$work/adbits"
+check "DNSSEC: AD on the signed zone's MX, A and TLSA answers (both worlds)" \
+    [ "$(grep -cx 'dane-tlsa-mismatch ad: 1 1 1' "$work/adbits")" -eq 2 ]
+[ "$nfail" -eq 0 ] || cat "$work/adbits"
 [ "$nfail" -eq 0 ] || cat "$work/r" "$work/k" "$work/facts"
 finish

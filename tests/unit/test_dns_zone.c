@@ -184,6 +184,38 @@ test_list_types(const ldns_rr_list *l, char *out, size_t outsz)
 	}
 }
 
+/*
+ * test_signed_ttls - every record of the signed zone d.test in l went out
+ * with TTL 0 (so no cache keeps it without its AD bit), but the DNSKEY
+ * and its RRSIG, which keep 300 s
+ */
+static void
+test_signed_ttls(const char *label, const ldns_rr_list *l)
+{
+	ldns_rdf	*zone = ldns_dname_new_frm_str("d.test.");
+	ldns_rr		*rr;
+	uint32_t	 want;
+	size_t		 i;
+	bool		 key;
+
+	assert_non_null(zone);
+	for (i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		rr = ldns_rr_list_rr(l, i);
+		if (!ldns_dname_is_subdomain(ldns_rr_owner(rr), zone) &&
+		    ldns_dname_compare(ldns_rr_owner(rr), zone) != 0)
+			continue;
+		key = ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY ||
+		    (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) ==
+		    LDNS_RR_TYPE_DNSKEY);
+		want = key ? 300 : 0;
+		if (ldns_rr_ttl(rr) != want)
+			fail_msg("%s: record %zu has TTL %u, want %u", label,
+			    i, ldns_rr_ttl(rr), want);
+	}
+	ldns_rdf_deep_free(zone);
+}
+
 /* test_types - "CNAME,CNAME,A" for the answer section */
 static void
 test_types(const ldns_pkt *p, char *out, size_t outsz)
@@ -1288,6 +1320,8 @@ test_dns_zone_signed(void **state)
 		if (strcmp(types, tc->authority) != 0)
 			fail_msg("%s: authority %s, want %s", tc->label, types,
 			    tc->authority);
+		if (tc->dnssec)
+			test_signed_ttls(tc->label, ldns_pkt_answer(r));
 		dnssec_records = strstr(tc->answer, "RRSIG") != NULL ||
 		    strstr(tc->authority, "RRSIG") != NULL;
 		if (info.dnssec != dnssec_records)
@@ -1327,8 +1361,11 @@ test_dns_zone_signed(void **state)
 			    "\\000.%s", tc->nsec_owner) < sizeof(want));
 			assert_string_equal(s, want);
 			free(s);
-			/* the SOA's negative TTL: its minimum, 1 */
-			assert_int_equal(ldns_rr_ttl(nsec), 1);
+			/*
+			 * a signed answer goes out with TTL 0, so that no
+			 * cache keeps it (docs/resolver.md, "DNSSEC")
+			 */
+			assert_int_equal(ldns_rr_ttl(nsec), 0);
 		}
 		ldns_pkt_free(r);
 	}

@@ -1140,6 +1140,8 @@ enum test_new {
 	TEST_NEW_PLAIN,
 	TEST_NEW_PORT_TAKEN,		/* bind the listen port first */
 	TEST_NEW_NO_DIR,
+	TEST_NEW_FRONT,			/* anchors, not a validator */
+	TEST_NEW_VALIDATOR,		/* a validator, anchors or not */
 };
 
 struct new_case {
@@ -1153,7 +1155,9 @@ struct new_case {
 	enum test_new	 how;
 	int		 code;
 	const char	*msg;		/* a part of the message */
-	const char	*anchor;	/* one trust anchor, or NULL */
+	const char	*anchor;	/* one trust anchor, or NULL; with
+					   one, the config is a validator's
+					   unless how says otherwise */
 };
 
 static const struct new_case new_cases[] = {
@@ -1204,6 +1208,13 @@ static const struct new_case new_cases[] = {
 	    "d.test,1,13,2,XYZ" },
 	{ "no root anchor", NULL, NULL, NULL, -1, 0, 0, TEST_NEW_PLAIN,
 	    ERR_IO, "no root trust anchor", "d.test,1,13,2,AB" },
+	/* the SUT's resolver forwards anchored zones to the validator */
+	{ "anchors but no validator address", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_FRONT, ERR_RANGE, "the validator address is not",
+	    "d.test,1,13,2,AB" },
+	{ "a validator without anchors", NULL, NULL, NULL, -1, 0, 0,
+	    TEST_NEW_VALIDATOR, ERR_RANGE, "a validator without a trust "
+	    "anchor", NULL },
 	{ NULL, NULL, NULL, NULL, 0, 0, 0, TEST_NEW_PLAIN, 0, NULL, NULL },
 };
 
@@ -1238,6 +1249,8 @@ test_resolver_new_errors(void **state)
 		c.start_ms = tc->start_ms;
 		c.anchors = tc->anchor != NULL ? &tc->anchor : NULL;
 		c.nanchors = tc->anchor != NULL ? 1 : 0;
+		c.validator = (tc->anchor != NULL && tc->how !=
+		    TEST_NEW_FRONT) || tc->how == TEST_NEW_VALIDATOR;
 		if (tc->how == TEST_NEW_NO_DIR)
 			c.dir = "/nonexistent/dir";
 		if (tc->how == TEST_NEW_PORT_TAKEN) {
