@@ -8,6 +8,11 @@
 // SMTPConnection speaks SMTP over it. mx-connect does not enforce TLS
 // itself, so the caller's glue (marked GLUE below, see README.md) turns the
 // policyMatch it reports into requireTLS + certificate verification.
+// With STS_MXC_DANE=1 (suts/mx-connect-dane) the glue also enables
+// mx-connect's DANE as its README describes it: dane.enabled, a
+// checkDnssecSecure that reads the AD bit of the resolver's answer (Node's
+// dns module does not expose it: a raw query, below), and the DANE verifier
+// as the authority whenever the MX host has TLSA records.
 //
 //   node send.js info                 one JSON object: versions read at run time
 //   node send.js check                load every module, exit 0 (start's probe)
@@ -28,6 +33,7 @@ const CACHE_FILE = path.join(stateDir, 'mta-sts-cache.json');
 const CLOCK_FILE = path.join(stateDir, 'clock-offset');
 const LOG_FILE = path.join(stateDir, 'deliveries.log');
 const ALERTS_FILE = path.join(stateDir, 'alerts.log');
+const DANE = process.env.STS_MXC_DANE === '1';
 
 let printed = false;
 function outcome(kind, detail) {
@@ -181,25 +187,115 @@ function mailauthVersion() {
 function info() {
     process.stdout.write(
         JSON.stringify({
-            name: 'mx-connect',
+            name: DANE ? 'mx-connect-dane' : 'mx-connect',
             version: versionOf('mx-connect'),
             features: ['deliver', 'clock', 'restart', 'alerts'],
             node: process.version,
             'mx-connect': versionOf('mx-connect'),
             mailauth: mailauthVersion(),
             nodemailer: versionOf('nodemailer'),
-            glue: 'policyMatch.mode=enforce => requireTLS + rejectUnauthorized (CA = STS_CA_FILE only); next MX after a TLS failure'
+            glue:
+                'policyMatch.mode=enforce => requireTLS + rejectUnauthorized (CA = STS_CA_FILE only); next MX after a TLS failure' +
+                (DANE ? '; dane.enabled, checkDnssecSecure = AD bit of an A query, TLSA records => requireTLS + daneVerifier' : '')
         }) + '\n'
     );
 }
 
-function smtpSend(conn, envelope, message) {
+// GLUE (DANE): is NAME's A answer DNSSEC-secure? One raw query with AD set
+// (RFC 6840 §5.7) to the resolver; the answer's AD bit says so. A timeout
+// or a malformed answer throws (mx-connect then defers: a DANE lookup
+// failure), an answer without AD is insecure.
+function adQuery(server, name, timeoutMs) {
+    const dgram = require('node:dgram');
+    const labels = name.replace(/\.$/, '').split('.');
+    const parts = [Buffer.from([0, 0, 0x01, 0x20, 0, 1, 0, 0, 0, 0, 0, 0])];
+    for (const l of labels) {
+        const b = Buffer.from(l, 'ascii');
+        if (b.length === 0 || b.length > 63) {
+            return Promise.reject(new Error(`bad name ${name}`));
+        }
+        parts.push(Buffer.from([b.length]), b);
+    }
+    parts.push(Buffer.from([0, 0, 1, 0, 1]));
+    const q = Buffer.concat(parts);
+    const id = Math.floor(Math.random() * 65536);
+    q.writeUInt16BE(id, 0);
+    return new Promise((resolve, reject) => {
+        const sock = dgram.createSocket('udp4');
+        const timer = setTimeout(() => {
+            sock.close();
+            reject(new Error(`DNSSEC check for ${name}: no answer`));
+        }, timeoutMs);
+        sock.on('error', err => {
+            clearTimeout(timer);
+            sock.close();
+            reject(err);
+        });
+        sock.on('message', msg => {
+            if (msg.length < 12 || msg.readUInt16BE(0) !== id) {
+                return; // not ours
+            }
+            clearTimeout(timer);
+            sock.close();
+            const rcode = msg[3] & 0x0f;
+            if (rcode !== 0) {
+                return reject(new Error(`DNSSEC check for ${name}: rcode ${rcode}`));
+            }
+            resolve({ secure: (msg[3] & 0x20) !== 0 });
+        });
+        sock.send(q, 53, server);
+    });
+}
+
+// smtpSend - connect, then (verify() returning no error) send; verify runs
+// once the session is set up, after STARTTLS and its EHLO
+// GLUE (DANE): an address literal (user@[192.0.2.1]) has no DNSSEC status
+// and no TLSA name; a host name's is its A answer's AD bit
+function dnssecSecure(server, host) {
+    if (require('node:net').isIP(host)) {
+        return Promise.resolve({ secure: false });
+    }
+    return adQuery(server, host, 3000);
+}
+
+function smtpSend(conn, envelope, message, verify) {
     return new Promise((resolve, reject) => {
         conn.once('error', reject);
         conn.connect(() => {
-            conn.send(envelope, message, (err, result) => (err ? reject(err) : resolve(result)));
+            const err = verify ? verify() : null;
+            if (err) {
+                try {
+                    conn.close();
+                } catch {
+                    // already closed
+                }
+                return reject(err);
+            }
+            conn.send(envelope, message, (e, result) => (e ? reject(e) : resolve(result)));
         });
     });
+}
+
+// GLUE (DANE): mx-connect's verifier on the session's leaf and its issuers
+// (the README's recipe); an Error (code ETLS) if it fails or TLS is absent
+function daneCheck(conn, mx) {
+    const sock = conn._socket;
+    const leaf = conn.secure && sock && typeof sock.getPeerX509Certificate === 'function' ? sock.getPeerX509Certificate() : null;
+    let err;
+    if (!leaf) {
+        err = new Error(`DANE: ${mx.hostname}: no TLS session to verify`);
+    } else {
+        const chain = [];
+        // a self-signed issuer may name itself: stop at a repeat
+        for (let c = leaf.issuerCertificate; c && chain.length < 8 && !chain.includes(c) && c !== leaf; c = c.issuerCertificate) {
+            chain.push(c);
+        }
+        err = mx.daneVerifier(mx.hostname, leaf, chain) || null;
+    }
+    if (err) {
+        err.code = 'ETLS';
+    }
+    return err;
 }
 
 // the reply code of an SMTP error, if the server gave one
@@ -264,6 +360,7 @@ async function deliver(rcpt, msgfile) {
     const SMTPConnection = require('nodemailer/lib/smtp-connection');
 
     const stsLog = [];
+    const daneLog = [];
     const attempts = [];
     const ignore = [];
     let lastErr = null;
@@ -281,7 +378,8 @@ async function deliver(rcpt, msgfile) {
                 ignoreMXHosts: ignore.slice(),
                 mxLastError: lastErr || undefined,
                 dnsOptions: { ignoreIPv6: true, blockLocalAddresses: false, resolveRecords },
-                mtaSts: { enabled: true, cache: policyCache, logger: e => stsLog.push(e) }
+                mtaSts: { enabled: true, cache: policyCache, logger: e => stsLog.push(e) },
+                dane: DANE ? { enabled: true, checkDnssecSecure: host => dnssecSecure(resolverAddr, host), logger: e => daneLog.push(e) } : undefined
             });
         } catch (err) {
             // mx-connect found no host it may connect to (DNS, policy,
@@ -301,6 +399,14 @@ async function deliver(rcpt, msgfile) {
         // run's CA and the MX host name; otherwise TLS is opportunistic.
         const pm = mx.policyMatch || { valid: true, mode: 'none' };
         const enforce = pm.mode === 'enforce' || mx.requireTls === true;
+        // GLUE (DANE), as mx-connect's README says: with TLSA records the
+        // DANE verifier is the authority, so PKIX is off (a DANE-EE
+        // certificate need not chain to any CA; Node would not even call
+        // checkServerIdentity after a PKIX failure) and the verifier is
+        // called on the leaf and its chain after the handshake, before
+        // MAIL FROM (daneCheck); TLS is required (mx.requireTls)
+        const dane = DANE && mx.daneEnabled === true && typeof mx.daneVerifier === 'function';
+        const tls = { ca, servername: mx.hostname, rejectUnauthorized: enforce && !dane, minVersion: 'TLSv1.2' };
         const conn = new SMTPConnection({
             connection: mx.socket,
             host: mx.hostname,
@@ -312,15 +418,15 @@ async function deliver(rcpt, msgfile) {
             connectionTimeout: 5000,
             greetingTimeout: 5000,
             socketTimeout: 10000,
-            tls: { ca, servername: mx.hostname, rejectUnauthorized: enforce, minVersion: 'TLSv1.2' }
+            tls
         });
-        const att = { mx: mx.hostname, ip: mx.host, mode: pm.mode, valid: pm.valid, enforce };
+        const att = { mx: mx.hostname, ip: mx.host, mode: pm.mode, valid: pm.valid, enforce, dane };
         attempts.push(att);
         try {
-            const info = await smtpSend(conn, { from, to: [rcpt] }, message);
+            const info = await smtpSend(conn, { from, to: [rcpt] }, message, dane ? () => daneCheck(conn, mx) : null);
             att.tls = conn.secure === true;
             att.response = info.response;
-            result = { kind: 'delivered', detail: `${mx.hostname} ${att.tls ? 'TLS' : 'plaintext'} sts=${pm.mode}: ${info.response}` };
+            result = { kind: 'delivered', detail: `${mx.hostname} ${att.tls ? 'TLS' : 'plaintext'} sts=${pm.mode}${dane ? ' dane' : ''}: ${info.response}` };
         } catch (err) {
             att.error = err.message;
             att.code = err.code;
@@ -355,7 +461,7 @@ async function deliver(rcpt, msgfile) {
     try {
         fs.appendFileSync(
             LOG_FILE,
-            JSON.stringify({ time: new Date().toISOString(), rcpt, outcome: result.kind, ms, attempts, sts: stsLog.map(e => ({ msg: e.msg, mode: e.mode, success: e.success, hostname: e.hostname, error: e.error && String(e.error.message || e.error) })) }) + '\n'
+            JSON.stringify({ time: new Date().toISOString(), rcpt, outcome: result.kind, ms, attempts, sts: stsLog.map(e => ({ msg: e.msg, mode: e.mode, success: e.success, hostname: e.hostname, error: e.error && String(e.error.message || e.error) })), dane: daneLog.map(e => ({ msg: e.msg, hostname: e.hostname })) }) + '\n'
         );
     } catch {
         // diagnostics only

@@ -86,6 +86,24 @@ check "no ERROR and no misreport" \
     sh -c "grep -q '\"ERROR\": 0' '$work/m.json' && grep -q '\"misreported\": 0' '$work/m.json'"
 check "the run used two lanes" grep -q '"lanes": 2' "$work/m.json"
 check "the sut info in the results names Node 22" grep -q '"node": "v22\.' "$work/m.json"
+
+# --- mx-connect-dane: its DANE on, on the DANE scenarios ---
+# its glue's checkDnssecSecure reads the AD bit: the unsigned zone's TLSA
+# record is skipped (PASS); mx-connect 2.0.0's verifier reads the field
+# names usage/mtype, Node 22's resolveTlsa gives certUsage/match, so no
+# TLSA record ever matches: the clean twin of dane-tlsa-mismatch cannot
+# deliver (ERROR) and dane-vs-sts's priming step delivers nothing (FAIL)
+run --sut "$BUILD/suts/mx-connect-dane/adapter" -j2 --json "$work/d.json" \
+    "$top/scenarios/dane" >"$work/d" 2>&1
+check "mx-connect-dane: dane-tlsa-insecure PASS (got $(verdict "$work/d" dane-tlsa-insecure))" \
+    [ "$(verdict "$work/d" dane-tlsa-insecure)" = PASS ]
+check "mx-connect-dane: dane-tlsa-mismatch ERROR, its clean twin refused a matching TLSA record" \
+    sh -c "[ '$(verdict "$work/d" dane-tlsa-mismatch)' = ERROR ] &&
+	grep -q 'DANE verification failed for .*: Certificate did not match any TLSA record' '$work/d.json'"
+check "mx-connect-dane: dane-vs-sts FAIL at its priming step (got $(verdict "$work/d" dane-vs-sts))" \
+    [ "$(verdict "$work/d" dane-vs-sts)" = FAIL ]
+check "mx-connect-dane: no SKIP (its adapter says 0 to dane)" \
+    sh -c "! grep -q '^SKIP' '$work/d'"
 check "run leaves nothing in TMPDIR" [ -z "$(ls -A "$TMPDIR")" ]
 check "no process of the run is left" [ -z "$(leftovers)" ]
 [ "$nfail" -eq 0 ] || cat "$out" "$work/err"
