@@ -6,10 +6,11 @@ pids=""
 cleanup_bg() { for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
 trap 'cleanup_bg; rm -rf "$work"' EXIT INT TERM
 
-# port_of FILE WORD -> the number after "port" in FILE, waiting up to 5 s
+# port_of FILE WORD -> the number after "port" in FILE, waiting up to 20 s
+# (fake-mx makes its PKI first: slow under ASan on a loaded machine)
 port_of() {
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 200 ]; do
 		p=$(sed -n 's/.* port \([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
 		[ -n "$p" ] && { echo "$p"; return 0; }
 		sleep 0.1; i=$((i + 1))
