@@ -127,7 +127,8 @@ enum dns_transport {
 /*
  * dns_zone_answer - answer one query that came over transport. out
  * receives the response (at most outcap bytes; over UDP pass
- * dns_zone_query_udp_max(), and a larger answer is cut with TC set). Returns 0 with *outlen set, or 0 with info->dropped when no
+ * dns_zone_query_udp_max(), and a larger answer is cut with TC set).
+ * Returns 0 with *outlen set, or 0 with info->dropped when no
  * response must be sent. Never fails on hostile input: a malformed query
  * gets FORMERR when its header can be read, otherwise it is dropped.
  * CNAME chains inside the zone are followed (at most 8 hops).

@@ -382,7 +382,6 @@ resolver_find(const char *name, char **out, struct err *err)
  * resolver_write_conf - dir/dnsmasq.conf; each option's reason is in
  * docs/resolver.md
  */
-/* the names of a run: the reserved TLDs (RFC 2606) and reverse lookups */
 static int
 resolver_write_conf(struct resolver *r, const struct resolver_config *c,
     unsigned int cache_size, struct err *err)
@@ -481,9 +480,9 @@ resolver_write_conf(struct resolver *r, const struct resolver_config *c,
 /*
  * resolver_anchor_line - "server=/ZONE/UP#PORT", and for the validator
  * "trust-anchor=ANCHOR", for one anchor into out (the root's: only its
- * trust-anchor line, for the validator alone); -1 if it is not ZONE,N,N,N,HEX (letters,
- * digits, '-' and '.' in ZONE; so no option can be smuggled in) or does
- * not fit
+ * trust-anchor line, for the validator alone); -1 if it is not
+ * ZONE,N,N,N,HEX (letters, digits, '-' and '.' in ZONE; so no option can
+ * be smuggled in) or does not fit
  */
 static int
 resolver_anchor_line(char *out, size_t outsz, const char *anchor,

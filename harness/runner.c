@@ -1578,8 +1578,8 @@ runner_dnssec(struct runner *r, struct err *err)
 			/*
 			 * dnsmasq 2.90 refuses "dnssec" without an anchor for
 			 * the root; the run signs no root zone, so this one
-			 * anchors nothing (unsigned answers pass: the resolver
-			 * sets dnssec-check-unsigned=no)
+			 * anchors nothing (the validator is asked only for
+			 * the signed zones, each with its own anchor)
 			 */
 			if ((r->key = dns_key_new(err)) == NULL ||
 			    dns_key_anchor(r->key, ".", buf, sizeof(buf),

@@ -185,8 +185,9 @@ world_crl(struct world *wd, struct event_base *base, struct pki *pki,
 
 struct world *
 world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
-    const struct dns_key *key, const struct scn_world *w, const char *domain, unsigned int a,
-    unsigned int b, const struct world_ports *ports, struct err *err)
+    const struct dns_key *key, const struct scn_world *w, const char *domain,
+    unsigned int a, unsigned int b, const struct world_ports *ports,
+    struct err *err)
 {
 	struct world		*wd = xcalloc(1, sizeof(*wd));
 	struct policy_config	 pc;
@@ -206,9 +207,12 @@ world_new(struct event_base *base, struct pki *pki, struct dns_zone *zone,
 		if (w->hosts[i].tlsa != SCN_TLSA_NONE &&
 		    world_tlsa(wd, pki, &w->hosts[i], err) == -1)
 			goto fail;
-	if (w->dnssec && (key == NULL ? err_set(err, ERR_RANGE, "a signed "
-	    "zone needs the run's DNSSEC key") : dns_zone_sign_below(zone,
-	    domain, key, err)) == -1)
+	if (w->dnssec && key == NULL) {
+		(void)err_set(err, ERR_RANGE, "a signed zone needs the run's "
+		    "DNSSEC key");
+		goto fail;
+	}
+	if (w->dnssec && dns_zone_sign_below(zone, domain, key, err) == -1)
 		goto fail;
 	if (world_has_revoked(w) && world_crl(wd, base, pki, a, b,
 	    ports->http, err) == -1)

@@ -32,11 +32,12 @@ struct world_ports {
 /*
  * world_new - bring up w for domain on 127.a.b.0/24; all or nothing. When
  * w->dnssec, the domain is a zone signed with key (borrowed; NULL then
- * fails): the run's dnsmasq holds its trust anchor.
+ * fails): the run's validating dnsmasq holds its trust anchor.
  */
 struct world *world_new(struct event_base *, struct pki *, struct dns_zone *,
-	    const struct dns_key *key, const struct scn_world *w, const char *domain, unsigned int a,
-	    unsigned int b, const struct world_ports *, struct err *);
+	    const struct dns_key *, const struct scn_world *, const char *,
+	    unsigned int, unsigned int, const struct world_ports *,
+	    struct err *);
 /*
  * world_end_step - a step ended: cut what its sender left hanging at the
  * policy host (blackholed connections, streaming answers)

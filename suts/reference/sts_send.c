@@ -1087,8 +1087,8 @@ sts_send_run(const struct sts_send_config *cfg, struct sts_send_result *res)
 	sts_send_set(res, STS_SEND_ERROR, "internal error");
 	res->enforce_blocked = false;
 	if (file_read(cfg->msg_file, SMTP_MESSAGE_MAX, &raw, &rlen,
-	    &err) == -1 || smtp_client_data_prepare(raw, rlen, &ctx->data, &ctx->data_len,
-	    &err) == -1) {
+	    &err) == -1 || smtp_client_data_prepare(raw, rlen, &ctx->data,
+	    &ctx->data_len, &err) == -1) {
 		sts_send_set(res, STS_SEND_ERROR, "%s", err.msg);
 		goto done;
 	}
